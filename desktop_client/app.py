@@ -1,0 +1,104 @@
+"""Composition root: builds the core, the Qt application, the event loop and the window."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+import qasync  # after PySide6, so qasync binds to it
+from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QApplication
+
+from desktop_client import APP_NAME, __version__
+from desktop_client.core.context import Core, build_core
+from desktop_client.ui.errors import ExceptionHook
+from desktop_client.ui.i18n import Translations
+from desktop_client.ui.mainwindow import MainWindow
+from desktop_client.ui.qtutils import TASKS
+from desktop_client.ui.resources import resource
+
+log = logging.getLogger(__name__)
+
+BENCHMARK_ENV = "KEYHOLD_BENCHMARK"
+
+
+def install_asyncgen_hooks(loop: asyncio.AbstractEventLoop) -> None:
+    """qasync overrides run_forever and so never installs these; without them httpx's
+    stream generators are finalised outside the loop and raise at shutdown."""
+    sys.set_asyncgen_hooks(
+        firstiter=loop._asyncgen_firstiter_hook,  # type: ignore[attr-defined]
+        finalizer=loop._asyncgen_finalizer_hook,  # type: ignore[attr-defined]
+    )
+
+
+def make_application(argv: Sequence[str] | None = None) -> QApplication:
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    app = QApplication(list(argv if argv is not None else sys.argv))
+    app.setApplicationName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setWindowIcon(QIcon(str(resource("icons", "keyhold.svg"))))
+    app.setDesktopFileName("keyhold")
+    return app
+
+
+def build_window(core: Core) -> tuple[MainWindow, Translations, ExceptionHook]:
+    translations = Translations()
+    translations.apply(core.settings.settings.language)
+    window = MainWindow(core, translations)
+    hook = ExceptionHook(lambda: window)
+    return window, translations, hook
+
+
+class _FirstPaintProbe(QObject):
+    """For benchmarks/: reports the first paint and the idle RSS, then quits."""
+
+    def __init__(self, target: QObject) -> None:
+        super().__init__(target)
+        self._seen = False
+        target.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and not self._seen:
+            self._seen = True
+            print("first-paint", flush=True)
+            QTimer.singleShot(2000, self._report)
+        return False
+
+    def _report(self) -> None:
+        from desktop_client.core.sysinfo import rss_bytes
+
+        print(f"idle-rss {rss_bytes()}", flush=True)
+        QApplication.quit()
+
+
+def run_gui(argv: Sequence[str] | None = None) -> int:
+    app = make_application(argv)
+    core = build_core(session_only_fallback=True)
+    log.info("Keyhold %s starting (data home %s)", __version__, core.home.root)
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    install_asyncgen_hooks(loop)
+
+    window, _translations, hook = build_window(core)
+    hook.install()
+    if os.environ.get(BENCHMARK_ENV):
+        _FirstPaintProbe(window)
+    window.show()
+
+    quit_event = asyncio.Event()
+    app.aboutToQuit.connect(quit_event.set)
+    try:
+        with loop:
+            loop.run_until_complete(quit_event.wait())
+            TASKS.cancel_all()
+            loop.run_until_complete(core.aclose())
+    finally:
+        hook.uninstall()
+        log.info("Keyhold stopped")
+    return 0

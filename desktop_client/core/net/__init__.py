@@ -1,0 +1,1 @@
+"""The secure HTTP layer every API client goes through."""

@@ -1,0 +1,224 @@
+"""Secrets live in the OS keyring, one entry per secret, and nowhere else.
+
+``KeyringSecretStore`` refuses backends that would write secrets to a file
+(keyrings.alt's plaintext and base64 files, the ``fail`` and ``null`` backends).
+``MemorySecretStore`` is the explicit session-only fallback: secrets vanish on exit.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from desktop_client.core.errors import InputError, KeyringLockedError, SecretStoreError
+
+log = logging.getLogger(__name__)
+
+SERVICE = "keyhold"
+# Windows Credential Manager refuses blobs over 2,560 bytes (stored as UTF-16).
+MAX_SECRET_BYTES = 2560
+
+_INSECURE_MODULE_PREFIXES = ("keyrings.alt", "keyring.backends.fail", "keyring.backends.null")
+
+
+class SecretStore(Protocol):
+    @property
+    def persistent(self) -> bool: ...
+
+    @property
+    def description(self) -> str: ...
+
+    def get(self, account: str) -> str | None: ...
+
+    def set(self, account: str, value: str) -> None: ...
+
+    def delete(self, account: str) -> None: ...
+
+
+class SecretStr:
+    """A string that never shows itself in a repr, a log line or an f-string."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    def reveal(self) -> str:
+        return self._value
+
+    def __bool__(self) -> bool:
+        return bool(self._value)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SecretStr) and other._value == self._value
+
+    def __hash__(self) -> int:
+        return hash(self._value)
+
+    def __repr__(self) -> str:
+        return "SecretStr('<hidden>')"
+
+    __str__ = __repr__
+
+    def __reduce__(self) -> Any:
+        raise TypeError("secrets are not picklable")
+
+
+def fingerprint(key: str) -> str:
+    """``sk-proj-abc…wxyz`` → ``sk-…wxyz``: enough to tell keys apart, useless to an attacker."""
+    key = key.strip()
+    if len(key) < 12:
+        return "…" if key else ""
+    prefix = key.split("-", 1)[0] + "-" if "-" in key[:8] else ""
+    return f"{prefix}…{key[-4:]}"
+
+
+def platform_fix_hint(platform: str = sys.platform) -> str:
+    if platform.startswith("linux") or platform.startswith("freebsd"):
+        return (
+            "Install and unlock a Secret Service keyring: gnome-keyring (for example `sudo apt install "
+            "gnome-keyring`) or KWallet 5.97+, or KeePassXC with Secret Service integration, inside a "
+            "desktop session with D-Bus running"
+        )
+    if platform == "darwin":
+        return "Unlock the login keychain in Keychain Access, then retry"
+    if platform.startswith("win"):
+        return "Make sure Windows Credential Manager is available for your account, then retry"
+    return "Install a keyring supported by the Python keyring package, then retry"
+
+
+@dataclass(frozen=True)
+class BackendCheck:
+    secure: bool
+    name: str
+    reason: str = ""
+
+
+def check_backend(backend: Any) -> BackendCheck:
+    cls = type(backend)
+    name = f"{cls.__module__}.{cls.__qualname__}"
+    if cls.__module__.startswith(_INSECURE_MODULE_PREFIXES):
+        return BackendCheck(False, name, "this keyring backend stores secrets in a file, or not at all")
+    priority = getattr(backend, "priority", 0)
+    try:
+        priority = float(priority)
+    except (TypeError, ValueError):
+        priority = 0.0
+    if priority < 1:
+        return BackendCheck(False, name, "this keyring backend is not a recommended secure store")
+    return BackendCheck(True, name)
+
+
+def _pick_secure_backend() -> Any:
+    import keyring
+    import keyring.backend
+    from keyring.backends.chainer import ChainerBackend
+
+    current = keyring.get_keyring()
+    candidates = list(current.backends) if isinstance(current, ChainerBackend) else [current]
+    for candidate in candidates:
+        if check_backend(candidate).secure:
+            return candidate
+    check = check_backend(current)
+    raise SecretStoreError(
+        f"No secure keyring is available ({check.name}: {check.reason or 'no backend'})",
+        hint=platform_fix_hint(),
+    )
+
+
+def _translate(exc: Exception, action: str) -> SecretStoreError:
+    from keyring import errors as kerr
+
+    text = str(exc)
+    if isinstance(exc, kerr.KeyringLocked) or "dismissed" in text.lower() or "locked" in text.lower():
+        return KeyringLockedError(
+            f"The keyring is locked or the unlock was cancelled while trying to {action}",
+            hint="Unlock your keyring (log in to the desktop or open your password manager) and retry; "
+            "nothing was lost",
+        )
+    if isinstance(exc, kerr.NoKeyringError):
+        return SecretStoreError("No keyring is available", hint=platform_fix_hint())
+    return SecretStoreError(
+        f"The keyring failed to {action} ({type(exc).__name__})",
+        hint="Check that your keyring service is running and unlocked, then retry",
+    )
+
+
+class KeyringSecretStore:
+    persistent = True
+
+    def __init__(self, backend: Any | None = None) -> None:
+        if backend is None:
+            backend = _pick_secure_backend()
+        check = check_backend(backend)
+        if not check.secure:
+            raise SecretStoreError(
+                f"Refusing the insecure keyring backend {check.name}: {check.reason}",
+                hint=platform_fix_hint(),
+            )
+        self._backend = backend
+        self._lock = threading.Lock()
+        self.description = check.name
+
+    def get(self, account: str) -> str | None:
+        try:
+            with self._lock:
+                value: str | None = self._backend.get_password(SERVICE, account)
+        except Exception as exc:
+            raise _translate(exc, "read a secret") from None
+        return value
+
+    def set(self, account: str, value: str) -> None:
+        if len(value.encode("utf-16-le")) > MAX_SECRET_BYTES:
+            raise InputError(
+                "This value is too long for the OS keyring (Windows allows 1,280 characters)",
+                hint="Check that you pasted only the key",
+            )
+        try:
+            with self._lock:
+                self._backend.set_password(SERVICE, account, value)
+        except Exception as exc:
+            raise _translate(exc, "store a secret") from None
+
+    def delete(self, account: str) -> None:
+        from keyring.errors import PasswordDeleteError
+
+        try:
+            with self._lock:
+                self._backend.delete_password(SERVICE, account)
+        except PasswordDeleteError:
+            return  # already gone: deleting is idempotent
+        except Exception as exc:
+            raise _translate(exc, "delete a secret") from None
+
+
+class MemorySecretStore:
+    """Session-only secrets: held in this process, gone when it exits."""
+
+    persistent = False
+    description = "session-only memory"
+
+    def __init__(self) -> None:
+        self._values: dict[str, str] = {}
+
+    def get(self, account: str) -> str | None:
+        return self._values.get(account)
+
+    def set(self, account: str, value: str) -> None:
+        self._values[account] = value
+
+    def delete(self, account: str) -> None:
+        self._values.pop(account, None)
+
+
+def open_secret_store() -> KeyringSecretStore:
+    """The persistent store, or SecretStoreError naming the platform's fix."""
+    try:
+        return KeyringSecretStore()
+    except SecretStoreError:
+        raise
+    except Exception as exc:
+        raise _translate(exc, "open the keyring") from None

@@ -1,0 +1,103 @@
+"""Test connection: one cheap request that tells the user, in plain words, what is wrong."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+
+import httpx
+
+from desktop_client.core.errors import ApiError, ErrorKind, KeyholdError
+from desktop_client.core.net.client import SecureHttp
+from desktop_client.core.net.errors import (
+    error_from_response,
+    error_from_transport,
+    looks_like_html,
+    wrong_url_error,
+)
+from desktop_client.core.settings import ProfileKind
+from desktop_client.core.urls import mj_endpoint, openai_endpoint
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ConnectionReport:
+    ok: bool
+    kind: ProfileKind
+    models: list[str] = field(default_factory=list)
+    error: KeyholdError | None = None
+
+    @property
+    def summary(self) -> str:
+        if self.ok:
+            if self.kind is ProfileKind.OPENAI:
+                return f"OK ({len(self.models)} models)"
+            return "OK (the midjourney-proxy API answered)"
+        assert self.error is not None
+        return str(self.error)
+
+
+def _models_from(payload: object) -> list[str]:
+    if not isinstance(payload, dict):
+        raise ValueError("not an object")
+    data = payload.get("data")
+    if data is None:
+        return []  # Ollama sends null, some servers omit the key: both mean "no models"
+    if not isinstance(data, list):
+        raise ValueError("data is not a list")
+    return sorted({str(m.get("id")) for m in data if isinstance(m, dict) and m.get("id")})
+
+
+def _not_the_api(kind: ProfileKind, status: int) -> ApiError:
+    return ApiError(
+        "Wrong URL: the server answered, but not like the API",
+        hint=wrong_url_error(kind, status).hint,
+        kind=ErrorKind.WRONG_URL,
+        status=status,
+    )
+
+
+async def check_connection(http: SecureHttp) -> ConnectionReport:
+    kind = http.profile.kind
+    try:
+        if kind is ProfileKind.OPENAI:
+            response = await http.client.get(openai_endpoint(http.base_url, "models"))
+        else:
+            response = await http.client.post(
+                mj_endpoint(http.base_url, "task/list-by-condition"), json={"ids": []}
+            )
+    except httpx.HTTPError as exc:
+        error = error_from_transport(exc, idle_read=http.timeouts.idle_read)
+        log.info("test connection of %r failed: %s", http.profile.name, error)
+        return ConnectionReport(False, kind, error=error)
+    except KeyholdError as exc:
+        return ConnectionReport(False, kind, error=exc)
+
+    body = response.content
+    status = response.status_code
+    if status >= 300 or looks_like_html(response.headers, body):
+        error = error_from_response(status, response.headers, body, kind)
+        log.info("test connection of %r: HTTP %s -> %s", http.profile.name, status, error.kind.value)
+        return ConnectionReport(False, kind, error=error)
+    try:
+        payload = json.loads(body) if body.strip() else None
+    except ValueError:
+        return ConnectionReport(False, kind, error=_not_the_api(kind, status))
+    if isinstance(payload, dict) and payload.get("error"):
+        return ConnectionReport(False, kind, error=error_from_response(status, response.headers, body, kind))
+    if kind is ProfileKind.OPENAI:
+        try:
+            models = _models_from(payload)
+        except ValueError:
+            return ConnectionReport(False, kind, error=_not_the_api(kind, status))
+        log.info("test connection of %r: OK, %d models", http.profile.name, len(models))
+        return ConnectionReport(True, kind, models=models)
+    # midjourney-proxy answers a list of tasks; relays may wrap it as {"code":…,"data":[…]}.
+    if isinstance(payload, list) or (isinstance(payload, dict) and isinstance(payload.get("data"), list)):
+        log.info("test connection of %r: OK", http.profile.name)
+        return ConnectionReport(True, kind)
+    if isinstance(payload, dict) and payload.get("code") not in (None, 1):
+        return ConnectionReport(False, kind, error=error_from_response(400, response.headers, body, kind))
+    return ConnectionReport(False, kind, error=_not_the_api(kind, status))

@@ -1,0 +1,153 @@
+"""Base URL normalisation for OpenAI-compatible and midjourney-proxy servers.
+
+Users paste every variant: with and without ``/v1``, with a trailing slash, the
+full ``/chat/completions`` endpoint, a relay's ``/mj-relax`` mode prefix. We keep
+what they meant and never build ``/v1/v1``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from urllib.parse import urlsplit, urlunsplit
+
+from desktop_client.core.errors import InputError
+from desktop_client.core.settings import ProfileKind
+
+_VERSION_TAIL = re.compile(r"/v\d+(?:alpha|beta)?\d*$")
+_OPENAI_ENDPOINTS = (
+    "/chat/completions",
+    "/completions",
+    "/models",
+    "/images/generations",
+    "/images/edits",
+    "/embeddings",
+    "/responses",
+)
+_MJ_MODE_PREFIX = re.compile(r"/mj-(?:relax|fast|turbo)$")
+
+
+class UrlWarning(StrEnum):
+    REMOVED_ENDPOINT = "removed_endpoint"
+    TRAILING_MJ = "trailing_mj"
+    PLAIN_HTTP = "plain_http"
+
+
+WARNING_TEXT: dict[UrlWarning, str] = {
+    UrlWarning.REMOVED_ENDPOINT: "The URL pointed at an endpoint; Keyhold kept only the base part.",
+    UrlWarning.TRAILING_MJ: (
+        "The base URL ends in /mj. Keyhold adds /mj/… itself, so requests would go to …/mj/mj/…. "
+        "Remove the trailing /mj unless your server is really mounted there."
+    ),
+    UrlWarning.PLAIN_HTTP: "This URL uses plain http: the key and every prompt travel unencrypted.",
+}
+
+
+@dataclass(frozen=True)
+class NormalizedUrl:
+    base: str
+    warnings: tuple[UrlWarning, ...] = ()
+
+
+def is_loopback_host(host: str | None) -> bool:
+    if not host:
+        return False
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def host_of(url: str) -> str:
+    """Host and port for display, without any user:password part."""
+    return urlsplit(url).netloc.rsplit("@", 1)[-1]
+
+
+def is_loopback_url(url: str) -> bool:
+    return is_loopback_host(urlsplit(url).hostname)
+
+
+def _split_checked(raw: str) -> tuple[str, str, str]:
+    text = raw.strip()
+    if not text:
+        raise InputError(
+            "The base URL is empty", hint="Enter the server address, for example https://api.openai.com"
+        )
+    if "://" not in text:
+        raise InputError(
+            "The base URL has no scheme",
+            hint="Start it with https:// (or http:// for a server on this computer)",
+        )
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in ("http", "https"):
+        raise InputError(f"The base URL scheme {parts.scheme!r} is not supported", hint="Use https://")
+    if not parts.hostname:
+        raise InputError("The base URL has no host name", hint="Use a form like https://api.example.com")
+    if parts.query or parts.fragment:
+        raise InputError("The base URL must not contain ? or #", hint="Remove everything from the ? or # on")
+    if any(c.isspace() for c in text):
+        raise InputError("The base URL contains spaces", hint="Remove the spaces inside the address")
+    path = re.sub(r"/+", "/", parts.path).rstrip("/")
+    return parts.scheme.lower(), parts.netloc, path
+
+
+def normalize_base_url(raw: str, kind: ProfileKind) -> NormalizedUrl:
+    scheme, netloc, path = _split_checked(raw)
+    warnings: list[UrlWarning] = []
+    if kind is ProfileKind.OPENAI:
+        lowered = path.lower()
+        for endpoint in _OPENAI_ENDPOINTS:
+            if lowered.endswith(endpoint):
+                path = path[: -len(endpoint)].rstrip("/")
+                warnings.append(UrlWarning.REMOVED_ENDPOINT)
+                break
+    else:
+        index = path.lower().find("/mj/")
+        if index >= 0:
+            path = path[:index]
+            warnings.append(UrlWarning.REMOVED_ENDPOINT)
+        if path.lower().endswith("/mj"):
+            warnings.append(UrlWarning.TRAILING_MJ)
+    if scheme == "http":
+        warnings.append(UrlWarning.PLAIN_HTTP)
+    return NormalizedUrl(urlunsplit((scheme, netloc, path, "", "")), tuple(warnings))
+
+
+def openai_api_root(base: str) -> str:
+    """``https://h`` and ``https://h/v1`` both give ``https://h/v1``; ``…/v4`` stays."""
+    base = base.rstrip("/")
+    if _VERSION_TAIL.search(urlsplit(base).path):
+        return base
+    return f"{base}/v1"
+
+
+def openai_endpoint(base: str, path: str) -> str:
+    return f"{openai_api_root(base)}/{path.lstrip('/')}"
+
+
+def mj_endpoint(base: str, path: str) -> str:
+    return f"{base.rstrip('/')}/mj/{path.lstrip('/')}"
+
+
+def is_mode_prefixed(base: str) -> bool:
+    return bool(_MJ_MODE_PREFIX.search(urlsplit(base).path))
+
+
+def validate_proxy_url(raw: str) -> str:
+    text = raw.strip()
+    if not text:
+        return ""
+    parts = urlsplit(text)
+    if parts.scheme.lower() not in ("http", "https", "socks5", "socks5h"):
+        raise InputError(
+            f"The proxy scheme {parts.scheme or '(none)'!r} is not supported",
+            hint="Use http://host:port, https://host:port or socks5://host:port",
+        )
+    if not parts.hostname or not parts.port:
+        raise InputError("The proxy URL needs a host and a port", hint="For example socks5://127.0.0.1:1080")
+    return text

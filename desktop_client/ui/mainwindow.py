@@ -1,0 +1,256 @@
+"""The main window: navigation, pages, the keyring banner and first-run onboarding."""
+
+from __future__ import annotations
+
+import base64
+import logging
+
+from PySide6.QtCore import QByteArray, QEvent, QSize, Qt
+from PySide6.QtGui import QCloseEvent, QIcon
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_client import APP_NAME
+from desktop_client.core.aio import keyring_call
+from desktop_client.core.context import Core
+from desktop_client.core.errors import SecretStoreError
+from desktop_client.core.secrets import MemorySecretStore, open_secret_store
+from desktop_client.core.settings import Language
+from desktop_client.ui.errors import describe
+from desktop_client.ui.i18n import Translations
+from desktop_client.ui.pages import ComingSoonPage, OnboardingPage, SettingsPage
+from desktop_client.ui.qtutils import named, spawn
+from desktop_client.ui.resources import resource
+
+log = logging.getLogger(__name__)
+
+NAV_KEYS = ("chat", "midjourney", "images", "gallery", "usage", "settings")
+
+
+class KeyringBanner(QFrame):
+    """Shown when no secure keyring exists: the fix, a retry, and the session-only choice."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("keyringBanner")
+        self.setStyleSheet(
+            "#keyringBanner { background: #fff4ce; border: 1px solid #e0c060; border-radius: 4px; }"
+            " QLabel { color: #3d2f00; }"
+        )
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.retry_btn = QPushButton()
+        self.session_btn = QPushButton()
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.text, 1)
+        buttons = QVBoxLayout()
+        buttons.addWidget(self.retry_btn)
+        buttons.addWidget(self.session_btn)
+        layout.addLayout(buttons)
+        self.problem: SecretStoreError | None = None
+        self.session_only = False
+        self.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.retry_btn.setText(self.tr("Retry the keyring"))
+        self.session_btn.setText(self.tr("Use session-only keys"))
+        named(self.retry_btn, self.tr("Retry the keyring"))
+        named(self.session_btn, self.tr("Use session-only keys for this run"))
+        if self.problem is None:
+            return
+        if self.session_only:
+            self.text.setText(
+                self.tr(
+                    "Session-only keys: keys you enter now are kept in memory and forgotten when Keyhold "
+                    "quits. Nothing is written to disk."
+                )
+            )
+            return
+        headline, _ = describe(self.problem)
+        lines = [
+            f"<b>{headline}</b>",
+            self.tr("Keyhold never stores keys in a file. To keep keys between runs:"),
+            self.problem.hint,
+            self.tr("Or use session-only keys: held in memory for this run only."),
+        ]
+        self.text.setText("<br>".join(lines))
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, core: Core, translations: Translations) -> None:
+        super().__init__()
+        self.core = core
+        self.translations = translations
+        self.setWindowIcon(QIcon(str(resource("icons", "keyhold.svg"))))
+        self.setMinimumSize(QSize(820, 560))
+
+        self.nav = QListWidget()
+        self.nav.setFixedWidth(180)
+        self.nav.setIconSize(QSize(20, 20))
+        self.pages = QStackedWidget()
+        self.settings_page = SettingsPage(core)
+        self._pages: dict[str, QWidget] = {}
+        style = self.style()
+        icons = {
+            "chat": QStyle.StandardPixmap.SP_MessageBoxInformation,
+            "midjourney": QStyle.StandardPixmap.SP_DesktopIcon,
+            "images": QStyle.StandardPixmap.SP_FileDialogContentsView,
+            "gallery": QStyle.StandardPixmap.SP_DirIcon,
+            "usage": QStyle.StandardPixmap.SP_FileDialogDetailedView,
+            "settings": QStyle.StandardPixmap.SP_FileDialogInfoView,
+        }
+        for key in NAV_KEYS:
+            page: QWidget = self.settings_page if key == "settings" else ComingSoonPage(key)
+            self._pages[key] = page
+            self.pages.addWidget(page)
+            item = QListWidgetItem(style.standardIcon(icons[key]), "")
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.nav.addItem(item)
+
+        self.banner = KeyringBanner()
+        self.banner.setVisible(False)
+        self.onboarding = OnboardingPage(core)
+
+        workspace = QWidget()
+        body = QHBoxLayout(workspace)
+        body.setContentsMargins(0, 0, 0, 0)
+        body.addWidget(self.nav)
+        body.addWidget(self.pages, 1)
+        self.root = QStackedWidget()
+        self.root.addWidget(self.onboarding)
+        self.root.addWidget(workspace)
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        outer.addWidget(self.banner)
+        outer.addWidget(self.root, 1)
+        self.setCentralWidget(central)
+        self.keys_status = QLabel()
+        self.statusBar().addPermanentWidget(self.keys_status)
+
+        self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.onboarding.done.connect(self._on_onboarded)
+        self.settings_page.profiles.profiles_changed.connect(self._update_mode)
+        self.settings_page.language_chosen.connect(self.set_language)
+        self.banner.retry_btn.clicked.connect(lambda: spawn(self.retry_keyring()))
+        self.banner.session_btn.clicked.connect(self.use_session_only)
+
+        self._restore_geometry()
+        self.retranslate()
+        self._show_keyring_problem()
+        self._update_mode()
+        self.nav.setCurrentRow(NAV_KEYS.index("settings") if not core.profiles.all() else 0)
+
+    # ----- i18n --------------------------------------------------------------
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(APP_NAME)
+        labels = {
+            "chat": self.tr("Chat"),
+            "midjourney": self.tr("Midjourney"),
+            "images": self.tr("Images"),
+            "gallery": self.tr("Gallery"),
+            "usage": self.tr("Usage"),
+            "settings": self.tr("Settings"),
+        }
+        for row, key in enumerate(NAV_KEYS):
+            self.nav.item(row).setText(labels[key])
+        named(self.nav, self.tr("Navigation"))
+        self._update_keys_status()
+
+    def set_language(self, language: Language) -> None:
+        self.core.settings.update(lambda s: setattr(s, "language", language))
+        self.translations.apply(language)
+
+    # ----- keyring -----------------------------------------------------------
+    def _update_keys_status(self) -> None:
+        if self.core.secrets.persistent:
+            self.keys_status.setText(self.tr("Keys: OS keyring"))
+        elif self.banner.session_only:
+            self.keys_status.setText(self.tr("Keys: this session only"))
+        else:
+            self.keys_status.setText(self.tr("Keys: no secure keyring"))
+        named(self.keys_status, self.keys_status.text())
+
+    def _show_keyring_problem(self) -> None:
+        problem = self.core.keyring_problem
+        self.banner.problem = problem
+        self.banner.setVisible(problem is not None)
+        # Until the user chooses, nothing can be saved anywhere.
+        self.root.setEnabled(problem is None or self.banner.session_only)
+        self.banner.session_btn.setVisible(not self.banner.session_only)
+        self.banner.retranslate()
+        self.settings_page.refresh_keys_value()
+        self._update_keys_status()
+
+    async def retry_keyring(self) -> None:
+        try:
+            store = await keyring_call(open_secret_store)
+        except SecretStoreError as exc:
+            self.core.keyring_problem = exc
+            self.banner.session_only = False
+        else:
+            self.core.use_secret_store(store)
+            self.banner.session_only = False
+        self._rebind_store()
+
+    def use_session_only(self) -> None:
+        self.core.use_secret_store(MemorySecretStore())
+        self.banner.session_only = True
+        self._rebind_store()
+
+    def _rebind_store(self) -> None:
+        for form in (self.onboarding.form, self.settings_page.profiles.form):
+            form.core = self.core
+        self._show_keyring_problem()
+        self.settings_page.profiles.reload()
+
+    # ----- modes -------------------------------------------------------------
+    def _update_mode(self) -> None:
+        has_profiles = bool(self.core.profiles.all())
+        self.root.setCurrentIndex(1 if has_profiles else 0)
+
+    def _on_onboarded(self, profile_id: str) -> None:
+        self.settings_page.profiles.reload(profile_id)
+        self._update_mode()
+        self.nav.setCurrentRow(NAV_KEYS.index("settings"))
+        self.statusBar().showMessage(self.tr("Profile saved. You're ready."), 8000)
+
+    # ----- geometry ----------------------------------------------------------
+    def _restore_geometry(self) -> None:
+        saved = self.core.settings.settings.ui_state.get("geometry")
+        if saved:
+            try:
+                self.restoreGeometry(QByteArray(base64.b64decode(saved)))
+                return
+            except (ValueError, TypeError):
+                log.warning("ignoring unreadable window geometry")
+        self.resize(1100, 720)
+
+    def save_geometry(self) -> None:
+        encoded = base64.b64encode(bytes(self.saveGeometry().data())).decode("ascii")
+        self.core.settings.update(lambda s: s.ui_state.__setitem__("geometry", encoded))
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_geometry()
+        super().closeEvent(event)

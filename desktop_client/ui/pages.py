@@ -1,0 +1,174 @@
+"""Pages of the main window that are not the profile editor."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_client.core.context import Core
+from desktop_client.core.settings import Language
+from desktop_client.ui.profile_form import ProfileForm
+from desktop_client.ui.profiles_page import ProfilesEditor
+from desktop_client.ui.qtutils import named
+
+
+class ComingSoonPage(QWidget):
+    """A page whose feature is still being built says so plainly."""
+
+    def __init__(self, key: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.key = key
+        self.heading = QLabel()
+        self.heading.setStyleSheet("font-size: 18px; font-weight: 600;")
+        self.body = QLabel()
+        self.body.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addWidget(self.body)
+        layout.addStretch(1)
+        self.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        titles = {
+            "chat": self.tr("Chat"),
+            "midjourney": self.tr("Midjourney"),
+            "images": self.tr("Images"),
+            "gallery": self.tr("Gallery"),
+            "usage": self.tr("Usage"),
+        }
+        self.heading.setText(titles[self.key])
+        self.body.setText(
+            self.tr(
+                "This part of Keyhold is still being built and arrives in a coming version. "
+                "Your profiles are ready for it."
+            )
+        )
+
+
+class SettingsPage(QWidget):
+    language_chosen = Signal(object)
+
+    def __init__(self, core: Core, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.core = core
+        self.heading = QLabel()
+        self.heading.setStyleSheet("font-size: 18px; font-weight: 600;")
+        self.language_label = QLabel()
+        self.language_combo = QComboBox()
+        self.data_label = QLabel()
+        self.data_path = QLabel(str(core.home.root))
+        self.data_path.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.open_data_btn = QPushButton()
+        self.keys_label = QLabel()
+        self.keys_value = QLabel()
+        self.profiles = ProfilesEditor(core)
+
+        data_row = QHBoxLayout()
+        data_row.addWidget(self.data_path, 1)
+        data_row.addWidget(self.open_data_btn)
+        form = QFormLayout()
+        form.addRow(self.language_label, self.language_combo)
+        form.addRow(self.keys_label, self.keys_value)
+        form.addRow(self.data_label, data_row)
+        self.language_label.setBuddy(self.language_combo)
+
+        line = QFrame()
+        line.setFrameShape(QFrame.Shape.HLine)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.heading)
+        layout.addLayout(form)
+        layout.addWidget(line)
+        layout.addWidget(self.profiles, 1)
+
+        self.language_combo.activated.connect(self._on_language)
+        self.open_data_btn.clicked.connect(
+            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(core.home.root)))
+        )
+        self.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.heading.setText(self.tr("Settings"))
+        self.language_label.setText(self.tr("&Language"))
+        self.data_label.setText(self.tr("Data folder"))
+        self.keys_label.setText(self.tr("Keys stored in"))
+        self.refresh_keys_value()
+        self.open_data_btn.setText(self.tr("Open"))
+        self.language_combo.blockSignals(True)
+        self.language_combo.clear()
+        self.language_combo.addItem(self.tr("Follow the system"), Language.SYSTEM)
+        self.language_combo.addItem("English", Language.ENGLISH)
+        self.language_combo.addItem("简体中文", Language.CHINESE)
+        self.language_combo.setCurrentIndex(self.language_combo.findData(self.core.settings.settings.language))
+        self.language_combo.blockSignals(False)
+        named(self.language_combo, self.tr("Language"))
+        named(self.open_data_btn, self.tr("Open the data folder"))
+
+    def refresh_keys_value(self) -> None:
+        if self.core.secrets.persistent:
+            self.keys_value.setText(self.tr("the OS keyring (%1)").replace("%1", self.core.secrets.description))
+        else:
+            self.keys_value.setText(self.tr("memory only, for this run (no secure keyring)"))
+
+    def _on_language(self, index: int) -> None:
+        self.language_chosen.emit(Language(self.language_combo.itemData(index)))
+
+
+class OnboardingPage(QWidget):
+    """First run: what Keyhold is, then the first profile."""
+
+    done = Signal(str)
+
+    def __init__(self, core: Core, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.heading = QLabel()
+        self.heading.setStyleSheet("font-size: 22px; font-weight: 600;")
+        self.intro = QLabel()
+        self.intro.setWordWrap(True)
+        self.form = ProfileForm(core)
+        box = QVBoxLayout()
+        box.addWidget(self.heading)
+        box.addWidget(self.intro)
+        box.addSpacing(12)
+        box.addWidget(self.form, 1)
+        outer = QHBoxLayout(self)
+        outer.addStretch(1)
+        outer.addLayout(box, 4)
+        outer.addStretch(1)
+        self.form.saved.connect(self.done)
+        self.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        self.heading.setText(self.tr("Welcome to Keyhold"))
+        self.intro.setText(
+            self.tr(
+                "Keyhold talks to OpenAI-compatible APIs and midjourney-proxy servers directly from this "
+                "computer. There is no server in between: your API key and base URL go into the "
+                "operating system's keyring and nowhere else, so no crawler can find them.\n\n"
+                "Add your first profile. “Test connection” checks the address and the key before you save."
+            )
+        )

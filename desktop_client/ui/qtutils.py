@@ -1,0 +1,87 @@
+"""Small Qt helpers: task ownership for async slots, dialogs that don't block, naming."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from collections.abc import Coroutine
+from typing import Any, TypeVar
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+log = logging.getLogger(__name__)
+
+W = TypeVar("W", bound=QWidget)
+
+
+def named(widget: W, name: str) -> W:
+    """Sets the accessible name (screen readers) and the object name (tests, styles)."""
+    widget.setAccessibleName(name)
+    return widget
+
+
+class Tasks:
+    """Owns the asyncio tasks started from slots, so none is garbage-collected mid-flight
+    and none fails silently: an exception goes to the global exception hook."""
+
+    def __init__(self) -> None:
+        self._tasks: set[asyncio.Task[Any]] = set()
+
+    def spawn(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._finished)
+        return task
+
+    def _finished(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if task.cancelled():
+            return
+        exc = task.exception()
+        if exc is not None:
+            sys.excepthook(type(exc), exc, exc.__traceback__)
+
+    @property
+    def running(self) -> int:
+        return len(self._tasks)
+
+    async def wait_idle(self) -> None:
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    def cancel_all(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+
+
+TASKS = Tasks()
+
+
+def spawn(coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+    return TASKS.spawn(coro)
+
+
+async def confirm(parent: QWidget, title: str, text: str) -> bool:
+    """A yes/no question without a nested event loop (exec() would stall qasync)."""
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        title,
+        text,
+        QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+        parent,
+    )
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    box.setAccessibleName(title)
+    future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+
+    def done(result: int) -> None:
+        if not future.done():
+            future.set_result(result == QMessageBox.StandardButton.Yes.value)
+
+    box.finished.connect(done)
+    box.open()
+    try:
+        return await future
+    finally:
+        box.deleteLater()

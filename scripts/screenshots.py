@@ -1,0 +1,79 @@
+"""Renders the main windows offscreen into PNGs, in English and Chinese, for review.
+
+Usage: python scripts/screenshots.py OUT_DIR
+Uses a throw-away data home and session-only keys: nothing touches your keyring.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from desktop_client.app import build_window, make_application  # noqa: E402
+from desktop_client.core.context import build_core  # noqa: E402
+from desktop_client.core.paths import DataHome  # noqa: E402
+from desktop_client.core.secrets import MemorySecretStore  # noqa: E402
+from desktop_client.core.settings import Language, ProfileKind  # noqa: E402
+
+
+def settle(app: QApplication, rounds: int = 20) -> None:
+    loop = asyncio.get_event_loop()
+    # Inside run_until_complete qasync both runs tasks and processes Qt events.
+    for _ in range(rounds):
+        loop.run_until_complete(asyncio.sleep(0.01))
+
+
+def main(out: Path) -> None:
+    import qasync
+
+    out.mkdir(parents=True, exist_ok=True)
+    app = make_application(["keyhold"])
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    for language in (Language.ENGLISH, Language.CHINESE):
+        home = DataHome(Path(tempfile.mkdtemp(prefix="keyhold-shot-")))
+        core = build_core(home, secrets=MemorySecretStore())
+        core.settings.update(lambda s, lang=language: setattr(s, "language", lang))
+        window, translations, _ = build_window(core)
+        window.resize(1100, 720)
+        window.show()
+        settle(app)
+        tag = language.value
+        form = window.onboarding.form
+        form.name_edit.setText("My relay" if tag == "en" else "我的中转")
+        form.base_edit.setText("http://relay.example.com/v1/chat/completions")
+        settle(app)
+        window.grab().save(str(out / f"onboarding-{tag}.png"))
+        core.profiles.add("OpenAI", ProfileKind.OPENAI, "https://api.openai.com/v1", "sk-demo-0000000000a1b2")
+        core.profiles.add("MJ relay", ProfileKind.MIDJOURNEY, "https://mj.example.com/mj-relax", "sk-mj-00000000c3d4")
+        window.settings_page.profiles.reload()
+        window._update_mode()
+        window.nav.setCurrentRow(5)
+        window.settings_page.profiles.list.setCurrentRow(1)
+        settle(app, 40)
+        window.grab().save(str(out / f"settings-{tag}.png"))
+        window.nav.setCurrentRow(0)
+        settle(app)
+        window.grab().save(str(out / f"main-{tag}.png"))
+        core.keyring_problem = __import__("desktop_client.core.errors", fromlist=["x"]).SecretStoreError(
+            "No secure keyring is available", hint=__import__(
+                "desktop_client.core.secrets", fromlist=["x"]).platform_fix_hint()
+        )
+        window._show_keyring_problem()
+        settle(app)
+        window.grab().save(str(out / f"nokeyring-{tag}.png"))
+        window.close()
+        window.deleteLater()
+        settle(app)
+    print("\n".join(sorted(str(p) for p in out.glob("*.png"))))
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots"))
