@@ -111,7 +111,9 @@ def error_from_response(status: int, headers: httpx.Headers, body: bytes, kind: 
             kind=ErrorKind.QUOTA,
             status=status,
         )
-    if status == 401 or code in ("invalid_api_key", "401"):
+    # trueai answers a wrong secret with 403 "未登录" (not logged in).
+    mj_auth_refused = kind is ProfileKind.MIDJOURNEY and status == 403
+    if status == 401 or code in ("invalid_api_key", "401") or mj_auth_refused:
         if html and status != 401:
             return wrong_url_error(kind, status)
         return ApiError(

@@ -40,8 +40,8 @@ class ConnectionReport:
 
 
 def _models_from(payload: object) -> list[str]:
-    if not isinstance(payload, dict):
-        raise ValueError("not an object")
+    if not isinstance(payload, dict) or ("data" not in payload and payload.get("object") != "list"):
+        raise ValueError("not a model list")
     data = payload.get("data")
     if data is None:
         return []  # Ollama sends null, some servers omit the key: both mean "no models"

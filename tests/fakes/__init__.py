@@ -1,0 +1,1 @@
+"""Real loopback servers (HTTP, proxies, TLS) used as test doubles."""
