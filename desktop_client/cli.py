@@ -27,8 +27,11 @@ from desktop_client.core.urls import WARNING_TEXT
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
-        # One line, like every other error, and exit code 2.
-        sys.stderr.write(f"keyhold: error: {message} (see `{self.prog} --help`)\n")
+        # One line, like every other error, and exit code 2. A stray argument may be a key
+        # pasted in the wrong place: never echo it.
+        if message.startswith("unrecognized arguments"):
+            message = "unrecognized arguments (not shown: they may contain a secret)"
+        sys.stderr.write(f"keyhold: error: {redact(message)} (see `{self.prog} --help`)\n")
         raise SystemExit(ExitCode.USAGE)
 
 

@@ -72,6 +72,7 @@ def main(out: Path) -> None:
         window.close()
         window.deleteLater()
         settle(app)
+    loop.close()  # stops qasync's executor thread before Qt tears down
     print("\n".join(sorted(str(p) for p in out.glob("*.png"))))
 
 

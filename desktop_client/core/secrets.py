@@ -31,6 +31,11 @@ class SecretStore(Protocol):
     @property
     def description(self) -> str: ...
 
+    @property
+    def label(self) -> str:
+        """A name a user recognises, e.g. "Secret Service" or "macOS Keychain"."""
+        ...
+
     def get(self, account: str) -> str | None: ...
 
     def set(self, account: str, value: str) -> None: ...
@@ -95,6 +100,22 @@ class BackendCheck:
     secure: bool
     name: str
     reason: str = ""
+
+
+_FRIENDLY = {
+    "SecretService": "Secret Service (GNOME Keyring, KWallet, KeePassXC)",
+    "kwallet": "KWallet",
+    "macOS": "macOS Keychain",
+    "Windows": "Windows Credential Manager",
+}
+
+
+def friendly_name(backend: Any) -> str:
+    module = type(backend).__module__
+    for marker, name in _FRIENDLY.items():
+        if marker in module:
+            return name
+    return type(backend).__qualname__
 
 
 def check_backend(backend: Any) -> BackendCheck:
@@ -162,6 +183,7 @@ class KeyringSecretStore:
         self._backend = backend
         self._lock = threading.Lock()
         self.description = check.name
+        self.label = friendly_name(backend)
 
     def get(self, account: str) -> str | None:
         try:
@@ -200,6 +222,7 @@ class MemorySecretStore:
 
     persistent = False
     description = "session-only memory"
+    label = "memory (this session only)"
 
     def __init__(self) -> None:
         self._values: dict[str, str] = {}

@@ -123,6 +123,24 @@ def headline_and_fix(kind: ErrorKind) -> tuple[str, str]:
     return table[kind]
 
 
+def keyring_fix_hint(platform: str = sys.platform) -> str:
+    """The platform's fix for a missing keyring, in the user's language."""
+    if platform.startswith(("linux", "freebsd")):
+        return QCoreApplication.translate(
+            "Errors",
+            "Install and unlock a Secret Service keyring: gnome-keyring (for example `sudo apt install "
+            "gnome-keyring`), KWallet 5.97 or newer, or KeePassXC with Secret Service integration, inside a "
+            "desktop session with D-Bus running. Then click “Retry the keyring”.",
+        )
+    if platform == "darwin":
+        return QCoreApplication.translate("Errors", "Unlock the login keychain in Keychain Access, then retry.")
+    if platform.startswith("win"):
+        return QCoreApplication.translate(
+            "Errors", "Make sure Windows Credential Manager is available for your account, then retry."
+        )
+    return QCoreApplication.translate("Errors", "Install a keyring supported by Python's keyring package.")
+
+
 def describe(error: BaseException) -> tuple[str, str]:
     """(headline, body) for a message box or an inline label, translated and redacted."""
     if isinstance(error, KeyholdError):

@@ -27,7 +27,7 @@ from desktop_client.core.context import Core
 from desktop_client.core.errors import SecretStoreError
 from desktop_client.core.secrets import MemorySecretStore, open_secret_store
 from desktop_client.core.settings import Language
-from desktop_client.ui.errors import describe
+from desktop_client.ui.errors import describe, keyring_fix_hint
 from desktop_client.ui.i18n import Translations
 from desktop_client.ui.pages import ComingSoonPage, OnboardingPage, SettingsPage
 from desktop_client.ui.qtutils import named, spawn
@@ -87,7 +87,7 @@ class KeyringBanner(QFrame):
         lines = [
             f"<b>{headline}</b>",
             self.tr("Keyhold never stores keys in a file. To keep keys between runs:"),
-            self.problem.hint,
+            keyring_fix_hint(),
             self.tr("Or use session-only keys: held in memory for this run only."),
         ]
         self.text.setText("<br>".join(lines))
@@ -99,7 +99,7 @@ class MainWindow(QMainWindow):
         self.core = core
         self.translations = translations
         self.setWindowIcon(QIcon(str(resource("icons", "keyhold.svg"))))
-        self.setMinimumSize(QSize(820, 560))
+        self.setMinimumSize(QSize(760, 520))
 
         self.nav = QListWidget()
         self.nav.setFixedWidth(180)
@@ -186,10 +186,10 @@ class MainWindow(QMainWindow):
     def _update_keys_status(self) -> None:
         if self.core.secrets.persistent:
             self.keys_status.setText(self.tr("Keys: OS keyring"))
-        elif self.banner.session_only:
-            self.keys_status.setText(self.tr("Keys: this session only"))
-        else:
+        elif self.core.keyring_problem is not None and not self.banner.session_only:
             self.keys_status.setText(self.tr("Keys: no secure keyring"))
+        else:
+            self.keys_status.setText(self.tr("Keys: this session only"))
         named(self.keys_status, self.keys_status.text())
 
     def _show_keyring_problem(self) -> None:

@@ -125,7 +125,7 @@ class SettingsPage(QWidget):
 
     def refresh_keys_value(self) -> None:
         if self.core.secrets.persistent:
-            self.keys_value.setText(self.tr("the OS keyring (%1)").replace("%1", self.core.secrets.description))
+            self.keys_value.setText(self.tr("the OS keyring (%1)").replace("%1", self.core.secrets.label))
         else:
             self.keys_value.setText(self.tr("memory only, for this run (no secure keyring)"))
 

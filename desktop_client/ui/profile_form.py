@@ -35,6 +35,7 @@ from desktop_client.core.services.connection import check_connection
 from desktop_client.core.settings import MjAuth, ProfileKind, ProfileRecord
 from desktop_client.core.urls import (
     UrlWarning,
+    is_loopback_url,
     mj_endpoint,
     normalize_base_url,
     openai_endpoint,
@@ -92,25 +93,34 @@ class ProfileForm(QWidget):
         self.result_label.setWordWrap(True)
         self.result_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
-        key_row = QHBoxLayout()
-        key_row.addWidget(self.key_edit, 1)
-        key_row.addWidget(self.reveal_btn)
-        key_row.addWidget(self.rotate_btn)
+        key_line = QHBoxLayout()
+        key_line.addWidget(self.key_edit, 1)
+        key_line.addWidget(self.reveal_btn)
+        key_line.addWidget(self.rotate_btn)
+        key_row = QVBoxLayout()
+        key_row.setSpacing(2)
+        key_row.addLayout(key_line)
+        key_row.addWidget(self.key_status)
+        base_row = QVBoxLayout()
+        base_row.setSpacing(2)
+        base_row.addWidget(self.base_edit)
+        base_row.addWidget(self.base_hint)
+        http_row = QVBoxLayout()
+        http_row.setSpacing(2)
+        http_row.addWidget(self.allow_http_check)
+        http_row.addWidget(self.http_warning)
 
         self.form = QFormLayout()
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self._labels = {key: QLabel() for key in ("name", "kind", "base", "key", "model", "mj", "proxy", "http")}
         self.form.addRow(self._labels["name"], self.name_edit)
         self.form.addRow(self._labels["kind"], self.kind_combo)
-        self.form.addRow(self._labels["base"], self.base_edit)
-        self.form.addRow("", self.base_hint)
+        self.form.addRow(self._labels["base"], base_row)
         self.form.addRow(self._labels["key"], key_row)
-        self.form.addRow("", self.key_status)
         self.form.addRow(self._labels["model"], self.model_edit)
         self.form.addRow(self._labels["mj"], self.mj_auth_combo)
         self.form.addRow(self._labels["proxy"], self.proxy_edit)
-        self.form.addRow(self._labels["http"], self.allow_http_check)
-        self.form.addRow("", self.http_warning)
+        self.form.addRow(self._labels["http"], http_row)
         for key, label in self._labels.items():
             label.setBuddy(
                 {
@@ -160,53 +170,54 @@ class ProfileForm(QWidget):
         super().changeEvent(event)
 
     def retranslate(self) -> None:
-        tr = self.tr
         texts = {
-            "name": tr("&Name"),
-            "kind": tr("&Kind"),
-            "base": tr("&Base URL"),
-            "key": tr("API &key"),
-            "model": tr("Default &model"),
-            "mj": tr("&Auth header"),
-            "proxy": tr("&Proxy"),
-            "http": tr("Plain HTTP"),
+            "name": self.tr("&Name"),
+            "kind": self.tr("&Kind"),
+            "base": self.tr("&Base URL"),
+            "key": self.tr("API &key"),
+            "model": self.tr("Default &model"),
+            "mj": self.tr("&Auth header"),
+            "proxy": self.tr("&Proxy"),
+            "http": self.tr("Plain HTTP"),
         }
         for key, text in texts.items():
             self._labels[key].setText(text)
         kind = self.kind_combo.currentData()
         self.kind_combo.blockSignals(True)
         self.kind_combo.clear()
-        self.kind_combo.addItem(tr("OpenAI-compatible (chat and images)"), ProfileKind.OPENAI)
-        self.kind_combo.addItem(tr("Midjourney (midjourney-proxy)"), ProfileKind.MIDJOURNEY)
+        self.kind_combo.addItem(self.tr("OpenAI-compatible (chat and images)"), ProfileKind.OPENAI)
+        self.kind_combo.addItem(self.tr("Midjourney (midjourney-proxy)"), ProfileKind.MIDJOURNEY)
         self.kind_combo.setCurrentIndex(max(0, self.kind_combo.findData(kind)))
         self.kind_combo.blockSignals(False)
         auth = self.mj_auth_combo.currentData()
         self.mj_auth_combo.clear()
-        self.mj_auth_combo.addItem(tr("mj-api-secret header (works everywhere)"), MjAuth.MJ_API_SECRET)
-        self.mj_auth_combo.addItem(tr("Authorization: Bearer (some relays)"), MjAuth.BEARER)
+        self.mj_auth_combo.addItem(self.tr("mj-api-secret header (works everywhere)"), MjAuth.MJ_API_SECRET)
+        self.mj_auth_combo.addItem(self.tr("Authorization: Bearer (some relays)"), MjAuth.BEARER)
         self.mj_auth_combo.setCurrentIndex(max(0, self.mj_auth_combo.findData(auth)))
-        self.name_edit.setPlaceholderText(tr("e.g. OpenAI, My relay"))
-        self.model_edit.setPlaceholderText(tr("e.g. gpt-4o-mini (optional)"))
-        self.proxy_edit.setPlaceholderText(tr("optional: http://host:port or socks5://host:port"))
-        self.allow_http_check.setText(tr("Allow plain HTTP to a non-local server"))
-        self.http_warning.setText(tr("Warning: with plain HTTP the API key and every prompt travel unencrypted."))
-        self.test_btn.setText(tr("&Test connection"))
-        self.save_btn.setText(tr("&Save profile") if self.record is None else tr("&Save changes"))
-        self.rotate_btn.setText(tr("Replace key…"))
-        self.reveal_btn.setText(tr("Hide") if self.reveal_btn.isChecked() else tr("Reveal"))
+        self.name_edit.setPlaceholderText(self.tr("e.g. OpenAI, My relay"))
+        self.model_edit.setPlaceholderText(self.tr("e.g. gpt-4o-mini (optional)"))
+        self.proxy_edit.setPlaceholderText(self.tr("optional: http://host:port or socks5://host:port"))
+        self.allow_http_check.setText(self.tr("Allow plain HTTP to a non-local server"))
+        self.http_warning.setText(
+            self.tr("Warning: with plain HTTP the API key and every prompt travel unencrypted.")
+        )
+        self.test_btn.setText(self.tr("&Test connection"))
+        self.save_btn.setText(self.tr("&Save profile") if self.record is None else self.tr("&Save changes"))
+        self.rotate_btn.setText(self.tr("Replace key…"))
+        self.reveal_btn.setText(self.tr("Hide") if self.reveal_btn.isChecked() else self.tr("Reveal"))
         for widget, name in (
-            (self.name_edit, tr("Profile name")),
-            (self.kind_combo, tr("Profile kind")),
-            (self.base_edit, tr("Base URL")),
-            (self.key_edit, tr("API key")),
-            (self.reveal_btn, tr("Reveal or hide the API key")),
-            (self.rotate_btn, tr("Replace the API key")),
-            (self.model_edit, tr("Default model")),
-            (self.mj_auth_combo, tr("Midjourney auth header")),
-            (self.proxy_edit, tr("Proxy URL")),
-            (self.allow_http_check, tr("Allow plain HTTP")),
-            (self.test_btn, tr("Test connection")),
-            (self.save_btn, tr("Save profile")),
+            (self.name_edit, self.tr("Profile name")),
+            (self.kind_combo, self.tr("Profile kind")),
+            (self.base_edit, self.tr("Base URL")),
+            (self.key_edit, self.tr("API key")),
+            (self.reveal_btn, self.tr("Reveal or hide the API key")),
+            (self.rotate_btn, self.tr("Replace the API key")),
+            (self.model_edit, self.tr("Default model")),
+            (self.mj_auth_combo, self.tr("Midjourney auth header")),
+            (self.proxy_edit, self.tr("Proxy URL")),
+            (self.allow_http_check, self.tr("Allow plain HTTP")),
+            (self.test_btn, self.tr("Test connection")),
+            (self.save_btn, self.tr("Save profile")),
         ):
             named(widget, name)
         self._refresh_key_status()
@@ -229,6 +240,7 @@ class ProfileForm(QWidget):
         self.proxy_edit.clear()
         self.models.setStringList([])
         if record is None:
+            self._set_busy(False)
             self.name_edit.clear()
             self.kind_combo.setCurrentIndex(0)
             self.kind_combo.setEnabled(True)
@@ -245,6 +257,8 @@ class ProfileForm(QWidget):
             self.mj_auth_combo.setCurrentIndex(self.mj_auth_combo.findData(record.mj_auth))
             self.allow_http_check.setChecked(record.allow_http)
             self.key_edit.setReadOnly(True)
+            # Saving before the stored URL arrives would save an empty one.
+            self._set_busy(True)
             spawn(self._load_secrets(record))
         self._on_kind_changed()
         self.retranslate()
@@ -256,10 +270,12 @@ class ProfileForm(QWidget):
             key = await keyring_call(store.get, account(record.id, "api_key"))
             proxy = await keyring_call(store.get, account(record.id, "proxy_url")) if record.has_proxy else None
         except KeyholdError as exc:
-            self.show_error(exc)
+            if self.record is record:
+                self.show_error(exc)
             return
         if self.record is not record:
             return  # the user moved on to another profile meanwhile
+        self._set_busy(False)
         register_secret(base, f"base-url:{record.name}")
         register_secret(key, f"key:{record.name}")
         self.base_edit.setText(base or "")
@@ -270,21 +286,25 @@ class ProfileForm(QWidget):
         self._refresh_key_status()
 
     def _refresh_key_status(self) -> None:
-        tr = self.tr
         if self.record is None:
-            self.key_edit.setPlaceholderText(tr("Paste your API key; it goes straight into the OS keyring"))
-            self.key_status.setText(tr("Stored only in: %1").replace("%1", self.core.secrets.description))
+            self.key_edit.setPlaceholderText(self.tr("Paste your API key; it goes straight into the OS keyring"))
+            self.key_status.setText(self.tr("Stored only in: %1").replace("%1", self._store_name()))
             self.rotate_btn.setVisible(False)
             return
         self.rotate_btn.setVisible(self.key_edit.isReadOnly())
         if self._stored_key_fp and self.key_edit.isReadOnly():
             self.key_edit.setPlaceholderText(self._stored_key_fp)
-            self.key_status.setText(tr("Stored key: %1").replace("%1", self._stored_key_fp))
+            self.key_status.setText(self.tr("Stored key: %1").replace("%1", self._stored_key_fp))
         elif self.key_edit.isReadOnly():
-            self.key_status.setText(tr("Reading the key from the keyring…"))
+            self.key_status.setText(self.tr("Reading the key from the keyring…"))
         else:
-            self.key_edit.setPlaceholderText(tr("Paste the new key; it replaces the stored one on save"))
-            self.key_status.setText(tr("The profile keeps its settings; only the key changes."))
+            self.key_edit.setPlaceholderText(self.tr("Paste the new key; it replaces the stored one on save"))
+            self.key_status.setText(self.tr("The profile keeps its settings; only the key changes."))
+
+    def _store_name(self) -> str:
+        if self.core.secrets.persistent:
+            return self.tr("the OS keyring (%1)").replace("%1", self.core.secrets.label)
+        return self.tr("memory, for this session only")
 
     def _on_kind_changed(self) -> None:
         is_mj = self.kind is ProfileKind.MIDJOURNEY
@@ -300,7 +320,6 @@ class ProfileForm(QWidget):
         self._update_base_hint()
 
     def _update_base_hint(self) -> None:
-        tr = self.tr
         self.http_warning.setVisible(self.allow_http_check.isChecked())
         raw = self.base_edit.text()
         if not raw.strip():
@@ -317,25 +336,25 @@ class ProfileForm(QWidget):
             if self.kind is ProfileKind.MIDJOURNEY
             else openai_endpoint(normalized.base, "chat/completions")
         )
-        lines = [tr("Requests go to %1").replace("%1", target)]
+        lines = [self.tr("Requests go to %1").replace("%1", target)]
         style = ""
         for warning in normalized.warnings:
             if warning is UrlWarning.TRAILING_MJ:
                 lines.append(
-                    tr(
+                    self.tr(
                         "The base URL ends in /mj; Keyhold adds /mj/… itself. "
                         "Remove it unless your server is really mounted there."
                     )
                 )
                 style = WARN_STYLE
             elif warning is UrlWarning.REMOVED_ENDPOINT:
-                lines.append(tr("The URL pointed at an endpoint; only the base part is kept."))
+                lines.append(self.tr("The URL pointed at an endpoint; only the base part is kept."))
                 style = WARN_STYLE
             elif warning is UrlWarning.PLAIN_HTTP and not is_loopback_url(normalized.base):
                 if self.allow_http_check.isChecked():
-                    lines.append(tr("Plain HTTP: the key travels unencrypted."))
+                    lines.append(self.tr("Plain HTTP: the key travels unencrypted."))
                 else:
-                    lines.append(tr("Plain HTTP to a non-local server is refused unless allowed below."))
+                    lines.append(self.tr("Plain HTTP to a non-local server is refused unless allowed below."))
                 style = WARN_STYLE
         self.base_hint.setStyleSheet(style)
         self.base_hint.setText("\n".join(lines))
@@ -503,7 +522,5 @@ class ProfileForm(QWidget):
         finally:
             self._set_busy(False)
         self.load(record)
-        self.show_ok(
-            self.tr("Saved. The key and base URL are in %1.").replace("%1", self.core.secrets.description)
-        )
+        self.show_ok(self.tr("Saved. The key and base URL are in %1.").replace("%1", self._store_name()))
         self.saved.emit(record.id)

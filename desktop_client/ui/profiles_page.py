@@ -104,6 +104,8 @@ class ProfilesEditor(QWidget):
 
     def _on_selected(self, item: QListWidgetItem | None, _previous: QListWidgetItem | None = None) -> None:
         record = item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        if isinstance(record, ProfileRecord) and record == self.form.record:
+            return  # already shown (e.g. re-selected after a save): keep the form's feedback
         self.form.load(record if isinstance(record, ProfileRecord) else None)
 
     def _on_new(self) -> None:

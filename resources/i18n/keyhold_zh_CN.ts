@@ -1,0 +1,586 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>ComingSoonPage</name>
+    <message>
+        <source>Chat</source>
+        <translation>对话</translation>
+    </message>
+    <message>
+        <source>Midjourney</source>
+        <translation>Midjourney</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <source>Gallery</source>
+        <translation>图库</translation>
+    </message>
+    <message>
+        <source>Usage</source>
+        <translation>用量</translation>
+    </message>
+    <message>
+        <source>This part of Keyhold is still being built and arrives in a coming version. Your profiles are ready for it.</source>
+        <translation>Keyhold 的这一部分仍在开发中，将在后续版本中推出。你的配置已为它准备就绪。</translation>
+    </message>
+</context>
+<context>
+    <name>Errors</name>
+    <message>
+        <source>Invalid input</source>
+        <translation>输入有误</translation>
+    </message>
+    <message>
+        <source>Correct the highlighted value and try again.</source>
+        <translation>请更正后重试。</translation>
+    </message>
+    <message>
+        <source>Bad key: the server rejected the API key</source>
+        <translation>密钥错误：服务器拒绝了该 API 密钥</translation>
+    </message>
+    <message>
+        <source>Check the key of this profile, or rotate it in Settings → Profiles.</source>
+        <translation>请检查此配置的密钥，或在 设置 → 配置 中更换。</translation>
+    </message>
+    <message>
+        <source>Forbidden: the key may not do this, or your region is not served</source>
+        <translation>禁止访问：该密钥无此权限，或服务不支持你所在的地区</translation>
+    </message>
+    <message>
+        <source>Check the key&apos;s permissions, or use a relay that serves your region.</source>
+        <translation>请检查密钥权限，或改用支持你所在地区的中转服务。</translation>
+    </message>
+    <message>
+        <source>Out of credit: the account has no quota left</source>
+        <translation>余额不足：该账户已无可用额度</translation>
+    </message>
+    <message>
+        <source>Top up the account or switch to another profile. Keyhold does not retry this.</source>
+        <translation>请充值或切换到其他配置。Keyhold 不会自动重试此类错误。</translation>
+    </message>
+    <message>
+        <source>Rate limited: the server asks to slow down</source>
+        <translation>请求过于频繁：服务器要求降低速度</translation>
+    </message>
+    <message>
+        <source>Wait a moment and retry.</source>
+        <translation>请稍等片刻后重试。</translation>
+    </message>
+    <message>
+        <source>Wrong URL: the server returned a web page, not the API</source>
+        <translation>地址错误：服务器返回的是网页，而不是 API</translation>
+    </message>
+    <message>
+        <source>Use the API root, e.g. https://relay.example.com/v1, not the address of its web page.</source>
+        <translation>请填写 API 根地址，例如 https://relay.example.com/v1，而不是其网页地址。</translation>
+    </message>
+    <message>
+        <source>Not found: the server has no such model or endpoint</source>
+        <translation>未找到：服务器上没有该模型或接口</translation>
+    </message>
+    <message>
+        <source>Check the base URL and pick a model from the server&apos;s list.</source>
+        <translation>请检查接口地址，并从服务器提供的列表中选择模型。</translation>
+    </message>
+    <message>
+        <source>Unreachable: could not connect to the server</source>
+        <translation>无法连接：连不上服务器</translation>
+    </message>
+    <message>
+        <source>Check the address, your network, and any proxy or firewall.</source>
+        <translation>请检查地址、网络以及代理或防火墙设置。</translation>
+    </message>
+    <message>
+        <source>TLS problem: the server&apos;s certificate could not be verified</source>
+        <translation>TLS 问题：无法验证服务器证书</translation>
+    </message>
+    <message>
+        <source>Check the address. A relay with a self-signed or expired certificate must fix it.</source>
+        <translation>请检查地址。使用自签名或已过期证书的中转服务需要自行修复证书。</translation>
+    </message>
+    <message>
+        <source>Timeout: the server stopped answering</source>
+        <translation>超时：服务器停止响应</translation>
+    </message>
+    <message>
+        <source>Retry. If it keeps happening, the server or relay is overloaded.</source>
+        <translation>请重试。如果一直出现，说明服务器或中转负载过高。</translation>
+    </message>
+    <message>
+        <source>Server error: the server or a gateway failed</source>
+        <translation>服务器错误：服务器或网关出现故障</translation>
+    </message>
+    <message>
+        <source>Retry later. If it persists, the relay or provider is down.</source>
+        <translation>请稍后重试。如果持续出现，说明中转或服务商暂时不可用。</translation>
+    </message>
+    <message>
+        <source>Proxy problem</source>
+        <translation>代理出错</translation>
+    </message>
+    <message>
+        <source>Check the proxy address and that the proxy is running.</source>
+        <translation>请检查代理地址，并确认代理正在运行。</translation>
+    </message>
+    <message>
+        <source>Plain HTTP refused: the key would travel unencrypted</source>
+        <translation>已拒绝明文 HTTP：密钥会以未加密方式传输</translation>
+    </message>
+    <message>
+        <source>Use https://, or allow plain HTTP in the profile if you accept the risk.</source>
+        <translation>请使用 https://；如果你接受风险，可在配置中允许明文 HTTP。</translation>
+    </message>
+    <message>
+        <source>The server&apos;s answer was not understood</source>
+        <translation>无法理解服务器的响应</translation>
+    </message>
+    <message>
+        <source>Check that the base URL points at an OpenAI-compatible or midjourney-proxy API.</source>
+        <translation>请确认接口地址指向 OpenAI 兼容或 midjourney-proxy 的 API。</translation>
+    </message>
+    <message>
+        <source>No secure keyring is available</source>
+        <translation>没有可用的安全钥匙串</translation>
+    </message>
+    <message>
+        <source>Install or unlock your system keyring, or use session-only keys for this run.</source>
+        <translation>请安装或解锁系统钥匙串，或在本次运行中使用仅会话密钥。</translation>
+    </message>
+    <message>
+        <source>The keyring is locked, or unlocking was cancelled</source>
+        <translation>钥匙串已锁定，或解锁被取消</translation>
+    </message>
+    <message>
+        <source>Unlock your keyring and retry. Nothing was lost.</source>
+        <translation>请解锁钥匙串后重试。没有任何数据丢失。</translation>
+    </message>
+    <message>
+        <source>Could not read or write Keyhold&apos;s data</source>
+        <translation>无法读写 Keyhold 的数据</translation>
+    </message>
+    <message>
+        <source>Check free disk space and permissions.</source>
+        <translation>请检查磁盘空间和权限。</translation>
+    </message>
+    <message>
+        <source>Something went wrong inside Keyhold</source>
+        <translation>Keyhold 内部出错</translation>
+    </message>
+    <message>
+        <source>The details are in the log file.</source>
+        <translation>详细信息已写入日志文件。</translation>
+    </message>
+    <message>
+        <source>Install and unlock a Secret Service keyring: gnome-keyring (for example `sudo apt install gnome-keyring`), KWallet 5.97 or newer, or KeePassXC with Secret Service integration, inside a desktop session with D-Bus running. Then click “Retry the keyring”.</source>
+        <translation>请安装并解锁一个 Secret Service 钥匙串：gnome-keyring（例如执行 `sudo apt install gnome-keyring`）、KWallet 5.97 或更新版本，或启用了 Secret Service 集成的 KeePassXC，并确保在运行 D-Bus 的桌面会话中使用。然后点击“重试钥匙串”。</translation>
+    </message>
+    <message>
+        <source>Unlock the login keychain in Keychain Access, then retry.</source>
+        <translation>请在“钥匙串访问”中解锁登录钥匙串，然后重试。</translation>
+    </message>
+    <message>
+        <source>Make sure Windows Credential Manager is available for your account, then retry.</source>
+        <translation>请确认你的账户可以使用 Windows 凭据管理器，然后重试。</translation>
+    </message>
+    <message>
+        <source>Install a keyring supported by Python&apos;s keyring package.</source>
+        <translation>请安装 Python keyring 库支持的钥匙串。</translation>
+    </message>
+    <message>
+        <source>Server said: %1</source>
+        <translation>服务器返回：%1</translation>
+    </message>
+    <message>
+        <source>Keyhold error</source>
+        <translation>Keyhold 错误</translation>
+    </message>
+    <message>
+        <source>Error message</source>
+        <translation>错误信息</translation>
+    </message>
+</context>
+<context>
+    <name>KeyringBanner</name>
+    <message>
+        <source>Retry the keyring</source>
+        <translation>重试钥匙串</translation>
+    </message>
+    <message>
+        <source>Use session-only keys</source>
+        <translation>使用仅会话密钥</translation>
+    </message>
+    <message>
+        <source>Use session-only keys for this run</source>
+        <translation>本次运行使用仅会话密钥</translation>
+    </message>
+    <message>
+        <source>Session-only keys: keys you enter now are kept in memory and forgotten when Keyhold quits. Nothing is written to disk.</source>
+        <translation>仅会话密钥：现在输入的密钥只保存在内存中，Keyhold 退出后即被清除，不会写入磁盘。</translation>
+    </message>
+    <message>
+        <source>Keyhold never stores keys in a file. To keep keys between runs:</source>
+        <translation>Keyhold 从不把密钥存入文件。若想在多次运行之间保留密钥：</translation>
+    </message>
+    <message>
+        <source>Or use session-only keys: held in memory for this run only.</source>
+        <translation>或者使用仅会话密钥：只在本次运行期间保存在内存中。</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Chat</source>
+        <translation>对话</translation>
+    </message>
+    <message>
+        <source>Midjourney</source>
+        <translation>Midjourney</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>图像</translation>
+    </message>
+    <message>
+        <source>Gallery</source>
+        <translation>图库</translation>
+    </message>
+    <message>
+        <source>Usage</source>
+        <translation>用量</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>Navigation</source>
+        <translation>导航</translation>
+    </message>
+    <message>
+        <source>Keys: OS keyring</source>
+        <translation>密钥：系统钥匙串</translation>
+    </message>
+    <message>
+        <source>Keys: this session only</source>
+        <translation>密钥：仅本次会话</translation>
+    </message>
+    <message>
+        <source>Keys: no secure keyring</source>
+        <translation>密钥：无安全钥匙串</translation>
+    </message>
+    <message>
+        <source>Profile saved. You&apos;re ready.</source>
+        <translation>配置已保存，可以开始使用了。</translation>
+    </message>
+</context>
+<context>
+    <name>OnboardingPage</name>
+    <message>
+        <source>Welcome to Keyhold</source>
+        <translation>欢迎使用 Keyhold</translation>
+    </message>
+    <message>
+        <source>Keyhold talks to OpenAI-compatible APIs and midjourney-proxy servers directly from this computer. There is no server in between: your API key and base URL go into the operating system&apos;s keyring and nowhere else, so no crawler can find them.
+
+Add your first profile. “Test connection” checks the address and the key before you save.</source>
+        <translation>Keyhold 直接从这台电脑连接 OpenAI 兼容 API 和 midjourney-proxy 服务器，中间没有任何服务器：你的 API 密钥和接口地址只保存在操作系统的钥匙串中，爬虫无从找到。
+
+添加你的第一个配置。保存前可以用“测试连接”检查地址和密钥。</translation>
+    </message>
+</context>
+<context>
+    <name>ProfileForm</name>
+    <message>
+        <source>&amp;Name</source>
+        <translation>名称(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Kind</source>
+        <translation>类型(&amp;K)</translation>
+    </message>
+    <message>
+        <source>&amp;Base URL</source>
+        <translation>接口地址(&amp;B)</translation>
+    </message>
+    <message>
+        <source>API &amp;key</source>
+        <translation>API 密钥(&amp;K)</translation>
+    </message>
+    <message>
+        <source>Default &amp;model</source>
+        <translation>默认模型(&amp;M)</translation>
+    </message>
+    <message>
+        <source>&amp;Auth header</source>
+        <translation>认证头(&amp;A)</translation>
+    </message>
+    <message>
+        <source>&amp;Proxy</source>
+        <translation>代理(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Plain HTTP</source>
+        <translation>明文 HTTP</translation>
+    </message>
+    <message>
+        <source>OpenAI-compatible (chat and images)</source>
+        <translation>OpenAI 兼容（对话与绘图）</translation>
+    </message>
+    <message>
+        <source>Midjourney (midjourney-proxy)</source>
+        <translation>Midjourney（midjourney-proxy）</translation>
+    </message>
+    <message>
+        <source>mj-api-secret header (works everywhere)</source>
+        <translation>mj-api-secret 请求头（通用）</translation>
+    </message>
+    <message>
+        <source>Authorization: Bearer (some relays)</source>
+        <translation>Authorization: Bearer（部分中转）</translation>
+    </message>
+    <message>
+        <source>e.g. OpenAI, My relay</source>
+        <translation>例如：OpenAI、我的中转</translation>
+    </message>
+    <message>
+        <source>e.g. gpt-4o-mini (optional)</source>
+        <translation>例如 gpt-4o-mini（可选）</translation>
+    </message>
+    <message>
+        <source>optional: http://host:port or socks5://host:port</source>
+        <translation>可选：http://主机:端口 或 socks5://主机:端口</translation>
+    </message>
+    <message>
+        <source>Allow plain HTTP to a non-local server</source>
+        <translation>允许以明文 HTTP 连接非本机服务器</translation>
+    </message>
+    <message>
+        <source>Warning: with plain HTTP the API key and every prompt travel unencrypted.</source>
+        <translation>警告：使用明文 HTTP 时，API 密钥和每条提示词都以未加密方式传输。</translation>
+    </message>
+    <message>
+        <source>&amp;Test connection</source>
+        <translation>测试连接(&amp;T)</translation>
+    </message>
+    <message>
+        <source>&amp;Save profile</source>
+        <translation>保存配置(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Save changes</source>
+        <translation>保存修改(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Replace key…</source>
+        <translation>更换密钥…</translation>
+    </message>
+    <message>
+        <source>Hide</source>
+        <translation>隐藏</translation>
+    </message>
+    <message>
+        <source>Reveal</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <source>Profile name</source>
+        <translation>配置名称</translation>
+    </message>
+    <message>
+        <source>Profile kind</source>
+        <translation>配置类型</translation>
+    </message>
+    <message>
+        <source>Base URL</source>
+        <translation>接口地址</translation>
+    </message>
+    <message>
+        <source>API key</source>
+        <translation>API 密钥</translation>
+    </message>
+    <message>
+        <source>Reveal or hide the API key</source>
+        <translation>显示或隐藏 API 密钥</translation>
+    </message>
+    <message>
+        <source>Replace the API key</source>
+        <translation>更换 API 密钥</translation>
+    </message>
+    <message>
+        <source>Default model</source>
+        <translation>默认模型</translation>
+    </message>
+    <message>
+        <source>Midjourney auth header</source>
+        <translation>Midjourney 认证头</translation>
+    </message>
+    <message>
+        <source>Proxy URL</source>
+        <translation>代理地址</translation>
+    </message>
+    <message>
+        <source>Allow plain HTTP</source>
+        <translation>允许明文 HTTP</translation>
+    </message>
+    <message>
+        <source>Test connection</source>
+        <translation>测试连接</translation>
+    </message>
+    <message>
+        <source>Save profile</source>
+        <translation>保存配置</translation>
+    </message>
+    <message>
+        <source>Paste your API key; it goes straight into the OS keyring</source>
+        <translation>粘贴 API 密钥，它将直接存入系统钥匙串</translation>
+    </message>
+    <message>
+        <source>Stored only in: %1</source>
+        <translation>仅保存在：%1</translation>
+    </message>
+    <message>
+        <source>Stored key: %1</source>
+        <translation>已保存的密钥：%1</translation>
+    </message>
+    <message>
+        <source>Reading the key from the keyring…</source>
+        <translation>正在从钥匙串读取密钥…</translation>
+    </message>
+    <message>
+        <source>Paste the new key; it replaces the stored one on save</source>
+        <translation>粘贴新密钥，保存时将替换旧密钥</translation>
+    </message>
+    <message>
+        <source>The profile keeps its settings; only the key changes.</source>
+        <translation>配置的其他设置保持不变，只更换密钥。</translation>
+    </message>
+    <message>
+        <source>the OS keyring (%1)</source>
+        <translation>系统钥匙串（%1）</translation>
+    </message>
+    <message>
+        <source>memory, for this session only</source>
+        <translation>内存，仅限本次会话</translation>
+    </message>
+    <message>
+        <source>Requests go to %1</source>
+        <translation>请求将发送到 %1</translation>
+    </message>
+    <message>
+        <source>The base URL ends in /mj; Keyhold adds /mj/… itself. Remove it unless your server is really mounted there.</source>
+        <translation>接口地址以 /mj 结尾，而 Keyhold 会自动添加 /mj/…。除非服务确实部署在该路径下，否则请去掉末尾的 /mj。</translation>
+    </message>
+    <message>
+        <source>The URL pointed at an endpoint; only the base part is kept.</source>
+        <translation>该地址指向了具体接口，已只保留基础部分。</translation>
+    </message>
+    <message>
+        <source>Plain HTTP: the key travels unencrypted.</source>
+        <translation>明文 HTTP：密钥将以未加密方式传输。</translation>
+    </message>
+    <message>
+        <source>Plain HTTP to a non-local server is refused unless allowed below.</source>
+        <translation>除非在下方允许，否则不会以明文 HTTP 连接非本机服务器。</translation>
+    </message>
+    <message>
+        <source>Testing…</source>
+        <translation>正在测试…</translation>
+    </message>
+    <message numerus="yes">
+        <source>OK: the server answered with %n model(s).</source>
+        <translation>
+            <numerusform>连接成功：服务器返回了 %n 个模型。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>OK: the midjourney-proxy API answered.</source>
+        <translation>连接成功：midjourney-proxy API 已响应。</translation>
+    </message>
+    <message>
+        <source>Saved. The key and base URL are in %1.</source>
+        <translation>已保存。密钥和接口地址存放在 %1 中。</translation>
+    </message>
+</context>
+<context>
+    <name>ProfilesEditor</name>
+    <message>
+        <source>Profiles</source>
+        <translation>配置</translation>
+    </message>
+    <message>
+        <source>&amp;New profile</source>
+        <translation>新建配置(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Delete</source>
+        <translation>删除(&amp;D)</translation>
+    </message>
+    <message>
+        <source>New profile</source>
+        <translation>新建配置</translation>
+    </message>
+    <message>
+        <source>Delete profile</source>
+        <translation>删除配置</translation>
+    </message>
+    <message>
+        <source>OpenAI</source>
+        <translation>OpenAI</translation>
+    </message>
+    <message>
+        <source>Midjourney</source>
+        <translation>Midjourney</translation>
+    </message>
+    <message>
+        <source>Delete the profile “%1” and remove its key and base URL from the keyring?</source>
+        <translation>删除配置“%1”，并从钥匙串中移除它的密钥和接口地址吗？</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsPage</name>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Data folder</source>
+        <translation>数据文件夹</translation>
+    </message>
+    <message>
+        <source>Keys stored in</source>
+        <translation>密钥存放于</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Follow the system</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>Open the data folder</source>
+        <translation>打开数据文件夹</translation>
+    </message>
+    <message>
+        <source>the OS keyring (%1)</source>
+        <translation>系统钥匙串（%1）</translation>
+    </message>
+    <message>
+        <source>memory only, for this run (no secure keyring)</source>
+        <translation>仅内存，限本次运行（无安全钥匙串）</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,162 @@
+"""The keyhold CLI as a user runs it: a separate process, a real keyring, real loopback servers."""
+
+import json
+import subprocess
+
+import pytest
+
+from tests.fakes.openai_fake import FakeOpenAI
+from tests.fakes.server import Conn, Request
+from tests.procs import run_cli
+
+pytestmark = pytest.mark.keyring
+
+
+@pytest.fixture
+def cli_home(tmp_path, keyring_store):
+    return tmp_path / "cli-home"
+
+
+def add_openai(home, name, url, key, *extra):
+    return run_cli(home, "profile", "add", name, "--kind", "openai", "--base-url", url, "--key-stdin", *extra,
+                   stdin=key + "\n")
+
+
+def profile_id(home, name):
+    settings = json.loads((home / "settings.json").read_text())
+    return next(p["id"] for p in settings["profiles"] if p["name"] == name)
+
+
+def test_add_list_test_rotate_remove(cli_home, canary_key) -> None:
+    with FakeOpenAI(canary_key, models=["gpt-4o", "gpt-4o-mini", "o3"]) as fake:
+        added = add_openai(cli_home, "relay", fake.url + "/v1/", canary_key, "--model", "gpt-4o")
+        assert added.returncode == 0, added.stderr
+        assert f"sk-…{canary_key[-4:]}" in added.stdout
+        assert canary_key not in added.stdout + added.stderr
+
+        # readable through the keyring, by libsecret's own tool
+        pid = profile_id(cli_home, "relay")
+        lookup = subprocess.run(["secret-tool", "lookup", "service", "keyhold", "username", f"profile/{pid}/api_key"],
+                                capture_output=True, text=True, timeout=30)
+        assert lookup.stdout == canary_key
+
+        listing = run_cli(cli_home, "profile", "list", "--json")
+        rows = json.loads(listing.stdout)
+        assert rows == [{
+            "name": "relay", "kind": "openai", "host": f"127.0.0.1:{fake.port}",
+            "fingerprint": f"sk-…{canary_key[-4:]}", "default_model": "gpt-4o", "mj_auth": None,
+            "allow_http": False, "proxy": False, "secrets_available": True,
+        }]
+        plain = run_cli(cli_home, "profile", "list")
+        assert "relay" in plain.stdout and canary_key not in plain.stdout
+
+        tested = run_cli(cli_home, "profile", "test", "relay")
+        assert tested.returncode == 0, tested.stderr
+        assert tested.stdout.strip() == "relay: OK (3 models)"
+
+        rotated = run_cli(cli_home, "profile", "rotate", "relay", "--key-stdin", stdin="sk-rotated-0000000000zz\n")
+        assert rotated.returncode == 0 and "sk-…00zz" in rotated.stdout
+        bad = run_cli(cli_home, "profile", "test", "relay")
+        assert bad.returncode == 3
+        assert bad.stderr.startswith("keyhold: error: Bad key")
+        assert len(bad.stderr.strip().splitlines()) == 1
+
+    removed = run_cli(cli_home, "profile", "remove", "relay")
+    assert removed.returncode == 0
+    gone = subprocess.run(["secret-tool", "lookup", "service", "keyhold", "username", f"profile/{pid}/api_key"],
+                          capture_output=True, text=True, timeout=30)
+    assert gone.stdout == ""
+    assert json.loads(run_cli(cli_home, "profile", "list", "--json").stdout) == []
+
+
+@pytest.mark.parametrize(
+    ("setup", "code", "start"),
+    [
+        ("spa", 5, "Wrong URL"),
+        ("quota", 4, "Out of credit"),
+        ("down", 5, "Unreachable"),
+        ("rate", 4, "Rate limited"),
+    ],
+)
+def test_test_command_exit_codes(cli_home, setup, code, start) -> None:
+    key = "sk-exitcodes-000000000001"
+    with FakeOpenAI(key, spa_everywhere=setup == "spa") as fake:
+        if setup == "quota":
+            fake.route_overrides[("GET", "/v1/models")] = lambda r, c: c.send_json(
+                429, {"error": {"message": "You exceeded your current quota", "type": "insufficient_quota",
+                                "param": None, "code": "insufficient_quota"}})
+        if setup == "rate":
+            fake.route_overrides[("GET", "/v1/models")] = lambda r, c: c.send_json(
+                429, {"error": {"message": "Rate limit reached", "type": "requests", "code": "rate_limit_exceeded"}})
+        url = fake.url
+        assert add_openai(cli_home, "p", url, key).returncode == 0
+        if setup != "down":
+            result = run_cli(cli_home, "profile", "test", "p")
+    if setup == "down":
+        result = run_cli(cli_home, "profile", "test", "p")
+    assert result.returncode == code, result.stderr
+    assert result.stderr.startswith(f"keyhold: error: {start}")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_bad_usage_exits_2(cli_home) -> None:
+    assert run_cli(cli_home, "profile", "add", "x", "--base-url", "https://a.example.com").returncode == 2
+    no_key = run_cli(cli_home, "profile", "add", "x", "--kind", "openai", "--base-url", "https://a.example.com",
+                     "--key-stdin", stdin="")
+    assert no_key.returncode == 2 and "No key arrived" in no_key.stderr
+    not_tty = run_cli(cli_home, "profile", "add", "x", "--kind", "openai", "--base-url", "https://a.example.com")
+    assert not_tty.returncode == 2 and "--key-stdin" in not_tty.stderr
+    # there is no way to pass a key in argv
+    argv_key = run_cli(cli_home, "profile", "add", "x", "--kind", "openai", "--base-url", "https://a.example.com",
+                       "--key", "sk-in-argv-000000000001")
+    assert argv_key.returncode == 2
+    assert "sk-in-argv" not in argv_key.stderr
+    http = add_openai(cli_home, "h", "http://relay.example.com", "sk-0000000000001")
+    assert http.returncode == 2 and "--allow-http" in http.stderr
+    unknown = run_cli(cli_home, "profile", "test", "nope")
+    assert unknown.returncode == 2 and "No profile named 'nope'" in unknown.stderr
+
+
+def test_midjourney_profile_with_warning(cli_home) -> None:
+    result = run_cli(cli_home, "profile", "add", "mj", "--kind", "midjourney", "--base-url", "https://mj.example.com/mj",
+                     "--mj-auth", "bearer", "--key-stdin", stdin="mj-secret-0001\n")
+    assert result.returncode == 0, result.stderr
+    assert "ends in /mj" in result.stderr
+
+
+def test_no_keyring_exits_6_with_the_fix(tmp_path) -> None:
+    result = run_cli(tmp_path / "h", "profile", "list", DBUS_SESSION_BUS_ADDRESS="unix:path=/nonexistent",
+                     PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+    assert result.returncode == 6
+    assert "No secure keyring" in result.stderr and "gnome-keyring" in result.stderr
+
+
+def test_slow_server_answer_while_the_cli_waits(cli_home) -> None:
+    """The CLI accepts no connections even while it is busy on the network."""
+    import threading
+    import time
+
+    from tests.procs import keyhold_env, listening_sockets
+
+    release = threading.Event()
+    key = "sk-slow-0000000000001"
+    with FakeOpenAI(key) as fake:
+        def slow(request: Request, conn: Conn) -> None:
+            release.wait(10)
+            conn.send_json(200, {"object": "list", "data": []})
+
+        fake.route_overrides[("GET", "/v1/models")] = slow
+        assert add_openai(cli_home, "slow", fake.url, key).returncode == 0
+        import sys
+        proc = subprocess.Popen([sys.executable, "-m", "desktop_client", "profile", "test", "slow"],
+                                env=keyhold_env(cli_home), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            deadline = time.monotonic() + 20
+            while not fake.requests and time.monotonic() < deadline:
+                time.sleep(0.05)
+            assert fake.requests, "the CLI never reached the server"
+            assert listening_sockets(proc.pid) == []
+        finally:
+            release.set()
+            out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0, err

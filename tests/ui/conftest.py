@@ -1,0 +1,85 @@
+"""Qt tests run on a real qasync loop (offscreen), so async slots behave as in the app.
+
+Rules from platform-notes: in async tests only ``await`` (``wait_until``), never qtbot's
+wait helpers, which spin a nested Qt loop that does not advance asyncio tasks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import inspect
+import sys
+import time
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import pytest
+import pytest_asyncio
+from PySide6.QtWidgets import QApplication
+
+import qasync
+from desktop_client.app import build_window
+from desktop_client.core.context import Core, build_core
+from desktop_client.core.paths import DataHome
+from desktop_client.ui.mainwindow import MainWindow
+from desktop_client.ui.qtutils import TASKS
+
+
+def _qasync_factory() -> asyncio.AbstractEventLoop:
+    app = QApplication.instance() or QApplication([])
+    loop = qasync.QEventLoop(app)
+    sys.set_asyncgen_hooks(firstiter=loop._asyncgen_firstiter_hook, finalizer=loop._asyncgen_finalizer_hook)
+    return loop
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Each async UI test ends by letting the slots it started finish on its own loop.
+
+    Otherwise pytest-qt processes Qt events after the test, outside the running loop,
+    and a half-finished task resumes there and fails."""
+    for item in items:
+        function = getattr(item, "obj", None)
+        if not isinstance(item, pytest.Function) or not inspect.iscoroutinefunction(function):
+            continue
+
+        @functools.wraps(function)
+        async def drained(*args: Any, __test: Any = function, **kwargs: Any) -> None:
+            try:
+                await __test(*args, **kwargs)
+            finally:
+                await asyncio.wait_for(TASKS.wait_idle(), 15)
+
+        item.obj = drained
+
+
+def pytest_asyncio_loop_factories(config: Any, item: Any) -> dict[str, Callable[[], asyncio.AbstractEventLoop]]:
+    return {"qasync": _qasync_factory}
+
+
+async def wait_until(predicate: Callable[[], object], timeout: float = 10.0, message: str = "") -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {message or predicate}")
+        await asyncio.sleep(0.02)
+
+
+@pytest_asyncio.fixture
+async def make_window(qapp: QApplication, home: DataHome) -> AsyncIterator[Callable[..., tuple[MainWindow, Core]]]:
+    made: list[MainWindow] = []
+
+    def make(core: Core | None = None, **kwargs: Any) -> tuple[MainWindow, Core]:
+        core = core or build_core(home, **kwargs)
+        window, _translations, hook = build_window(core)
+        window.hook = hook  # type: ignore[attr-defined]
+        window.show()
+        made.append(window)
+        return window, core
+
+    yield make
+    # Let slots finish on this loop: the loop closes after the test.
+    await asyncio.wait_for(TASKS.wait_idle(), 15)
+    for window in made:
+        window.close()
+        window.deleteLater()

@@ -1,0 +1,15 @@
+import asyncio
+
+import pytest
+from PySide6.QtCore import QTimer
+
+pytestmark = pytest.mark.asyncio
+
+
+async def test_async_tests_run_on_qasync() -> None:
+    loop = asyncio.get_running_loop()
+    assert type(loop).__module__.startswith("qasync")
+    fired: list[bool] = []
+    QTimer.singleShot(10, lambda: fired.append(True))
+    await asyncio.sleep(0.1)
+    assert fired == [True]

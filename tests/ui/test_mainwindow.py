@@ -1,0 +1,235 @@
+"""The shell, onboarding and the profile editor as a user drives them (offscreen, real keyring)."""
+
+import asyncio
+
+import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QComboBox,
+    QLineEdit,
+    QListWidget,
+    QMessageBox,
+    QWidget,
+)
+
+from desktop_client.core.errors import ErrorKind, SecretStoreError
+from desktop_client.core.profiles import account
+from desktop_client.core.secrets import MemorySecretStore
+from desktop_client.core.settings import Language, ProfileKind
+from desktop_client.ui import profile_form
+from desktop_client.ui.mainwindow import NAV_KEYS
+from desktop_client.ui.qtutils import spawn
+from tests.fakes.openai_fake import FakeOpenAI
+from tests.ui.conftest import wait_until
+
+pytestmark = [pytest.mark.asyncio, pytest.mark.keyring]
+
+
+def click(button: QAbstractButton) -> None:
+    assert button.isEnabled() and button.isVisible(), button.text()
+    button.click()
+
+
+async def test_first_run_onboarding_to_saved_profile(make_window, keyring_store, canary_key) -> None:
+    window, core = make_window()
+    assert window.root.currentWidget() is window.onboarding
+    form = window.onboarding.form
+    with FakeOpenAI(canary_key, models=["gpt-4o", "gpt-4o-mini"]) as fake:
+        form.name_edit.setText("Relay")
+        form.base_edit.setText(fake.url + "/v1/")
+        assert "Requests go to" in form.base_hint.text() and "/v1/chat/completions" in form.base_hint.text()
+        form.key_edit.setText(canary_key)
+        click(form.test_btn)
+        await wait_until(lambda: "OK" in form.result_label.text(), message="test result")
+        assert "2 model" in form.result_label.text()
+        assert form.models.stringList() == ["gpt-4o", "gpt-4o-mini"]
+        click(form.save_btn)
+        await wait_until(lambda: window.root.currentIndex() == 1, message="workspace")
+    record = core.profiles.find("Relay")
+    assert keyring_store.get(account(record.id, "api_key")) == canary_key
+    assert window.nav.currentRow() == NAV_KEYS.index("settings")
+    assert window.settings_page.profiles.list.count() == 1
+
+
+async def test_test_connection_says_bad_key_and_wrong_url(make_window, keyring_store) -> None:
+    window, _ = make_window()
+    form = window.onboarding.form
+    with FakeOpenAI("sk-right-0000000000001") as fake:
+        form.base_edit.setText(fake.url)
+        form.key_edit.setText("sk-wrong-0000000000001")
+        click(form.test_btn)
+        await wait_until(lambda: "Bad key" in form.result_label.text())
+        fake.spa_everywhere = True
+        click(form.test_btn)
+        await wait_until(lambda: "web page" in form.result_label.text())
+    form.base_edit.setText("relay.example.com")
+    click(form.test_btn)
+    await wait_until(lambda: "no scheme" in form.result_label.text())
+    assert "https://" in form.result_label.text()
+
+
+async def test_stored_key_is_masked_and_revealed_only_on_click(make_window, keyring_store, monkeypatch) -> None:
+    monkeypatch.setattr(profile_form, "REVEAL_SECONDS", 0.3)
+    window, core = make_window()
+    core.profiles.add("A", ProfileKind.OPENAI, "https://api.openai.com/v1", "sk-proj-abcdefghijklmnopa1b2")
+    window.settings_page.profiles.reload()
+    window._update_mode()
+    form = window.settings_page.profiles.form
+    await wait_until(lambda: form.key_status.text().endswith("sk-…a1b2"))
+    assert form.key_edit.text() == "" and form.key_edit.placeholderText() == "sk-…a1b2"
+    assert form.base_edit.text() == "https://api.openai.com/v1"
+    click(form.reveal_btn)
+    await wait_until(lambda: form.key_edit.text() == "sk-proj-abcdefghijklmnopa1b2")
+    assert form.key_edit.echoMode() == QLineEdit.EchoMode.Normal
+    await wait_until(lambda: form.key_edit.text() == "", timeout=3, message="auto-hide")
+    assert form.key_edit.echoMode() == QLineEdit.EchoMode.Password
+    assert not form.reveal_btn.isChecked()
+
+
+async def test_rotate_key_keeps_the_profile(make_window, keyring_store) -> None:
+    window, core = make_window()
+    record, _ = core.profiles.add("MJ", ProfileKind.MIDJOURNEY, "https://mj.example.com", "old-secret-00001")
+    window.settings_page.profiles.reload()
+    window._update_mode()
+    form = window.settings_page.profiles.form
+    await wait_until(lambda: form.save_btn.isEnabled() and form.base_edit.text())
+    assert form.key_status.text().endswith("old-…0001")
+    click(form.rotate_btn)
+    assert not form.key_edit.isReadOnly()
+    form.key_edit.setText("new-secret-00002")
+    click(form.save_btn)
+    await wait_until(lambda: "Saved" in form.result_label.text())
+    assert core.profiles.all() == [record]
+    assert keyring_store.get(account(record.id, "api_key")) == "new-secret-00002"
+
+
+async def test_delete_asks_then_removes_keyring_entries(make_window, keyring_store) -> None:
+    window, core = make_window()
+    record, _ = core.profiles.add("Gone", ProfileKind.OPENAI, "https://api.openai.com", "sk-gone-0000000001")
+    window.settings_page.profiles.reload()
+    task = spawn(window.settings_page.profiles.delete_current())
+    box = None
+    for _ in range(100):
+        await asyncio.sleep(0.02)
+        box = next((w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()), None)
+        if box:
+            break
+    assert box is not None and "Gone" in box.text()
+    box.button(QMessageBox.StandardButton.Yes).click()
+    await task
+    assert core.profiles.all() == []
+    assert keyring_store.get(account(record.id, "api_key")) is None
+    assert window.root.currentWidget() is window.onboarding
+
+
+async def test_language_switch_retranslates_everything(make_window, keyring_store) -> None:
+    window, core = make_window()
+    window.set_language(Language.CHINESE)
+    await asyncio.sleep(0.05)
+    assert window.nav.item(0).text() == "对话"
+    assert window.onboarding.heading.text() == "欢迎使用 Keyhold"
+    assert core.settings.settings.language is Language.CHINESE
+    window.set_language(Language.ENGLISH)
+    await asyncio.sleep(0.05)
+    assert window.nav.item(0).text() == "Chat"
+
+
+async def test_every_interactive_widget_has_an_accessible_name(make_window, keyring_store) -> None:
+    window, core = make_window()
+    core.profiles.add("MJ", ProfileKind.MIDJOURNEY, "https://mj.example.com", "secret-000001")
+    window.settings_page.profiles.reload()
+    window._update_mode()
+    for language in (Language.ENGLISH, Language.CHINESE):
+        window.set_language(language)
+        await asyncio.sleep(0.05)
+        missing = [
+            f"{type(w).__name__}:{getattr(w, 'text', lambda: '')()}"
+            for w in window.findChildren(QWidget)
+            if isinstance(w, (QAbstractButton, QLineEdit, QComboBox, QListWidget)) and not w.accessibleName()
+        ]
+        assert missing == []
+    window.set_language(Language.ENGLISH)
+
+
+async def test_geometry_is_remembered(make_window, keyring_store, home) -> None:
+    window, core = make_window()
+    # the offscreen screen is 800x600: stay inside it
+    window.resize(781, 563)
+    await asyncio.sleep(0.05)
+    window.close()
+    again, _ = make_window(core)
+    await asyncio.sleep(0.05)
+    assert (again.width(), again.height()) == (781, 563)
+
+
+async def test_unhandled_errors_become_a_readable_dialog(make_window, keyring_store) -> None:
+    window, _ = make_window()
+    window.hook.install()
+    try:
+        async def boom() -> None:
+            raise SecretStoreError("The keyring exploded", hint="Unlock it")
+
+        spawn(boom())
+        await wait_until(lambda: window.hook.shown, message="error dialog")
+        headline, body = window.hook.shown[0]
+        assert headline == "No secure keyring is available"
+        assert "Unlock it" in body
+        box = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible())
+        assert box.text() == headline
+        box.close()
+    finally:
+        window.hook.uninstall()
+
+
+async def test_no_keyring_offers_session_only_keys(make_window, home) -> None:
+    from desktop_client.core.context import build_core
+
+    core = build_core(home, secrets=MemorySecretStore())
+    core.keyring_problem = SecretStoreError("No secure keyring is available", hint="Install gnome-keyring")
+    window, _ = make_window(core)
+    assert window.banner.isVisible()
+    assert "gnome-keyring" in window.banner.text.text()
+    assert not window.root.isEnabled(), "nothing may be saved before the user chooses"
+    click(window.banner.session_btn)
+    assert window.root.isEnabled()
+    assert not core.secrets.persistent
+    assert "this session only" in window.keys_status.text()
+    form = window.onboarding.form
+    form.name_edit.setText("Temp")
+    form.base_edit.setText("https://api.openai.com")
+    form.key_edit.setText("sk-session-only-000001")
+    click(form.save_btn)
+    await wait_until(lambda: window.root.currentIndex() == 1)
+    assert core.secrets.get(account(core.profiles.find("Temp").id, "api_key")) == "sk-session-only-000001"
+
+
+async def test_locked_keyring_on_save_loses_nothing(make_window, keyring_store) -> None:
+    from tests import keyring_control
+
+    window, core = make_window()
+    form = window.onboarding.form
+    form.name_edit.setText("Later")
+    form.base_edit.setText("https://api.openai.com")
+    form.key_edit.setText("sk-later-000000000001")
+    keyring_control.lock()
+    try:
+        click(form.save_btn)
+        await wait_until(lambda: "locked" in form.result_label.text())
+        assert core.profiles.all() == []
+        assert form.key_edit.text() == "sk-later-000000000001", "typed input must survive the failure"
+    finally:
+        keyring_control.unlock()
+    click(form.save_btn)
+    await wait_until(lambda: window.root.currentIndex() == 1)
+    assert core.profiles.find("Later").kind is ProfileKind.OPENAI
+
+
+async def test_error_kinds_all_have_translations() -> None:
+    from desktop_client.ui.errors import headline_and_fix
+
+    for kind in ErrorKind:
+        headline, fix = headline_and_fix(kind)
+        assert headline and fix
+    assert QEvent.Type.LanguageChange and Qt.ItemDataRole.UserRole
