@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 
 import qasync  # after PySide6, so qasync binds to it
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
@@ -101,4 +102,8 @@ def run_gui(argv: Sequence[str] | None = None) -> int:
     finally:
         hook.uninstall()
         log.info("Keyhold stopped")
+        # Destroy Qt objects now, in order, not at interpreter exit where the order is
+        # arbitrary and Qt aborts ("shared QObject was deleted directly").
+        shiboken6.delete(window)
+        app.shutdown()
     return 0

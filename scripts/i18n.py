@@ -1,9 +1,9 @@
 """Keeps the Qt translation files in step with the code.
 
-  python scripts/i18n.py update        # lupdate: collect strings into resources/i18n/*.ts
-  python scripts/i18n.py fill F.json   # put translations from {"source": "translation"} into the .ts
-  python scripts/i18n.py release       # lrelease: compile .ts into the .qm the app loads
-  python scripts/i18n.py check         # fails if a string is new, untranslated, or a .qm is stale
+python scripts/i18n.py update        # lupdate: collect strings into resources/i18n/*.ts
+python scripts/i18n.py fill F.json   # put translations from {"source": "translation"} into the .ts
+python scripts/i18n.py release       # lrelease: compile .ts into the .qm the app loads
+python scripts/i18n.py check         # fails if a string is new, untranslated, or a .qm is stale
 """
 
 from __future__ import annotations
@@ -19,11 +19,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 I18N = ROOT / "resources" / "i18n"
 LANGUAGES = ("zh_CN",)
-SOURCES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "desktop_client").rglob("*.py") if "core" not in p.parts)
+SOURCES = sorted(
+    str(p.relative_to(ROOT)) for p in (ROOT / "desktop_client").rglob("*.py") if "core" not in p.parts
+)
 
 
 def tool(name: str) -> str:
-    found = shutil.which(f"pyside6-{name}", path=str(Path(sys.executable).parent)) or shutil.which(f"pyside6-{name}")
+    found = shutil.which(f"pyside6-{name}", path=str(Path(sys.executable).parent)) or shutil.which(
+        f"pyside6-{name}"
+    )
     if not found:
         raise SystemExit(f"pyside6-{name} not found: install PySide6-Essentials")
     return found
@@ -34,8 +38,11 @@ def ts_path(lang: str) -> Path:
 
 
 def lupdate(target: Path) -> None:
-    subprocess.run([tool("lupdate"), "-silent", "-no-obsolete", "-locations", "none", *SOURCES, "-ts", str(target)],
-                   cwd=ROOT, check=True)
+    subprocess.run(
+        [tool("lupdate"), "-silent", "-no-obsolete", "-locations", "none", *SOURCES, "-ts", str(target)],
+        cwd=ROOT,
+        check=True,
+    )
 
 
 def lrelease(source: Path, target: Path) -> None:

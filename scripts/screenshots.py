@@ -14,13 +14,13 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from PySide6.QtWidgets import QApplication  # noqa: E402
+from PySide6.QtWidgets import QApplication
 
-from desktop_client.app import build_window, make_application  # noqa: E402
-from desktop_client.core.context import build_core  # noqa: E402
-from desktop_client.core.paths import DataHome  # noqa: E402
-from desktop_client.core.secrets import MemorySecretStore  # noqa: E402
-from desktop_client.core.settings import Language, ProfileKind  # noqa: E402
+from desktop_client.app import build_window, make_application
+from desktop_client.core.context import build_core
+from desktop_client.core.paths import DataHome
+from desktop_client.core.secrets import MemorySecretStore
+from desktop_client.core.settings import Language, ProfileKind
 
 
 def settle(app: QApplication, rounds: int = 20) -> None:
@@ -41,7 +41,7 @@ def main(out: Path) -> None:
         home = DataHome(Path(tempfile.mkdtemp(prefix="keyhold-shot-")))
         core = build_core(home, secrets=MemorySecretStore())
         core.settings.update(lambda s, lang=language: setattr(s, "language", lang))
-        window, translations, _ = build_window(core)
+        window, _translations, _ = build_window(core)
         window.resize(1100, 720)
         window.show()
         settle(app)
@@ -52,7 +52,9 @@ def main(out: Path) -> None:
         settle(app)
         window.grab().save(str(out / f"onboarding-{tag}.png"))
         core.profiles.add("OpenAI", ProfileKind.OPENAI, "https://api.openai.com/v1", "sk-demo-0000000000a1b2")
-        core.profiles.add("MJ relay", ProfileKind.MIDJOURNEY, "https://mj.example.com/mj-relax", "sk-mj-00000000c3d4")
+        core.profiles.add(
+            "MJ relay", ProfileKind.MIDJOURNEY, "https://mj.example.com/mj-relax", "sk-mj-00000000c3d4"
+        )
         window.settings_page.profiles.reload()
         window._update_mode()
         window.nav.setCurrentRow(5)
@@ -63,8 +65,8 @@ def main(out: Path) -> None:
         settle(app)
         window.grab().save(str(out / f"main-{tag}.png"))
         core.keyring_problem = __import__("desktop_client.core.errors", fromlist=["x"]).SecretStoreError(
-            "No secure keyring is available", hint=__import__(
-                "desktop_client.core.secrets", fromlist=["x"]).platform_fix_hint()
+            "No secure keyring is available",
+            hint=__import__("desktop_client.core.secrets", fromlist=["x"]).platform_fix_hint(),
         )
         window._show_keyring_problem()
         settle(app)

@@ -15,8 +15,8 @@ import pytest
 # Before anything imports Qt: no display is needed, and none is used.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from desktop_client.core.paths import ENV_HOME, DataHome  # noqa: E402
-from desktop_client.core.redact import REDACTOR  # noqa: E402
+from desktop_client.core.paths import ENV_HOME, DataHome
+from desktop_client.core.redact import REDACTOR
 
 ROOT = Path(__file__).resolve().parents[1]
 

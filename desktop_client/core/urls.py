@@ -113,7 +113,7 @@ def normalize_base_url(raw: str, kind: ProfileKind) -> NormalizedUrl:
             warnings.append(UrlWarning.REMOVED_ENDPOINT)
         if path.lower().endswith("/mj"):
             warnings.append(UrlWarning.TRAILING_MJ)
-    if scheme == "http":
+    if scheme == "http" and not is_loopback_host(urlsplit(raw.strip()).hostname):
         warnings.append(UrlWarning.PLAIN_HTTP)
     return NormalizedUrl(urlunsplit((scheme, netloc, path, "", "")), tuple(warnings))
 

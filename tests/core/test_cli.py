@@ -18,8 +18,19 @@ def cli_home(tmp_path, keyring_store):
 
 
 def add_openai(home, name, url, key, *extra):
-    return run_cli(home, "profile", "add", name, "--kind", "openai", "--base-url", url, "--key-stdin", *extra,
-                   stdin=key + "\n")
+    return run_cli(
+        home,
+        "profile",
+        "add",
+        name,
+        "--kind",
+        "openai",
+        "--base-url",
+        url,
+        "--key-stdin",
+        *extra,
+        stdin=key + "\n",
+    )
 
 
 def profile_id(home, name):
@@ -36,17 +47,29 @@ def test_add_list_test_rotate_remove(cli_home, canary_key) -> None:
 
         # readable through the keyring, by libsecret's own tool
         pid = profile_id(cli_home, "relay")
-        lookup = subprocess.run(["secret-tool", "lookup", "service", "keyhold", "username", f"profile/{pid}/api_key"],
-                                capture_output=True, text=True, timeout=30)
+        lookup = subprocess.run(
+            ["secret-tool", "lookup", "service", "keyhold", "username", f"profile/{pid}/api_key"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
         assert lookup.stdout == canary_key
 
         listing = run_cli(cli_home, "profile", "list", "--json")
         rows = json.loads(listing.stdout)
-        assert rows == [{
-            "name": "relay", "kind": "openai", "host": f"127.0.0.1:{fake.port}",
-            "fingerprint": f"sk-…{canary_key[-4:]}", "default_model": "gpt-4o", "mj_auth": None,
-            "allow_http": False, "proxy": False, "secrets_available": True,
-        }]
+        assert rows == [
+            {
+                "name": "relay",
+                "kind": "openai",
+                "host": f"127.0.0.1:{fake.port}",
+                "fingerprint": f"sk-…{canary_key[-4:]}",
+                "default_model": "gpt-4o",
+                "mj_auth": None,
+                "allow_http": False,
+                "proxy": False,
+                "secrets_available": True,
+            }
+        ]
         plain = run_cli(cli_home, "profile", "list")
         assert "relay" in plain.stdout and canary_key not in plain.stdout
 
@@ -63,8 +86,12 @@ def test_add_list_test_rotate_remove(cli_home, canary_key) -> None:
 
     removed = run_cli(cli_home, "profile", "remove", "relay")
     assert removed.returncode == 0
-    gone = subprocess.run(["secret-tool", "lookup", "service", "keyhold", "username", f"profile/{pid}/api_key"],
-                          capture_output=True, text=True, timeout=30)
+    gone = subprocess.run(
+        ["secret-tool", "lookup", "service", "keyhold", "username", f"profile/{pid}/api_key"],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert gone.stdout == ""
     assert json.loads(run_cli(cli_home, "profile", "list", "--json").stdout) == []
 
@@ -83,11 +110,21 @@ def test_test_command_exit_codes(cli_home, setup, code, start) -> None:
     with FakeOpenAI(key, spa_everywhere=setup == "spa") as fake:
         if setup == "quota":
             fake.route_overrides[("GET", "/v1/models")] = lambda r, c: c.send_json(
-                429, {"error": {"message": "You exceeded your current quota", "type": "insufficient_quota",
-                                "param": None, "code": "insufficient_quota"}})
+                429,
+                {
+                    "error": {
+                        "message": "You exceeded your current quota",
+                        "type": "insufficient_quota",
+                        "param": None,
+                        "code": "insufficient_quota",
+                    }
+                },
+            )
         if setup == "rate":
             fake.route_overrides[("GET", "/v1/models")] = lambda r, c: c.send_json(
-                429, {"error": {"message": "Rate limit reached", "type": "requests", "code": "rate_limit_exceeded"}})
+                429,
+                {"error": {"message": "Rate limit reached", "type": "requests", "code": "rate_limit_exceeded"}},
+            )
         url = fake.url
         assert add_openai(cli_home, "p", url, key).returncode == 0
         if setup != "down":
@@ -101,14 +138,34 @@ def test_test_command_exit_codes(cli_home, setup, code, start) -> None:
 
 def test_bad_usage_exits_2(cli_home) -> None:
     assert run_cli(cli_home, "profile", "add", "x", "--base-url", "https://a.example.com").returncode == 2
-    no_key = run_cli(cli_home, "profile", "add", "x", "--kind", "openai", "--base-url", "https://a.example.com",
-                     "--key-stdin", stdin="")
+    no_key = run_cli(
+        cli_home,
+        "profile",
+        "add",
+        "x",
+        "--kind",
+        "openai",
+        "--base-url",
+        "https://a.example.com",
+        "--key-stdin",
+        stdin="",
+    )
     assert no_key.returncode == 2 and "No key arrived" in no_key.stderr
     not_tty = run_cli(cli_home, "profile", "add", "x", "--kind", "openai", "--base-url", "https://a.example.com")
     assert not_tty.returncode == 2 and "--key-stdin" in not_tty.stderr
     # there is no way to pass a key in argv
-    argv_key = run_cli(cli_home, "profile", "add", "x", "--kind", "openai", "--base-url", "https://a.example.com",
-                       "--key", "sk-in-argv-000000000001")
+    argv_key = run_cli(
+        cli_home,
+        "profile",
+        "add",
+        "x",
+        "--kind",
+        "openai",
+        "--base-url",
+        "https://a.example.com",
+        "--key",
+        "sk-in-argv-000000000001",
+    )
     assert argv_key.returncode == 2
     assert "sk-in-argv" not in argv_key.stderr
     http = add_openai(cli_home, "h", "http://relay.example.com", "sk-0000000000001")
@@ -118,15 +175,32 @@ def test_bad_usage_exits_2(cli_home) -> None:
 
 
 def test_midjourney_profile_with_warning(cli_home) -> None:
-    result = run_cli(cli_home, "profile", "add", "mj", "--kind", "midjourney", "--base-url", "https://mj.example.com/mj",
-                     "--mj-auth", "bearer", "--key-stdin", stdin="mj-secret-0001\n")
+    result = run_cli(
+        cli_home,
+        "profile",
+        "add",
+        "mj",
+        "--kind",
+        "midjourney",
+        "--base-url",
+        "https://mj.example.com/mj",
+        "--mj-auth",
+        "bearer",
+        "--key-stdin",
+        stdin="mj-secret-0001\n",
+    )
     assert result.returncode == 0, result.stderr
     assert "ends in /mj" in result.stderr
 
 
 def test_no_keyring_exits_6_with_the_fix(tmp_path) -> None:
-    result = run_cli(tmp_path / "h", "profile", "list", DBUS_SESSION_BUS_ADDRESS="unix:path=/nonexistent",
-                     PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring")
+    result = run_cli(
+        tmp_path / "h",
+        "profile",
+        "list",
+        DBUS_SESSION_BUS_ADDRESS="unix:path=/nonexistent",
+        PYTHON_KEYRING_BACKEND="keyring.backends.fail.Keyring",
+    )
     assert result.returncode == 6
     assert "No secure keyring" in result.stderr and "gnome-keyring" in result.stderr
 
@@ -141,6 +215,7 @@ def test_slow_server_answer_while_the_cli_waits(cli_home) -> None:
     release = threading.Event()
     key = "sk-slow-0000000000001"
     with FakeOpenAI(key) as fake:
+
         def slow(request: Request, conn: Conn) -> None:
             release.wait(10)
             conn.send_json(200, {"object": "list", "data": []})
@@ -148,8 +223,14 @@ def test_slow_server_answer_while_the_cli_waits(cli_home) -> None:
         fake.route_overrides[("GET", "/v1/models")] = slow
         assert add_openai(cli_home, "slow", fake.url, key).returncode == 0
         import sys
-        proc = subprocess.Popen([sys.executable, "-m", "desktop_client", "profile", "test", "slow"],
-                                env=keyhold_env(cli_home), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "desktop_client", "profile", "test", "slow"],
+            env=keyhold_env(cli_home),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         try:
             deadline = time.monotonic() + 20
             while not fake.requests and time.monotonic() < deadline:
@@ -158,5 +239,5 @@ def test_slow_server_answer_while_the_cli_waits(cli_home) -> None:
             assert listening_sockets(proc.pid) == []
         finally:
             release.set()
-            out, err = proc.communicate(timeout=30)
+            _out, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err

@@ -79,8 +79,10 @@ async def test_model_list_variants(body: bytes, models: int) -> None:
 
 
 async def test_200_with_error_body_is_an_error() -> None:
-    body = (b'{"error":{"message":"The model \'x\' does not exist","type":"invalid_request_error",'
-            b'"param":"model","code":"model_not_found"}}')
+    body = (
+        b'{"error":{"message":"The model \'x\' does not exist","type":"invalid_request_error",'
+        b'"param":"model","code":"model_not_found"}}'
+    )
     with LoopbackServer(lambda r, c: c.send_response(200, body, {"Content-Type": "application/json"})) as server:
         report = await run(make_profile(server.url, KEY))
     assert not report.ok and report.error.kind is ErrorKind.NOT_FOUND

@@ -41,8 +41,9 @@ def test_add_keeps_secrets_in_the_keyring_only(service: ProfileService, home, ca
 
 
 def test_rotate_replaces_the_key_and_keeps_the_profile(service: ProfileService) -> None:
-    record, _ = service.add("MJ", ProfileKind.MIDJOURNEY, "https://mj.example.com", "old-secret-0001",
-                            mj_auth=MjAuth.BEARER)
+    record, _ = service.add(
+        "MJ", ProfileKind.MIDJOURNEY, "https://mj.example.com", "old-secret-0001", mj_auth=MjAuth.BEARER
+    )
     service.rotate_key("MJ", "Bearer new-secret-0002")
     resolved = service.resolve(record.id)
     assert resolved.secrets.api_key.reveal() == "new-secret-0002"
@@ -51,8 +52,13 @@ def test_rotate_replaces_the_key_and_keeps_the_profile(service: ProfileService) 
 
 
 def test_remove_deletes_keyring_entries(service: ProfileService) -> None:
-    record, _ = service.add("Gone", ProfileKind.OPENAI, "https://api.openai.com", "sk-gone-0000000000001",
-                            proxy_url="http://127.0.0.1:3128")
+    record, _ = service.add(
+        "Gone",
+        ProfileKind.OPENAI,
+        "https://api.openai.com",
+        "sk-gone-0000000000001",
+        proxy_url="http://127.0.0.1:3128",
+    )
     service.remove("Gone")
     assert service.all() == []
     for field in ("api_key", "base_url", "proxy_url"):
@@ -80,7 +86,12 @@ def test_update_renames_and_changes_url(service: ProfileService) -> None:
     ],
 )
 def test_bad_input_writes_nothing(service: ProfileService, home, kwargs: dict, kind: ErrorKind) -> None:
-    args = {"name": "P", "kind": ProfileKind.OPENAI, "base_url": "https://x.example.com", "api_key": "sk-0000000001"}
+    args = {
+        "name": "P",
+        "kind": ProfileKind.OPENAI,
+        "base_url": "https://x.example.com",
+        "api_key": "sk-0000000001",
+    }
     args.update(kwargs)
     with pytest.raises(InputError) as info:
         service.add(**args)

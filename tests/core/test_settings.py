@@ -32,8 +32,15 @@ def test_corrupt_file_is_set_aside_not_lost(tmp_path) -> None:
 
 def test_unknown_fields_are_tolerated(tmp_path) -> None:
     path = tmp_path / "settings.json"
-    path.write_text(json.dumps({"version": 1, "profiles": [{"id": "x", "name": "n", "kind": "midjourney",
-                                                            "future_field": 1}], "new_top": True}))
+    path.write_text(
+        json.dumps(
+            {
+                "version": 1,
+                "profiles": [{"id": "x", "name": "n", "kind": "midjourney", "future_field": 1}],
+                "new_top": True,
+            }
+        )
+    )
     assert SettingsStore(path).settings.profiles[0].kind is ProfileKind.MIDJOURNEY
 
 

@@ -69,6 +69,7 @@ def test_trailing_mj_warns_but_is_kept() -> None:
 def test_plain_http_is_flagged() -> None:
     assert UrlWarning.PLAIN_HTTP in normalize_base_url("http://relay.example.com", OPENAI).warnings
     assert normalize_base_url("https://relay.example.com", OPENAI).warnings == ()
+    assert normalize_base_url("http://127.0.0.1:11434/v1", OPENAI).warnings == ()
 
 
 @pytest.mark.parametrize(
@@ -97,8 +98,17 @@ def test_api_root_keeps_version_suffixes() -> None:
 
 @pytest.mark.parametrize(
     ("host", "loop"),
-    [("127.0.0.1", True), ("127.8.9.1", True), ("::1", True), ("[::1]", True), ("localhost", True),
-     ("api.localhost", True), ("10.0.0.1", False), ("example.com", False), ("", False)],
+    [
+        ("127.0.0.1", True),
+        ("127.8.9.1", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("localhost", True),
+        ("api.localhost", True),
+        ("10.0.0.1", False),
+        ("example.com", False),
+        ("", False),
+    ],
 )
 def test_loopback(host: str, loop: bool) -> None:
     assert is_loopback_host(host) is loop

@@ -16,9 +16,9 @@ from typing import Any
 
 import pytest
 import pytest_asyncio
+import qasync
 from PySide6.QtWidgets import QApplication
 
-import qasync
 from desktop_client.app import build_window
 from desktop_client.core.context import Core, build_core
 from desktop_client.core.paths import DataHome
@@ -68,6 +68,8 @@ async def wait_until(predicate: Callable[[], object], timeout: float = 10.0, mes
 @pytest_asyncio.fixture
 async def make_window(qapp: QApplication, home: DataHome) -> AsyncIterator[Callable[..., tuple[MainWindow, Core]]]:
     made: list[MainWindow] = []
+    # Closing a test's only window must not quit the shared QApplication (and stop the loop).
+    qapp.setQuitOnLastWindowClosed(False)
 
     def make(core: Core | None = None, **kwargs: Any) -> tuple[MainWindow, Core]:
         core = core or build_core(home, **kwargs)

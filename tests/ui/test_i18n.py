@@ -27,7 +27,9 @@ def test_chinese_catalogue_loads(qapp) -> None:
     try:
         assert translations.apply(Language.CHINESE) is Language.CHINESE
         assert QCoreApplication.translate("MainWindow", "Settings") == "设置"
-        assert QCoreApplication.translate("Errors", "Bad key: the server rejected the API key").startswith("密钥错误")
+        assert QCoreApplication.translate("Errors", "Bad key: the server rejected the API key").startswith(
+            "密钥错误"
+        )
     finally:
         translations.apply(Language.ENGLISH)
     assert QCoreApplication.translate("MainWindow", "Settings") == "Settings"

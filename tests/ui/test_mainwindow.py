@@ -113,7 +113,9 @@ async def test_delete_asks_then_removes_keyring_entries(make_window, keyring_sto
     box = None
     for _ in range(100):
         await asyncio.sleep(0.02)
-        box = next((w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()), None)
+        box = next(
+            (w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()), None
+        )
         if box:
             break
     assert box is not None and "Gone" in box.text()
@@ -168,6 +170,7 @@ async def test_unhandled_errors_become_a_readable_dialog(make_window, keyring_st
     window, _ = make_window()
     window.hook.install()
     try:
+
         async def boom() -> None:
             raise SecretStoreError("The keyring exploded", hint="Unlock it")
 
