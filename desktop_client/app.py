@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 
 from desktop_client import APP_NAME, __version__
 from desktop_client.core.context import Core, build_core
+from desktop_client.core.secrets import DeferredSecretStore
 from desktop_client.ui.errors import ExceptionHook
 from desktop_client.ui.i18n import Translations
 from desktop_client.ui.mainwindow import MainWindow
@@ -80,7 +81,9 @@ class _FirstPaintProbe(QObject):
 
 def run_gui(argv: Sequence[str] | None = None) -> int:
     app = make_application(argv)
-    core = build_core(session_only_fallback=True)
+    # The keyring (about 150 ms of imports and D-Bus) opens after the window has painted.
+    deferred = DeferredSecretStore()
+    core = build_core(secrets=deferred)
     log.info("Keyhold %s starting (data home %s)", __version__, core.home.root)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
@@ -91,6 +94,7 @@ def run_gui(argv: Sequence[str] | None = None) -> int:
     if os.environ.get(BENCHMARK_ENV):
         _FirstPaintProbe(window)
     window.show()
+    TASKS.spawn(window.open_keyring(deferred))
 
     quit_event = asyncio.Event()
     app.aboutToQuit.connect(quit_event.set)

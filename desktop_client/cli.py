@@ -18,9 +18,7 @@ from typing import TextIO
 from desktop_client import __version__
 from desktop_client.core.context import Core, build_core
 from desktop_client.core.errors import ExitCode, InputError, KeyholdError
-from desktop_client.core.net.client import SecureHttp
 from desktop_client.core.redact import redact, register_secret
-from desktop_client.core.services.connection import check_connection
 from desktop_client.core.settings import MjAuth, ProfileKind
 from desktop_client.core.urls import WARNING_TEXT
 
@@ -87,6 +85,10 @@ def _print_warnings(warnings: Sequence[object], err: TextIO) -> None:
 
 
 async def _test(core: Core, name: str, out: TextIO) -> int:
+    # Imported here: `keyhold` alone starts the GUI and must not pay for httpx up front.
+    from desktop_client.core.net.client import SecureHttp
+    from desktop_client.core.services.connection import check_connection
+
     profile = await asyncio.to_thread(core.profiles.resolve, name)
     http = SecureHttp(profile)
     try:

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from desktop_client.core.errors import SecretStoreError
 from desktop_client.core.logs import setup_logging
-from desktop_client.core.net.client import HttpPool
 from desktop_client.core.paths import DataHome
 from desktop_client.core.profiles import ProfileService
 from desktop_client.core.secrets import MemorySecretStore, SecretStore, open_secret_store
 from desktop_client.core.settings import SettingsStore
+
+if TYPE_CHECKING:
+    from desktop_client.core.net.client import HttpPool
 
 log = logging.getLogger(__name__)
 
@@ -22,9 +25,18 @@ class Core:
     settings: SettingsStore
     secrets: SecretStore
     profiles: ProfileService
-    http: HttpPool = field(default_factory=HttpPool)
     # Why the persistent keyring could not be used (None when it is in use).
     keyring_problem: SecretStoreError | None = None
+    _http: HttpPool | None = field(default=None, repr=False)
+
+    @property
+    def http(self) -> HttpPool:
+        # httpx is imported on first use, not on the way to the first painted window.
+        if self._http is None:
+            from desktop_client.core.net.client import HttpPool
+
+            self._http = HttpPool()
+        return self._http
 
     def use_secret_store(self, store: SecretStore) -> None:
         self.secrets = store
@@ -32,8 +44,14 @@ class Core:
         if store.persistent:
             self.keyring_problem = None
 
+    async def forget_client(self, profile_id: str) -> None:
+        """Drops the cached HTTP client of a changed or removed profile."""
+        if self._http is not None:
+            await self._http.discard(profile_id)
+
     async def aclose(self) -> None:
-        await self.http.aclose()
+        if self._http is not None:
+            await self._http.aclose()
 
 
 def build_core(

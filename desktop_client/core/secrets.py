@@ -237,6 +237,48 @@ class MemorySecretStore:
         self._values.pop(account, None)
 
 
+class DeferredSecretStore:
+    """Stands in while the keyring opens off the GUI thread, so the window can paint first.
+
+    Calls (always made from worker threads) wait until the real store is known, then go to
+    it, or raise the reason it could not be opened."""
+
+    persistent = True
+    description = "keyring (opening)"
+    label = "opening…"
+
+    def __init__(self, timeout: float = 120.0) -> None:
+        self._ready = threading.Event()
+        self._store: SecretStore | None = None
+        self._error: SecretStoreError | None = None
+        self._timeout = timeout
+
+    def resolve(self, store: SecretStore) -> None:
+        self._store = store
+        self._ready.set()
+
+    def fail(self, error: SecretStoreError) -> None:
+        self._error = error
+        self._ready.set()
+
+    def _target(self) -> SecretStore:
+        if not self._ready.wait(self._timeout):
+            raise KeyringLockedError("The keyring did not open in time", hint="Unlock your keyring and retry")
+        if self._error is not None:
+            raise self._error
+        assert self._store is not None
+        return self._store
+
+    def get(self, account: str) -> str | None:
+        return self._target().get(account)
+
+    def set(self, account: str, value: str) -> None:
+        self._target().set(account, value)
+
+    def delete(self, account: str) -> None:
+        self._target().delete(account)
+
+
 def open_secret_store() -> KeyringSecretStore:
     """The persistent store, or SecretStoreError naming the platform's fix."""
     try:

@@ -25,7 +25,7 @@ from desktop_client import APP_NAME
 from desktop_client.core.aio import keyring_call
 from desktop_client.core.context import Core
 from desktop_client.core.errors import SecretStoreError
-from desktop_client.core.secrets import MemorySecretStore, open_secret_store
+from desktop_client.core.secrets import DeferredSecretStore, MemorySecretStore, SecretStore, open_secret_store
 from desktop_client.core.settings import Language
 from desktop_client.ui.errors import describe, keyring_fix_hint
 from desktop_client.ui.i18n import Translations
@@ -36,6 +36,15 @@ from desktop_client.ui.resources import resource
 log = logging.getLogger(__name__)
 
 NAV_KEYS = ("chat", "midjourney", "images", "gallery", "usage", "settings")
+
+
+def _open_and_warm_up() -> SecretStore:
+    store = open_secret_store()
+    # Also import the HTTP stack here, off the GUI thread, so the first request is instant.
+    import desktop_client.core.net.client
+    import desktop_client.core.services.connection  # noqa: F401
+
+    return store
 
 
 class KeyringBanner(QFrame):
@@ -203,6 +212,20 @@ class MainWindow(QMainWindow):
         self.settings_page.refresh_keys_value()
         self._update_keys_status()
 
+    async def open_keyring(self, deferred: DeferredSecretStore) -> None:
+        """Opens the OS keyring off the GUI thread, after the window has painted."""
+        self.keys_status.setText(self.tr("Keys: opening the keyring…"))
+        try:
+            store = await keyring_call(_open_and_warm_up)
+        except SecretStoreError as exc:
+            deferred.fail(exc)
+            self.core.keyring_problem = exc
+            self.core.use_secret_store(MemorySecretStore())
+        else:
+            deferred.resolve(store)
+            self.core.use_secret_store(store)
+        self._rebind_store()
+
     async def retry_keyring(self) -> None:
         try:
             store = await keyring_call(open_secret_store)
@@ -222,6 +245,7 @@ class MainWindow(QMainWindow):
     def _rebind_store(self) -> None:
         for form in (self.onboarding.form, self.settings_page.profiles.form):
             form.core = self.core
+            form.retranslate()
         self._show_keyring_problem()
         self.settings_page.profiles.reload()
 

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
 from desktop_client.core.aio import keyring_call
 from desktop_client.core.context import Core
 from desktop_client.core.errors import KeyholdError
-from desktop_client.core.net.client import SecureHttp
 from desktop_client.core.profiles import (
     ProfileSecrets,
     ResolvedProfile,
@@ -31,7 +30,6 @@ from desktop_client.core.profiles import (
 )
 from desktop_client.core.redact import register_secret
 from desktop_client.core.secrets import SecretStr, fingerprint
-from desktop_client.core.services.connection import check_connection
 from desktop_client.core.settings import MjAuth, ProfileKind, ProfileRecord
 from desktop_client.core.urls import (
     UrlWarning,
@@ -460,6 +458,9 @@ class ProfileForm(QWidget):
         self._set_busy(True)
         self.result_label.setStyleSheet("")
         self.result_label.setText(self.tr("Testing…"))
+        from desktop_client.core.net.client import SecureHttp
+        from desktop_client.core.services.connection import check_connection
+
         try:
             draft = await self._draft()
             http = SecureHttp(draft)
@@ -515,7 +516,7 @@ class ProfileForm(QWidget):
                 )
                 if new_key:
                     await keyring_call(profiles.rotate_key, record.id, new_key)
-            await self.core.http.discard(record.id)
+            await self.core.forget_client(record.id)
         except KeyholdError as exc:
             self.show_error(exc)
             return

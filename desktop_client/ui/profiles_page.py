@@ -127,7 +127,7 @@ class ProfilesEditor(QWidget):
             return
         try:
             await keyring_call(self.core.profiles.remove, record.id)
-            await self.core.http.discard(record.id)
+            await self.core.forget_client(record.id)
         except KeyholdError as exc:
             self.form.show_error(exc)
             return

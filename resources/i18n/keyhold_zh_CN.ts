@@ -273,6 +273,10 @@
         <translation>密钥：无安全钥匙串</translation>
     </message>
     <message>
+        <source>Keys: opening the keyring…</source>
+        <translation>密钥：正在打开钥匙串…</translation>
+    </message>
+    <message>
         <source>Profile saved. You&apos;re ready.</source>
         <translation>配置已保存，可以开始使用了。</translation>
     </message>

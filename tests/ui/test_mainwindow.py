@@ -236,3 +236,42 @@ async def test_error_kinds_all_have_translations() -> None:
         headline, fix = headline_and_fix(kind)
         assert headline and fix
     assert QEvent.Type.LanguageChange and Qt.ItemDataRole.UserRole
+
+
+async def test_keyring_opens_after_the_window_and_calls_wait_for_it(make_window, home, keyring_store) -> None:
+    from desktop_client.core.context import build_core
+    from desktop_client.core.secrets import DeferredSecretStore
+
+    deferred = DeferredSecretStore()
+    core = build_core(home, secrets=deferred)
+    window, _ = make_window(core)
+    form = window.onboarding.form
+    form.name_edit.setText("Early")
+    form.base_edit.setText("https://api.openai.com")
+    form.key_edit.setText("sk-early-bird-00000001")
+    click(form.save_btn)  # before the keyring is open: the save waits for it
+    await asyncio.sleep(0.1)
+    assert core.profiles.all() == []
+    await window.open_keyring(deferred)
+    assert core.secrets is not deferred and core.secrets.persistent
+    await wait_until(lambda: window.root.currentIndex() == 1, message="saved once the keyring opened")
+    assert keyring_store.get(account(core.profiles.find("Early").id, "api_key")) == "sk-early-bird-00000001"
+    assert window.keys_status.text() == "Keys: OS keyring"
+
+
+async def test_keyring_that_fails_to_open_shows_the_banner(make_window, home, monkeypatch) -> None:
+    from desktop_client.core.context import build_core
+    from desktop_client.core.secrets import DeferredSecretStore
+    from desktop_client.ui import mainwindow
+
+    def no_keyring():
+        raise SecretStoreError("No secure keyring is available", hint="Install gnome-keyring")
+
+    monkeypatch.setattr(mainwindow, "open_secret_store", no_keyring)
+    deferred = DeferredSecretStore()
+    window, core = make_window(build_core(home, secrets=deferred))
+    await window.open_keyring(deferred)
+    assert window.banner.isVisible() and not window.root.isEnabled()
+    assert core.keyring_problem is not None
+    with pytest.raises(SecretStoreError):
+        deferred.get("anything")
