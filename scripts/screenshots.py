@@ -1,7 +1,9 @@
 """Renders the main windows offscreen into PNGs, in English and Chinese, for review.
 
-Usage: python scripts/screenshots.py OUT_DIR
-Uses a throw-away data home and session-only keys: nothing touches your keyring.
+Usage: python scripts/screenshots.py OUT_DIR [--real-keyring]
+Uses a throw-away data home and session-only keys, so nothing touches your keyring. With
+--real-keyring it uses the OS keyring (run it inside the private keyring session that
+scripts/_test-in-session sets up) and removes its entries afterwards.
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ from PySide6.QtWidgets import QApplication
 
 from desktop_client.app import build_window, make_application
 from desktop_client.core.context import build_core
+from desktop_client.core.errors import SecretStoreError
 from desktop_client.core.paths import DataHome
-from desktop_client.core.secrets import MemorySecretStore
+from desktop_client.core.secrets import MemorySecretStore, platform_fix_hint
 from desktop_client.core.settings import Language, ProfileKind
 
 
@@ -30,7 +33,7 @@ def settle(app: QApplication, rounds: int = 20) -> None:
         loop.run_until_complete(asyncio.sleep(0.01))
 
 
-def main(out: Path) -> None:
+def main(out: Path, real_keyring: bool) -> None:
     import qasync
 
     out.mkdir(parents=True, exist_ok=True)
@@ -39,7 +42,7 @@ def main(out: Path) -> None:
     asyncio.set_event_loop(loop)
     for language in (Language.ENGLISH, Language.CHINESE):
         home = DataHome(Path(tempfile.mkdtemp(prefix="keyhold-shot-")))
-        core = build_core(home, secrets=MemorySecretStore())
+        core = build_core(home) if real_keyring else build_core(home, secrets=MemorySecretStore())
         core.settings.update(lambda s, lang=language: setattr(s, "language", lang))
         window, _translations, _ = build_window(core)
         window.resize(1100, 720)
@@ -64,13 +67,12 @@ def main(out: Path) -> None:
         window.nav.setCurrentRow(0)
         settle(app)
         window.grab().save(str(out / f"main-{tag}.png"))
-        core.keyring_problem = __import__("desktop_client.core.errors", fromlist=["x"]).SecretStoreError(
-            "No secure keyring is available",
-            hint=__import__("desktop_client.core.secrets", fromlist=["x"]).platform_fix_hint(),
-        )
+        core.keyring_problem = SecretStoreError("No secure keyring is available", hint=platform_fix_hint())
         window._show_keyring_problem()
         settle(app)
         window.grab().save(str(out / f"nokeyring-{tag}.png"))
+        for record in core.profiles.all():
+            core.profiles.remove(record.id)
         window.close()
         window.deleteLater()
         settle(app)
@@ -79,4 +81,5 @@ def main(out: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1] if len(sys.argv) > 1 else "screenshots"))
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    main(Path(args[0] if args else "screenshots"), "--real-keyring" in sys.argv)

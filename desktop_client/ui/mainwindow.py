@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QPushButton,
     QStackedWidget,
-    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -111,25 +110,22 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(QSize(760, 520))
 
         self.nav = QListWidget()
+        self.nav.setObjectName("nav")
         self.nav.setFixedWidth(180)
         self.nav.setIconSize(QSize(20, 20))
+        self.nav.setStyleSheet(
+            "#nav { border: none; background: transparent; font-size: 14px; }"
+            "#nav::item { padding: 8px 10px; border-radius: 6px; margin: 1px 4px; }"
+            "#nav::item:selected { background: palette(highlight); color: palette(highlighted-text); }"
+        )
         self.pages = QStackedWidget()
         self.settings_page = SettingsPage(core)
         self._pages: dict[str, QWidget] = {}
-        style = self.style()
-        icons = {
-            "chat": QStyle.StandardPixmap.SP_MessageBoxInformation,
-            "midjourney": QStyle.StandardPixmap.SP_DesktopIcon,
-            "images": QStyle.StandardPixmap.SP_FileDialogContentsView,
-            "gallery": QStyle.StandardPixmap.SP_DirIcon,
-            "usage": QStyle.StandardPixmap.SP_FileDialogDetailedView,
-            "settings": QStyle.StandardPixmap.SP_FileDialogInfoView,
-        }
         for key in NAV_KEYS:
             page: QWidget = self.settings_page if key == "settings" else ComingSoonPage(key)
             self._pages[key] = page
             self.pages.addWidget(page)
-            item = QListWidgetItem(style.standardIcon(icons[key]), "")
+            item = QListWidgetItem(QIcon(str(resource("icons", f"{key}.svg"))), "")
             item.setData(Qt.ItemDataRole.UserRole, key)
             self.nav.addItem(item)
 

@@ -54,3 +54,15 @@ def test_log_lines_and_tracebacks_are_redacted(home, canary_key: str) -> None:
 def test_short_values_are_not_registered() -> None:
     REDACTOR.add("abc")
     assert redact("abc abc") == "abc abc"
+
+
+def test_logs_rotate(home) -> None:
+    log_file = setup_logging(home.logs)
+    log = logging.getLogger("test.rotate")
+    line = "x" * 1000
+    for _ in range(3000):  # about 3 MB
+        log.info(line)
+    names = sorted(p.name for p in home.logs.iterdir())
+    assert names[:3] == ["keyhold.log", "keyhold.log.1", "keyhold.log.2"]
+    assert all(p.stat().st_size <= 1_100_000 for p in home.logs.iterdir())
+    assert log_file.exists()
