@@ -44,7 +44,12 @@ def build_parser() -> argparse.ArgumentParser:
     add = psub.add_parser("add", help="add a profile; the key is read from stdin or a hidden prompt")
     add.add_argument("name")
     add.add_argument("--kind", required=True, choices=[k.value for k in ProfileKind])
-    add.add_argument("--base-url", required=True)
+    add.add_argument(
+        "--base-url",
+        required=True,
+        help="the server's base URL, or - to read it from standard input (before the key) so it stays "
+        "out of the process list and shell history",
+    )
     add.add_argument("--key-stdin", action="store_true", help="read the API key from standard input")
     add.add_argument("--mj-auth", choices=[a.value for a in MjAuth], default=MjAuth.MJ_API_SECRET.value)
     add.add_argument("--model", default="", help="default model")
@@ -106,11 +111,15 @@ async def _test(core: Core, name: str, out: TextIO) -> int:
 def run_profile(args: argparse.Namespace, core: Core, stdin: TextIO, out: TextIO, err: TextIO) -> int:
     profiles = core.profiles
     if args.action == "add":
+        base_url = args.base_url
+        if base_url == "-":
+            base_url = stdin.readline().strip() if not stdin.isatty() else input("Base URL: ").strip()
+            register_secret(base_url, "base-url")
         key = read_key(args.key_stdin, stdin)
         record, warnings = profiles.add(
             args.name,
             ProfileKind(args.kind),
-            args.base_url,
+            base_url,
             key,
             default_model=args.model,
             mj_auth=MjAuth(args.mj_auth),

@@ -26,5 +26,5 @@ async def keyring_call(fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs)
     except TimeoutError:
         raise KeyringLockedError(
             f"The keyring did not answer within {KEYRING_TIMEOUT:g} s",
-            hint="Unlock your keyring or answer its password prompt, then retry; nothing was lost",
+            hint="Unlock your keyring or answer its password prompt, then check the profile list and retry",
         ) from None

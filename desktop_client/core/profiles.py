@@ -168,8 +168,8 @@ class ProfileService:
         normalized = normalize_base_url(base_url, kind)
         register_secret(normalized.base, f"base-url:{name}")
         check_plain_http(normalized.base, allow_http)
+        register_secret(proxy_url.strip(), f"proxy:{name}")
         proxy = validate_proxy_url(proxy_url)
-        register_secret(proxy, f"proxy:{name}")
         record = ProfileRecord(
             id=uuid.uuid4().hex,
             name=name,
@@ -224,8 +224,8 @@ class ProfileService:
             current = self.secrets.get(account(record.id, "base_url")) or ""
             check_plain_http(current, False)
         if proxy_url is not None:
+            register_secret(proxy_url.strip(), f"proxy:{new.name}")
             proxy = validate_proxy_url(proxy_url)
-            register_secret(proxy, f"proxy:{new.name}")
             if proxy:
                 self.secrets.set(account(record.id, "proxy_url"), proxy)
             else:

@@ -7,11 +7,15 @@ that were never registered, as a second line of defence.
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
 import re
 import threading
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
-_MIN_SECRET_LEN = 6
+# Short hand-picked secrets (an mj-api-secret such as "m1dj") still count; shorter ones
+# would turn ordinary words into holes.
+_MIN_SECRET_LEN = 4
 _GENERIC_PATTERNS = (
     re.compile(r"\bsk-[A-Za-z0-9_\-]{12,}"),
     re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=\-]{8,}"),
@@ -31,6 +35,7 @@ class Redactor:
         forms = {secret, secret.strip(), quote(secret, safe=""), quote(secret, safe="/:")}
         stripped = secret.strip().rstrip("/")
         forms.add(stripped)
+        forms.update(_url_parts(stripped))
         with self._lock:
             for form in forms:
                 if len(form) >= _MIN_SECRET_LEN:
@@ -60,6 +65,32 @@ class Redactor:
         text = _GENERIC_PATTERNS[0].sub("<key>", text)
         text = _GENERIC_PATTERNS[1].sub(lambda m: m.group(1) + "<key>", text)
         return _GENERIC_PATTERNS[2].sub(lambda m: m.group(1) + "<key>", text)
+
+
+def _url_parts(text: str) -> set[str]:
+    """The host and host:port of a URL secret: TLS and DNS errors name the host alone."""
+    if "://" not in text:
+        return set()
+    try:
+        parts = urlsplit(text)
+        host = parts.hostname or ""
+        netloc = parts.netloc.rsplit("@", 1)[-1]
+    except ValueError:
+        return set()
+    if not host or host == "localhost":
+        return set()
+    try:
+        if ipaddress.ip_address(host.strip("[]")).is_loopback:
+            return set()
+    except ValueError:
+        pass
+    forms = {host, netloc, netloc.lower()}
+    if parts.username or parts.password:
+        forms.add(parts.netloc)
+        forms.update(p for p in (parts.username, parts.password) if p)
+    with contextlib.suppress(UnicodeError):
+        forms.add(host.encode("idna").decode("ascii"))
+    return forms
 
 
 REDACTOR = Redactor()

@@ -236,6 +236,15 @@ class MemorySecretStore:
     def delete(self, account: str) -> None:
         self._values.pop(account, None)
 
+    def move_to(self, store: SecretStore) -> int:
+        """Writes every secret into ``store`` and forgets it here; returns how many moved."""
+        moved = 0
+        for account, value in list(self._values.items()):
+            store.set(account, value)
+            del self._values[account]
+            moved += 1
+        return moved
+
 
 class DeferredSecretStore:
     """Stands in while the keyring opens off the GUI thread, so the window can paint first.

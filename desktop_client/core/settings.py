@@ -105,7 +105,7 @@ class SettingsStore:
             return Settings()
         try:
             return Settings.from_json(self.path.read_text(encoding="utf-8"))
-        except (ValueError, TypeError, KeyError) as exc:
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
             aside = self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}")
             self.path.replace(aside)
             log.warning("settings file was unreadable (%s); kept it as %s and started fresh", exc, aside.name)

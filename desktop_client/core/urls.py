@@ -11,7 +11,7 @@ import ipaddress
 import re
 from dataclasses import dataclass
 from enum import StrEnum
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 from desktop_client.core.errors import InputError
 from desktop_client.core.settings import ProfileKind
@@ -55,7 +55,8 @@ def is_loopback_host(host: str | None) -> bool:
     if not host:
         return False
     host = host.strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
+    # Only the literal name: other *.localhost names may be resolved through DNS.
+    if host == "localhost":
         return True
     try:
         return ipaddress.ip_address(host).is_loopback
@@ -65,11 +66,37 @@ def is_loopback_host(host: str | None) -> bool:
 
 def host_of(url: str) -> str:
     """Host and port for display, without any user:password part."""
-    return urlsplit(url).netloc.rsplit("@", 1)[-1]
+    try:
+        return urlsplit(url).netloc.rsplit("@", 1)[-1]
+    except ValueError:
+        return ""
 
 
 def is_loopback_url(url: str) -> bool:
-    return is_loopback_host(urlsplit(url).hostname)
+    try:
+        return is_loopback_host(urlsplit(url).hostname)
+    except ValueError:
+        return False
+
+
+def _parse(text: str, what: str) -> SplitResult:
+    """urlsplit with every parse failure as an InputError that does not repeat the input
+    (which may hold a password)."""
+    try:
+        parts = urlsplit(text)
+        parts.port  # noqa: B018 - raises ValueError for a malformed or out-of-range port
+        hostname = parts.hostname
+    except ValueError:
+        raise InputError(
+            f"The {what} is not a valid address (check the host name, brackets and port)",
+            hint="Use a form like https://host.example.com:8443 with ASCII characters only",
+        ) from None
+    if hostname and any(ord(c) > 127 for c in parts.netloc):
+        raise InputError(
+            f"The {what} contains non-ASCII characters in the host or port",
+            hint="Check for full-width characters such as ： or ／ typed by an input method",
+        )
+    return parts
 
 
 def _split_checked(raw: str) -> tuple[str, str, str]:
@@ -83,7 +110,7 @@ def _split_checked(raw: str) -> tuple[str, str, str]:
             "The base URL has no scheme",
             hint="Start it with https:// (or http:// for a server on this computer)",
         )
-    parts = urlsplit(text)
+    parts = _parse(text, "base URL")
     if parts.scheme.lower() not in ("http", "https"):
         raise InputError(f"The base URL scheme {parts.scheme!r} is not supported", hint="Use https://")
     if not parts.hostname:
@@ -113,7 +140,7 @@ def normalize_base_url(raw: str, kind: ProfileKind) -> NormalizedUrl:
             warnings.append(UrlWarning.REMOVED_ENDPOINT)
         if path.lower().endswith("/mj"):
             warnings.append(UrlWarning.TRAILING_MJ)
-    if scheme == "http" and not is_loopback_host(urlsplit(raw.strip()).hostname):
+    if scheme == "http" and not is_loopback_url(raw.strip()):
         warnings.append(UrlWarning.PLAIN_HTTP)
     return NormalizedUrl(urlunsplit((scheme, netloc, path, "", "")), tuple(warnings))
 
@@ -142,7 +169,7 @@ def validate_proxy_url(raw: str) -> str:
     text = raw.strip()
     if not text:
         return ""
-    parts = urlsplit(text)
+    parts = _parse(text, "proxy URL")
     if parts.scheme.lower() not in ("http", "https", "socks5", "socks5h"):
         raise InputError(
             f"The proxy scheme {parts.scheme or '(none)'!r} is not supported",

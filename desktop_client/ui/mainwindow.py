@@ -106,6 +106,8 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.core = core
         self.translations = translations
+        # One memory store per run: choosing session-only twice must not drop keys.
+        self.session_store = core.secrets if isinstance(core.secrets, MemorySecretStore) else MemorySecretStore()
         self.setWindowIcon(QIcon(str(resource("icons", "keyhold.svg"))))
         self.setMinimumSize(QSize(760, 520))
 
@@ -216,7 +218,7 @@ class MainWindow(QMainWindow):
         except SecretStoreError as exc:
             deferred.fail(exc)
             self.core.keyring_problem = exc
-            self.core.use_secret_store(MemorySecretStore())
+            self.core.use_secret_store(self.session_store)
         else:
             deferred.resolve(store)
             self.core.use_secret_store(store)
@@ -225,16 +227,21 @@ class MainWindow(QMainWindow):
     async def retry_keyring(self) -> None:
         try:
             store = await keyring_call(open_secret_store)
+            # Keys entered as session-only move into the keyring rather than vanish.
+            moved = await keyring_call(self.session_store.move_to, store)
         except SecretStoreError as exc:
-            self.core.keyring_problem = exc
-            self.banner.session_only = False
+            self.core.keyring_problem = exc  # a session-only choice stays as it was
         else:
             self.core.use_secret_store(store)
             self.banner.session_only = False
+            if moved:
+                self.statusBar().showMessage(
+                    self.tr("The keyring is open; %n session-only secret(s) were saved into it.", "", moved), 10000
+                )
         self._rebind_store()
 
     def use_session_only(self) -> None:
-        self.core.use_secret_store(MemorySecretStore())
+        self.core.use_secret_store(self.session_store)
         self.banner.session_only = True
         self._rebind_store()
 
@@ -243,11 +250,13 @@ class MainWindow(QMainWindow):
             form.core = self.core
             form.retranslate()
         self._show_keyring_problem()
-        self.settings_page.profiles.reload()
+        self.settings_page.profiles.reload(force=True)
 
     # ----- modes -------------------------------------------------------------
     def _update_mode(self) -> None:
         has_profiles = bool(self.core.profiles.all())
+        if not has_profiles and self.root.currentIndex() == 1:
+            self.onboarding.form.load(None)  # it may still show a profile that was just deleted
         self.root.setCurrentIndex(1 if has_profiles else 0)
 
     def _on_onboarded(self, profile_id: str) -> None:

@@ -59,7 +59,11 @@ class ProfileForm(QWidget):
         self.core = core
         self.record: ProfileRecord | None = None
         self._stored_key_fp = ""
-        self._busy = False
+        # Bumped by every load(): an async result for an older generation is for a profile
+        # the user has left, and must not touch the form.
+        self._generation = 0
+        self._loading = False
+        self._working = False
 
         self.name_edit = QLineEdit()
         self.kind_combo = QComboBox()
@@ -152,7 +156,6 @@ class ProfileForm(QWidget):
         self.kind_combo.currentIndexChanged.connect(self._on_kind_changed)
         self.base_edit.textChanged.connect(self._update_base_hint)
         self.allow_http_check.toggled.connect(self._update_base_hint)
-        self.key_edit.textChanged.connect(self._on_key_typed)
         self.reveal_btn.toggled.connect(self._on_reveal_toggled)
         self.rotate_btn.clicked.connect(self._on_rotate_clicked)
         self.test_btn.clicked.connect(lambda: spawn(self.test_connection()))
@@ -230,6 +233,10 @@ class ProfileForm(QWidget):
     def load(self, record: ProfileRecord | None) -> None:
         """Shows a profile (secrets are filled in asynchronously) or a blank form for a new one."""
         self.record = record
+        self._generation += 1
+        self._working = False
+        self._loading = record is not None  # saving before the stored URL arrives would save an empty one
+        self._refresh_buttons()
         self._stored_key_fp = ""
         self.reveal_btn.setChecked(False)
         self.result_label.clear()
@@ -238,7 +245,6 @@ class ProfileForm(QWidget):
         self.proxy_edit.clear()
         self.models.setStringList([])
         if record is None:
-            self._set_busy(False)
             self.name_edit.clear()
             self.kind_combo.setCurrentIndex(0)
             self.kind_combo.setEnabled(True)
@@ -255,25 +261,27 @@ class ProfileForm(QWidget):
             self.mj_auth_combo.setCurrentIndex(self.mj_auth_combo.findData(record.mj_auth))
             self.allow_http_check.setChecked(record.allow_http)
             self.key_edit.setReadOnly(True)
-            # Saving before the stored URL arrives would save an empty one.
-            self._set_busy(True)
-            spawn(self._load_secrets(record))
+            spawn(self._load_secrets(record, self._generation))
         self._on_kind_changed()
         self.retranslate()
 
-    async def _load_secrets(self, record: ProfileRecord) -> None:
+    async def _load_secrets(self, record: ProfileRecord, generation: int) -> None:
         store = self.core.profiles.secrets
         try:
             base = await keyring_call(store.get, account(record.id, "base_url"))
             key = await keyring_call(store.get, account(record.id, "api_key"))
             proxy = await keyring_call(store.get, account(record.id, "proxy_url")) if record.has_proxy else None
         except KeyholdError as exc:
-            if self.record is record:
+            if generation == self._generation:
+                self._loading = False
+                self._refresh_buttons()
+                self.save_btn.setEnabled(False)  # the URL is unknown: a save would erase it
                 self.show_error(exc)
             return
-        if self.record is not record:
+        if generation != self._generation:
             return  # the user moved on to another profile meanwhile
-        self._set_busy(False)
+        self._loading = False
+        self._refresh_buttons()
         register_secret(base, f"base-url:{record.name}")
         register_secret(key, f"key:{record.name}")
         self.base_edit.setText(base or "")
@@ -357,10 +365,6 @@ class ProfileForm(QWidget):
         self.base_hint.setStyleSheet(style)
         self.base_hint.setText("\n".join(lines))
 
-    def _on_key_typed(self, text: str) -> None:
-        if text:
-            register_secret(text.strip(), "key")
-
     def _on_rotate_clicked(self) -> None:
         self.reveal_btn.setChecked(False)
         self.key_edit.setReadOnly(False)
@@ -414,14 +418,31 @@ class ProfileForm(QWidget):
         self.result_label.setText(text)
         named(self.result_label, text)
 
-    def _set_busy(self, busy: bool) -> None:
-        self._busy = busy
-        self.test_btn.setEnabled(not busy)
-        self.save_btn.setEnabled(not busy)
+    def _refresh_buttons(self) -> None:
+        idle = not (self._loading or self._working)
+        self.test_btn.setEnabled(idle)
+        self.save_btn.setEnabled(idle)
+
+    def _begin(self) -> int | None:
+        """Marks an operation as running; None when one already is."""
+        if self._loading or self._working:
+            return None
+        self._working = True
+        self._refresh_buttons()
+        return self._generation
+
+    def _finish(self, generation: int) -> bool:
+        """Ends an operation; False when the form has since moved to another profile."""
+        if generation != self._generation:
+            return False
+        self._working = False
+        self._refresh_buttons()
+        return True
 
     # ----- actions ---------------------------------------------------------
     async def _typed_key(self) -> str:
         if self.key_edit.text().strip() and not (self.record is not None and self.key_edit.isReadOnly()):
+            register_secret(self.key_edit.text().strip(), "key")
             return clean_key(self.key_edit.text())
         if self.record is not None:
             stored = await keyring_call(self.core.profiles.secrets.get, account(self.record.id, "api_key"))
@@ -432,13 +453,14 @@ class ProfileForm(QWidget):
     async def _draft(self) -> ResolvedProfile:
         """The profile as typed, unsaved, for Test connection."""
         kind = self.kind
+        register_secret(self.base_edit.text().strip(), "base-url")
         normalized = normalize_base_url(self.base_edit.text(), kind)
         register_secret(normalized.base, "base-url")
         allow_http = self.allow_http_check.isChecked()
         check_plain_http(normalized.base, allow_http)
         key = await self._typed_key()
+        register_secret(self.proxy_edit.text().strip(), "proxy")
         proxy = validate_proxy_url(self.proxy_edit.text())
-        register_secret(proxy, "proxy")
         record = ProfileRecord(
             id=self.record.id if self.record else "draft",
             name=self.name_edit.text().strip() or "draft",
@@ -453,9 +475,9 @@ class ProfileForm(QWidget):
         )
 
     async def test_connection(self) -> None:
-        if self._busy:
+        generation = self._begin()
+        if generation is None:
             return
-        self._set_busy(True)
         self.result_label.setStyleSheet("")
         self.result_label.setText(self.tr("Testing…"))
         from desktop_client.core.net.client import SecureHttp
@@ -469,10 +491,11 @@ class ProfileForm(QWidget):
             finally:
                 await http.aclose()
         except KeyholdError as exc:
-            self.show_error(exc)
+            if self._finish(generation):
+                self.show_error(exc)
             return
-        finally:
-            self._set_busy(False)
+        if not self._finish(generation):
+            return
         if report.error is not None:
             self.show_error(report.error)
         elif draft.kind is ProfileKind.OPENAI:
@@ -482,9 +505,9 @@ class ProfileForm(QWidget):
             self.show_ok(self.tr("OK: the midjourney-proxy API answered."))
 
     async def save(self) -> None:
-        if self._busy:
+        generation = self._begin()
+        if generation is None:
             return
-        self._set_busy(True)
         profiles = self.core.profiles
         mj_auth = MjAuth(self.mj_auth_combo.currentData() or MjAuth.MJ_API_SECRET)
         try:
@@ -518,10 +541,12 @@ class ProfileForm(QWidget):
                     await keyring_call(profiles.rotate_key, record.id, new_key)
             await self.core.forget_client(record.id)
         except KeyholdError as exc:
-            self.show_error(exc)
+            if self._finish(generation):
+                self.show_error(exc)
             return
-        finally:
-            self._set_busy(False)
+        if not self._finish(generation):
+            self.saved.emit(record.id)  # saved all the same: the list must show it
+            return
         self.load(record)
         self.show_ok(self.tr("Saved. The key and base URL are in %1.").replace("%1", self._store_name()))
         self.saved.emit(record.id)

@@ -83,8 +83,11 @@ class ProfilesEditor(QWidget):
             if isinstance(record, ProfileRecord):
                 item.setText(self._label(record))
 
-    def reload(self, select_id: str | None = None) -> None:
+    def reload(self, select_id: str | None = None, *, force: bool = False) -> None:
+        """Rebuilds the list; ``force`` reloads the form even if its profile stays selected."""
         current = self.form.record.id if self.form.record else None
+        if force:
+            self.form.record = None
         select_id = select_id or current
         self.list.blockSignals(True)
         self.list.clear()

@@ -276,6 +276,12 @@
         <source>Keys: opening the keyring…</source>
         <translation>密钥：正在打开钥匙串…</translation>
     </message>
+    <message numerus="yes">
+        <source>The keyring is open; %n session-only secret(s) were saved into it.</source>
+        <translation>
+            <numerusform>钥匙串已打开；%n 个仅会话密钥已存入其中。</numerusform>
+        </translation>
+    </message>
     <message>
         <source>Profile saved. You&apos;re ready.</source>
         <translation>配置已保存，可以开始使用了。</translation>

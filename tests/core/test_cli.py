@@ -241,3 +241,41 @@ def test_slow_server_answer_while_the_cli_waits(cli_home) -> None:
             release.set()
             _out, err = proc.communicate(timeout=30)
     assert proc.returncode == 0, err
+
+
+def test_base_url_and_key_from_stdin_keep_argv_clean(cli_home, canary_key) -> None:
+    with FakeOpenAI(canary_key) as fake:
+        added = run_cli(
+            cli_home,
+            "profile",
+            "add",
+            "quiet",
+            "--kind",
+            "openai",
+            "--base-url",
+            "-",
+            "--key-stdin",
+            stdin=f"{fake.url}/v1\n{canary_key}\n",
+        )
+        assert added.returncode == 0, added.stderr
+        assert run_cli(cli_home, "profile", "test", "quiet").returncode == 0
+
+
+def test_a_proxy_password_is_never_echoed(cli_home) -> None:
+    result = run_cli(
+        cli_home,
+        "profile",
+        "add",
+        "p",
+        "--kind",
+        "openai",
+        "--base-url",
+        "https://a.example.com",
+        "--proxy",
+        "http://alice:hunter22",
+        "--key-stdin",
+        stdin="sk-0000000000001\n",
+    )
+    assert result.returncode == 2
+    assert "hunter22" not in result.stdout + result.stderr
+    assert "hunter22" not in (cli_home / "logs" / "keyhold.log").read_text()

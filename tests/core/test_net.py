@@ -221,3 +221,32 @@ async def test_closed_port_is_unreachable() -> None:
     finally:
         await http.aclose()
     assert error_from_transport(info.value).kind is ErrorKind.UNREACHABLE
+
+
+async def test_loopback_http_through_a_remote_proxy_is_plain_text_on_the_wire(monkeypatch) -> None:
+    server, seen = recorder()
+    with server:
+        monkeypatch.setenv("HTTP_PROXY", "http://proxy.example.invalid:3128")
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        monkeypatch.delenv("no_proxy", raising=False)
+        http = SecureHttp(make_profile(server.url, KEY))
+        try:
+            assert http.plain_http_warning
+            with pytest.raises(KeyholdError) as info:
+                await http.client.get(f"{server.url}/v1/models")
+        finally:
+            await http.aclose()
+    assert info.value.kind is ErrorKind.INSECURE_HTTP
+    assert seen == []
+
+
+async def test_loopback_http_through_a_loopback_proxy_is_fine() -> None:
+    server, seen = recorder()
+    with server, HttpProxy() as proxy:
+        http = SecureHttp(make_profile(server.url, KEY, proxy=proxy.url))
+        try:
+            assert not http.plain_http_warning
+            await http.client.get(f"{server.url}/v1/models")
+        finally:
+            await http.aclose()
+    assert len(seen) == 1

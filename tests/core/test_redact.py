@@ -66,3 +66,16 @@ def test_logs_rotate(home) -> None:
     assert names[:3] == ["keyhold.log", "keyhold.log.1", "keyhold.log.2"]
     assert all(p.stat().st_size <= 1_100_000 for p in home.logs.iterdir())
     assert log_file.exists()
+
+
+def test_the_host_of_a_secret_url_is_redacted_too() -> None:
+    register_secret("https://Relay.Example.com:8443/v1", "base-url:w")
+    out = redact("certificate is not valid for 'relay.example.com'; connect relay.example.com:8443")
+    assert "relay.example.com" not in out.lower()
+    register_secret("http://127.0.0.1:11434/v1", "base-url:local")
+    assert "127.0.0.1" in redact("listening on 127.0.0.1")  # loopback hosts are not secrets
+
+
+def test_proxy_credentials_are_redacted() -> None:
+    register_secret("socks5://alice:hunter22@proxy.example.com:1080", "proxy")
+    assert "hunter22" not in redact("auth failed for hunter22")

@@ -58,3 +58,10 @@ def test_atomic_write_keeps_old_file_when_writing_fails(tmp_path, monkeypatch) -
         pass
     assert path.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["f.txt"]
+
+
+def test_wrong_shapes_are_set_aside(tmp_path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"version": 1, "profiles": ["not-an-object"]}))
+    assert SettingsStore(path).settings == Settings()
+    assert list(tmp_path.glob("settings.json.corrupt-*"))

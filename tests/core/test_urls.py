@@ -104,7 +104,7 @@ def test_api_root_keeps_version_suffixes() -> None:
         ("::1", True),
         ("[::1]", True),
         ("localhost", True),
-        ("api.localhost", True),
+        ("api.localhost", False),
         ("10.0.0.1", False),
         ("example.com", False),
         ("", False),
@@ -121,3 +121,28 @@ def test_proxy_validation() -> None:
         validate_proxy_url("127.0.0.1:1080")
     with pytest.raises(InputError):
         validate_proxy_url("http://proxy.example.com")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "http://[",
+        "https://relay.example.com：8443/v1",
+        "https://relay.example.com:99999",
+        "https://h.example.com:8o80",
+    ],
+)
+def test_malformed_addresses_are_input_errors(raw: str) -> None:
+    with pytest.raises(InputError) as info:
+        normalize_base_url(raw, OPENAI)
+    assert info.value.hint
+
+
+def test_proxy_password_never_appears_in_the_error() -> None:
+    with pytest.raises(InputError) as info:
+        validate_proxy_url("http://alice:hunter22")
+    assert "hunter22" not in str(info.value)
+
+
+def test_only_the_literal_localhost_name_is_loopback() -> None:
+    assert not is_loopback_host("evil.localhost")

@@ -275,3 +275,88 @@ async def test_keyring_that_fails_to_open_shows_the_banner(make_window, home, mo
     assert core.keyring_problem is not None
     with pytest.raises(SecretStoreError):
         deferred.get("anything")
+
+
+async def test_after_deleting_the_last_profile_onboarding_starts_fresh(make_window, keyring_store) -> None:
+    window, core = make_window()
+    core.profiles.add("Only", ProfileKind.OPENAI, "https://api.openai.com", "sk-only-0000000001")
+    window.settings_page.profiles.reload()
+    window._update_mode()
+    window.onboarding.form.load(core.profiles.find("Only"))  # as if onboarding had just saved it
+    core.profiles.remove("Only")
+    window._update_mode()
+    form = window.onboarding.form
+    assert form.record is None and form.name_edit.text() == ""
+    form.name_edit.setText("Second")
+    form.base_edit.setText("https://api.openai.com")
+    form.key_edit.setText("sk-second-000000001")
+    click(form.save_btn)
+    await wait_until(lambda: window.root.currentIndex() == 1)
+
+
+async def test_unreadable_secrets_block_saving_until_retry(make_window, keyring_store) -> None:
+    from tests import keyring_control
+
+    window, core = make_window()
+    core.profiles.add("Locked", ProfileKind.OPENAI, "https://api.openai.com", "sk-locked-00000001")
+    window._update_mode()
+    keyring_control.lock()
+    try:
+        window.settings_page.profiles.reload(force=True)
+        form = window.settings_page.profiles.form
+        await wait_until(lambda: "locked" in form.result_label.text())
+        assert not form.save_btn.isEnabled(), "saving now would erase the unknown base URL"
+    finally:
+        keyring_control.unlock()
+    await window.retry_keyring()
+    await wait_until(lambda: form.base_edit.text() == "https://api.openai.com" and form.save_btn.isEnabled())
+
+
+async def test_session_only_keys_survive_a_second_choice_and_move_into_the_keyring(
+    make_window, home, keyring_store
+) -> None:
+    from desktop_client.core.context import build_core
+
+    core = build_core(home, secrets=MemorySecretStore())
+    core.keyring_problem = SecretStoreError("No secure keyring is available", hint="Install gnome-keyring")
+    window, _ = make_window(core)
+    window.use_session_only()
+    record, _ = core.profiles.add("S", ProfileKind.OPENAI, "https://api.openai.com", "sk-session-0000001")
+    window.use_session_only()
+    assert core.secrets.get(account(record.id, "api_key")) == "sk-session-0000001"
+    await window.retry_keyring()  # the keyring is available in this test session
+    assert core.secrets.persistent
+    assert keyring_store.get(account(record.id, "api_key")) == "sk-session-0000001"
+    assert not window.banner.isVisible()
+
+
+async def test_a_test_result_never_lands_on_another_profile(make_window, keyring_store) -> None:
+    import threading
+
+    from tests.fakes.server import Conn, Request
+
+    release = threading.Event()
+    window, core = make_window()
+    with FakeOpenAI("sk-slow-00000000001") as fake:
+
+        def slow(request: Request, conn: Conn) -> None:
+            release.wait(5)
+            conn.send_json(200, {"object": "list", "data": [{"id": "m"}]})
+
+        fake.route_overrides[("GET", "/v1/models")] = slow
+        core.profiles.add("A", ProfileKind.OPENAI, fake.url, "sk-slow-00000000001")
+        core.profiles.add("B", ProfileKind.OPENAI, "https://api.openai.com", "sk-other-0000000001")
+        editor = window.settings_page.profiles
+        editor.reload()
+        window._update_mode()
+        window.nav.setCurrentRow(NAV_KEYS.index("settings"))
+        form = editor.form
+        await wait_until(lambda: form.record.name == "A" and form.test_btn.isEnabled())
+        click(form.test_btn)
+        await wait_until(lambda: fake.requests)
+        editor.list.setCurrentRow(1)
+        await wait_until(lambda: form.record.name == "B" and form.test_btn.isEnabled())
+        release.set()
+        await asyncio.sleep(0.3)
+    assert "OK" not in form.result_label.text()
+    assert form.models.stringList() == []

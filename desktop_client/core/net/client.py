@@ -8,6 +8,7 @@ A request hook runs for every hop, redirects included, so it is the one place th
 from __future__ import annotations
 
 import logging
+import urllib.request
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -17,7 +18,7 @@ from desktop_client import __version__
 from desktop_client.core.errors import ErrorKind, KeyholdError
 from desktop_client.core.profiles import ResolvedProfile
 from desktop_client.core.settings import MjAuth, ProfileKind
-from desktop_client.core.urls import is_loopback_host
+from desktop_client.core.urls import is_loopback_host, is_loopback_url
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +68,7 @@ class SecureHttp:
         self._auth = auth_headers(profile)
         self.timeouts = timeouts or Timeouts()
         proxy = profile.secrets.proxy_url.reveal() if profile.secrets.proxy_url else None
+        self._proxy_url = proxy
         self.client = httpx.AsyncClient(
             proxy=proxy,
             transport=transport,
@@ -79,15 +81,29 @@ class SecureHttp:
             event_hooks={"request": [self._on_request]},
         )
 
+    def _plain_text_leaves_machine(self, scheme: str, host: str) -> bool:
+        """Plain http whose bytes travel beyond this computer: to a remote host, or to a
+        loopback host through a remote proxy (which then sees the key in clear)."""
+        if scheme != "http":
+            return False
+        if not is_loopback_host(host):
+            return True
+        proxy = self._proxy_url
+        if proxy is None and not urllib.request.proxy_bypass(host):
+            # The same environment variables httpx honours (trust_env=True).
+            env = urllib.request.getproxies()
+            proxy = env.get("http") or env.get("all")
+        return bool(proxy) and not is_loopback_url(str(proxy))
+
     @property
     def plain_http_warning(self) -> bool:
-        """True when the profile talks plain http to a non-loopback host (allowed, but shown)."""
+        """True when the profile's plain http traffic leaves this computer (allowed, but shown)."""
         scheme, host, _ = self._origin
-        return scheme == "http" and not is_loopback_host(host)
+        return self._plain_text_leaves_machine(scheme, host)
 
     async def _on_request(self, request: httpx.Request) -> None:
         scheme, host, _ = origin(request.url)
-        if scheme == "http" and not is_loopback_host(host) and not self.profile.record.allow_http:
+        if self._plain_text_leaves_machine(scheme, host) and not self.profile.record.allow_http:
             raise KeyholdError(
                 "Refused to send a request over plain http:// to a non-local server",
                 hint="Use https://, or allow plain HTTP in the profile if you accept the risk",
@@ -99,7 +115,7 @@ class SecureHttp:
         if origin(request.url) == self._origin:
             request.headers.update(self._auth)
         else:
-            log.info("request to another origin (%s): auth headers withheld", host)
+            log.info("request to another origin: auth headers withheld")
 
     async def aclose(self) -> None:
         await self.client.aclose()
