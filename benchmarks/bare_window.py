@@ -11,6 +11,7 @@ from desktop_client.core.sysinfo import rss_bytes
 
 
 class Probe(QObject):
+    # Mirrors desktop_client.app._FirstPaintProbe; importing that would load Keyhold into the baseline.
     def __init__(self, target: QObject) -> None:
         super().__init__(target)
         self.seen = False

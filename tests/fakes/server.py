@@ -293,7 +293,28 @@ def redirect(conn: Conn, location: str, status: int = 302) -> None:
     conn.send_response(status, b"", {"Location": location})
 
 
-class _TcpService:
+class _Managed:
+    """``with service:`` starts it and always stops it."""
+
+    def start(self) -> Self:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+class _TcpService(_Managed):
     """Loopback listener with an accept loop and one daemon thread per connection.
 
     Subclasses implement ``_serve(sock)``. ``stop()`` closes the listener,
@@ -366,17 +387,6 @@ class _TcpService:
         for sock in leftovers:
             with contextlib.suppress(OSError):
                 sock.close()
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
 
     # -- addresses -------------------------------------------------------------------
     @property
@@ -562,7 +572,7 @@ class LoopbackServer(_TcpService):
         return Request(method, target, path, query, headers, raw_headers, body, version)
 
 
-class FakeApp:
+class FakeApp(_Managed):
     """Base for fake services: a LoopbackServer whose handler first consults
     ``route_overrides[(method, path)]``, so tests can bolt on routes (redirects,
     broken responses) without subclassing."""
@@ -607,14 +617,3 @@ class FakeApp:
 
     def stop(self) -> None:
         self.server.stop()
-
-    def __enter__(self) -> Self:
-        return self.start()
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self.stop()
