@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import getpass
 import json
+import signal
 import sys
+import time
 from collections.abc import Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from desktop_client import __version__
 from desktop_client.core.context import Core, build_core
@@ -21,6 +24,10 @@ from desktop_client.core.errors import ExitCode, InputError, KeyholdError
 from desktop_client.core.redact import redact, register_secret
 from desktop_client.core.settings import MjAuth, ProfileKind
 from desktop_client.core.urls import WARNING_TEXT
+
+if TYPE_CHECKING:
+    # Only for annotations: `keyhold` alone starts the GUI and must not load httpx first.
+    from desktop_client.core.api.retry import RetryNotice
 
 
 class _Parser(argparse.ArgumentParser):
@@ -65,6 +72,26 @@ def build_parser() -> argparse.ArgumentParser:
     rotate.add_argument("--key-stdin", action="store_true")
     remove = psub.add_parser("remove", help="remove a profile and its keyring entries")
     remove.add_argument("name")
+
+    chat = sub.add_parser("chat", help="ask a question; the answer streams to stdout, reasoning to stderr")
+    chat.add_argument("-p", "--profile", required=True)
+    chat.add_argument("-m", "--model", default="")
+    chat.add_argument("--system", default=None, help="system prompt (for a new conversation, or to change it)")
+    chat.add_argument("--conversation", default=None, help="continue this conversation (id or id prefix)")
+    chat.add_argument("--temperature", type=float, default=None)
+    chat.add_argument("prompt", help="the question, or - to read it from standard input")
+
+    history = sub.add_parser("history", help="conversations stored by the app and the CLI")
+    hsub = history.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    hlist = hsub.add_parser("list", help="list conversations, newest first")
+    hlist.add_argument("--json", action="store_true")
+    search = hsub.add_parser("search", help="full-text search over every message")
+    search.add_argument("query")
+    search.add_argument("--json", action="store_true")
+    export = hsub.add_parser("export", help="export a conversation (never includes a key or base URL)")
+    export.add_argument("id")
+    export.add_argument("--format", choices=["md", "json"], default="md")
+    export.add_argument("-o", "--output", default=None, help="write to this file instead of stdout")
     return parser
 
 
@@ -173,6 +200,122 @@ def run_profile(args: argparse.Namespace, core: Core, stdin: TextIO, out: TextIO
     raise InputError(f"Unknown action {args.action!r}")
 
 
+class _CliObserver:
+    """Streams the answer to stdout as it arrives, reasoning and retries to stderr."""
+
+    def __init__(self, out: TextIO, err: TextIO) -> None:
+        self.out = out
+        self.err = err
+        self.reasoning_open = False
+
+    def on_started(self, user: object, assistant: object) -> None:
+        pass
+
+    def on_delta(self, message_id: str, content: str, reasoning: str) -> None:
+        if reasoning:
+            self.err.write(reasoning)
+            self.err.flush()
+            self.reasoning_open = True
+        if content:
+            if self.reasoning_open:
+                self.err.write("\n")
+                self.reasoning_open = False
+            self.out.write(content)
+            self.out.flush()
+
+    def on_retry(self, notice: RetryNotice) -> None:
+        self.err.write(
+            f"keyhold: {notice.reason}; retry {notice.attempt} of {notice.of} in {notice.delay:.1f} s\n"
+        )
+
+    def on_finished(self, message: object) -> None:
+        self.out.write("\n")
+        self.out.flush()
+
+
+async def _chat(args: argparse.Namespace, core: Core, stdin: TextIO, out: TextIO, err: TextIO) -> int:
+    prompt = stdin.read() if args.prompt == "-" else args.prompt
+    record = core.profiles.find(args.profile)
+    service = core.chat
+    if args.conversation:
+        conversation = await asyncio.to_thread(core.chats.find_conversation, args.conversation)
+        changes: dict[str, object] = {}
+        if args.model:
+            changes["model"] = args.model
+        if args.system is not None:
+            changes["system_prompt"] = args.system
+        if args.temperature is not None:
+            changes["temperature"] = args.temperature
+        if conversation.profile_id != record.id:
+            changes["profile_id"] = record.id
+        if changes:
+            conversation = await asyncio.to_thread(core.chats.update_conversation, conversation.id, **changes)
+    else:
+        conversation = await asyncio.to_thread(
+            core.chats.create_conversation,
+            profile_id=record.id,
+            model=args.model or record.default_model,
+            system_prompt=args.system or "",
+            temperature=args.temperature,
+        )
+    task = asyncio.ensure_future(service.send(conversation.id, prompt, observer=_CliObserver(out, err)))
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, task.cancel)
+    try:
+        outcome = await task
+    except asyncio.CancelledError:
+        err.write(f"keyhold: stopped; the partial answer is kept in conversation {conversation.id[:12]}\n")
+        return 130
+    if outcome.error is not None:
+        raise outcome.error  # one line; what arrived is kept in the conversation
+    short = conversation.id[:12]
+    err.write(f"keyhold: conversation {short} (continue it with --conversation {short})\n")
+    return ExitCode.OK
+
+
+def run_history(args: argparse.Namespace, core: Core, out: TextIO) -> int:
+    from desktop_client.core.services.export import to_json, to_markdown
+
+    store = core.chats
+    if args.action == "list":
+        conversations = store.conversations()
+        if args.json:
+            rows = [
+                {"id": c.id, "title": c.title, "model": c.model, "pinned": c.pinned, "updated": c.updated}
+                for c in conversations
+            ]
+            out.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        for c in [] if args.json else conversations:
+            stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime(c.updated))
+            out.write(f"{c.id[:12]}  {stamp}  {'*' if c.pinned else ' '} {c.title or '(untitled)'}\n")
+        return ExitCode.OK
+    if args.action == "search":
+        hits = store.search(args.query)
+        if args.json:
+            out.write(json.dumps([h.__dict__ for h in hits], ensure_ascii=False, indent=2) + "\n")
+        for hit in [] if args.json else hits:
+            snippet = " ".join(hit.snippet.split())
+            out.write(f"{hit.conversation_id[:12]}  {hit.conversation_title or '(untitled)'}: {snippet}\n")
+        return ExitCode.OK
+    conversation = store.find_conversation(args.id)
+    messages = store.path(conversation.id)
+    profile_name = next((p.name for p in core.profiles.all() if p.id == conversation.profile_id), "")
+    render = to_json if args.format == "json" else to_markdown
+    text = render(conversation, messages, profile_name)
+    if args.output:
+        from pathlib import Path
+
+        from desktop_client.core.atomic import atomic_write_text
+
+        atomic_write_text(Path(args.output), text, mode=0o644)
+        out.write(f"exported {len(messages)} messages to {args.output}\n")
+    else:
+        out.write(text)
+    return ExitCode.OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command in (None, "gui"):
@@ -181,6 +324,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return run_gui()
     try:
         core = build_core()
+        if args.command == "chat":
+            return asyncio.run(_chat(args, core, sys.stdin, sys.stdout, sys.stderr))
+        if args.command == "history":
+            return run_history(args, core, sys.stdout)
         return run_profile(args, core, sys.stdin, sys.stdout, sys.stderr)
     except KeyholdError as exc:
         sys.stderr.write(f"keyhold: error: {exc.one_line()}\n")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,9 @@ from desktop_client.core.settings import SettingsStore
 
 if TYPE_CHECKING:
     from desktop_client.core.net.client import HttpPool
+    from desktop_client.core.services.chat import ChatService
+    from desktop_client.core.storage.chats import ChatStore
+    from desktop_client.core.storage.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -28,6 +32,9 @@ class Core:
     # Why the persistent keyring could not be used (None when it is in use).
     keyring_problem: SecretStoreError | None = None
     _http: HttpPool | None = field(default=None, repr=False)
+    _db: Database | None = field(default=None, repr=False)
+    _chat: ChatService | None = field(default=None, repr=False)
+    _open_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
     def http(self) -> HttpPool:
@@ -38,9 +45,44 @@ class Core:
             self._http = HttpPool()
         return self._http
 
+    @property
+    def database(self) -> Database:
+        """Opened on first use (integrity check, migrations), off the way to the first paint."""
+        with self._open_lock:
+            if self._db is None:
+                from desktop_client.core.storage.chats import ChatStore
+                from desktop_client.core.storage.db import Database
+                from desktop_client.core.storage.schema import MIGRATIONS
+
+                db = Database(self.home.database, self.home.backups, MIGRATIONS).open()
+                store = ChatStore(db)
+                interrupted = store.mark_interrupted()
+                purged = store.purge_deleted()
+                if interrupted or purged:
+                    log.info(
+                        "at start: %d answers marked interrupted, %d conversations purged", interrupted, purged
+                    )
+                self._db = db
+            return self._db
+
+    @property
+    def chats(self) -> ChatStore:
+        return self.chat.store
+
+    @property
+    def chat(self) -> ChatService:
+        if self._chat is None:
+            from desktop_client.core.services.chat import ChatService
+            from desktop_client.core.storage.chats import ChatStore
+
+            self._chat = ChatService(ChatStore(self.database), self.profiles, self.http, self.home.attachments)
+        return self._chat
+
     def use_secret_store(self, store: SecretStore) -> None:
         self.secrets = store
         self.profiles = ProfileService(self.settings, store)
+        if self._chat is not None:
+            self._chat.profiles = self.profiles
         if store.persistent:
             self.keyring_problem = None
 
@@ -52,6 +94,8 @@ class Core:
     async def aclose(self) -> None:
         if self._http is not None:
             await self._http.aclose()
+        if self._db is not None:
+            self._db.close()
 
 
 def build_core(

@@ -45,6 +45,10 @@ class DataHome:
         return self.root / "cache"
 
     @property
+    def attachments(self) -> Path:
+        return self.root / "attachments"
+
+    @property
     def backups(self) -> Path:
         return self.root / "backups"
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from desktop_client.core.api.models import parse_model_list
 from desktop_client.core.errors import ApiError, ErrorKind, KeyholdError
 from desktop_client.core.net.client import SecureHttp
 from desktop_client.core.net.errors import (
@@ -37,17 +38,6 @@ class ConnectionReport:
             return "OK (the midjourney-proxy API answered)"
         assert self.error is not None
         return str(self.error)
-
-
-def _models_from(payload: object) -> list[str]:
-    if not isinstance(payload, dict) or ("data" not in payload and payload.get("object") != "list"):
-        raise ValueError("not a model list")
-    data = payload.get("data")
-    if data is None:
-        return []  # Ollama sends null, some servers omit the key: both mean "no models"
-    if not isinstance(data, list):
-        raise ValueError("data is not a list")
-    return sorted({str(m.get("id")) for m in data if isinstance(m, dict) and m.get("id")})
 
 
 def _not_the_api(kind: ProfileKind, status: int) -> ApiError:
@@ -89,7 +79,7 @@ async def check_connection(http: SecureHttp) -> ConnectionReport:
         return ConnectionReport(False, kind, error=error_from_response(status, response.headers, body, kind))
     if kind is ProfileKind.OPENAI:
         try:
-            models = _models_from(payload)
+            models = parse_model_list(payload)
         except ValueError:
             return ConnectionReport(False, kind, error=_not_the_api(kind, status))
         log.info("test connection of %r: OK, %d models", http.profile.name, len(models))

@@ -1,0 +1,1 @@
+"""Clients for the remote APIs (OpenAI-compatible, midjourney-proxy), over core.net."""

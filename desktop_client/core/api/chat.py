@@ -1,0 +1,449 @@
+"""Streaming chat completions against any OpenAI-compatible server or relay.
+
+One request, one ``AsyncIterator[ChatDelta]``. The parser accepts every framing in
+shared/reference/openai-wire.md (CR/LF/CRLF, ``data:`` with or without a space, BOM,
+comments, ``id:``/``retry:``, multi-line data, duplicate or missing ``[DONE]``, a socket
+left open after ``[DONE]``), reasoning in ``reasoning_content``/``reasoning``/inline
+``<think>``, usage wherever it arrives, and a server that answers ``stream: true`` with
+a whole JSON completion. Retries happen only before the first byte of the body.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from desktop_client.core.api.models import parse_model_list
+from desktop_client.core.api.retry import RetryNotice, retry_delay, should_retry
+from desktop_client.core.api.sse import SseDecoder
+from desktop_client.core.errors import ApiError, ErrorKind, KeyholdError
+from desktop_client.core.net.client import SecureHttp
+from desktop_client.core.net.errors import (
+    error_from_response,
+    error_from_transport,
+    looks_like_html,
+    parse_error_body,
+    wrong_url_error,
+)
+from desktop_client.core.settings import ProfileKind
+from desktop_client.core.urls import openai_endpoint
+
+log = logging.getLogger(__name__)
+
+Message = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Usage:
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    total_tokens: int | None = None
+    reasoning_tokens: int | None = None
+    cached_tokens: int | None = None
+
+    @classmethod
+    def from_json(cls, raw: object) -> Usage | None:
+        if not isinstance(raw, dict):
+            return None
+
+        def number(value: object) -> int | None:
+            return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+        details = raw.get("completion_tokens_details") or {}
+        prompt_details = raw.get("prompt_tokens_details") or {}
+        usage = cls(
+            prompt_tokens=number(raw.get("prompt_tokens", raw.get("input_tokens"))),
+            completion_tokens=number(raw.get("completion_tokens", raw.get("output_tokens"))),
+            total_tokens=number(raw.get("total_tokens")),
+            reasoning_tokens=number(details.get("reasoning_tokens")) if isinstance(details, dict) else None,
+            cached_tokens=number(prompt_details.get("cached_tokens"))
+            if isinstance(prompt_details, dict)
+            else None,
+        )
+        if usage.prompt_tokens is None and usage.completion_tokens is None and usage.total_tokens is None:
+            return None
+        return usage
+
+
+@dataclass(frozen=True)
+class ChatDelta:
+    content: str = ""
+    reasoning: str = ""
+    finish_reason: str | None = None
+    usage: Usage | None = None
+    model: str | None = None
+
+
+class StreamError(ApiError):
+    """The stream failed after it started: what arrived is kept, nothing is retried."""
+
+    kind = ErrorKind.SERVER
+
+
+@dataclass
+class ChatOptions:
+    temperature: float | None = None
+    max_tokens: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class ThinkSplitter:
+    """Separates inline ``<think>…</think>`` (llama.cpp, mlx) from the answer, even when a
+    tag is split across deltas."""
+
+    OPEN = "<think>"
+    CLOSE = "</think>"
+
+    def __init__(self) -> None:
+        self.inside = False
+        self._pending = ""
+
+    def feed(self, text: str) -> tuple[str, str]:
+        text = self._pending + text
+        self._pending = ""
+        answer: list[str] = []
+        thought: list[str] = []
+        while text:
+            tag = self.CLOSE if self.inside else self.OPEN
+            index = text.find(tag)
+            if index >= 0:
+                (thought if self.inside else answer).append(text[:index])
+                text = text[index + len(tag) :]
+                self.inside = not self.inside
+                continue
+            # Hold back a suffix that may be the start of a tag split across deltas.
+            keep = 0
+            for size in range(min(len(tag) - 1, len(text)), 0, -1):
+                if tag.startswith(text[-size:]):
+                    keep = size
+                    break
+            body, self._pending = (text[:-keep], text[-keep:]) if keep else (text, "")
+            (thought if self.inside else answer).append(body)
+            break
+        return "".join(answer), "".join(thought)
+
+    def flush(self) -> tuple[str, str]:
+        pending, self._pending = self._pending, ""
+        return ("", pending) if self.inside else (pending, "")
+
+
+def _text_of(value: object) -> str:
+    """Content may be a string, null, a list of parts, or (one relay) an object."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list):
+        return "".join(_text_of(part.get("text") if isinstance(part, dict) else part) for part in value)
+    if isinstance(value, dict):
+        return _text_of(value.get("text") or value.get("content") or "")
+    return ""
+
+
+def _reasoning_of(delta: dict[str, Any]) -> str:
+    for key in ("reasoning_content", "reasoning"):
+        text = _text_of(delta.get(key))
+        if text:
+            return text
+    details = delta.get("reasoning_details")
+    if isinstance(details, list):
+        return "".join(_text_of(d.get("text")) for d in details if isinstance(d, dict))
+    return ""
+
+
+def _error_message(payload: dict[str, Any]) -> str:
+    error = payload.get("error")
+    if isinstance(error, dict):
+        return str(error.get("message") or error.get("code") or "the server reported an error")
+    if isinstance(error, str) and error:
+        return error
+    return str(payload.get("message") or "the server reported an error")
+
+
+class ChatClient:
+    def __init__(
+        self,
+        http: SecureHttp,
+        *,
+        max_retries: int = 2,
+        max_retry_delay: float = 60.0,
+        idle_timeout: float = 180.0,
+        on_retry: Callable[[RetryNotice], None] | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.http = http
+        self.max_retries = max_retries
+        self.max_retry_delay = max_retry_delay
+        self.idle_timeout = idle_timeout
+        self.on_retry = on_retry
+        self._sleep = sleep
+
+    @property
+    def _kind(self) -> ProfileKind:
+        return self.http.profile.kind
+
+    async def list_models(self) -> list[str]:
+        try:
+            response = await self.http.client.get(openai_endpoint(self.http.base_url, "models"))
+        except httpx.HTTPError as exc:
+            raise error_from_transport(exc, idle_read=self.http.timeouts.idle_read) from None
+        if response.status_code >= 300 or looks_like_html(response.headers, response.content):
+            raise error_from_response(response.status_code, response.headers, response.content, self._kind)
+        try:
+            return parse_model_list(json.loads(response.content))
+        except ValueError:
+            raise ApiError(
+                "The model list was not understood",
+                hint="Check the base URL",
+                kind=ErrorKind.PROTOCOL,
+            ) from None
+
+    async def _open(self, body: dict[str, Any]) -> httpx.Response:
+        """Sends the request, retrying before the first byte; returns a 2xx streaming response."""
+        client = self.http.client
+        timeout = httpx.Timeout(
+            connect=self.http.timeouts.connect, read=self.idle_timeout, write=60.0, pool=self.http.timeouts.pool
+        )
+        url = openai_endpoint(self.http.base_url, "chat/completions")
+        attempts = self.max_retries + 1
+        for attempt in range(attempts):
+            request = client.build_request(
+                "POST",
+                url,
+                json=body,
+                headers={"Accept": "text/event-stream, application/json"},
+                timeout=timeout,
+            )
+            try:
+                response = await client.send(request, stream=True)
+            except (httpx.ConnectError, httpx.ConnectTimeout, httpx.ReadTimeout, httpx.RemoteProtocolError) as exc:
+                error = error_from_transport(exc, idle_read=self.idle_timeout)
+                delay = retry_delay(None, attempt, self.max_retry_delay)
+                # A certificate problem will not fix itself in a second.
+                if attempt + 1 >= attempts or delay is None or error.kind is ErrorKind.TLS:
+                    raise error from None
+                await self._notify_and_wait(attempt, attempts, delay, error.message)
+                continue
+            except httpx.HTTPError as exc:
+                raise error_from_transport(exc, idle_read=self.idle_timeout) from None
+            if response.status_code < 400:
+                return response
+            raw = await response.aread()
+            await response.aclose()
+            error = error_from_response(response.status_code, response.headers, raw, self._kind)
+            parsed = parse_error_body(raw)
+            if attempt + 1 < attempts and should_retry(response.status_code, response.headers, parsed):
+                delay = retry_delay(response.headers, attempt, self.max_retry_delay)
+                if delay is not None:
+                    await self._notify_and_wait(attempt, attempts, delay, error.message)
+                    continue
+            raise error
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _notify_and_wait(self, attempt: int, attempts: int, delay: float, reason: str) -> None:
+        notice = RetryNotice(attempt=attempt + 1, of=attempts - 1, delay=delay, reason=reason)
+        log.info("retry %d of %d in %.2f s: %s", notice.attempt, notice.of, delay, reason)
+        if self.on_retry is not None:
+            self.on_retry(notice)
+        await self._sleep(delay)
+
+    async def stream(
+        self, model: str, messages: Sequence[Message], options: ChatOptions | None = None
+    ) -> AsyncGenerator[ChatDelta, None]:
+        options = options or ChatOptions()
+        body: dict[str, Any] = {
+            "model": model,
+            "messages": list(messages),
+            "stream": True,
+            "stream_options": {"include_usage": True},
+        }
+        if options.temperature is not None:
+            body["temperature"] = options.temperature
+        if options.max_tokens is not None:
+            body["max_tokens"] = options.max_tokens
+        body.update(options.extra)
+        response = await self._open(body)
+        try:
+            async for delta in self._read(response):
+                yield delta
+        finally:
+            # Also after [DONE] on a socket the server keeps open: never wait for its end.
+            await response.aclose()
+
+    async def _read(self, response: httpx.Response) -> AsyncIterator[ChatDelta]:
+        ctype = response.headers.get("content-type", "").lower()
+        chunks = response.aiter_bytes()
+        head = b""
+        # Decide by content type, or by the first bytes when a server sends none.
+        try:
+            # Fix: a page starting with "<" that arrives in small reads was sniffed from its
+            # first byte alone, missed as HTML and read as an empty stream; read enough of it
+            # to recognise "<!doctype html" (an SSE body never starts with "<").
+            while not head.strip() or (head.lstrip()[:1] == b"<" and len(head.lstrip()) < len(b"<!doctype html")):
+                chunk = await anext(chunks, None)
+                if chunk is None:
+                    break
+                head += chunk
+        except httpx.HTTPError as exc:
+            raise error_from_transport(exc, idle_read=self.idle_timeout) from None
+        first = head.lstrip()[:1]
+        if "text/html" in ctype or looks_like_html(response.headers, head):
+            raise wrong_url_error(self._kind, response.status_code)
+        if "json" in ctype or (not ctype.startswith("text/event-stream") and first in (b"{", b"[", b"n")):
+            async for delta in self._read_whole(response, head, chunks):
+                yield delta
+            return
+        async for delta in self._read_sse(head, chunks):
+            yield delta
+
+    async def _read_whole(
+        self, response: httpx.Response, head: bytes, chunks: AsyncIterator[bytes]
+    ) -> AsyncIterator[ChatDelta]:
+        body = bytearray(head)
+        try:
+            async for chunk in chunks:
+                body += chunk
+        except httpx.HTTPError as exc:
+            raise error_from_transport(exc, idle_read=self.idle_timeout) from None
+        try:
+            payload = json.loads(bytes(body)) if body.strip() else None
+        except ValueError:
+            raise ApiError(
+                "The server's answer was not understood",
+                hint="Check that the base URL points at an OpenAI-compatible API",
+                kind=ErrorKind.PROTOCOL,
+            ) from None
+        if not isinstance(payload, dict):
+            raise ApiError(
+                "The server answered with an empty completion",
+                hint="Retry; if it persists, the relay is misbehaving",
+                kind=ErrorKind.PROTOCOL,
+            )
+        if payload.get("error"):
+            raise error_from_response(response.status_code, response.headers, bytes(body), self._kind)
+        splitter = ThinkSplitter()
+        choices = payload.get("choices") or []
+        choice = choices[0] if choices and isinstance(choices[0], dict) else {}
+        message = choice.get("message") or choice.get("delta") or {}
+        content = _text_of(message.get("content")) if isinstance(message, dict) else ""
+        reasoning = _reasoning_of(message) if isinstance(message, dict) else ""
+        answer, thought = splitter.feed(content)
+        tail_answer, tail_thought = splitter.flush()
+        finish = choice.get("finish_reason")
+        yield ChatDelta(
+            content=answer + tail_answer,
+            reasoning=reasoning + thought + tail_thought,
+            finish_reason=str(finish).lower() if finish else None,
+            usage=Usage.from_json(payload.get("usage")),
+            model=payload.get("model") if isinstance(payload.get("model"), str) else None,
+        )
+
+    async def _read_sse(self, head: bytes, chunks: AsyncIterator[bytes]) -> AsyncIterator[ChatDelta]:
+        decoder = SseDecoder()
+        splitter = ThinkSplitter()
+        pending = [head] if head else []
+        done = False
+        while not done:
+            if pending:
+                chunk: bytes | None = pending.pop()
+            else:
+                try:
+                    chunk = await anext(chunks, None)
+                except httpx.ReadTimeout as exc:
+                    raise StreamError(
+                        f"The server stopped sending for {self.idle_timeout:g} s in the middle of the answer",
+                        hint="What arrived is kept; retry or continue",
+                        kind=ErrorKind.TIMEOUT,  # Fix: was SERVER (the class default) for an idle timeout
+                    ) from exc
+                except httpx.HTTPError as exc:
+                    raise StreamError(
+                        "The connection broke in the middle of the answer",
+                        hint="What arrived is kept; retry or continue",
+                        detail=str(error_from_transport(exc).message),
+                    ) from None
+            at_eof = chunk is None
+            events = decoder.flush() if chunk is None else decoder.feed(chunk)
+            for event in events:
+                data = event.data.strip()
+                if data.startswith("[DONE]"):
+                    done = True
+                    break
+                try:
+                    payload = json.loads(data)
+                except ValueError:
+                    if at_eof:
+                        raise StreamError(
+                            "The connection broke in the middle of the answer",
+                            hint="What arrived is kept; retry or continue",
+                        ) from None
+                    log.warning("skipped an event that is not JSON (%d bytes)", len(data))
+                    continue
+                if not isinstance(payload, dict):
+                    continue
+                if payload.get("error") or event.event == "error":
+                    raise StreamError(
+                        "The server reported an error in the middle of the answer",
+                        hint="What arrived is kept; retry or regenerate",
+                        detail=_error_message(payload),
+                    )
+                delta = self._delta_of(payload, splitter)
+                if delta is not None:
+                    yield delta
+            if at_eof:
+                break
+        answer, thought = splitter.flush()
+        if answer or thought:
+            yield ChatDelta(content=answer, reasoning=thought)
+
+    @staticmethod
+    def _delta_of(payload: dict[str, Any], splitter: ThinkSplitter) -> ChatDelta | None:
+        usage = Usage.from_json(payload.get("usage"))
+        model = payload.get("model") if isinstance(payload.get("model"), str) and payload.get("model") else None
+        choices = payload.get("choices")
+        content = reasoning = ""
+        finish: str | None = None
+        if isinstance(choices, list) and choices:
+            choice = choices[0] if isinstance(choices[0], dict) else {}
+            delta = choice.get("delta")
+            if not isinstance(delta, dict):
+                message = choice.get("message")
+                delta = message if isinstance(message, dict) else {}
+            reasoning = _reasoning_of(delta)
+            answer, thought = splitter.feed(_text_of(delta.get("content")))
+            content = answer
+            reasoning += thought
+            raw_finish = choice.get("finish_reason")
+            finish = str(raw_finish).lower() if raw_finish else None
+        if not (content or reasoning or finish or usage):
+            return None
+        return ChatDelta(content=content, reasoning=reasoning, finish_reason=finish, usage=usage, model=model)
+
+
+async def collect(stream: AsyncIterator[ChatDelta]) -> tuple[str, str, str | None, Usage | None]:
+    """Drains a stream into (answer, reasoning, finish_reason, usage); for tests and scripts."""
+    answer: list[str] = []
+    reasoning: list[str] = []
+    finish: str | None = None
+    usage: Usage | None = None
+    async for delta in stream:
+        answer.append(delta.content)
+        reasoning.append(delta.reasoning)
+        finish = delta.finish_reason or finish
+        usage = delta.usage or usage
+    return "".join(answer), "".join(reasoning), finish, usage
+
+
+__all__ = [
+    "ChatClient",
+    "ChatDelta",
+    "ChatOptions",
+    "KeyholdError",
+    "StreamError",
+    "ThinkSplitter",
+    "Usage",
+    "collect",
+]

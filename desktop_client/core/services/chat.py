@@ -1,0 +1,362 @@
+"""Chat use cases shared by the GUI and the CLI: send, stop, regenerate, edit, continue.
+
+The answer is written to the database while it streams (every ``flush_interval``), so a
+crash or SIGKILL keeps what arrived; the next start marks it interrupted.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import contextlib
+import logging
+import mimetypes
+import os
+import re
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import httpx
+
+from desktop_client.core.aio import keyring_call
+from desktop_client.core.api.chat import ChatClient, ChatOptions, Usage
+from desktop_client.core.api.chat import Message as ApiMessage
+from desktop_client.core.api.retry import RetryNotice
+from desktop_client.core.errors import ErrorKind, InputError, KeyholdError
+from desktop_client.core.net.client import HttpPool
+from desktop_client.core.profiles import ProfileService
+from desktop_client.core.settings import ProfileKind
+from desktop_client.core.storage.chats import ChatStore, Conversation, Message, Status, title_from
+
+log = logging.getLogger(__name__)
+
+CONTINUE_PROMPT = "Continue exactly where your previous answer stopped. Do not repeat what you already wrote."
+IMAGE_TYPES = {"image/png": ".png", "image/jpeg": ".jpg", "image/webp": ".webp", "image/gif": ".gif"}
+MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\((https?://[^)\s]+|data:image/[a-z+]+;base64,[A-Za-z0-9+/=]+)\)")
+
+
+class StreamObserver(Protocol):
+    def on_started(self, user: Message | None, assistant: Message) -> None: ...
+
+    def on_delta(self, message_id: str, content: str, reasoning: str) -> None: ...
+
+    def on_retry(self, notice: RetryNotice) -> None: ...
+
+    def on_finished(self, message: Message) -> None: ...
+
+
+class NullObserver:
+    def on_started(self, user: Message | None, assistant: Message) -> None:
+        pass
+
+    def on_delta(self, message_id: str, content: str, reasoning: str) -> None:
+        pass
+
+    def on_retry(self, notice: RetryNotice) -> None:
+        pass
+
+    def on_finished(self, message: Message) -> None:
+        pass
+
+
+@dataclass(frozen=True)
+class StreamOutcome:
+    message: Message
+    error: KeyholdError | None = None
+
+
+def sniff_image(data: bytes) -> str | None:
+    """The image type from the bytes themselves (a server's content-type can lie)."""
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "image/webp"
+    if data[:6] in (b"GIF87a", b"GIF89a"):
+        return "image/gif"
+    return None
+
+
+class ChatService:
+    def __init__(
+        self,
+        store: ChatStore,
+        profiles: ProfileService,
+        pool: HttpPool,
+        attachments: Path,
+        *,
+        flush_interval: float = 0.5,
+    ) -> None:
+        self.store = store
+        self.profiles = profiles
+        self.pool = pool
+        self.attachments = attachments
+        self.flush_interval = flush_interval
+
+    # ----- set-up ------------------------------------------------------------
+    async def client(self, profile_id: str, observer: StreamObserver | None = None) -> ChatClient:
+        profile = await keyring_call(self.profiles.resolve, profile_id)
+        if profile.kind is not ProfileKind.OPENAI:
+            raise InputError(
+                f"Profile {profile.name!r} is a Midjourney profile",
+                hint="Choose an OpenAI-compatible profile for chat",
+            )
+        http = await self.pool.get(profile)
+        return ChatClient(http, on_retry=observer.on_retry if observer else None)
+
+    async def models(self, profile_id: str, *, refresh: bool = False) -> list[str]:
+        cached, fetched = await asyncio.to_thread(self.store.cached_models, profile_id)
+        if cached and not refresh and fetched and time.time() - fetched < 24 * 3600:
+            return cached
+        client = await self.client(profile_id)
+        models = await client.list_models()
+        await asyncio.to_thread(self.store.cache_models, profile_id, models)
+        return models
+
+    def new_conversation(self, profile_id: str, **settings: Any) -> Conversation:
+        return self.store.create_conversation(profile_id=profile_id, **settings)
+
+    def save_attachment(self, data: bytes, suggested_name: str = "") -> str:
+        """Copies an image into the data home; returns its path relative to it."""
+        if len(data) > MAX_ATTACHMENT_BYTES:
+            raise InputError("The image is larger than 20 MB", hint="Attach a smaller image")
+        kind = sniff_image(data)
+        if kind is None:
+            raise InputError(
+                f"{suggested_name or 'The file'} is not a PNG, JPEG, WebP or GIF image", hint="Attach an image"
+            )
+        self.attachments.mkdir(parents=True, exist_ok=True)
+        path = self.attachments / f"{uuid.uuid4().hex}{IMAGE_TYPES[kind]}"
+        path.write_bytes(data)
+        return path.name
+
+    def attachment_path(self, name: str) -> Path:
+        return self.attachments / Path(name).name
+
+    # ----- what is sent --------------------------------------------------------
+    def _user_content(self, message: Message) -> str | list[dict[str, Any]]:
+        if not message.attachments:
+            return message.content
+        parts: list[dict[str, Any]] = [{"type": "text", "text": message.content}]
+        for name in message.attachments:
+            path = self.attachment_path(name)
+            try:
+                data = path.read_bytes()
+            except OSError:
+                log.warning("attachment %s is missing; sent without it", path.name)
+                continue
+            kind = sniff_image(data) or mimetypes.guess_type(path.name)[0] or "image/png"
+            url = f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
+            parts.append({"type": "image_url", "image_url": {"url": url}})
+        return parts
+
+    def api_messages(self, conversation: Conversation, path: Sequence[Message]) -> list[ApiMessage]:
+        messages: list[ApiMessage] = []
+        if conversation.system_prompt.strip():
+            messages.append({"role": "system", "content": conversation.system_prompt})
+        for message in path:
+            if message.role == "user":
+                messages.append({"role": "user", "content": self._user_content(message)})
+            elif message.role == "assistant" and message.content:
+                messages.append({"role": "assistant", "content": message.content})
+        return messages
+
+    # ----- use cases -----------------------------------------------------------
+    async def send(
+        self,
+        conversation_id: str,
+        text: str,
+        attachments: Sequence[str] = (),
+        observer: StreamObserver | None = None,
+    ) -> StreamOutcome:
+        if not text.strip() and not attachments:
+            raise InputError("The message is empty", hint="Type a question or attach an image")
+        conversation = await asyncio.to_thread(self.store.conversation, conversation_id)
+        user = await asyncio.to_thread(
+            self.store.add_message,
+            conversation_id,
+            "user",
+            text,
+            parent_id=conversation.current_leaf,
+            attachments=tuple(attachments),
+        )
+        if not conversation.title:
+            await asyncio.to_thread(self.store.update_conversation, conversation_id, title=title_from(text))
+        return await self._answer(conversation_id, user, observer)
+
+    async def regenerate(self, message_id: str, observer: StreamObserver | None = None) -> StreamOutcome:
+        """A new answer beside the old one (which stays, one click away)."""
+        message = await asyncio.to_thread(self.store.message, message_id)
+        if message.role != "assistant" or message.parent_id is None:
+            raise InputError("Only an answer can be regenerated")
+        user = await asyncio.to_thread(self.store.message, message.parent_id)
+        return await self._answer(message.conversation_id, user, observer)
+
+    async def edit(self, message_id: str, text: str, observer: StreamObserver | None = None) -> StreamOutcome:
+        """The edited question becomes a sibling of the original, with a fresh answer."""
+        original = await asyncio.to_thread(self.store.message, message_id)
+        if original.role != "user":
+            raise InputError("Only your own messages can be edited")
+        if not text.strip():
+            raise InputError("The message is empty", hint="Type a question")
+        user = await asyncio.to_thread(
+            self.store.add_message,
+            original.conversation_id,
+            "user",
+            text,
+            parent_id=original.parent_id,
+            attachments=original.attachments,
+        )
+        return await self._answer(original.conversation_id, user, observer)
+
+    async def continue_answer(self, message_id: str, observer: StreamObserver | None = None) -> StreamOutcome:
+        """Appends to an interrupted, stopped or cut-off answer."""
+        message = await asyncio.to_thread(self.store.message, message_id)
+        if message.role != "assistant":
+            raise InputError("Only an answer can be continued")
+        conversation = await asyncio.to_thread(self.store.conversation, message.conversation_id)
+        path = await asyncio.to_thread(self.store.path, message.conversation_id, message.id)
+        api = [*self.api_messages(conversation, path), {"role": "user", "content": CONTINUE_PROMPT}]
+        await asyncio.to_thread(self.store.restart_stream, message.id, os.getpid())
+        if observer:
+            observer.on_started(None, await asyncio.to_thread(self.store.message, message.id))
+        return await self._stream(conversation, message, api, observer or NullObserver())
+
+    async def _answer(self, conversation_id: str, user: Message, observer: StreamObserver | None) -> StreamOutcome:
+        observer = observer or NullObserver()
+        conversation = await asyncio.to_thread(self.store.conversation, conversation_id)
+        profile = self.profiles.find(conversation.profile_id) if conversation.profile_id else None
+        model = conversation.model or (profile.default_model if profile else "")
+        assistant = await asyncio.to_thread(
+            self.store.add_message,
+            conversation_id,
+            "assistant",
+            parent_id=user.id,
+            status=Status.STREAMING,
+            model=model,
+            stream_owner=os.getpid(),
+        )
+        observer.on_started(user, assistant)
+        if not model:
+            error = InputError("No model is chosen for this conversation", hint="Pick a model, then regenerate")
+            return await self._fail_before_start(assistant, error, observer)
+        if profile is None:
+            error = InputError("This conversation has no profile", hint="Choose a profile, then regenerate")
+            return await self._fail_before_start(assistant, error, observer)
+        path = await asyncio.to_thread(self.store.path, conversation_id, user.id)
+        return await self._stream(conversation, assistant, self.api_messages(conversation, path), observer)
+
+    async def _fail_before_start(
+        self, assistant: Message, error: KeyholdError, observer: StreamObserver
+    ) -> StreamOutcome:
+        final = await asyncio.to_thread(self.store.finish, assistant.id, Status.FAILED, error=str(error))
+        observer.on_finished(final)
+        return StreamOutcome(final, error)
+
+    async def _stream(
+        self,
+        conversation: Conversation,
+        assistant: Message,
+        api: list[ApiMessage],
+        observer: StreamObserver,
+    ) -> StreamOutcome:
+        content: list[str] = []
+        reasoning: list[str] = []
+        lock = asyncio.Lock()
+        last_write = time.monotonic()
+
+        async def flush(heartbeat: bool = False) -> None:
+            nonlocal last_write
+            async with lock:
+                if not content and not reasoning and not heartbeat:
+                    return
+                text, thought = "".join(content), "".join(reasoning)
+                content.clear()
+                reasoning.clear()
+                await asyncio.to_thread(self.store.append, assistant.id, text, thought)
+                last_write = time.monotonic()
+
+        async def flusher() -> None:
+            while True:
+                await asyncio.sleep(self.flush_interval)
+                await flush(heartbeat=time.monotonic() - last_write > 5)
+
+        finish: str | None = None
+        usage: Usage | None = None
+        model = assistant.model
+        error: KeyholdError | None = None
+        status = Status.COMPLETE
+        task = asyncio.ensure_future(flusher())
+        try:
+            profile_id = conversation.profile_id
+            client = await self.client(profile_id, observer)
+            options = ChatOptions(temperature=conversation.temperature)
+            async with contextlib.aclosing(client.stream(model, api, options)) as stream:
+                async for delta in stream:
+                    if delta.content or delta.reasoning:
+                        content.append(delta.content)
+                        reasoning.append(delta.reasoning)
+                        observer.on_delta(assistant.id, delta.content, delta.reasoning)
+                    finish = delta.finish_reason or finish
+                    usage = delta.usage or usage
+                    model = delta.model or model
+        except asyncio.CancelledError:
+            status = Status.STOPPED
+            raise
+        except KeyholdError as exc:
+            error = exc
+            status = Status.FAILED
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+            await flush()
+            changes: dict[str, Any] = {"finish_reason": finish or "", "model": model}
+            if error is not None:
+                changes["error"] = str(error)
+            if usage is not None:
+                changes.update(
+                    prompt_tokens=usage.prompt_tokens,
+                    completion_tokens=usage.completion_tokens,
+                    reasoning_tokens=usage.reasoning_tokens,
+                )
+            final = await asyncio.to_thread(self.store.finish, assistant.id, status, **changes)
+            if status is Status.COMPLETE:
+                final = await self._fetch_images(final, client)
+            observer.on_finished(final)
+        if error is None and not final.content and finish == "length":
+            error = KeyholdError(
+                "The answer was cut off at the token limit before any text arrived",
+                hint="The model spent every token on reasoning; raise the limit or ask for less",
+                kind=ErrorKind.SERVER,
+            )
+        return StreamOutcome(final, error)
+
+    async def _fetch_images(self, message: Message, client: ChatClient) -> Message:
+        """Images in an answer are saved at once: their URLs often expire within the hour.
+        They go through the profile's client: its proxy applies, and the key goes nowhere
+        but the profile's own origin."""
+        sources = _MD_IMAGE.findall(message.content)
+        if not sources:
+            return message
+        saved: list[str] = []
+        for source in sources[:8]:
+            try:
+                if source.startswith("data:"):
+                    data = base64.b64decode(source.split(",", 1)[1], validate=True)
+                else:
+                    response = await client.http.client.get(source, timeout=60)
+                    response.raise_for_status()
+                    data = response.content
+                saved.append(await asyncio.to_thread(self.save_attachment, data))
+            except (httpx.HTTPError, ValueError, KeyholdError) as exc:
+                log.warning("an image in the answer could not be saved: %s", type(exc).__name__)
+        if not saved:
+            return message
+        return await asyncio.to_thread(self.store.set_attachments, message.id, (*message.attachments, *saved))

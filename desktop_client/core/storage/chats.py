@@ -1,0 +1,389 @@
+"""Conversations and messages.
+
+Messages form a tree: regenerating an answer or editing a question adds a sibling instead
+of overwriting, so no earlier version is ever lost. A conversation shows the path from the
+root to its ``current_leaf``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import time
+import uuid
+from dataclasses import dataclass, field, fields
+from enum import StrEnum
+from typing import Any
+
+from desktop_client.core.errors import InputError
+from desktop_client.core.storage.db import Database
+
+# A streaming message whose writer has been silent this long is taken as interrupted.
+STALE_STREAM_SECONDS = 30.0
+UNDO_DAYS = 7
+
+
+class Status(StrEnum):
+    COMPLETE = "complete"
+    STREAMING = "streaming"
+    STOPPED = "stopped"
+    INTERRUPTED = "interrupted"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Conversation:
+    id: str
+    title: str = ""
+    profile_id: str = ""
+    model: str = ""
+    system_prompt: str = ""
+    temperature: float | None = None
+    pinned: bool = False
+    current_leaf: str | None = None
+    created: float = 0.0
+    updated: float = 0.0
+    deleted_at: float | None = None
+
+
+@dataclass(frozen=True)
+class Message:
+    id: str
+    conversation_id: str
+    parent_id: str | None
+    role: str
+    content: str = ""
+    reasoning: str = ""
+    status: Status = Status.COMPLETE
+    error: str = ""
+    model: str = ""
+    finish_reason: str = ""
+    prompt_tokens: int | None = None
+    completion_tokens: int | None = None
+    reasoning_tokens: int | None = None
+    attachments: tuple[str, ...] = field(default_factory=tuple)
+    stream_owner: int | None = None
+    created: float = 0.0
+    updated: float = 0.0
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    conversation_id: str
+    conversation_title: str
+    message_id: str
+    role: str
+    snippet: str
+
+
+_CONV_FIELDS = [f.name for f in fields(Conversation)]
+_MSG_FIELDS = [f.name for f in fields(Message)]
+
+
+def _conversation(row: Any) -> Conversation:
+    data = {name: row[name] for name in _CONV_FIELDS}
+    data["pinned"] = bool(data["pinned"])
+    return Conversation(**data)
+
+
+def _message(row: Any) -> Message:
+    data = {name: row[name] for name in _MSG_FIELDS}
+    data["status"] = Status(data["status"])
+    data["attachments"] = tuple(json.loads(data["attachments"] or "[]"))
+    return Message(**data)
+
+
+def _new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def _alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
+def fts_query(text: str) -> str:
+    """User words as quoted FTS5 strings: no operator or quote can break the query."""
+    terms = [t.replace('"', '""') for t in re.split(r"\s+", text.strip()) if t]
+    return " ".join(f'"{t}"' for t in terms)
+
+
+class ChatStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # ----- conversations ---------------------------------------------------
+    def create_conversation(
+        self,
+        *,
+        title: str = "",
+        profile_id: str = "",
+        model: str = "",
+        system_prompt: str = "",
+        temperature: float | None = None,
+    ) -> Conversation:
+        now = time.time()
+        conv = Conversation(
+            id=_new_id(),
+            title=title,
+            profile_id=profile_id,
+            model=model,
+            system_prompt=system_prompt,
+            temperature=temperature,
+            created=now,
+            updated=now,
+        )
+        self.db.execute(
+            f"INSERT INTO conversations ({', '.join(_CONV_FIELDS)}) VALUES ({', '.join('?' * len(_CONV_FIELDS))})",
+            [getattr(conv, name) for name in _CONV_FIELDS],
+        )
+        return conv
+
+    def conversation(self, conversation_id: str) -> Conversation:
+        rows = self.db.query("SELECT * FROM conversations WHERE id = ?", (conversation_id,))
+        if not rows:
+            raise InputError(
+                f"No conversation with id {conversation_id!r}", hint="`keyhold history list` shows the ids"
+            )
+        return _conversation(rows[0])
+
+    def find_conversation(self, prefix: str) -> Conversation:
+        """By full id or a unique prefix of at least 6 characters (as printed by the CLI)."""
+        if len(prefix) < 6:
+            return self.conversation(prefix)
+        rows = self.db.query(
+            "SELECT * FROM conversations WHERE id LIKE ? AND deleted_at IS NULL", (prefix.replace("%", "") + "%",)
+        )
+        if len(rows) == 1:
+            return _conversation(rows[0])
+        if len(rows) > 1:
+            raise InputError(f"The id {prefix!r} matches several conversations", hint="Give more characters")
+        return self.conversation(prefix)
+
+    def conversations(self, *, include_deleted: bool = False) -> list[Conversation]:
+        where = "" if include_deleted else "WHERE deleted_at IS NULL"
+        rows = self.db.query(f"SELECT * FROM conversations {where} ORDER BY pinned DESC, updated DESC")
+        return [_conversation(r) for r in rows]
+
+    def update_conversation(self, conversation_id: str, **changes: Any) -> Conversation:
+        unknown = set(changes) - set(_CONV_FIELDS) - {"touch"}
+        if unknown:
+            raise ValueError(f"unknown fields {unknown}")
+        touch = changes.pop("touch", True)
+        if touch:
+            changes["updated"] = time.time()
+        if changes:
+            assignments = ", ".join(f"{name} = ?" for name in changes)
+            values = [int(v) if isinstance(v, bool) else v for v in changes.values()]
+            self.db.execute(f"UPDATE conversations SET {assignments} WHERE id = ?", [*values, conversation_id])
+        return self.conversation(conversation_id)
+
+    def delete_conversation(self, conversation_id: str) -> None:
+        """Soft delete: undo restores it; it is purged after UNDO_DAYS."""
+        self.db.execute("UPDATE conversations SET deleted_at = ? WHERE id = ?", (time.time(), conversation_id))
+
+    def restore_conversation(self, conversation_id: str) -> None:
+        self.db.execute("UPDATE conversations SET deleted_at = NULL WHERE id = ?", (conversation_id,))
+
+    def purge_deleted(self, older_than_days: float = UNDO_DAYS) -> int:
+        cutoff = time.time() - older_than_days * 86400
+        with self.db.transaction() as conn:
+            ids = [r[0] for r in conn.execute("SELECT id FROM conversations WHERE deleted_at < ?", (cutoff,))]
+            for conversation_id in ids:
+                # Children first: the FTS delete trigger needs each row's old content.
+                conn.execute("DELETE FROM messages WHERE conversation_id = ?", (conversation_id,))
+                conn.execute("DELETE FROM conversations WHERE id = ?", (conversation_id,))
+        return len(ids)
+
+    # ----- messages --------------------------------------------------------
+    def add_message(
+        self,
+        conversation_id: str,
+        role: str,
+        content: str = "",
+        *,
+        parent_id: str | None,
+        status: Status = Status.COMPLETE,
+        model: str = "",
+        attachments: tuple[str, ...] = (),
+        reasoning: str = "",
+        stream_owner: int | None = None,
+    ) -> Message:
+        now = time.time()
+        message = Message(
+            id=_new_id(),
+            conversation_id=conversation_id,
+            parent_id=parent_id,
+            role=role,
+            content=content,
+            reasoning=reasoning,
+            status=status,
+            model=model,
+            attachments=tuple(attachments),
+            stream_owner=stream_owner,
+            created=now,
+            updated=now,
+        )
+        values = [getattr(message, name) for name in _MSG_FIELDS]
+        values[_MSG_FIELDS.index("attachments")] = json.dumps(list(message.attachments))
+        values[_MSG_FIELDS.index("status")] = message.status.value
+        with self.db.transaction() as conn:
+            conn.execute(
+                f"INSERT INTO messages ({', '.join(_MSG_FIELDS)}) VALUES ({', '.join('?' * len(_MSG_FIELDS))})",
+                values,
+            )
+            conn.execute(
+                "UPDATE conversations SET current_leaf = ?, updated = ? WHERE id = ?",
+                (message.id, now, conversation_id),
+            )
+        return message
+
+    def message(self, message_id: str) -> Message:
+        rows = self.db.query("SELECT * FROM messages WHERE id = ?", (message_id,))
+        if not rows:
+            raise InputError(f"No message with id {message_id!r}")
+        return _message(rows[0])
+
+    def append(self, message_id: str, content: str = "", reasoning: str = "") -> None:
+        """Adds streamed text; also the writer's heartbeat (see mark_interrupted)."""
+        self.db.execute(
+            "UPDATE messages SET content = content || ?, reasoning = reasoning || ?, updated = ? WHERE id = ?",
+            (content, reasoning, time.time(), message_id),
+        )
+
+    def finish(self, message_id: str, status: Status, **changes: Any) -> Message:
+        allowed = {"error", "finish_reason", "prompt_tokens", "completion_tokens", "reasoning_tokens", "model"}
+        unknown = set(changes) - allowed
+        if unknown:
+            raise ValueError(f"unknown fields {unknown}")
+        changes.update(status=status.value, updated=time.time(), stream_owner=None)
+        assignments = ", ".join(f"{name} = ?" for name in changes)
+        self.db.execute(f"UPDATE messages SET {assignments} WHERE id = ?", [*changes.values(), message_id])
+        return self.message(message_id)
+
+    def set_attachments(self, message_id: str, names: tuple[str, ...]) -> Message:
+        self.db.execute("UPDATE messages SET attachments = ? WHERE id = ?", (json.dumps(list(names)), message_id))
+        return self.message(message_id)
+
+    def restart_stream(self, message_id: str, owner: int) -> None:
+        self.db.execute(
+            "UPDATE messages SET status = ?, error = '', stream_owner = ?, updated = ? WHERE id = ?",
+            (Status.STREAMING.value, owner, time.time(), message_id),
+        )
+
+    def mark_interrupted(self) -> int:
+        """At start: answers whose writer died mid-stream are kept and marked interrupted."""
+        rows = self.db.query(
+            "SELECT id, stream_owner, updated FROM messages WHERE status = ?", (Status.STREAMING.value,)
+        )
+        stale = [
+            r["id"]
+            for r in rows
+            if not _alive(r["stream_owner"]) or r["updated"] < time.time() - STALE_STREAM_SECONDS
+        ]
+        for message_id in stale:
+            self.db.execute(
+                "UPDATE messages SET status = ?, stream_owner = NULL WHERE id = ?",
+                (Status.INTERRUPTED.value, message_id),
+            )
+        return len(stale)
+
+    def messages(self, conversation_id: str) -> list[Message]:
+        rows = self.db.query(
+            "SELECT * FROM messages WHERE conversation_id = ? ORDER BY created, rowid", (conversation_id,)
+        )
+        return [_message(r) for r in rows]
+
+    def path(self, conversation_id: str, leaf: str | None = None) -> list[Message]:
+        """Root → leaf: what the conversation shows and what is sent to the model."""
+        by_id = {m.id: m for m in self.messages(conversation_id)}
+        if leaf is None:
+            leaf = self.conversation(conversation_id).current_leaf
+        chain: list[Message] = []
+        cursor = by_id.get(leaf) if leaf else None
+        while cursor is not None:
+            chain.append(cursor)
+            cursor = by_id.get(cursor.parent_id) if cursor.parent_id else None
+        chain.reverse()
+        return chain
+
+    def siblings(self, message: Message) -> list[Message]:
+        rows = self.db.query(
+            "SELECT * FROM messages WHERE conversation_id = ? AND parent_id IS ? AND role = ? "
+            "ORDER BY created, rowid",
+            (message.conversation_id, message.parent_id, message.role),
+        )
+        return [_message(r) for r in rows]
+
+    def select(self, message_id: str) -> Conversation:
+        """Shows the branch through ``message_id``, down to its newest descendant."""
+        message = self.message(message_id)
+        children: dict[str | None, list[Message]] = {}
+        for m in self.messages(message.conversation_id):
+            children.setdefault(m.parent_id, []).append(m)
+        leaf = message
+        while children.get(leaf.id):
+            leaf = children[leaf.id][-1]
+        return self.update_conversation(message.conversation_id, current_leaf=leaf.id, touch=False)
+
+    # ----- search, models ----------------------------------------------------
+    def search(self, text: str, limit: int = 50) -> list[SearchHit]:
+        query = fts_query(text)
+        if not query:
+            return []
+        if len(text.strip()) < 3:
+            # Trigram needs three characters; short (often Chinese) queries scan instead.
+            rows = self.db.query(
+                "SELECT m.id, m.role, m.conversation_id, c.title, substr(m.content, "
+                "max(1, instr(m.content, ?) - 20), 60) AS snippet FROM messages m "
+                "JOIN conversations c ON c.id = m.conversation_id "
+                "WHERE c.deleted_at IS NULL AND instr(m.content, ?) > 0 ORDER BY m.created DESC LIMIT ?",
+                (text.strip(), text.strip(), limit),
+            )
+        else:
+            rows = self.db.query(
+                "SELECT m.id, m.role, m.conversation_id, c.title, "
+                "snippet(messages_fts, 0, '[', ']', '…', 24) AS snippet "
+                "FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid "
+                "JOIN conversations c ON c.id = m.conversation_id "
+                "WHERE messages_fts MATCH ? AND c.deleted_at IS NULL ORDER BY rank LIMIT ?",
+                (query, limit),
+            )
+        return [SearchHit(r["conversation_id"], r["title"], r["id"], r["role"], r["snippet"]) for r in rows]
+
+    def cache_models(self, profile_id: str, models: list[str]) -> None:
+        self.db.execute(
+            "INSERT INTO model_cache(profile_id, models, fetched) VALUES (?, ?, ?) "
+            "ON CONFLICT(profile_id) DO UPDATE SET models = excluded.models, fetched = excluded.fetched",
+            (profile_id, json.dumps(models), time.time()),
+        )
+
+    def cached_models(self, profile_id: str) -> tuple[list[str], float | None]:
+        rows = self.db.query("SELECT models, fetched FROM model_cache WHERE profile_id = ?", (profile_id,))
+        if not rows:
+            return [], None
+        return list(json.loads(rows[0]["models"])), float(rows[0]["fetched"])
+
+
+def title_from(first_prompt: str) -> str:
+    """A title from the first question: its first line, cut at a word."""
+    line = first_prompt.strip().splitlines()[0] if first_prompt.strip() else ""
+    if len(line) <= 48:
+        return line
+    cut = line[:48].rsplit(" ", 1)[0]
+    return (cut if len(cut) > 20 else line[:48]) + "…"
+
+
+__all__ = ["ChatStore", "Conversation", "Message", "SearchHit", "Status", "fts_query", "title_from"]

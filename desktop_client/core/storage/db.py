@@ -1,0 +1,180 @@
+"""The SQLite database: WAL, an integrity check at start, and versioned migrations, each
+preceded by a backup copy so an upgrade can always be undone."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from desktop_client.core.errors import StorageError
+
+log = logging.getLogger(__name__)
+
+Migration = Callable[[sqlite3.Connection], None]
+KEEP_BACKUPS = 5
+
+
+@dataclass(frozen=True)
+class OpenReport:
+    """What happened while opening: shown to the user when it matters."""
+
+    migrated_from: int | None = None
+    backup: Path | None = None
+    recovered_from_corruption: Path | None = None
+
+
+class Database:
+    def __init__(self, path: Path, backups: Path, migrations: Sequence[Migration]) -> None:
+        self.path = path
+        self.backups = backups
+        self.migrations = list(migrations)
+        self._lock = threading.RLock()
+        self._conn: sqlite3.Connection | None = None
+        self.report = OpenReport()
+
+    @property
+    def version(self) -> int:
+        return len(self.migrations)
+
+    def open(self) -> Database:
+        recovered: Path | None = None
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn: sqlite3.Connection | None = None
+        try:
+            conn = self._connect()
+            problem = self._check(conn)
+        except StorageError as exc:
+            problem = exc.message
+        if problem:
+            if conn is not None:
+                conn.close()
+            recovered = self._set_aside(problem)
+            conn = self._connect()
+        self._conn = conn
+        migrated_from, backup = self._migrate(conn)
+        self.report = OpenReport(migrated_from, backup, recovered)
+        return self
+
+    def _connect(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = None
+        try:
+            conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=10)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+        except sqlite3.DatabaseError as exc:
+            if conn is not None:
+                conn.close()
+            raise StorageError(
+                f"The database could not be opened ({exc})", hint="Check free disk space and permissions"
+            ) from None
+        return conn
+
+    @staticmethod
+    def _check(conn: sqlite3.Connection) -> str:
+        try:
+            rows = conn.execute("PRAGMA quick_check").fetchall()
+        except sqlite3.DatabaseError as exc:
+            return str(exc)
+        result = [r[0] for r in rows]
+        return "" if result == ["ok"] else "; ".join(result[:3])
+
+    def _set_aside(self, problem: str) -> Path:
+        """A damaged file is kept for rescue, never deleted, and the newest backup restored."""
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        for suffix in ("", "-wal", "-shm"):
+            src = Path(f"{self.path}{suffix}")
+            if src.exists():
+                src.replace(Path(f"{aside}{suffix}"))
+        log.error("database failed its integrity check (%s); kept as %s", problem, aside.name)
+        backups = sorted(self.backups.glob("keyhold-*.db"), key=lambda p: p.stat().st_mtime)
+        if backups:
+            source = sqlite3.connect(backups[-1])
+            try:
+                target = sqlite3.connect(self.path)
+                with target:
+                    source.backup(target)
+                target.close()
+            finally:
+                source.close()
+            log.warning("restored the database from %s", backups[-1].name)
+        return aside
+
+    def _backup(self, conn: sqlite3.Connection, version: int) -> Path:
+        self.backups.mkdir(parents=True, exist_ok=True)
+        target_path = self.backups / f"keyhold-v{version}-{time.strftime('%Y%m%d-%H%M%S')}.db"
+        target = sqlite3.connect(target_path)
+        try:
+            conn.backup(target)
+        finally:
+            target.close()
+        target_path.chmod(0o600)
+        for old in sorted(self.backups.glob("keyhold-*.db"), key=lambda p: p.stat().st_mtime)[:-KEEP_BACKUPS]:
+            old.unlink()
+        return target_path
+
+    def _migrate(self, conn: sqlite3.Connection) -> tuple[int | None, Path | None]:
+        current = conn.execute("PRAGMA user_version").fetchone()[0]
+        if current > self.version:
+            raise StorageError(
+                f"The database was written by a newer Keyhold (schema {current}, this one knows {self.version})",
+                hint="Update Keyhold; your data is untouched",
+            )
+        if current == self.version:
+            return None, None
+        backup = self._backup(conn, current) if current > 0 else None
+        for number in range(current, self.version):
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                self.migrations[number](conn)
+                conn.execute(f"PRAGMA user_version = {number + 1}")
+                conn.execute("COMMIT")
+            except Exception as exc:
+                conn.execute("ROLLBACK")
+                raise StorageError(
+                    f"Upgrading the database to schema {number + 1} failed ({type(exc).__name__}: {exc})",
+                    hint=f"Nothing was changed; a copy is in {backup}" if backup else "Nothing was changed",
+                ) from None
+            log.info("database migrated to schema %d", number + 1)
+        return current, backup
+
+    @property
+    def conn(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise StorageError("The database is not open", hint="This is a bug; restart Keyhold")
+        return self._conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            conn = self.conn
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            return self.conn.execute(sql, params).fetchall()
+
+    def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> int:
+        with self._lock:
+            return self.conn.execute(sql, params).rowcount
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None

@@ -1,0 +1,100 @@
+"""The schema, as an ordered list of migrations. Append only: never edit a shipped one."""
+
+from __future__ import annotations
+
+import sqlite3
+
+from desktop_client.core.storage.db import Migration
+
+
+def _fts_tokenizer(conn: sqlite3.Connection) -> str:
+    # trigram finds any substring, Chinese included (unicode61 treats a run of Han as one word).
+    try:
+        conn.execute("CREATE VIRTUAL TABLE temp.fts_probe USING fts5(x, tokenize='trigram')")
+        conn.execute("DROP TABLE temp.fts_probe")
+        return "trigram"
+    except sqlite3.OperationalError:
+        return "unicode61"
+
+
+def run_script(conn: sqlite3.Connection, script: str) -> None:
+    """Statement by statement: executescript() would COMMIT the migration's transaction."""
+    statement = ""
+    for line in script.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            conn.execute(statement)
+            statement = ""
+    if statement.strip():
+        conn.execute(statement)
+
+
+def v1_chat(conn: sqlite3.Connection) -> None:
+    run_script(
+        conn,
+        """
+        CREATE TABLE conversations (
+            id TEXT PRIMARY KEY,
+            title TEXT NOT NULL DEFAULT '',
+            profile_id TEXT NOT NULL DEFAULT '',
+            model TEXT NOT NULL DEFAULT '',
+            system_prompt TEXT NOT NULL DEFAULT '',
+            temperature REAL,
+            pinned INTEGER NOT NULL DEFAULT 0,
+            current_leaf TEXT,
+            created REAL NOT NULL,
+            updated REAL NOT NULL,
+            deleted_at REAL
+        );
+        CREATE INDEX conversations_updated ON conversations(deleted_at, pinned, updated);
+        CREATE TABLE messages (
+            id TEXT PRIMARY KEY,
+            conversation_id TEXT NOT NULL REFERENCES conversations(id) ON DELETE CASCADE,
+            parent_id TEXT REFERENCES messages(id) ON DELETE CASCADE,
+            role TEXT NOT NULL,
+            content TEXT NOT NULL DEFAULT '',
+            reasoning TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'complete',
+            error TEXT NOT NULL DEFAULT '',
+            model TEXT NOT NULL DEFAULT '',
+            finish_reason TEXT NOT NULL DEFAULT '',
+            prompt_tokens INTEGER,
+            completion_tokens INTEGER,
+            reasoning_tokens INTEGER,
+            attachments TEXT NOT NULL DEFAULT '[]',
+            stream_owner INTEGER,
+            created REAL NOT NULL,
+            updated REAL NOT NULL
+        );
+        CREATE INDEX messages_conversation ON messages(conversation_id, created);
+        CREATE INDEX messages_parent ON messages(parent_id);
+        CREATE INDEX messages_status ON messages(status);
+        CREATE TABLE model_cache (
+            profile_id TEXT PRIMARY KEY,
+            models TEXT NOT NULL,
+            fetched REAL NOT NULL
+        );
+        """,
+    )
+    conn.execute(
+        "CREATE VIRTUAL TABLE messages_fts USING fts5(content, content='messages', content_rowid='rowid', "
+        f"tokenize='{_fts_tokenizer(conn)}')"
+    )
+    run_script(
+        conn,
+        """
+        CREATE TRIGGER messages_ai AFTER INSERT ON messages BEGIN
+            INSERT INTO messages_fts(rowid, content) VALUES (new.rowid, new.content);
+        END;
+        CREATE TRIGGER messages_ad AFTER DELETE ON messages BEGIN
+            INSERT INTO messages_fts(messages_fts, rowid, content) VALUES ('delete', old.rowid, old.content);
+        END;
+        CREATE TRIGGER messages_au AFTER UPDATE OF content ON messages BEGIN
+            INSERT INTO messages_fts(messages_fts, rowid, content) VALUES ('delete', old.rowid, old.content);
+            INSERT INTO messages_fts(rowid, content) VALUES (new.rowid, new.content);
+        END;
+        """,
+    )
+
+
+MIGRATIONS: list[Migration] = [v1_chat]
