@@ -33,6 +33,71 @@ def settle(app: QApplication, rounds: int = 20) -> None:
         loop.run_until_complete(asyncio.sleep(0.01))
 
 
+ANSWER = """Here is a **comparison** and a snippet.
+
+| Relay | Latency | Price |
+|---|---|---|
+| one-api | 120 ms | ¥0.8 |
+| new-api | 95 ms | ¥1.0 |
+
+```python
+import httpx
+
+async def ask(client: httpx.AsyncClient) -> str:
+    response = await client.post("/v1/chat/completions", json={"stream": True})
+    return response.text
+```
+
+The variance is $\\sigma^2 = \\frac{1}{n}\\sum (x_i - \\mu)^2$.
+"""
+
+
+def fill_chat(core, window, tag: str) -> None:
+    from desktop_client.core.storage.chats import Status
+
+    store = core.chats
+    profile = core.profiles.find("OpenAI")
+    # A cached list: the page must not ask the (unreachable) real server for models.
+    store.cache_models(profile.id, ["gpt-4o", "gpt-4o-mini", "o3-mini"])
+    conv = store.create_conversation(
+        profile_id=profile.id, model="gpt-4o-mini", title="Relay comparison" if tag == "en" else "中转服务对比"
+    )
+    q1 = store.add_message(
+        conv.id,
+        "user",
+        "Compare one-api and new-api, with code." if tag == "en" else "比较 one-api 和 new-api，并给出代码。",
+        parent_id=None,
+    )
+    a1 = store.add_message(
+        conv.id,
+        "assistant",
+        ANSWER,
+        parent_id=q1.id,
+        model="gpt-4o-mini",
+        reasoning="The user wants a table, then code, then a formula.",
+    )
+    store.finish(a1.id, Status.COMPLETE, finish_reason="stop", prompt_tokens=42, completion_tokens=187)
+    q2 = store.add_message(
+        conv.id, "user", "And the error case?" if tag == "en" else "出错时会怎样？", parent_id=a1.id
+    )
+    a2 = store.add_message(
+        conv.id,
+        "assistant",
+        "When the relay drops the connection, the partial",
+        parent_id=q2.id,
+        model="gpt-4o-mini",
+    )
+    store.finish(
+        a2.id,
+        Status.FAILED,
+        error="The connection broke in the middle of the answer. What arrived is kept; retry or continue",
+    )
+    page = window.chat_page
+    asyncio.get_event_loop().run_until_complete(page.load())
+    asyncio.get_event_loop().run_until_complete(page.open_conversation(conv.id))
+    page.view.widgets[a1.id].reasoning_toggle.setChecked(True)  # show the reasoning apart
+
+
 def main(out: Path, real_keyring: bool) -> None:
     import qasync
 
@@ -67,6 +132,9 @@ def main(out: Path, real_keyring: bool) -> None:
         window.nav.setCurrentRow(0)
         settle(app)
         window.grab().save(str(out / f"main-{tag}.png"))
+        fill_chat(core, window, tag)
+        settle(app, 60)
+        window.grab().save(str(out / f"chat-{tag}.png"))
         core.keyring_problem = SecretStoreError("No secure keyring is available", hint=platform_fix_hint())
         window._show_keyring_problem()
         settle(app)

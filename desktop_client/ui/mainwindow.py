@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import logging
 
-from PySide6.QtCore import QByteArray, QEvent, QSize, Qt
+from PySide6.QtCore import QByteArray, QEvent, QSize, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QIcon
 from PySide6.QtWidgets import (
     QFrame,
@@ -26,6 +26,7 @@ from desktop_client.core.context import Core
 from desktop_client.core.errors import SecretStoreError
 from desktop_client.core.secrets import DeferredSecretStore, MemorySecretStore, SecretStore, open_secret_store
 from desktop_client.core.settings import Language
+from desktop_client.ui.chat.page import ChatPage
 from desktop_client.ui.errors import describe, keyring_fix_hint
 from desktop_client.ui.i18n import Translations
 from desktop_client.ui.pages import ComingSoonPage, OnboardingPage, SettingsPage
@@ -123,8 +124,15 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget()
         self.settings_page = SettingsPage(core)
         self._pages: dict[str, QWidget] = {}
+        self.chat_page = ChatPage(core)
         for key in NAV_KEYS:
-            page: QWidget = self.settings_page if key == "settings" else ComingSoonPage(key)
+            page: QWidget
+            if key == "settings":
+                page = self.settings_page
+            elif key == "chat":
+                page = self.chat_page
+            else:
+                page = ComingSoonPage(key)
             self._pages[key] = page
             self.pages.addWidget(page)
             item = QListWidgetItem(QIcon(str(resource("icons", f"{key}.svg"))), "")
@@ -154,6 +162,7 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
         self.onboarding.done.connect(self._on_onboarded)
         self.settings_page.profiles.profiles_changed.connect(self._update_mode)
+        self.settings_page.profiles.profiles_changed.connect(self.chat_page.refresh_profiles)
         self.settings_page.language_chosen.connect(self.set_language)
         self.banner.retry_btn.clicked.connect(lambda: spawn(self.retry_keyring()))
         self.banner.session_btn.clicked.connect(self.use_session_only)
@@ -163,6 +172,8 @@ class MainWindow(QMainWindow):
         self._show_keyring_problem()
         self._update_mode()
         self.nav.setCurrentRow(NAV_KEYS.index("settings") if not core.profiles.all() else 0)
+        # The database opens once the event loop runs: never on the way to the first paint.
+        QTimer.singleShot(0, self, lambda: spawn(self.chat_page.load()))
 
     # ----- i18n --------------------------------------------------------------
     def changeEvent(self, event: QEvent) -> None:
@@ -251,6 +262,8 @@ class MainWindow(QMainWindow):
             form.retranslate()
         self._show_keyring_problem()
         self.settings_page.profiles.reload(force=True)
+        self.chat_page.core = self.core
+        self.chat_page.refresh_profiles()
 
     # ----- modes -------------------------------------------------------------
     def _update_mode(self) -> None:
@@ -261,6 +274,7 @@ class MainWindow(QMainWindow):
 
     def _on_onboarded(self, profile_id: str) -> None:
         self.settings_page.profiles.reload(profile_id)
+        self.chat_page.refresh_profiles()
         self._update_mode()
         self.nav.setCurrentRow(NAV_KEYS.index("settings"))
         self.statusBar().showMessage(self.tr("Profile saved. You're ready."), 8000)

@@ -2,6 +2,163 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>ChatPage</name>
+    <message>
+        <source>Search conversations</source>
+        <translation>搜索对话</translation>
+    </message>
+    <message>
+        <source>New chat</source>
+        <translation>新对话</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>temp. default</source>
+        <translation>温度：默认</translation>
+    </message>
+    <message>
+        <source>temp. </source>
+        <translation>温度 </translation>
+    </message>
+    <message>
+        <source>System prompt</source>
+        <translation>系统提示词</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>As Markdown…</source>
+        <translation>导出为 Markdown…</translation>
+    </message>
+    <message>
+        <source>As JSON…</source>
+        <translation>导出为 JSON…</translation>
+    </message>
+    <message>
+        <source>System prompt for this conversation (optional)</source>
+        <translation>此对话的系统提示词（可选）</translation>
+    </message>
+    <message>
+        <source>Ask anything. Enter sends, Shift+Enter starts a new line.</source>
+        <translation>输入问题。Enter 发送，Shift+Enter 换行。</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>发送</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Show earlier messages</source>
+        <translation>显示更早的消息</translation>
+    </message>
+    <message>
+        <source>Start a conversation: pick a profile and a model, then ask.</source>
+        <translation>开始对话：选择配置和模型，然后提问。</translation>
+    </message>
+    <message>
+        <source>model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Conversations</source>
+        <translation>对话列表</translation>
+    </message>
+    <message>
+        <source>Undo delete</source>
+        <translation>撤销删除</translation>
+    </message>
+    <message>
+        <source>Profile</source>
+        <translation>配置</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Refresh the model list</source>
+        <translation>刷新模型列表</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <source>Export conversation</source>
+        <translation>导出对话</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <source>Attach images</source>
+        <translation>添加图片</translation>
+    </message>
+    <message>
+        <source>Stop the answer</source>
+        <translation>停止回答</translation>
+    </message>
+    <message>
+        <source>Clear search</source>
+        <translation>清除搜索</translation>
+    </message>
+    <message>
+        <source>New conversation</source>
+        <translation>新对话</translation>
+    </message>
+    <message>
+        <source>Rename</source>
+        <translation>重命名</translation>
+    </message>
+    <message>
+        <source>Unpin</source>
+        <translation>取消置顶</translation>
+    </message>
+    <message>
+        <source>Pin</source>
+        <translation>置顶</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Deleted “%1”</source>
+        <translation>已删除“%1”</translation>
+    </message>
+    <message>
+        <source>Add an OpenAI-compatible profile in Settings first.</source>
+        <translation>请先在设置中添加一个 OpenAI 兼容配置。</translation>
+    </message>
+    <message>
+        <source>Images (*.png *.jpg *.jpeg *.webp *.gif)</source>
+        <translation>图片 (*.png *.jpg *.jpeg *.webp *.gif)</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s) attached</source>
+        <translation>
+            <numerusform>已添加 %n 张图片</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Exported to %1</source>
+        <translation>已导出到 %1</translation>
+    </message>
+    <message>
+        <source>%1 Retrying in %2 s (attempt %3 of %4).</source>
+        <translation>%1 将在 %2 秒后重试（第 %3 次，共 %4 次）。</translation>
+    </message>
+</context>
+<context>
     <name>ComingSoonPage</name>
     <message>
         <source>Chat</source>
@@ -285,6 +442,137 @@
     <message>
         <source>Profile saved. You&apos;re ready.</source>
         <translation>配置已保存，可以开始使用了。</translation>
+    </message>
+</context>
+<context>
+    <name>MessageWidget</name>
+    <message>
+        <source>You</source>
+        <translation>你</translation>
+    </message>
+    <message>
+        <source>Assistant</source>
+        <translation>助手</translation>
+    </message>
+    <message>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <source>Regenerate</source>
+        <translation>重新生成</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Pick a model…</source>
+        <translation>选择模型…</translation>
+    </message>
+    <message>
+        <source>Save and send</source>
+        <translation>保存并发送</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Reasoning</source>
+        <translation>思考过程</translation>
+    </message>
+    <message>
+        <source>Copy message</source>
+        <translation>复制消息</translation>
+    </message>
+    <message>
+        <source>Edit message</source>
+        <translation>编辑消息</translation>
+    </message>
+    <message>
+        <source>Regenerate answer</source>
+        <translation>重新生成回答</translation>
+    </message>
+    <message>
+        <source>Continue answer</source>
+        <translation>继续回答</translation>
+    </message>
+    <message>
+        <source>Pick a model</source>
+        <translation>选择模型</translation>
+    </message>
+    <message>
+        <source>Cancel editing</source>
+        <translation>取消编辑</translation>
+    </message>
+    <message>
+        <source>Show reasoning</source>
+        <translation>显示思考过程</translation>
+    </message>
+    <message>
+        <source>Previous version</source>
+        <translation>上一个版本</translation>
+    </message>
+    <message>
+        <source>Next version</source>
+        <translation>下一个版本</translation>
+    </message>
+    <message>
+        <source>Edit message text</source>
+        <translation>编辑消息内容</translation>
+    </message>
+    <message>
+        <source>(image missing: %1)</source>
+        <translation>（图片缺失：%1）</translation>
+    </message>
+    <message>
+        <source>Attached image</source>
+        <translation>附加的图片</translation>
+    </message>
+    <message>
+        <source>Server said: %1</source>
+        <translation>服务器返回：%1</translation>
+    </message>
+    <message>
+        <source>Code copied</source>
+        <translation>代码已复制</translation>
+    </message>
+    <message>
+        <source>%1 in · %2 out</source>
+        <translation>输入 %1 · 输出 %2</translation>
+    </message>
+    <message>
+        <source>(%1 reasoning)</source>
+        <translation>（思考 %1）</translation>
+    </message>
+    <message>
+        <source>Answering…</source>
+        <translation>正在回答…</translation>
+    </message>
+    <message>
+        <source>Stopped. What arrived is kept.</source>
+        <translation>已停止。已收到的内容已保留。</translation>
+    </message>
+    <message>
+        <source>Interrupted: Keyhold closed before the answer finished. What arrived is kept.</source>
+        <translation>已中断：回答完成前 Keyhold 已关闭。已收到的内容已保留。</translation>
+    </message>
+    <message>
+        <source>Failed: %1</source>
+        <translation>失败：%1</translation>
+    </message>
+    <message>
+        <source>Cut off at the token limit.</source>
+        <translation>已达到 token 上限，回答被截断。</translation>
+    </message>
+    <message>
+        <source>Stopped by the provider&apos;s content filter.</source>
+        <translation>已被服务商的内容过滤器中止。</translation>
     </message>
 </context>
 <context>

@@ -11,7 +11,6 @@ import time
 import pytest
 
 from tests.core.sse_helpers import ChatScript, stream_of
-from tests.fakes.openai_fake import FakeOpenAI
 from tests.fakes.server import Conn, LoopbackServer, Request
 from tests.procs import keyhold_env, run_cli
 

@@ -1,4 +1,4 @@
-"""A fake OpenAI-compatible API (``GET /v1/models``) on loopback.
+"""A fake OpenAI-compatible API (``GET /v1/models``, ``POST /v1/chat/completions``) on loopback.
 
 Response bodies copy the real service byte-for-byte where it matters
 (pretty-printed model list, the ``invalid_api_key`` error body) so client
@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import json
 import ssl
+import threading
+from typing import Self
 
+from .openai_streams import OPENAI_STREAM_USAGE, Reply, play
 from .server import Conn, FakeApp, Request
 
 __all__ = ["INVALID_KEY_BODY", "MASKED_KEY", "SPA_HTML", "FakeOpenAI"]
@@ -53,6 +56,10 @@ class FakeOpenAI(FakeApp):
 
     ``spa_everywhere`` answers every path, including ``/v1/models``, with the
     HTML page, mimicking a base URL that points at a website.
+
+    ``chat_replies`` scripts ``POST /v1/chat/completions`` (see ``openai_streams.Reply``):
+    played in order, the last one repeating; empty means a plain OpenAI stream
+    (``OPENAI_STREAM_USAGE``). ``chat_requests`` records the authorized chat calls.
     """
 
     def __init__(
@@ -67,6 +74,10 @@ class FakeOpenAI(FakeApp):
         self.api_key = api_key
         self.models: list[str] = list(models) if models is not None else ["gpt-4o", "gpt-4o-mini"]
         self.spa_everywhere = spa_everywhere
+        self.chat_replies: list[Reply] = []
+        self.chat_requests: list[Request] = []
+        self._chat_lock = threading.Lock()
+        self._chat_release = threading.Event()  # set by stop(): ends pauses and held sockets
 
     def handle(self, request: Request, conn: Conn) -> None:
         path = request.path
@@ -74,6 +85,8 @@ class FakeOpenAI(FakeApp):
             conn.send_response(200, SPA_HTML, _HTML_HEADERS)
         elif request.method == "GET" and path == "/v1/models":
             self._models(request, conn)
+        elif request.method == "POST" and path == "/v1/chat/completions":
+            self._chat(request, conn)
         else:
             # OpenAI's answer for unknown routes (and wrong methods on known ones).
             conn.send_json(
@@ -100,6 +113,25 @@ class FakeOpenAI(FakeApp):
             ],
         }
         conn.send_response(200, _pretty(listing), {"Content-Type": "application/json"})
+
+    def _chat(self, request: Request, conn: Conn) -> None:
+        if request.headers.get("authorization") != f"Bearer {self.api_key}":
+            conn.send_response(401, _pretty(INVALID_KEY_BODY), {"Content-Type": "application/json"})
+            return
+        with self._chat_lock:
+            index = len(self.chat_requests)
+            self.chat_requests.append(request)
+            replies = list(self.chat_replies)
+        reply = replies[min(index, len(replies) - 1)] if replies else Reply(OPENAI_STREAM_USAGE)
+        play(conn, reply, self._chat_release)
+
+    def start(self) -> Self:
+        self._chat_release.clear()
+        return super().start()
+
+    def stop(self) -> None:
+        self._chat_release.set()
+        super().stop()
 
 
 def _pretty(obj: object) -> bytes:

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 import pytest_asyncio
 import qasync
+import shiboken6
 from PySide6.QtWidgets import QApplication
 
 from desktop_client.app import build_window
@@ -53,6 +54,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         item.obj = drained
 
 
+# UI tests mark themselves asyncio(loop_scope="session"): one qasync loop for the whole
+# session, as in the app. A loop (and its worker threads) per test made teardown races the
+# app itself never meets.
 def pytest_asyncio_loop_factories(config: Any, item: Any) -> dict[str, Callable[[], asyncio.AbstractEventLoop]]:
     return {"qasync": _qasync_factory}
 
@@ -65,7 +69,7 @@ async def wait_until(predicate: Callable[[], object], timeout: float = 10.0, mes
         await asyncio.sleep(0.02)
 
 
-@pytest_asyncio.fixture
+@pytest_asyncio.fixture(loop_scope="session")
 async def make_window(qapp: QApplication, home: DataHome) -> AsyncIterator[Callable[..., tuple[MainWindow, Core]]]:
     made: list[MainWindow] = []
     # Closing a test's only window must not quit the shared QApplication (and stop the loop).
@@ -84,4 +88,8 @@ async def make_window(qapp: QApplication, home: DataHome) -> AsyncIterator[Calla
     await asyncio.wait_for(TASKS.wait_idle(), 15)
     for window in made:
         window.close()
-        window.deleteLater()
+        # Deleted here, in order, as the app does at exit; a deferred deleteLater() would
+        # run at some random point of a later test.
+        if shiboken6.isValid(window):
+            shiboken6.delete(window)
+    await asyncio.sleep(0)

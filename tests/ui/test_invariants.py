@@ -48,7 +48,7 @@ def wait_for_line(proc: subprocess.Popen[str], prefix: str, timeout: float = 60)
     raise AssertionError(f"no {prefix!r} from the app; stderr: {proc.stderr.read() if proc.stderr else ''}")
 
 
-@pytest.mark.asyncio
+@pytest.mark.asyncio(loop_scope="session")
 async def test_a_no_canary_anywhere_after_a_full_session(tmp_path, keyring_store, make_window) -> None:
     canary_key = f"sk-canary-{secrets.token_hex(20)}"
     second_key = f"sk-canary-{secrets.token_hex(20)}"

@@ -24,7 +24,7 @@ from desktop_client.ui.qtutils import spawn
 from tests.fakes.openai_fake import FakeOpenAI
 from tests.ui.conftest import wait_until
 
-pytestmark = [pytest.mark.asyncio, pytest.mark.keyring]
+pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.keyring]
 
 
 def click(button: QAbstractButton) -> None:
@@ -147,7 +147,7 @@ async def test_every_interactive_widget_has_an_accessible_name(make_window, keyr
         window.set_language(language)
         await asyncio.sleep(0.05)
         missing = [
-            f"{type(w).__name__}:{getattr(w, 'text', lambda: '')()}"
+            f"{type(w).__name__}:{w.objectName()}:{type(w.parent()).__name__}"
             for w in window.findChildren(QWidget)
             if isinstance(w, (QAbstractButton, QLineEdit, QComboBox, QListWidget)) and not w.accessibleName()
         ]

@@ -105,6 +105,8 @@ class ThinkSplitter:
         self._pending = ""
 
     def feed(self, text: str) -> tuple[str, str]:
+        if not self._pending and "<" not in text:  # the common case, once per token
+            return ("", text) if self.inside else (text, "")
         text = self._pending + text
         self._pending = ""
         answer: list[str] = []
@@ -145,6 +147,8 @@ def _text_of(value: object) -> str:
 
 
 def _reasoning_of(delta: dict[str, Any]) -> str:
+    if len(delta) == 1 and "content" in delta:  # most deltas carry nothing else
+        return ""
     for key in ("reasoning_content", "reasoning"):
         text = _text_of(delta.get(key))
         if text:
@@ -232,7 +236,12 @@ class ChatClient:
                 raise error_from_transport(exc, idle_read=self.idle_timeout) from None
             if response.status_code < 400:
                 return response
-            raw = await response.aread()
+            # Fix: an error body that broke off raised a raw httpx error out of stream();
+            # judge the answer by its status alone instead.
+            try:
+                raw = await response.aread()
+            except httpx.HTTPError:
+                raw = b""
             await response.aclose()
             error = error_from_response(response.status_code, response.headers, raw, self._kind)
             parsed = parse_error_body(raw)
@@ -293,7 +302,13 @@ class ChatClient:
         first = head.lstrip()[:1]
         if "text/html" in ctype or looks_like_html(response.headers, head):
             raise wrong_url_error(self._kind, response.status_code)
-        if "json" in ctype or (not ctype.startswith("text/event-stream") and first in (b"{", b"[", b"n")):
+        # Fix: a JSON body labelled text/event-stream was read as SSE and gave an empty answer
+        # with no error; no SSE stream starts with "{", so such a body is a whole JSON answer.
+        if (
+            "json" in ctype
+            or first == b"{"
+            or (not ctype.startswith("text/event-stream") and first in (b"[", b"n"))
+        ):
             async for delta in self._read_whole(response, head, chunks):
                 yield delta
             return
@@ -401,7 +416,8 @@ class ChatClient:
 
     @staticmethod
     def _delta_of(payload: dict[str, Any], splitter: ThinkSplitter) -> ChatDelta | None:
-        usage = Usage.from_json(payload.get("usage"))
+        raw_usage = payload.get("usage")
+        usage = Usage.from_json(raw_usage) if raw_usage else None
         model = payload.get("model") if isinstance(payload.get("model"), str) and payload.get("model") else None
         choices = payload.get("choices")
         content = reasoning = ""

@@ -25,6 +25,7 @@ class SseDecoder:
         self._buffer = bytearray()
         self._started = False
         self._skip_lf = False  # a CR ended the previous read: a leading LF belongs to it
+        self._scanned = 0  # bytes at the buffer's start already known to hold no line break
         self._data: list[str] = []
         self._event = ""
         self._has_fields = False
@@ -53,9 +54,12 @@ class SseDecoder:
         buffer = self._buffer
         length = len(buffer)
         while start < length:
-            cr = buffer.find(b"\r", start)
-            lf = buffer.find(b"\n", start)
+            # A long event arriving in many reads is scanned once, not once per read.
+            origin = max(start, self._scanned)
+            cr = buffer.find(b"\r", origin)
+            lf = buffer.find(b"\n", origin)
             if cr < 0 and lf < 0:
+                self._scanned = length
                 break
             if cr < 0 or (0 <= lf < cr):
                 end, after = lf, lf + 1
@@ -69,6 +73,7 @@ class SseDecoder:
                 events.append(event)
             start = after
         del buffer[:start]
+        self._scanned = max(0, self._scanned - start)
         return events
 
     def flush(self) -> list[SseEvent]:
@@ -78,6 +83,7 @@ class SseDecoder:
         if self._buffer:
             event = self._line(bytes(self._buffer))
             self._buffer.clear()
+            self._scanned = 0
             if event is not None:
                 events.append(event)
         event = self._dispatch()

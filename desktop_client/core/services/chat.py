@@ -37,6 +37,7 @@ log = logging.getLogger(__name__)
 CONTINUE_PROMPT = "Continue exactly where your previous answer stopped. Do not repeat what you already wrote."
 IMAGE_TYPES = {"image/png": ".png", "image/jpeg": ".jpg", "image/webp": ".webp", "image/gif": ".gif"}
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
+YIELD_EVERY = 0.008  # seconds of parsing before the event loop gets a turn
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\((https?://[^)\s]+|data:image/[a-z+]+;base64,[A-Za-z0-9+/=]+)\)")
 
 
@@ -255,7 +256,9 @@ class ChatService:
     async def _fail_before_start(
         self, assistant: Message, error: KeyholdError, observer: StreamObserver
     ) -> StreamOutcome:
-        final = await asyncio.to_thread(self.store.finish, assistant.id, Status.FAILED, error=str(error))
+        final = await asyncio.to_thread(
+            self.store.finish, assistant.id, Status.FAILED, error=str(error), error_kind=error.kind.value
+        )
         observer.on_finished(final)
         return StreamOutcome(final, error)
 
@@ -297,8 +300,13 @@ class ChatService:
             profile_id = conversation.profile_id
             client = await self.client(profile_id, observer)
             options = ChatOptions(temperature=conversation.temperature)
+            yielded = time.monotonic()
             async with contextlib.aclosing(client.stream(model, api, options)) as stream:
                 async for delta in stream:
+                    # At full speed many events arrive per read: let the GUI breathe.
+                    if time.monotonic() - yielded > YIELD_EVERY:
+                        await asyncio.sleep(0)
+                        yielded = time.monotonic()
                     if delta.content or delta.reasoning:
                         content.append(delta.content)
                         reasoning.append(delta.reasoning)
@@ -320,6 +328,7 @@ class ChatService:
             changes: dict[str, Any] = {"finish_reason": finish or "", "model": model}
             if error is not None:
                 changes["error"] = str(error)
+                changes["error_kind"] = error.kind.value
             if usage is not None:
                 changes.update(
                     prompt_tokens=usage.prompt_tokens,

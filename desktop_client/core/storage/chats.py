@@ -57,6 +57,7 @@ class Message:
     reasoning: str = ""
     status: Status = Status.COMPLETE
     error: str = ""
+    error_kind: str = ""  # an ErrorKind value, so the UI can say it in the user's language
     model: str = ""
     finish_reason: str = ""
     prompt_tokens: int | None = None
@@ -264,7 +265,15 @@ class ChatStore:
         )
 
     def finish(self, message_id: str, status: Status, **changes: Any) -> Message:
-        allowed = {"error", "finish_reason", "prompt_tokens", "completion_tokens", "reasoning_tokens", "model"}
+        allowed = {
+            "error",
+            "error_kind",
+            "finish_reason",
+            "prompt_tokens",
+            "completion_tokens",
+            "reasoning_tokens",
+            "model",
+        }
         unknown = set(changes) - allowed
         if unknown:
             raise ValueError(f"unknown fields {unknown}")
@@ -279,7 +288,8 @@ class ChatStore:
 
     def restart_stream(self, message_id: str, owner: int) -> None:
         self.db.execute(
-            "UPDATE messages SET status = ?, error = '', stream_owner = ?, updated = ? WHERE id = ?",
+            "UPDATE messages SET status = ?, error = '', error_kind = '', stream_owner = ?, updated = ? "
+            "WHERE id = ?",
             (Status.STREAMING.value, owner, time.time(), message_id),
         )
 

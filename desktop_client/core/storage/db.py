@@ -46,17 +46,18 @@ class Database:
     def open(self) -> Database:
         recovered: Path | None = None
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn: sqlite3.Connection | None = None
+        first: sqlite3.Connection | None = None
         try:
-            conn = self._connect()
-            problem = self._check(conn)
+            first = self._connect()
+            problem = self._check(first)
         except StorageError as exc:
             problem = exc.message
-        if problem:
-            if conn is not None:
-                conn.close()
+        if problem or first is None:
+            if first is not None:
+                first.close()
             recovered = self._set_aside(problem)
-            conn = self._connect()
+            first = self._connect()
+        conn = first
         self._conn = conn
         migrated_from, backup = self._migrate(conn)
         self.report = OpenReport(migrated_from, backup, recovered)

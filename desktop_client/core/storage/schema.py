@@ -56,6 +56,7 @@ def v1_chat(conn: sqlite3.Connection) -> None:
             reasoning TEXT NOT NULL DEFAULT '',
             status TEXT NOT NULL DEFAULT 'complete',
             error TEXT NOT NULL DEFAULT '',
+            error_kind TEXT NOT NULL DEFAULT '',
             model TEXT NOT NULL DEFAULT '',
             finish_reason TEXT NOT NULL DEFAULT '',
             prompt_tokens INTEGER,

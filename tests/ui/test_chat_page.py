@@ -1,0 +1,194 @@
+"""The Chat page driven like a user: send, stream, stop, regenerate, edit, interrupted state."""
+
+import asyncio
+import json
+
+import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent, QTextCursor
+
+from desktop_client.core.settings import ProfileKind
+from desktop_client.core.storage.chats import Status
+from tests.core.sse_helpers import ChatScript, chunk, stream_of
+from tests.fakes.server import LoopbackServer
+from tests.ui.conftest import wait_until
+
+pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.keyring]
+
+MARKDOWN_ANSWER = [
+    "Here is a table:\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n",
+    "And code:\n\n```python\nprint('hi')\n```\n\n",
+    "Math: $\\alpha^2$ done.",
+]
+
+
+@pytest.fixture
+def chat(make_window, keyring_store):
+    servers = []
+
+    async def open_chat(*bodies, pause=0.0):
+        script = ChatScript(*bodies, pause=pause)
+        server = LoopbackServer(script).start()
+        servers.append(server)
+        window, core = make_window()
+        core.profiles.add("relay", ProfileKind.OPENAI, server.url, "sk-chat-ui-000000001", default_model="m")
+        window._update_mode()
+        window.chat_page.refresh_profiles()
+        window.nav.setCurrentRow(0)
+        page = window.chat_page
+        await wait_until(lambda: page.core._chat is not None, message="database opened")
+        return window, core, page, script
+
+    yield open_chat
+    for server in servers:
+        server.stop()
+
+
+def press_enter(widget, shift=False) -> None:
+    modifiers = Qt.KeyboardModifier.ShiftModifier if shift else Qt.KeyboardModifier.NoModifier
+    widget.keyPressEvent(QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Return, modifiers))
+
+
+async def test_enter_sends_and_the_answer_renders(chat) -> None:
+    window, core, page, script = await chat(stream_of(MARKDOWN_ANSWER, reasoning="thinking it over"))
+    page.composer.setPlainText("first line")
+    page.composer.moveCursor(QTextCursor.MoveOperation.End)
+    press_enter(page.composer, shift=True)
+    assert page.composer.toPlainText() == "first line\n"
+    page.composer.insertPlainText("second line")
+    press_enter(page.composer)
+    await wait_until(lambda: page.conversation is not None and not page.tasks, message="answer done")
+    assert script.requests[0]["messages"][-1]["content"] == "first line\nsecond line"
+    widgets = list(page.view.widgets.values())
+    assert [w.message.role for w in widgets] == ["user", "assistant"]
+    answer = widgets[1]
+    html = answer.body.toHtml()
+    assert "<table" in html and "print" in html and "α" in answer.body.toPlainText()
+    assert answer.reasoning_toggle.isVisible() and "thinking it over" in answer.reasoning_view.toPlainText()
+    assert "in ·" in answer.meta_label.text()  # token usage
+    assert page.list.count() == 1 and page.list.item(0).text() == "first line"
+
+
+async def test_stop_keeps_partial_and_offers_continue(chat) -> None:
+    window, core, page, script = await chat(stream_of(["one ", "two ", "three"]))
+    script.hold_after = 2
+    page.composer.setPlainText("count")
+    await page.send()
+    await wait_until(lambda: any("two" in w.body.toPlainText() for w in page.view.widgets.values()))
+    assert page.stop_btn.isVisible()
+    page.stop_btn.click()
+    await wait_until(lambda: not page.tasks)
+    script.release.set()
+    answer = list(page.view.widgets.values())[1]
+    assert answer.message.status is Status.STOPPED
+    assert answer.body.toPlainText().strip() == "one two"
+    assert answer.continue_btn.isVisible() and answer.regenerate_btn.isVisible()
+    assert page.send_btn.isVisible()
+
+
+async def test_regenerate_keeps_both_versions(chat) -> None:
+    window, core, page, script = await chat(stream_of(["first answer"]), stream_of(["second answer"]))
+    page.composer.setPlainText("q")
+    await page.send()
+    await wait_until(lambda: not page.tasks and len(page.view.widgets) == 2)
+    list(page.view.widgets.values())[1].regenerate_btn.click()
+    await wait_until(
+        lambda: not page.tasks and any("second answer" in w.body.toPlainText() for w in page.view.widgets.values())
+    )
+    answer = list(page.view.widgets.values())[1]
+    assert answer.version_label.text() == "2/2"
+    answer.prev_btn.click()
+    await wait_until(lambda: "first answer" in list(page.view.widgets.values())[1].body.toPlainText())
+    assert list(page.view.widgets.values())[1].version_label.text() == "1/2"
+
+
+async def test_edit_and_resend(chat) -> None:
+    window, core, page, script = await chat(stream_of(["answer one"]), stream_of(["answer two"]))
+    page.composer.setPlainText("original")
+    await page.send()
+    await wait_until(lambda: not page.tasks and len(page.view.widgets) == 2)
+    question = list(page.view.widgets.values())[0]
+    question.edit_btn.click()
+    assert question.editor.isVisible()
+    question.editor.setPlainText("edited")
+    question.save_edit_btn.click()
+    await wait_until(
+        lambda: not page.tasks and any("answer two" in w.body.toPlainText() for w in page.view.widgets.values())
+    )
+    shown = [w.body.toPlainText().strip() for w in page.view.widgets.values()]
+    assert shown == ["edited", "answer two"]
+    assert script.requests[1]["messages"][-1]["content"] == "edited"
+    assert list(page.view.widgets.values())[0].version_label.text() == "2/2"
+
+
+async def test_interrupted_answer_reopens_marked_with_continue(chat, home) -> None:
+    window, core, page, script = await chat(stream_of([" and the rest."]))
+    profile_id = core.profiles.find("relay").id
+    store = core.chats
+    conv = store.create_conversation(profile_id=profile_id, model="m", title="crashed")
+    q = store.add_message(conv.id, "user", "tell me", parent_id=None)
+    store.add_message(
+        conv.id, "assistant", "The begin", parent_id=q.id, status=Status.STREAMING, stream_owner=999_999
+    )
+    assert store.mark_interrupted() == 1  # what the next start does
+    await page.refresh_list()
+    await page.open_conversation(conv.id)
+    answer = list(page.view.widgets.values())[1]
+    assert answer.message.status is Status.INTERRUPTED
+    assert "Interrupted" in answer.status_label.text()
+    assert answer.continue_btn.isVisible() and answer.regenerate_btn.isVisible()
+    answer.continue_btn.click()
+    await wait_until(lambda: not page.tasks and "the rest" in answer.body.toPlainText())
+    assert store.message(answer.message.id).content == "The begin and the rest."
+    assert store.message(answer.message.id).status is Status.COMPLETE
+
+
+async def test_mid_stream_error_is_shown_and_partial_kept(chat) -> None:
+    broken = chunk("Partial text") + b'data: {"error":{"message":"Provider disconnected"}}\n\n'
+    window, core, page, script = await chat(broken)
+    page.composer.setPlainText("q")
+    await page.send()
+    await wait_until(lambda: not page.tasks and len(page.view.widgets) == 2)
+    answer = list(page.view.widgets.values())[1]
+    assert answer.body.toPlainText().strip() == "Partial text"
+    assert "Provider disconnected" in answer.status_label.text()
+    assert page.notice.isVisible()
+
+
+async def test_delete_undo_pin_search_and_export(chat, tmp_path, monkeypatch) -> None:
+    window, core, page, script = await chat(stream_of(["a searchable answer about relays"]))
+    page.composer.setPlainText("about relays")
+    await page.send()
+    await wait_until(lambda: not page.tasks)
+    conv_id = page.conversation.id
+    await page.delete(conv_id)
+    assert page.list.count() == 0 and page.undo_bar.isVisible()
+    page.undo_btn.click()
+    await wait_until(lambda: page.list.count() == 1)
+    await page.set_pinned(conv_id, True)
+    assert page.list.item(0).text().startswith("★")
+    page.search_edit.setText("searchable")
+    await wait_until(lambda: page.list.count() == 1)
+    page.search_edit.setText("nothing like this")
+    await wait_until(lambda: page.list.count() == 0)
+    page.search_edit.clear()
+    await wait_until(lambda: page.list.count() == 1)
+
+    target = tmp_path / "out.json"
+    from PySide6.QtWidgets import QFileDialog
+
+    monkeypatch.setattr(QFileDialog, "open", lambda self: self.fileSelected.emit(str(target)))
+    await page.export("json")
+    document = json.loads(target.read_text())
+    assert document["messages"][1]["content"] == "a searchable answer about relays"
+    assert "sk-chat-ui" not in target.read_text()
+
+
+async def test_chinese_ui(chat) -> None:
+    from desktop_client.core.settings import Language
+
+    window, core, page, script = await chat(stream_of(["你好"]))
+    window.set_language(Language.CHINESE)
+    await asyncio.sleep(0.05)
+    assert page.send_btn.text() == "发送"
+    window.set_language(Language.ENGLISH)
