@@ -94,7 +94,7 @@ def run_gui(argv: Sequence[str] | None = None) -> int:
     if os.environ.get(BENCHMARK_ENV):
         _FirstPaintProbe(window)
     window.show()
-    TASKS.spawn(window.open_keyring(deferred))
+    window.after_first_paint(lambda: TASKS.spawn(window.open_keyring(deferred)))
 
     quit_event = asyncio.Event()
     app.aboutToQuit.connect(quit_event.set)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import base64
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, QEvent, QSize, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QIcon
+from PySide6.QtGui import QCloseEvent, QIcon, QPaintEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -172,8 +173,24 @@ class MainWindow(QMainWindow):
         self._show_keyring_problem()
         self._update_mode()
         self.nav.setCurrentRow(NAV_KEYS.index("settings") if not core.profiles.all() else 0)
-        # The database opens once the event loop runs: never on the way to the first paint.
-        QTimer.singleShot(0, self, lambda: spawn(self.chat_page.load()))
+        # Background work (database, keyring, HTTP stack) starts after the first paint:
+        # worker threads would compete with it for the interpreter.
+        self._after_paint: list[Callable[[], object]] = [lambda: spawn(self.chat_page.load())]
+        self._painted = False
+
+    def after_first_paint(self, callback: Callable[[], object]) -> None:
+        if self._painted:
+            QTimer.singleShot(0, self, callback)
+        else:
+            self._after_paint.append(callback)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            callbacks, self._after_paint = self._after_paint, []
+            for callback in callbacks:
+                QTimer.singleShot(0, self, callback)
 
     # ----- i18n --------------------------------------------------------------
     def changeEvent(self, event: QEvent) -> None:

@@ -11,6 +11,7 @@ import asyncio
 import time
 from collections import deque
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QSize, QSizeF, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QPixmap, QResizeEvent, QTextCursor
@@ -28,10 +29,21 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_client.core.errors import ErrorKind
-from desktop_client.core.render.markdown import StreamingMarkdown, render_markdown
 from desktop_client.core.storage.chats import Message, Status
 from desktop_client.ui.errors import headline_and_fix
 from desktop_client.ui.qtutils import named, spawn
+
+if TYPE_CHECKING:
+    from desktop_client.core.render.markdown import StreamingMarkdown
+
+
+def _markdown() -> Any:
+    """The renderer (markdown-it, Pygments) loads on the first message, not on the way to
+    the first painted window."""
+    from desktop_client.core.render import markdown
+
+    return markdown
+
 
 RENDER_INTERVAL_MS = 50
 LONG_ANSWER = 20_000  # characters: above this, final rendering never runs on the GUI thread
@@ -307,7 +319,7 @@ class MessageWidget(QFrame):
     def _render_final(self, text: str) -> None:
         self._render_generation += 1
         if len(text) <= LONG_ANSWER:
-            rendered = render_markdown(text)
+            rendered = _markdown().render_markdown(text)
             self._code_blocks = list(rendered.code_blocks)
             self.body.set_html(_localize(rendered.html, self.tr("Copy")))
             self.renders += 1
@@ -319,7 +331,7 @@ class MessageWidget(QFrame):
 
     async def _render_long(self, text: str, generation: int) -> None:
         def convert() -> tuple[list[str], str, list[str]]:
-            stream = StreamingMarkdown()
+            stream = _markdown().StreamingMarkdown()
             stream.append(text)
             fragments = stream.take_frozen()
             return fragments, stream.tail_html(), list(stream.code_blocks)
@@ -371,7 +383,7 @@ class MessageWidget(QFrame):
 
     # ----- streaming -----------------------------------------------------------
     def begin_stream(self, initial_content: str = "", initial_reasoning: str = "") -> None:
-        self._stream = StreamingMarkdown()
+        self._stream = _markdown().StreamingMarkdown()
         self._backlog = []
         self._unparsed.clear()
         self._finishing = None

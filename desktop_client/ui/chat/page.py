@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QMimeData, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QIcon, QKeyEvent
@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_client.core.api.retry import RetryNotice
 from desktop_client.core.context import Core
 from desktop_client.core.errors import KeyholdError
 from desktop_client.core.settings import ProfileKind
@@ -38,6 +37,10 @@ from desktop_client.ui.chat.message_widget import MessageWidget, copy_to_clipboa
 from desktop_client.ui.errors import describe
 from desktop_client.ui.qtutils import named, spawn
 from desktop_client.ui.resources import resource
+
+if TYPE_CHECKING:
+    # Annotation only: httpx loads after the first paint.
+    from desktop_client.core.api.retry import RetryNotice
 
 log = logging.getLogger(__name__)
 
