@@ -55,3 +55,23 @@ def listening_sockets(pid: int) -> list[str]:
         if len(parts) >= 7 and parts[6] in inodes and int(parts[3], 16) & ACCEPTING:
             found.append(f"unix listen {parts[7] if len(parts) > 7 else '(anonymous)'}")
     return found
+
+
+def add_openai_profile(
+    home: Path, name: str, url: str, key: str, *extra: str, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """`keyhold profile add NAME --kind openai --base-url URL --key-stdin …`, the key on stdin."""
+    return run_cli(
+        home,
+        "profile",
+        "add",
+        name,
+        "--kind",
+        "openai",
+        "--base-url",
+        url,
+        "--key-stdin",
+        *extra,
+        stdin=key + "\n",
+        **env,
+    )

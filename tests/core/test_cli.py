@@ -7,7 +7,7 @@ import pytest
 
 from tests.fakes.openai_fake import FakeOpenAI
 from tests.fakes.server import Conn, Request
-from tests.procs import run_cli
+from tests.procs import add_openai_profile, run_cli
 
 pytestmark = pytest.mark.keyring
 
@@ -18,19 +18,7 @@ def cli_home(tmp_path, keyring_store):
 
 
 def add_openai(home, name, url, key, *extra):
-    return run_cli(
-        home,
-        "profile",
-        "add",
-        name,
-        "--kind",
-        "openai",
-        "--base-url",
-        url,
-        "--key-stdin",
-        *extra,
-        stdin=key + "\n",
-    )
+    return add_openai_profile(home, name, url, key, *extra)
 
 
 def profile_id(home, name):

@@ -12,7 +12,7 @@ import pytest
 
 from tests.core.sse_helpers import ChatScript, stream_of
 from tests.fakes.server import Conn, LoopbackServer, Request
-from tests.procs import keyhold_env, run_cli
+from tests.procs import add_openai_profile, keyhold_env, run_cli
 
 pytestmark = pytest.mark.keyring
 
@@ -37,20 +37,7 @@ def chat_server():
 
 
 def add_profile(home, url, key="sk-cli-chat-0000000001"):
-    result = run_cli(
-        home,
-        "profile",
-        "add",
-        "p",
-        "--kind",
-        "openai",
-        "--base-url",
-        url,
-        "--key-stdin",
-        "--model",
-        "m",
-        stdin=key + "\n",
-    )
+    result = add_openai_profile(home, "p", url, key, "--model", "m")
     assert result.returncode == 0, result.stderr
 
 

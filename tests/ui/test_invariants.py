@@ -19,7 +19,7 @@ import pytest
 from tests.conftest import find_canaries
 from tests.fakes.openai_fake import FakeOpenAI
 from tests.fakes.server import Conn, Request
-from tests.procs import keyhold_env, listening_sockets, run_cli
+from tests.procs import add_openai_profile, keyhold_env, listening_sockets, run_cli
 from tests.ui.conftest import wait_until
 
 pytestmark = [pytest.mark.keyring]
@@ -117,21 +117,7 @@ async def test_a_no_canary_anywhere_after_a_full_session(tmp_path, keyring_store
 def test_b_gui_opens_no_listening_socket(tmp_path, keyring_store) -> None:
     home = tmp_path / "gui-home"
     with FakeOpenAI("sk-sockets-000000000001") as fake:
-        assert (
-            run_cli(
-                home,
-                "profile",
-                "add",
-                "p",
-                "--kind",
-                "openai",
-                "--base-url",
-                fake.url,
-                "--key-stdin",
-                stdin="sk-sockets-000000000001\n",
-            ).returncode
-            == 0
-        )
+        assert add_openai_profile(home, "p", fake.url, "sk-sockets-000000000001").returncode == 0
         gui = start_gui(home)
         try:
             wait_for_line(gui, "first-paint")
