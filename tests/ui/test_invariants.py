@@ -60,8 +60,13 @@ async def test_a_no_canary_anywhere_after_a_full_session(tmp_path, keyring_store
         def models_under_canary_path(request: Request, conn: Conn) -> None:
             fake.handle(dataclasses.replace(request, path="/v1/models"), conn)
 
+        def chat_under_canary_path(request: Request, conn: Conn) -> None:
+            fake.handle(dataclasses.replace(request, path="/v1/chat/completions"), conn)
+
         fake.route_overrides[("GET", f"{canary_path}/v1/models")] = models_under_canary_path
+        fake.route_overrides[("POST", f"{canary_path}/v1/chat/completions")] = chat_under_canary_path
         canary_base = f"{fake.url}{canary_path}"
+        export_file = tmp_path / "export.json"
 
         steps = [
             run_cli(
@@ -84,8 +89,22 @@ async def test_a_no_canary_anywhere_after_a_full_session(tmp_path, keyring_store
             run_cli(home, "profile", "rotate", "canary", "--key-stdin", stdin=second_key + "\n"),
             run_cli(home, "profile", "test", "canary"),  # bad key now: an error path that logs
             run_cli(home, "profile", "rotate", "canary", "--key-stdin", stdin=canary_key + "\n"),
+            run_cli(home, "chat", "-p", "canary", "hello there"),
         ]
-        assert [s.returncode for s in steps] == [0, 0, 0, 0, 0, 3, 0], [s.stderr for s in steps]
+        listing = run_cli(home, "history", "list", "--json")
+        steps.append(
+            run_cli(
+                home,
+                "history",
+                "export",
+                listing.stdout.split('"id": "')[1][:12],
+                "--format",
+                "json",
+                "-o",
+                str(export_file),
+            )
+        )
+        assert [s.returncode for s in steps] == [0, 0, 0, 0, 0, 3, 0, 0, 0], [s.stderr for s in steps]
         outputs += [s.stdout + s.stderr for s in steps]
 
         gui = start_gui(home)
@@ -112,6 +131,8 @@ async def test_a_no_canary_anywhere_after_a_full_session(tmp_path, keyring_store
     files = [p.relative_to(home).as_posix() for p in home.rglob("*") if p.is_file()]
     assert "settings.json" in files and "logs/keyhold.log" in files
     assert find_canaries(home, [canary_key, second_key, canary_base, canary_path]) == []
+    assert (home / "keyhold.db").exists() and export_file.read_text().count('"role"') == 2
+    assert find_canaries(tmp_path, [canary_key, second_key, canary_base, canary_path]) == []
 
 
 def test_b_gui_opens_no_listening_socket(tmp_path, keyring_store) -> None:
