@@ -140,6 +140,10 @@
         <translation>请先在设置中添加一个 OpenAI 兼容配置。</translation>
     </message>
     <message>
+        <source>An answer is still arriving: wait for it, or press Stop first.</source>
+        <translation>回答仍在生成中：请等待完成，或先点击“停止”。</translation>
+    </message>
+    <message>
         <source>Images (*.png *.jpg *.jpeg *.webp *.gif)</source>
         <translation>图片 (*.png *.jpg *.jpeg *.webp *.gif)</translation>
     </message>

@@ -198,3 +198,50 @@ async def test_models_are_cached(setup, home) -> None:
         assert await core.chat.models(profile_id) == ["a", "b"]
     assert await core.chat.models(profile_id) == ["a", "b"]  # served from the cache, server gone
     await close(core)
+
+
+async def test_stop_twice_still_saves_the_answer(setup) -> None:
+    core, conv, script = setup(stream_of(["one ", "two ", "three"]))
+    script.hold_after = 2
+    task = asyncio.ensure_future(core.chat.send(conv.id, "count"))
+    for _ in range(200):
+        await asyncio.sleep(0.02)
+        path = core.chats.path(conv.id)
+        if len(path) == 2 and "two" in path[1].content:
+            break
+    task.cancel()
+    await asyncio.sleep(0)
+    task.cancel()  # a double click on Stop, or Ctrl-C twice
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    script.release.set()
+    await close(core)
+    answer = core.chats.path(conv.id)[1]
+    assert answer.status is Status.STOPPED and answer.content == "one two "
+
+
+async def test_a_failing_write_keeps_the_text_for_the_next_one(setup, monkeypatch) -> None:
+    core, conv, _ = setup(stream_of(["alpha ", "beta ", "gamma"]), pause=0.3)
+    store = core.chats
+    real_append = store.append
+    failures = {"left": 1}
+
+    def flaky_append(message_id, content="", reasoning=""):
+        if content and failures["left"]:
+            failures["left"] -= 1
+            raise __import__("sqlite3").OperationalError("database is locked")
+        real_append(message_id, content, reasoning)
+
+    monkeypatch.setattr(store, "append", flaky_append)
+    outcome = await core.chat.send(conv.id, "q")
+    await close(core)
+    assert failures["left"] == 0
+    assert outcome.message.content == "alpha beta gamma"
+    assert outcome.message.status is Status.COMPLETE
+
+
+async def test_images_from_other_hosts_are_not_fetched(setup) -> None:
+    core, conv, _ = setup(stream_of(["look ![x](http://127.0.0.2:9/track?conversation=secret)"]))
+    outcome = await core.chat.send(conv.id, "q")
+    await close(core)
+    assert outcome.message.attachments == ()

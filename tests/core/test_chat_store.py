@@ -154,3 +154,25 @@ def test_helpers() -> None:
     assert fts_query('a "b" c') == '"a" """b""" "c"'
     assert title_from("Short question\nsecond line") == "Short question"
     assert title_from("word " * 30).endswith("…")
+
+
+def test_short_words_search_needs_all_of_them(store: ChatStore) -> None:
+    conv = store.create_conversation(title="x")
+    store.add_message(conv.id, "user", "ab and cd together", parent_id=None)
+    store.add_message(conv.id, "user", "only ab here", parent_id=None)
+    assert len(store.search("ab cd")) == 1
+
+
+def test_a_locked_database_is_not_taken_for_a_damaged_one(home) -> None:
+    Database(home.database, home.backups, MIGRATIONS).open().close()
+    blocker = sqlite3.connect(home.database)
+    blocker.execute("PRAGMA locking_mode = EXCLUSIVE")
+    blocker.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(StorageError):
+            Database(home.database, home.backups, MIGRATIONS, busy_timeout=0.2).open()
+    finally:
+        blocker.rollback()
+        blocker.close()
+    assert not list(home.root.glob("keyhold.db.corrupt-*"))
+    assert ChatStore(Database(home.database, home.backups, MIGRATIONS).open()).conversations() == []

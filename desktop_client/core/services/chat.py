@@ -27,7 +27,7 @@ from desktop_client.core.api.chat import ChatClient, ChatOptions, Usage
 from desktop_client.core.api.chat import Message as ApiMessage
 from desktop_client.core.api.retry import RetryNotice
 from desktop_client.core.errors import ErrorKind, InputError, KeyholdError
-from desktop_client.core.net.client import HttpPool
+from desktop_client.core.net.client import HttpPool, origin
 from desktop_client.core.profiles import ProfileService
 from desktop_client.core.settings import ProfileKind
 from desktop_client.core.storage.chats import ChatStore, Conversation, Message, Status, title_from
@@ -272,6 +272,7 @@ class ChatService:
         content: list[str] = []
         reasoning: list[str] = []
         lock = asyncio.Lock()
+        stop_flusher = asyncio.Event()
         last_write = time.monotonic()
 
         async def flush(heartbeat: bool = False) -> None:
@@ -279,26 +280,63 @@ class ChatService:
             async with lock:
                 if not content and not reasoning and not heartbeat:
                     return
-                text, thought = "".join(content), "".join(reasoning)
-                content.clear()
-                reasoning.clear()
+                taken_c, taken_r = len(content), len(reasoning)
+                text, thought = "".join(content[:taken_c]), "".join(reasoning[:taken_r])
                 await asyncio.to_thread(self.store.append, assistant.id, text, thought)
+                # Forget the text only once it is on disk; deltas that arrived meanwhile stay.
+                del content[:taken_c]
+                del reasoning[:taken_r]
                 last_write = time.monotonic()
 
         async def flusher() -> None:
-            while True:
-                await asyncio.sleep(self.flush_interval)
-                await flush(heartbeat=time.monotonic() - last_write > 5)
+            while not stop_flusher.is_set():
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop_flusher.wait(), self.flush_interval)
+                try:
+                    await flush(heartbeat=time.monotonic() - last_write > 5)
+                except Exception:  # a locked or full disk: keep the text, try again next time
+                    log.warning("could not write the streamed answer yet", exc_info=True)
 
         finish: str | None = None
         usage: Usage | None = None
         model = assistant.model
         error: KeyholdError | None = None
-        status = Status.COMPLETE
-        task = asyncio.ensure_future(flusher())
+        status = Status.FAILED
+        client: ChatClient | None = None
+        flusher_task = asyncio.ensure_future(flusher())
+
+        async def settle() -> Message:
+            """Saves the outcome. Shielded: a second Stop must not skip it."""
+            stop_flusher.set()
+            await flusher_task
+            for attempt in range(3):
+                try:
+                    await flush()
+                    break
+                except Exception:
+                    log.warning("could not write the end of the answer (attempt %d)", attempt + 1, exc_info=True)
+                    await asyncio.sleep(0.5)
+            changes: dict[str, Any] = {"finish_reason": finish or "", "model": model}
+            if error is not None:
+                changes["error"] = str(error)
+                changes["error_kind"] = error.kind.value
+            if usage is not None:
+                changes.update(
+                    prompt_tokens=usage.prompt_tokens,
+                    completion_tokens=usage.completion_tokens,
+                    reasoning_tokens=usage.reasoning_tokens,
+                )
+            final = await asyncio.to_thread(self.store.finish, assistant.id, status, **changes)
+            observer.on_finished(final)
+            if status is Status.COMPLETE and client is not None:
+                with_images = await self._fetch_images(final, client)
+                if with_images is not final:
+                    final = with_images
+                    observer.on_finished(final)
+            return final
+
         try:
-            profile_id = conversation.profile_id
-            client = await self.client(profile_id, observer)
+            client = await self.client(conversation.profile_id, observer)
             options = ChatOptions(temperature=conversation.temperature)
             yielded = time.monotonic()
             async with contextlib.aclosing(client.stream(model, api, options)) as stream:
@@ -314,31 +352,25 @@ class ChatService:
                     finish = delta.finish_reason or finish
                     usage = delta.usage or usage
                     model = delta.model or model
+            status = Status.COMPLETE
         except asyncio.CancelledError:
             status = Status.STOPPED
             raise
         except KeyholdError as exc:
             error = exc
-            status = Status.FAILED
+        except Exception as exc:  # a bug must not pass a cut-off answer off as complete
+            log.exception("unexpected error while streaming an answer")
+            error = KeyholdError(
+                f"Unexpected error while answering ({type(exc).__name__})",
+                hint="What arrived is kept; details are in the log",
+                kind=ErrorKind.INTERNAL,
+            )
         finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-            await flush()
-            changes: dict[str, Any] = {"finish_reason": finish or "", "model": model}
-            if error is not None:
-                changes["error"] = str(error)
-                changes["error_kind"] = error.kind.value
-            if usage is not None:
-                changes.update(
-                    prompt_tokens=usage.prompt_tokens,
-                    completion_tokens=usage.completion_tokens,
-                    reasoning_tokens=usage.reasoning_tokens,
-                )
-            final = await asyncio.to_thread(self.store.finish, assistant.id, status, **changes)
-            if status is Status.COMPLETE:
-                final = await self._fetch_images(final, client)
-            observer.on_finished(final)
+            settling = asyncio.ensure_future(settle())
+            while not settling.done():
+                with contextlib.suppress(asyncio.CancelledError):
+                    await asyncio.shield(settling)
+            final = settling.result()
         if error is None and not final.content and finish == "length":
             error = KeyholdError(
                 "The answer was cut off at the token limit before any text arrived",
@@ -351,7 +383,10 @@ class ChatService:
         """Images in an answer are saved at once: their URLs often expire within the hour.
         They go through the profile's client: its proxy applies, and the key goes nowhere
         but the profile's own origin."""
-        sources = _MD_IMAGE.findall(message.content)
+        # Only images the server itself returned: an arbitrary URL in model output could be a
+        # prompt injection leaking the conversation in its query string.
+        own = origin(client.http.base_url)
+        sources = [u for u in _MD_IMAGE.findall(message.content) if u.startswith("data:") or origin(u) == own]
         if not sources:
             return message
         saved: list[str] = []
@@ -364,7 +399,7 @@ class ChatService:
                     response.raise_for_status()
                     data = response.content
                 saved.append(await asyncio.to_thread(self.save_attachment, data))
-            except (httpx.HTTPError, ValueError, KeyholdError) as exc:
+            except (httpx.HTTPError, ValueError, OSError, KeyholdError) as exc:
                 log.warning("an image in the answer could not be saved: %s", type(exc).__name__)
         if not saved:
             return message

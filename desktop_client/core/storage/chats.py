@@ -353,14 +353,16 @@ class ChatStore:
         query = fts_query(text)
         if not query:
             return []
-        if len(text.strip()) < 3:
-            # Trigram needs three characters; short (often Chinese) queries scan instead.
+        words = text.split()
+        if any(len(word) < 3 for word in words):
+            # Trigram needs three characters per word; short (often Chinese) words scan instead.
+            conditions = " AND ".join("instr(m.content, ?) > 0" for _ in words)
             rows = self.db.query(
                 "SELECT m.id, m.role, m.conversation_id, c.title, substr(m.content, "
                 "max(1, instr(m.content, ?) - 20), 60) AS snippet FROM messages m "
                 "JOIN conversations c ON c.id = m.conversation_id "
-                "WHERE c.deleted_at IS NULL AND instr(m.content, ?) > 0 ORDER BY m.created DESC LIMIT ?",
-                (text.strip(), text.strip(), limit),
+                f"WHERE c.deleted_at IS NULL AND {conditions} ORDER BY m.created DESC LIMIT ?",
+                (words[0], *words, limit),
             )
         else:
             rows = self.db.query(

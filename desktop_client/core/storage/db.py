@@ -31,7 +31,10 @@ class OpenReport:
 
 
 class Database:
-    def __init__(self, path: Path, backups: Path, migrations: Sequence[Migration]) -> None:
+    def __init__(
+        self, path: Path, backups: Path, migrations: Sequence[Migration], *, busy_timeout: float = 10.0
+    ) -> None:
+        self.busy_timeout = busy_timeout
         self.path = path
         self.backups = backups
         self.migrations = list(migrations)
@@ -46,17 +49,22 @@ class Database:
     def open(self) -> Database:
         recovered: Path | None = None
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        first: sqlite3.Connection | None = None
         try:
             first = self._connect()
-            problem = self._check(first)
         except StorageError as exc:
-            problem = exc.message
-        if problem or first is None:
-            if first is not None:
-                first.close()
-            recovered = self._set_aside(problem)
+            # Locked, unreadable, no permission: not proof of damage, never a reason to move
+            # the file aside (another Keyhold process may be writing to it).
+            damaged = any(word in exc.message for word in ("malformed", "not a database"))
+            if not (damaged or self._header_is_damaged()):
+                raise
+            recovered = self._set_aside("the file is not a database")
             first = self._connect()
+        else:
+            problem = self._check(first)
+            if problem:
+                first.close()
+                recovered = self._set_aside(problem)
+                first = self._connect()
         conn = first
         self._conn = conn
         migrated_from, backup = self._migrate(conn)
@@ -66,7 +74,9 @@ class Database:
     def _connect(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = None
         try:
-            conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None, timeout=10)
+            conn = sqlite3.connect(
+                self.path, check_same_thread=False, isolation_level=None, timeout=self.busy_timeout
+            )
             conn.row_factory = sqlite3.Row
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
@@ -78,6 +88,14 @@ class Database:
                 f"The database could not be opened ({exc})", hint="Check free disk space and permissions"
             ) from None
         return conn
+
+    def _header_is_damaged(self) -> bool:
+        try:
+            with self.path.open("rb") as handle:
+                header = handle.read(16)
+        except OSError:
+            return False
+        return len(header) == 16 and header != b"SQLite format 3\x00"
 
     @staticmethod
     def _check(conn: sqlite3.Connection) -> str:

@@ -259,7 +259,7 @@ class MessageWidget(QFrame):
 
         self.reasoning_toggle.toggled.connect(self._on_reasoning_toggled)
         self.copy_btn.clicked.connect(lambda: self.copy_requested.emit(self.message.content))
-        self.edit_btn.clicked.connect(self.start_edit)
+        self.edit_btn.clicked.connect(lambda: self.start_edit())
         self.cancel_edit_btn.clicked.connect(self.cancel_edit)
         self.save_edit_btn.clicked.connect(self._submit_edit)
         self.regenerate_btn.clicked.connect(lambda: self.regenerate_requested.emit(self.message.id))
@@ -495,8 +495,8 @@ class MessageWidget(QFrame):
         if url.scheme() in ("http", "https", "mailto"):
             QDesktopServices.openUrl(url)
 
-    def start_edit(self) -> None:
-        self.editor.setPlainText(self.message.content)
+    def start_edit(self, text: str | None = None) -> None:
+        self.editor.setPlainText(self.message.content if text is None else text)
         self.editor.setVisible(True)
         self.edit_row.setVisible(True)
         self.body.setVisible(False)

@@ -142,6 +142,8 @@ class ChatPage(QWidget):
         self.pending_attachments: list[str] = []
         self.show_all = False
         self._deleted: Conversation | None = None
+        self._sending = False
+        self._open_token = 0
 
         # left: conversations
         self.search_edit = QLineEdit()
@@ -453,7 +455,12 @@ class ChatPage(QWidget):
     # ----- one conversation ----------------------------------------------------------------
     async def open_conversation(self, conversation_id: str) -> None:
         store = self.core.chats
-        self.conversation = await asyncio.to_thread(store.conversation, conversation_id)
+        self._open_token += 1
+        token = self._open_token
+        conversation = await asyncio.to_thread(store.conversation, conversation_id)
+        if token != self._open_token:
+            return  # the user already picked another conversation
+        self.conversation = conversation
         self.show_all = False
         await self.reload_messages()
         self._show_conversation_chrome()
@@ -486,12 +493,16 @@ class ChatPage(QWidget):
     def _make_widget(self, message: Message) -> MessageWidget:
         widget = MessageWidget(message, self.core.home.attachments)
         widget.copy_requested.connect(copy_to_clipboard)
-        widget.edit_submitted.connect(lambda mid, text: self._start(self.core.chat.edit(mid, text, self)))
+        widget.edit_submitted.connect(lambda mid, text, w=widget: self._edit(w, mid, text))
         widget.regenerate_requested.connect(lambda mid: self._start(self.core.chat.regenerate(mid, self)))
         widget.continue_requested.connect(lambda mid: self._start(self.core.chat.continue_answer(mid, self)))
         widget.version_requested.connect(lambda mid: spawn(self.select_version(mid)))
         widget.pick_model_requested.connect(lambda: spawn(self.pick_model()))
         return widget
+
+    def _edit(self, widget: MessageWidget, message_id: str, text: str) -> None:
+        if not self._start(self.core.chat.edit(message_id, text, self)):
+            widget.start_edit(text)  # refused while busy: the edited text stays in the editor
 
     async def select_version(self, message_id: str) -> None:
         self.conversation = await asyncio.to_thread(self.core.chats.select, message_id)
@@ -517,9 +528,14 @@ class ChatPage(QWidget):
         elif not conv:
             record = self._profile_record()
             self.model_combo.setEditText(record.default_model if record else "")
+        self._show_running_state()
+
+    def _show_running_state(self) -> None:
+        conv = self.conversation
         running = conv is not None and conv.id in self.tasks
         self.send_btn.setVisible(not running)
         self.stop_btn.setVisible(running)
+        self.stop_btn.setEnabled(running)
 
     def _profile_record(self) -> Any:
         profile_id = self.profile_combo.currentData()
@@ -583,8 +599,15 @@ class ChatPage(QWidget):
         text = self.composer.toPlainText()
         if not text.strip() and not self.pending_attachments:
             return
-        if self.conversation is not None and self.conversation.id in self.tasks:
+        if self._sending or (self.conversation is not None and self.conversation.id in self.tasks):
             return  # one answer at a time per conversation: Stop first
+        self._sending = True  # set before the first await: a second Enter must not send twice
+        try:
+            await self._send(text)
+        finally:
+            self._sending = False
+
+    async def _send(self, text: str) -> None:
         self.show_notice(None)
         if self.conversation is None:
             profile_id = self.profile_combo.currentData()
@@ -599,6 +622,7 @@ class ChatPage(QWidget):
                 system_prompt=self.system_edit.toPlainText(),
                 temperature=None if temperature < 0 else round(temperature, 1),
             )
+            self._show_conversation_chrome()
         else:
             await self._save_settings()
         attachments = list(self.pending_attachments)
@@ -607,17 +631,19 @@ class ChatPage(QWidget):
         self.composer.clear()
         self._start(self.core.chat.send(self.conversation.id, text, attachments, self))
 
-    def _start(self, coro: Any) -> None:
+    def _start(self, coro: Any) -> bool:
         conversation = self.conversation
         if conversation is None:
             coro.close()
-            return
+            return False
         if conversation.id in self.tasks:
             coro.close()
-            return
+            self.show_notice(None, self.tr("An answer is still arriving: wait for it, or press Stop first."))
+            return False
         task = spawn(self._run(conversation.id, coro))
         self.tasks[conversation.id] = task
-        self._show_conversation_chrome()
+        self._show_running_state()
+        return True
 
     async def _run(self, conversation_id: str, coro: Any) -> None:
         try:
@@ -629,15 +655,21 @@ class ChatPage(QWidget):
         except KeyholdError as exc:
             self.show_notice(exc)
         finally:
-            if self.conversation and self.conversation.id == conversation_id:
-                self.conversation = await asyncio.to_thread(self.core.chats.conversation, conversation_id)
-            await self.refresh_list()
-            self.tasks.pop(conversation_id, None)
-            if self.conversation and self.conversation.id == conversation_id:
-                self._show_conversation_chrome()
+            try:
+                if self.conversation and self.conversation.id == conversation_id:
+                    fresh = await asyncio.to_thread(self.core.chats.conversation, conversation_id)
+                    if self.conversation and self.conversation.id == conversation_id:
+                        # The title may be new; the fields the user is editing stay as typed.
+                        self.conversation = fresh
+                        self.title_label.setText(fresh.title)
+                await self.refresh_list()
+            finally:
+                self.tasks.pop(conversation_id, None)
+                self._show_running_state()
 
     def stop(self) -> None:
         if self.conversation is not None and self.conversation.id in self.tasks:
+            self.stop_btn.setEnabled(False)  # once is enough: the answer is being saved
             self.tasks[self.conversation.id].cancel()
 
     # ----- attachments -----------------------------------------------------------------
@@ -694,7 +726,8 @@ class ChatPage(QWidget):
 
     # ----- StreamObserver ---------------------------------------------------------------
     def on_started(self, user: Message | None, assistant: Message) -> None:
-        self.live[assistant.id] = ([], [])
+        # A continued answer starts from what it already had.
+        self.live[assistant.id] = ([assistant.content], [assistant.reasoning])
         if self.conversation and self.conversation.id == assistant.conversation_id:
             spawn(self._show_started(assistant))
 
