@@ -206,6 +206,13 @@ class MjClient:
 
     @staticmethod
     def _json(response: httpx.Response) -> Any:
+        if response.status_code >= 400:
+            # Error bodies are read for an envelope only; a gateway's HTML page is a server
+            # error (error_from_response says so), not a wrong URL.
+            try:
+                return json.loads(response.content) if response.content.strip() else None
+            except ValueError:
+                return None
         if looks_like_html(response.headers, response.content):
             raise wrong_url_error(ProfileKind.MIDJOURNEY, response.status_code)
         if not response.content.strip():

@@ -98,4 +98,33 @@ def v1_chat(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [v1_chat]
+def v2_midjourney(conn: sqlite3.Connection) -> None:
+    run_script(
+        conn,
+        """
+        CREATE TABLE mj_tasks (
+            profile_id TEXT NOT NULL,
+            id TEXT NOT NULL,
+            action TEXT NOT NULL DEFAULT '',
+            prompt TEXT NOT NULL DEFAULT '',
+            parent_id TEXT NOT NULL DEFAULT '',
+            custom_id TEXT NOT NULL DEFAULT '',
+            status TEXT NOT NULL DEFAULT 'SUBMITTED',
+            progress INTEGER NOT NULL DEFAULT 0,
+            image_url TEXT NOT NULL DEFAULT '',
+            fail_reason TEXT NOT NULL DEFAULT '',
+            final_prompt TEXT NOT NULL DEFAULT '',
+            buttons TEXT NOT NULL DEFAULT '[]',
+            last_error TEXT NOT NULL DEFAULT '',
+            not_found INTEGER NOT NULL DEFAULT 0,
+            submitted REAL NOT NULL,
+            updated REAL NOT NULL,
+            finished REAL,
+            PRIMARY KEY (profile_id, id)
+        );
+        CREATE INDEX mj_tasks_open ON mj_tasks(finished, profile_id);
+        """,
+    )
+
+
+MIGRATIONS: list[Migration] = [v1_chat, v2_midjourney]

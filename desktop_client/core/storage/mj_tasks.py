@@ -1,0 +1,132 @@
+"""Midjourney tasks, stored from the moment of submit so that none is lost: after a crash
+or a restart every unfinished task is polled again."""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+
+from desktop_client.core.api.midjourney import MjButton, MjStatus, MjTask
+from desktop_client.core.storage.db import Database
+
+
+@dataclass(frozen=True)
+class StoredTask:
+    profile_id: str
+    id: str
+    action: str
+    prompt: str
+    parent_id: str
+    custom_id: str
+    status: MjStatus
+    progress: int
+    image_url: str
+    fail_reason: str
+    final_prompt: str
+    buttons: tuple[MjButton, ...]
+    last_error: str
+    not_found: int
+    submitted: float
+    updated: float
+    finished: float | None
+
+    @property
+    def open(self) -> bool:
+        return self.finished is None
+
+
+def _row(row: object) -> StoredTask:
+    data = dict(row)  # type: ignore[call-overload]
+    data["status"] = MjStatus(data["status"]) if data["status"] in MjStatus.__members__ else MjStatus.UNKNOWN
+    data["buttons"] = tuple(MjButton(**b) for b in json.loads(data["buttons"] or "[]"))
+    return StoredTask(**data)
+
+
+class MjTaskStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def add(
+        self,
+        profile_id: str,
+        task_id: str,
+        *,
+        action: str,
+        prompt: str = "",
+        parent_id: str = "",
+        custom_id: str = "",
+    ) -> StoredTask:
+        now = time.time()
+        self.db.execute(
+            "INSERT OR IGNORE INTO mj_tasks "
+            "(profile_id, id, action, prompt, parent_id, custom_id, submitted, updated) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (profile_id, task_id, action, prompt, parent_id, custom_id, now, now),
+        )
+        return self.get(profile_id, task_id)
+
+    def get(self, profile_id: str, task_id: str) -> StoredTask:
+        rows = self.db.query("SELECT * FROM mj_tasks WHERE profile_id = ? AND id = ?", (profile_id, task_id))
+        if not rows:
+            raise KeyError(task_id)
+        return _row(rows[0])
+
+    def unfinished(self, profile_id: str | None = None) -> list[StoredTask]:
+        if profile_id is None:
+            rows = self.db.query("SELECT * FROM mj_tasks WHERE finished IS NULL ORDER BY submitted")
+        else:
+            rows = self.db.query(
+                "SELECT * FROM mj_tasks WHERE finished IS NULL AND profile_id = ? ORDER BY submitted",
+                (profile_id,),
+            )
+        return [_row(r) for r in rows]
+
+    def all(self, limit: int = 200) -> list[StoredTask]:
+        return [_row(r) for r in self.db.query("SELECT * FROM mj_tasks ORDER BY submitted DESC LIMIT ?", (limit,))]
+
+    def update(self, profile_id: str, task: MjTask) -> StoredTask:
+        finished = time.time() if task.status.terminal else None
+        buttons = json.dumps(
+            [{"custom_id": b.custom_id, "emoji": b.emoji, "label": b.label} for b in task.buttons]
+        )
+        self.db.execute(
+            "UPDATE mj_tasks SET status = ?, progress = ?, image_url = ?, fail_reason = ?, final_prompt = ?, "
+            "buttons = ?, last_error = '', not_found = 0, updated = ?, finished = ? "
+            "WHERE profile_id = ? AND id = ?",
+            (
+                task.status.value,
+                task.progress,
+                task.image_url,
+                task.fail_reason,
+                task.final_prompt,
+                buttons,
+                time.time(),
+                finished,
+                profile_id,
+                task.id,
+            ),
+        )
+        return self.get(profile_id, task.id)
+
+    def note_error(self, profile_id: str, task_id: str, error: str) -> None:
+        self.db.execute(
+            "UPDATE mj_tasks SET last_error = ?, updated = ? WHERE profile_id = ? AND id = ?",
+            (error, time.time(), profile_id, task_id),
+        )
+
+    def note_not_found(self, profile_id: str, task_id: str, give_up_after: int) -> StoredTask:
+        """A task the server no longer knows: failed after ``give_up_after`` polls in a row."""
+        self.db.execute(
+            "UPDATE mj_tasks SET not_found = not_found + 1, updated = ? WHERE profile_id = ? AND id = ?",
+            (time.time(), profile_id, task_id),
+        )
+        task = self.get(profile_id, task_id)
+        if task.not_found >= give_up_after:
+            self.db.execute(
+                "UPDATE mj_tasks SET status = 'FAILURE', fail_reason = ?, finished = ? "
+                "WHERE profile_id = ? AND id = ?",
+                ("The server no longer knows this task", time.time(), profile_id, task_id),
+            )
+            task = self.get(profile_id, task_id)
+        return task

@@ -1,0 +1,154 @@
+"""Midjourney tasks are stored at submit and polled to the end, across 502s, dropped
+connections, unknown ids and a restart."""
+
+import asyncio
+
+import pytest
+
+from desktop_client.core.api.midjourney import MjClient, MjStatus
+from desktop_client.core.errors import ApiError
+from desktop_client.core.net.client import SecureHttp
+from desktop_client.core.services.midjourney import MjPoller
+from desktop_client.core.settings import ProfileKind
+from desktop_client.core.storage.db import Database
+from desktop_client.core.storage.mj_tasks import MjTaskStore
+from desktop_client.core.storage.schema import MIGRATIONS
+from tests.core.helpers import make_profile
+from tests.fakes.mj_fake import FakeMidjourney
+from tests.fakes.server import Conn, Request
+
+pytestmark = pytest.mark.asyncio
+SECRET = "mj-poll-secret-00001"
+PROFILE = "profile-1"
+
+
+def task(status: str, progress: str = "", image: str = "") -> dict:
+    return {
+        "id": "T1",
+        "action": "IMAGINE",
+        "status": status,
+        "progress": progress,
+        "imageUrl": image,
+        "prompt": "a lighthouse",
+        "properties": {"finalPrompt": "a lighthouse --v 6"},
+        "buttons": [],
+    }
+
+
+@pytest.fixture
+def world(home):
+    fake = FakeMidjourney(SECRET, dialect="novicezk").start()
+    fake.route_overrides[("GET", "/mj/task/T1/fetch")] = lambda r, c: c.send_response(200, b"")
+    http = SecureHttp(make_profile(fake.url, SECRET, kind=ProfileKind.MIDJOURNEY))
+    db = Database(home.database, home.backups, MIGRATIONS).open()
+    store = MjTaskStore(db)
+
+    async def client_for(profile_id: str) -> MjClient:
+        return MjClient(http)
+
+    yield fake, store, client_for, http
+    fake.stop()
+    db.close()
+
+
+async def test_progress_then_success(world) -> None:
+    fake, store, client_for, http = world
+    store.add(PROFILE, "T1", action="IMAGINE", prompt="a lighthouse")
+    seen = []
+    poller = MjPoller(store, client_for, on_update=seen.append)
+    fake.tasks["T1"] = task("IN_PROGRESS", "15%", "https://cdn.example/preview.webp")
+    [running] = await poller.poll_once(PROFILE)
+    assert running.status is MjStatus.IN_PROGRESS and running.progress == 15 and running.open
+    assert running.image_url.endswith("preview.webp")
+    fake.tasks["T1"] = task("SUCCESS", "100%", "https://cdn.example/grid.png")
+    [done] = await poller.poll_once(PROFILE)
+    assert done.status is MjStatus.SUCCESS and not done.open and done.final_prompt == "a lighthouse --v 6"
+    assert await poller.poll_once(PROFILE) == []
+    assert [t.progress for t in seen] == [15, 100]
+    await http.aclose()
+
+
+async def test_transient_failures_never_lose_the_task(world) -> None:
+    fake, store, client_for, http = world
+    store.add(PROFILE, "T1", action="IMAGINE")
+    poller = MjPoller(store, client_for)
+    fake.tasks["T1"] = task("IN_PROGRESS", "40%")
+    fake.route_overrides[("POST", "/mj/task/list-by-condition")] = lambda r, c: c.send_response(
+        502, b"<html><head><title>502 Bad Gateway</title></head></html>", {"Content-Type": "text/html"}
+    )
+    with pytest.raises(ApiError):
+        await poller.poll_once(PROFILE)
+    assert "Server error 502" in store.get(PROFILE, "T1").last_error
+
+    def drop(request: Request, conn: Conn) -> None:
+        conn.close()
+
+    fake.route_overrides[("POST", "/mj/task/list-by-condition")] = drop
+    with pytest.raises(ApiError):
+        await poller.poll_once(PROFILE)
+    assert store.get(PROFILE, "T1").open
+    del fake.route_overrides[("POST", "/mj/task/list-by-condition")]
+    [task_now] = await poller.poll_once(PROFILE)
+    assert task_now.progress == 40 and task_now.last_error == ""
+    await http.aclose()
+
+
+async def test_unknown_task_fails_only_after_several_polls(world) -> None:
+    fake, store, client_for, http = world
+    store.add(PROFILE, "T1", action="IMAGINE")
+    poller = MjPoller(store, client_for, give_up_not_found=3)
+    for expected_open in (True, True, False):
+        [now] = await poller.poll_once(PROFILE)
+        assert now.open is expected_open
+    assert now.status is MjStatus.FAILURE and "no longer knows" in now.fail_reason
+    await http.aclose()
+
+
+async def test_a_restart_resumes_unfinished_tasks(world, home) -> None:
+    fake, store, client_for, http = world
+    store.add(PROFILE, "T1", action="IMAGINE")
+    store.db.close()  # the app dies here
+    reopened = MjTaskStore(Database(home.database, home.backups, MIGRATIONS).open())
+    fake.tasks["T1"] = task("SUCCESS", "100%", "https://cdn.example/grid.png")
+    stop = asyncio.Event()
+    finished = []
+
+    def on_update(t):
+        if not t.open:
+            finished.append(t)
+            stop.set()
+
+    poller = MjPoller(reopened, client_for, on_update=on_update, interval=0.05)
+    await asyncio.wait_for(poller.run(stop), 10)
+    assert [t.id for t in finished] == ["T1"]
+    reopened.db.close()
+    await http.aclose()
+
+
+async def test_run_backs_off_through_errors_and_finishes(world) -> None:
+    fake, store, client_for, http = world
+    store.add(PROFILE, "T1", action="IMAGINE")
+    fake.tasks["T1"] = task("IN_PROGRESS", "10%")
+    calls = {"n": 0}
+
+    def flaky(request: Request, conn: Conn) -> None:
+        calls["n"] += 1
+        if calls["n"] <= 2:
+            conn.send_response(503, b"", {})
+        else:
+            fake.tasks["T1"] = task("SUCCESS", "100%", "https://cdn.example/grid.png")
+            fake.handle(request, conn)
+
+    fake.route_overrides[("POST", "/mj/task/list-by-condition")] = flaky
+    stop = asyncio.Event()
+    poller = MjPoller(
+        store,
+        client_for,
+        interval=0.02,
+        max_error_interval=0.2,
+        on_update=lambda t: stop.set() if not t.open else None,
+    )
+    await asyncio.wait_for(poller.run(stop), 10)
+    assert calls["n"] == 3
+    assert store.get(PROFILE, "T1").status is MjStatus.SUCCESS
+    await http.aclose()
