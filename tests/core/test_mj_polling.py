@@ -2,6 +2,8 @@
 connections, unknown ids and a restart."""
 
 import asyncio
+import json
+from pathlib import Path
 
 import pytest
 
@@ -151,4 +153,46 @@ async def test_run_backs_off_through_errors_and_finishes(world) -> None:
     await asyncio.wait_for(poller.run(stop), 10)
     assert calls["n"] == 3
     assert store.get(PROFILE, "T1").status is MjStatus.SUCCESS
+    await http.aclose()
+
+
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c63f8cfc0f01f0005000201a5d5b1d50000000049454e44ae426082"
+)
+
+
+async def test_success_saves_the_image_and_its_metadata_once(world, home) -> None:
+    from desktop_client.core.services.mj_images import save_task_image
+
+    fake, store, client_for, http = world
+    attempts = {"n": 0}
+
+    def image(request: Request, conn: Conn) -> None:
+        attempts["n"] += 1
+        if attempts["n"] == 1:
+            conn.send_response(500, b"", {})  # the CDN hiccups once: the task stays pending
+        else:
+            conn.send_response(200, PNG, {"Content-Type": "image/png"})
+
+    fake.route_overrides[("GET", "/attachments/grid.png")] = image
+    store.add(PROFILE, "T1", action="IMAGINE", prompt="a lighthouse")
+    fake.tasks["T1"] = task("SUCCESS", "100%", f"{fake.url}/attachments/grid.png?ex=1&is=2&hm=3")
+
+    async def save(profile_id, stored):
+        return str(await save_task_image(http, stored, home.gallery, "MJ relay"))
+
+    poller = MjPoller(store, client_for, save_image=save)
+    [first] = await poller.poll_once(PROFILE)
+    assert first.status is MjStatus.SUCCESS and first.image_pending and "Server error 500" in first.image_error
+    [second] = await poller.poll_once(PROFILE)
+    assert not second.image_pending
+    image_file = Path(second.image_path)
+    assert home.gallery in image_file.parents
+    assert image_file.read_bytes() == PNG and image_file.suffix == ".png"
+    sidecar = json.loads(image_file.with_suffix(".json").read_text())
+    assert sidecar["task_id"] == "T1" and sidecar["final_prompt"] == "a lighthouse --v 6"
+    assert sidecar["profile"] == "MJ relay" and sidecar["source"] == "midjourney"
+    assert await poller.poll_once(PROFILE) == []
+    assert attempts["n"] == 2
     await http.aclose()

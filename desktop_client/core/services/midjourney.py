@@ -27,6 +27,7 @@ class MjPoller:
         client_for: Callable[[str], Awaitable[MjClient]],
         *,
         on_update: Callable[[StoredTask], None] | None = None,
+        save_image: Callable[[str, StoredTask], Awaitable[str]] | None = None,
         interval: float = 2.0,
         max_interval: float = 15.0,
         max_error_interval: float = 60.0,
@@ -35,6 +36,7 @@ class MjPoller:
         self.store = store
         self.client_for = client_for
         self.on_update = on_update
+        self.save_image = save_image
         self.interval = interval
         self.max_interval = max_interval
         self.max_error_interval = max_error_interval
@@ -44,7 +46,9 @@ class MjPoller:
     async def poll_once(self, profile_id: str) -> list[StoredTask]:
         """One round for one profile: returns the tasks as now stored. Raises on failure
         (after noting the error on each task, so the UI can show it)."""
-        open_tasks = await asyncio.to_thread(self.store.unfinished, profile_id)
+        open_tasks = await asyncio.to_thread(
+            self.store.unfinished, profile_id, with_pending_images=self.save_image is not None
+        )
         if not open_tasks:
             return []
         try:
@@ -59,6 +63,8 @@ class MjPoller:
                     )
                 else:
                     now = await asyncio.to_thread(self.store.update, profile_id, task)
+                if now.image_pending and self.save_image is not None:
+                    now = await self._save(profile_id, now)
                 updated.append(now)
                 if self.on_update is not None:
                     self.on_update(now)
@@ -68,10 +74,22 @@ class MjPoller:
                 await asyncio.to_thread(self.store.note_error, profile_id, stored.id, str(exc))
             raise
 
+    async def _save(self, profile_id: str, task: StoredTask) -> StoredTask:
+        assert self.save_image is not None
+        try:
+            path = await self.save_image(profile_id, task)
+        except (KeyholdError, OSError) as exc:
+            # The task stays listed (and its image pending) until a save succeeds.
+            log.warning("the image of task %s is not saved yet: %s", task.id, exc)
+            return await asyncio.to_thread(self.store.image_failed, profile_id, task.id, str(exc))
+        return await asyncio.to_thread(self.store.image_saved, profile_id, task.id, path)
+
     async def run(self, stop: asyncio.Event) -> None:
         delay = self.interval
         while not stop.is_set():
-            open_tasks = await asyncio.to_thread(self.store.unfinished)
+            open_tasks = await asyncio.to_thread(
+                self.store.unfinished, None, with_pending_images=self.save_image is not None
+            )
             failed = False
             for profile_id in sorted({t.profile_id for t in open_tasks}):
                 try:

@@ -27,6 +27,8 @@ class StoredTask:
     buttons: tuple[MjButton, ...]
     last_error: str
     not_found: int
+    image_path: str
+    image_error: str
     submitted: float
     updated: float
     finished: float | None
@@ -34,6 +36,11 @@ class StoredTask:
     @property
     def open(self) -> bool:
         return self.finished is None
+
+    @property
+    def image_pending(self) -> bool:
+        """Succeeded, but its image is not saved yet (signed URLs expire: keep trying)."""
+        return self.status is MjStatus.SUCCESS and bool(self.image_url) and not self.image_path
 
 
 def _row(row: object) -> StoredTask:
@@ -72,15 +79,33 @@ class MjTaskStore:
             raise KeyError(task_id)
         return _row(rows[0])
 
-    def unfinished(self, profile_id: str | None = None) -> list[StoredTask]:
+    def unfinished(self, profile_id: str | None = None, *, with_pending_images: bool = True) -> list[StoredTask]:
+        """Still running, or (by default) succeeded with the image not saved yet."""
+        pending = (
+            "(finished IS NULL OR (status = 'SUCCESS' AND image_url != '' AND image_path = ''))"
+            if with_pending_images
+            else "finished IS NULL"
+        )
         if profile_id is None:
-            rows = self.db.query("SELECT * FROM mj_tasks WHERE finished IS NULL ORDER BY submitted")
+            rows = self.db.query(f"SELECT * FROM mj_tasks WHERE {pending} ORDER BY submitted")
         else:
             rows = self.db.query(
-                "SELECT * FROM mj_tasks WHERE finished IS NULL AND profile_id = ? ORDER BY submitted",
-                (profile_id,),
+                f"SELECT * FROM mj_tasks WHERE {pending} AND profile_id = ? ORDER BY submitted", (profile_id,)
             )
         return [_row(r) for r in rows]
+
+    def image_saved(self, profile_id: str, task_id: str, path: str) -> StoredTask:
+        self.db.execute(
+            "UPDATE mj_tasks SET image_path = ?, image_error = '' WHERE profile_id = ? AND id = ?",
+            (path, profile_id, task_id),
+        )
+        return self.get(profile_id, task_id)
+
+    def image_failed(self, profile_id: str, task_id: str, error: str) -> StoredTask:
+        self.db.execute(
+            "UPDATE mj_tasks SET image_error = ? WHERE profile_id = ? AND id = ?", (error, profile_id, task_id)
+        )
+        return self.get(profile_id, task_id)
 
     def all(self, limit: int = 200) -> list[StoredTask]:
         return [_row(r) for r in self.db.query("SELECT * FROM mj_tasks ORDER BY submitted DESC LIMIT ?", (limit,))]

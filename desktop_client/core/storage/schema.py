@@ -117,6 +117,8 @@ def v2_midjourney(conn: sqlite3.Connection) -> None:
             buttons TEXT NOT NULL DEFAULT '[]',
             last_error TEXT NOT NULL DEFAULT '',
             not_found INTEGER NOT NULL DEFAULT 0,
+            image_path TEXT NOT NULL DEFAULT '',
+            image_error TEXT NOT NULL DEFAULT '',
             submitted REAL NOT NULL,
             updated REAL NOT NULL,
             finished REAL,

@@ -1,0 +1,72 @@
+"""Saving a finished Midjourney image at once: signed Discord URLs expire within hours.
+
+The original bytes are downloaded, checked to be an image, and written atomically into the
+gallery folder beside a JSON sidecar with the task's metadata (so the gallery can always be
+rebuilt from the files)."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import httpx
+
+from desktop_client.core.atomic import atomic_write_bytes, atomic_write_text
+from desktop_client.core.errors import ApiError, ErrorKind
+from desktop_client.core.net.client import SecureHttp
+from desktop_client.core.net.errors import error_from_response, error_from_transport
+from desktop_client.core.services.chat import IMAGE_TYPES, sniff_image
+from desktop_client.core.settings import ProfileKind
+from desktop_client.core.storage.mj_tasks import StoredTask
+
+MAX_IMAGE_BYTES = 64 * 1024 * 1024
+
+
+def gallery_paths(gallery: Path, task: StoredTask, extension: str) -> tuple[Path, Path]:
+    stamp = time.localtime(task.submitted)
+    folder = gallery / "midjourney" / time.strftime("%Y-%m", stamp)
+    name = f"{time.strftime('%Y%m%d-%H%M%S', stamp)}-{task.id}"
+    return folder / f"{name}{extension}", folder / f"{name}.json"
+
+
+def metadata(task: StoredTask, profile_name: str, source_url_host: str) -> dict[str, object]:
+    return {
+        "source": "midjourney",
+        "task_id": task.id,
+        "parent_task_id": task.parent_id or None,
+        "action": task.action,
+        "custom_id": task.custom_id or None,
+        "prompt": task.prompt,
+        "final_prompt": task.final_prompt,
+        "buttons": [{"customId": b.custom_id, "emoji": b.emoji, "label": b.label} for b in task.buttons],
+        "profile": profile_name,
+        "image_host": source_url_host,
+        "submitted": task.submitted,
+        "finished": task.finished,
+        "saved": time.time(),
+    }
+
+
+async def save_task_image(http: SecureHttp, task: StoredTask, gallery: Path, profile_name: str) -> Path:
+    try:
+        response = await http.client.get(task.image_url, timeout=httpx.Timeout(120, connect=10))
+    except httpx.HTTPError as exc:
+        raise error_from_transport(exc) from None
+    if response.status_code >= 300:
+        raise error_from_response(response.status_code, response.headers, response.content, ProfileKind.MIDJOURNEY)
+    data = response.content
+    kind = sniff_image(data)
+    if kind is None or len(data) > MAX_IMAGE_BYTES:
+        raise ApiError(
+            "The task's image URL did not return an image",
+            hint="The link may have expired; Keyhold keeps trying while the task is listed",
+            kind=ErrorKind.PROTOCOL,
+        )
+    image_path, sidecar = gallery_paths(gallery, task, IMAGE_TYPES[kind])
+    atomic_write_bytes(image_path, data, mode=0o644)
+    document = metadata(task, profile_name, response.url.host)
+    document["file"] = image_path.name
+    document["bytes"] = len(data)
+    atomic_write_text(sidecar, json.dumps(document, ensure_ascii=False, indent=2) + "\n", mode=0o644)
+    return image_path
