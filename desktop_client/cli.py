@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from desktop_client import __version__
 from desktop_client.core.context import Core, build_core
-from desktop_client.core.errors import ExitCode, InputError, KeyholdError
+from desktop_client.core.errors import ErrorKind, ExitCode, InputError, KeyholdError
 from desktop_client.core.redact import redact, register_secret
 from desktop_client.core.settings import MjAuth, ProfileKind
 from desktop_client.core.urls import WARNING_TEXT
@@ -80,6 +80,23 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--conversation", default=None, help="continue this conversation (id or id prefix)")
     chat.add_argument("--temperature", type=float, default=None)
     chat.add_argument("prompt", help="the question, or - to read it from standard input")
+
+    imagine = sub.add_parser("imagine", help="submit a Midjourney prompt; prints the task id")
+    imagine.add_argument("-p", "--profile", required=True)
+    imagine.add_argument("--wait", action="store_true", help="wait for the image and print where it was saved")
+    imagine.add_argument("--timeout", type=float, default=600.0, help="seconds to wait at most (default 600)")
+    imagine.add_argument("prompt")
+
+    mj = sub.add_parser("mj", help="Midjourney tasks")
+    mjsub = mj.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    mj_action = mjsub.add_parser("action", help="press a button of a finished task (U1, V3, 🔄 or a customId)")
+    mj_action.add_argument("-p", "--profile", required=True)
+    mj_action.add_argument("--wait", action="store_true")
+    mj_action.add_argument("--timeout", type=float, default=600.0)
+    mj_action.add_argument("task_id")
+    mj_action.add_argument("button")
+    mj_tasks = mjsub.add_parser("tasks", help="list the tasks Keyhold submitted, newest first")
+    mj_tasks.add_argument("--json", action="store_true")
 
     history = sub.add_parser("history", help="conversations stored by the app and the CLI")
     hsub = history.add_subparsers(dest="action", required=True, parser_class=_Parser)
@@ -275,6 +292,56 @@ async def _chat(args: argparse.Namespace, core: Core, stdin: TextIO, out: TextIO
     return ExitCode.OK
 
 
+async def _midjourney(args: argparse.Namespace, core: Core, out: TextIO, err: TextIO) -> int:
+    service = core.midjourney
+    if args.command == "mj" and args.action == "tasks":
+        tasks = await asyncio.to_thread(service.store.all)
+        names = {p.id: p.name for p in core.profiles.all()}
+        if args.json:
+            rows = [
+                {
+                    "id": t.id,
+                    "profile": names.get(t.profile_id, ""),
+                    "action": t.action,
+                    "status": t.status.value,
+                    "progress": t.progress,
+                    "prompt": t.prompt,
+                    "parent_id": t.parent_id or None,
+                    "image": t.image_path or None,
+                    "error": t.last_error or t.image_error or t.fail_reason or None,
+                }
+                for t in tasks
+            ]
+            out.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        for t in [] if args.json else tasks:
+            state = f"{t.status.value} {t.progress}%" if t.open else t.status.value
+            out.write(f"{t.id}  {names.get(t.profile_id, '?'):<12} {t.action:<8} {state:<16} {t.prompt[:60]}\n")
+        return ExitCode.OK
+    record = core.profiles.find(args.profile)
+    if args.command == "imagine":
+        result = await service.imagine(record.id, args.prompt)
+    else:
+        result = await service.act(record.id, args.task_id, args.button)
+    if result.needs_modal:
+        err.write("keyhold: this button opens a dialog on the server (a prompt or a mask): use the app for it\n")
+    if result.queue_position:
+        err.write(f"keyhold: queued, {result.queue_position} task(s) ahead\n")
+    if not args.wait:
+        out.write(result.task_id + "\n")
+        return ExitCode.OK
+    err.write(f"keyhold: task {result.task_id} submitted; waiting\n")
+    task = await service.wait(record.id, result.task_id, args.timeout)
+    if task.status.value != "SUCCESS":
+        raise KeyholdError(
+            f"Task {task.id} ended as {task.status.value}",
+            hint="See the reason from the server",
+            detail=task.fail_reason,
+            kind=ErrorKind.SERVER,
+        )
+    out.write(task.image_path + "\n")
+    return ExitCode.OK
+
+
 def run_history(args: argparse.Namespace, core: Core, out: TextIO) -> int:
     from desktop_client.core.services.export import to_json, to_markdown
 
@@ -328,6 +395,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_chat(args, core, sys.stdin, sys.stdout, sys.stderr))
         if args.command == "history":
             return run_history(args, core, sys.stdout)
+        if args.command in ("imagine", "mj"):
+            return asyncio.run(_midjourney(args, core, sys.stdout, sys.stderr))
         return run_profile(args, core, sys.stdin, sys.stdout, sys.stderr)
     except KeyholdError as exc:
         sys.stderr.write(f"keyhold: error: {exc.one_line()}\n")

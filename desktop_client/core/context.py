@@ -17,6 +17,7 @@ from desktop_client.core.settings import SettingsStore
 if TYPE_CHECKING:
     from desktop_client.core.net.client import HttpPool
     from desktop_client.core.services.chat import ChatService
+    from desktop_client.core.services.midjourney import MidjourneyService
     from desktop_client.core.storage.chats import ChatStore
     from desktop_client.core.storage.db import Database
 
@@ -34,6 +35,7 @@ class Core:
     _http: HttpPool | None = field(default=None, repr=False)
     _db: Database | None = field(default=None, repr=False)
     _chat: ChatService | None = field(default=None, repr=False)
+    _mj: MidjourneyService | None = field(default=None, repr=False)
     _open_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
@@ -78,11 +80,22 @@ class Core:
             self._chat = ChatService(ChatStore(self.database), self.profiles, self.http, self.home.attachments)
         return self._chat
 
+    @property
+    def midjourney(self) -> MidjourneyService:
+        if self._mj is None:
+            from desktop_client.core.services.midjourney import MidjourneyService
+            from desktop_client.core.storage.mj_tasks import MjTaskStore
+
+            self._mj = MidjourneyService(MjTaskStore(self.database), self.profiles, self.http, self.home.gallery)
+        return self._mj
+
     def use_secret_store(self, store: SecretStore) -> None:
         self.secrets = store
         self.profiles = ProfileService(self.settings, store)
         if self._chat is not None:
             self._chat.profiles = self.profiles
+        if self._mj is not None:
+            self._mj.profiles = self.profiles
         if store.persistent:
             self.keyring_problem = None
 

@@ -12,9 +12,15 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 
-from desktop_client.core.api.midjourney import MjClient
-from desktop_client.core.errors import KeyholdError
+from desktop_client.core.aio import keyring_call
+from desktop_client.core.api.midjourney import MjClient, SubmitResult
+from desktop_client.core.errors import ErrorKind, InputError, KeyholdError
+from desktop_client.core.net.client import HttpPool
+from desktop_client.core.profiles import ProfileService
+from desktop_client.core.services.mj_images import save_task_image
+from desktop_client.core.settings import ProfileKind
 from desktop_client.core.storage.mj_tasks import MjTaskStore, StoredTask
 
 log = logging.getLogger(__name__)
@@ -115,3 +121,79 @@ class MjPoller:
                         await waiter
             if self.wake.is_set():
                 delay = self.interval  # a new task: look at it soon
+
+
+class MidjourneyService:
+    """Submit, act and wait, for the GUI and the CLI; every submit is stored at once."""
+
+    def __init__(self, store: MjTaskStore, profiles: ProfileService, pool: HttpPool, gallery: Path) -> None:
+        self.store = store
+        self.profiles = profiles
+        self.pool = pool
+        self.gallery = gallery
+
+    async def client(self, profile_id: str) -> MjClient:
+        profile = await keyring_call(self.profiles.resolve, profile_id)
+        if profile.kind is not ProfileKind.MIDJOURNEY:
+            raise InputError(
+                f"Profile {profile.name!r} is not a Midjourney profile",
+                hint="Choose a profile of kind midjourney",
+            )
+        return MjClient(await self.pool.get(profile))
+
+    async def _save(self, profile_id: str, task: StoredTask) -> str:
+        client = await self.client(profile_id)
+        name = self.profiles.find(profile_id).name
+        return str(await save_task_image(client.http, task, self.gallery, name))
+
+    def poller(self, on_update: Callable[[StoredTask], None] | None = None) -> MjPoller:
+        return MjPoller(self.store, self.client, on_update=on_update, save_image=self._save)
+
+    async def imagine(self, profile_id: str, prompt: str, images: list[str] | None = None) -> SubmitResult:
+        if not prompt.strip():
+            raise InputError("The prompt is empty", hint="Describe the image to draw")
+        client = await self.client(profile_id)
+        result = await client.imagine(prompt, images=images)
+        await asyncio.to_thread(self.store.add, profile_id, result.task_id, action="IMAGINE", prompt=prompt)
+        return result
+
+    async def act(self, profile_id: str, task_id: str, button: str) -> SubmitResult:
+        """A button of a finished task, named by label (U1, V3), emoji (🔄) or customId."""
+        client = await self.client(profile_id)
+        task = await client.fetch(task_id)
+        if task is None:
+            raise InputError(
+                f"The server does not know task {task_id}", hint="Check the id with `keyhold mj tasks`"
+            )
+        chosen = task.button(button)
+        result = await client.action(task_id, chosen.custom_id)
+        await asyncio.to_thread(
+            self.store.add,
+            profile_id,
+            result.task_id,
+            action="ACTION",
+            prompt=task.final_prompt,
+            parent_id=task_id,
+            custom_id=chosen.custom_id,
+        )
+        return result
+
+    async def wait(self, profile_id: str, task_id: str, limit: float, interval: float = 2.0) -> StoredTask:
+        """Polls until the task ended and its image is saved, or raises a timeout."""
+        poller = self.poller()
+        deadline = asyncio.get_running_loop().time() + limit
+        while True:
+            try:
+                await poller.poll_once(profile_id)
+            except KeyholdError as exc:
+                log.info("polling failed, will retry: %s", exc)
+            task = await asyncio.to_thread(self.store.get, profile_id, task_id)
+            if not task.open and not task.image_pending:
+                return task
+            if asyncio.get_running_loop().time() > deadline:
+                raise KeyholdError(
+                    f"Task {task_id} did not finish within {limit:g} s",
+                    hint="It keeps running on the server; the app picks it up, or run the command again",
+                    kind=ErrorKind.TIMEOUT,
+                )
+            await asyncio.sleep(interval)
