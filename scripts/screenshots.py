@@ -91,6 +91,7 @@ def fill_chat(core, window, tag: str) -> None:
         a2.id,
         Status.FAILED,
         error="The connection broke in the middle of the answer. What arrived is kept; retry or continue",
+        error_kind="server",
     )
     page = window.chat_page
     asyncio.get_event_loop().run_until_complete(page.load())
