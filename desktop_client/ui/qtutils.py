@@ -42,10 +42,6 @@ class Tasks:
         if exc is not None:
             sys.excepthook(type(exc), exc, exc.__traceback__)
 
-    @property
-    def running(self) -> int:
-        return len(self._tasks)
-
     async def wait_idle(self) -> None:
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)

@@ -61,6 +61,15 @@ def setup(home):
             core._db.close()
 
 
+async def until_stored(core, conv, text: str) -> None:
+    """Waits until the answer in the database contains ``text`` (it is written while it streams)."""
+    for _ in range(200):
+        await asyncio.sleep(0.02)
+        path = core.chats.path(conv.id)
+        if len(path) == 2 and text in path[1].content:
+            return
+
+
 async def close(core) -> None:
     """Closes the HTTP clients; the database stays open for the assertions."""
     await core.http.aclose()
@@ -106,11 +115,7 @@ async def test_stop_keeps_the_partial_answer(setup) -> None:
     core, conv, script = setup(stream_of(["one ", "two ", "three"]))
     script.hold_after = 2  # "one ", "two " go out, then the server waits
     task = asyncio.ensure_future(core.chat.send(conv.id, "count"))
-    for _ in range(200):
-        await asyncio.sleep(0.02)
-        path = core.chats.path(conv.id)
-        if len(path) == 2 and "two" in path[1].content:
-            break
+    await until_stored(core, conv, "two")
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
@@ -204,11 +209,7 @@ async def test_stop_twice_still_saves_the_answer(setup) -> None:
     core, conv, script = setup(stream_of(["one ", "two ", "three"]))
     script.hold_after = 2
     task = asyncio.ensure_future(core.chat.send(conv.id, "count"))
-    for _ in range(200):
-        await asyncio.sleep(0.02)
-        path = core.chats.path(conv.id)
-        if len(path) == 2 and "two" in path[1].content:
-            break
+    await until_stored(core, conv, "two")
     task.cancel()
     await asyncio.sleep(0)
     task.cancel()  # a double click on Stop, or Ctrl-C twice

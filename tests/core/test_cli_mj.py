@@ -28,6 +28,12 @@ def grid(fake: FakeMidjourney, task_id: str, status: str, progress: str) -> dict
     }
 
 
+def add_mj_profile(home, url):
+    return run_cli(
+        home, "profile", "add", "mj", "--kind", "midjourney", "--base-url", url, "--key-stdin", stdin=SECRET + "\n"
+    )
+
+
 @pytest.mark.parametrize("dialect", ["novicezk", "newapi"])
 def test_imagine_wait_then_upscale(tmp_path, keyring_store, dialect) -> None:
     home = tmp_path / "home"
@@ -60,18 +66,7 @@ def test_imagine_wait_then_upscale(tmp_path, keyring_store, dialect) -> None:
                 200, PNG, {"Content-Type": "image/png"}
             )
 
-        added = run_cli(
-            home,
-            "profile",
-            "add",
-            "mj",
-            "--kind",
-            "midjourney",
-            "--base-url",
-            fake.url,
-            "--key-stdin",
-            stdin=SECRET + "\n",
-        )
+        added = add_mj_profile(home, fake.url)
         assert added.returncode == 0, added.stderr
         waited = run_cli(home, "imagine", "-p", "mj", "--wait", "--timeout", "60", "a lighthouse")
         assert waited.returncode == 0, waited.stderr
@@ -99,21 +94,7 @@ def test_banned_prompt_is_one_line_exit_2(tmp_path, keyring_store) -> None:
         fake.route_overrides[("POST", "/mj/submit/imagine")] = lambda r, c: c.send_json(
             200, {"code": 24, "description": "可能包含敏感词", "properties": {"bannedWord": "nude"}}
         )
-        assert (
-            run_cli(
-                home,
-                "profile",
-                "add",
-                "mj",
-                "--kind",
-                "midjourney",
-                "--base-url",
-                fake.url,
-                "--key-stdin",
-                stdin=SECRET + "\n",
-            ).returncode
-            == 0
-        )
+        assert add_mj_profile(home, fake.url).returncode == 0
         result = run_cli(home, "imagine", "-p", "mj", "nude body")
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "'nude'" in result.stderr

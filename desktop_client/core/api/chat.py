@@ -28,6 +28,7 @@ from desktop_client.core.net.errors import (
     error_from_response,
     error_from_transport,
     looks_like_html,
+    not_the_api_error,
     parse_error_body,
     wrong_url_error,
 )
@@ -191,20 +192,24 @@ class ChatClient:
         return self.http.profile.kind
 
     async def list_models(self) -> list[str]:
+        """``GET {root}/models``; also what Test connection asks of an OpenAI-compatible server."""
         try:
             response = await self.http.client.get(openai_endpoint(self.http.base_url, "models"))
         except httpx.HTTPError as exc:
             raise error_from_transport(exc, idle_read=self.http.timeouts.idle_read) from None
-        if response.status_code >= 300 or looks_like_html(response.headers, response.content):
-            raise error_from_response(response.status_code, response.headers, response.content, self._kind)
+        body = response.content
+        if response.status_code >= 300 or looks_like_html(response.headers, body):
+            raise error_from_response(response.status_code, response.headers, body, self._kind)
         try:
-            return parse_model_list(json.loads(response.content))
+            payload = json.loads(body) if body.strip() else None
         except ValueError:
-            raise ApiError(
-                "The model list was not understood",
-                hint="Check the base URL",
-                kind=ErrorKind.PROTOCOL,
-            ) from None
+            raise not_the_api_error(self._kind, response.status_code) from None
+        if isinstance(payload, dict) and payload.get("error"):
+            raise error_from_response(response.status_code, response.headers, body, self._kind)
+        try:
+            return parse_model_list(payload)
+        except ValueError:
+            raise not_the_api_error(self._kind, response.status_code) from None
 
     async def _open(self, body: dict[str, Any]) -> httpx.Response:
         """Sends the request, retrying before the first byte; returns a 2xx streaming response."""

@@ -94,6 +94,16 @@ def wrong_url_error(kind: ProfileKind, status: int) -> ApiError:
     )
 
 
+def not_the_api_error(kind: ProfileKind, status: int) -> ApiError:
+    """A 2xx whose body is JSON, but not the API's (a different service at that address)."""
+    return ApiError(
+        "Wrong URL: the server answered, but not like the API",
+        hint=wrong_url_error(kind, status).hint,
+        kind=ErrorKind.WRONG_URL,
+        status=status,
+    )
+
+
 def error_from_response(status: int, headers: httpx.Headers, body: bytes, kind: ProfileKind) -> KeyholdError:
     """For a non-2xx answer, or a 2xx whose body is an error or a web page."""
     parsed = parse_error_body(body)

@@ -120,9 +120,6 @@ class ChatService:
         await asyncio.to_thread(self.store.cache_models, profile_id, models)
         return models
 
-    def new_conversation(self, profile_id: str, **settings: Any) -> Conversation:
-        return self.store.create_conversation(profile_id=profile_id, **settings)
-
     def save_attachment(self, data: bytes, suggested_name: str = "") -> str:
         """Copies an image into the data home; returns its path relative to it."""
         if len(data) > MAX_ATTACHMENT_BYTES:

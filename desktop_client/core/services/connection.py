@@ -8,17 +8,17 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from desktop_client.core.api.models import parse_model_list
-from desktop_client.core.errors import ApiError, ErrorKind, KeyholdError
+from desktop_client.core.api.chat import ChatClient
+from desktop_client.core.errors import KeyholdError
 from desktop_client.core.net.client import SecureHttp
 from desktop_client.core.net.errors import (
     error_from_response,
     error_from_transport,
     looks_like_html,
-    wrong_url_error,
+    not_the_api_error,
 )
 from desktop_client.core.settings import ProfileKind
-from desktop_client.core.urls import mj_endpoint, openai_endpoint
+from desktop_client.core.urls import mj_endpoint
 
 log = logging.getLogger(__name__)
 
@@ -40,24 +40,18 @@ class ConnectionReport:
         return str(self.error)
 
 
-def _not_the_api(kind: ProfileKind, status: int) -> ApiError:
-    return ApiError(
-        "Wrong URL: the server answered, but not like the API",
-        hint=wrong_url_error(kind, status).hint,
-        kind=ErrorKind.WRONG_URL,
-        status=status,
-    )
-
-
 async def check_connection(http: SecureHttp) -> ConnectionReport:
     kind = http.profile.kind
+    if kind is ProfileKind.OPENAI:
+        try:
+            models = await ChatClient(http).list_models()
+        except KeyholdError as exc:
+            log.info("test connection of %r failed: %s", http.profile.name, exc.kind.value)
+            return ConnectionReport(False, kind, error=exc)
+        log.info("test connection of %r: OK, %d models", http.profile.name, len(models))
+        return ConnectionReport(True, kind, models=models)
     try:
-        if kind is ProfileKind.OPENAI:
-            response = await http.client.get(openai_endpoint(http.base_url, "models"))
-        else:
-            response = await http.client.post(
-                mj_endpoint(http.base_url, "task/list-by-condition"), json={"ids": []}
-            )
+        response = await http.client.post(mj_endpoint(http.base_url, "task/list-by-condition"), json={"ids": []})
     except httpx.HTTPError as exc:
         error = error_from_transport(exc, idle_read=http.timeouts.idle_read)
         log.info("test connection of %r failed: %s", http.profile.name, error)
@@ -74,20 +68,13 @@ async def check_connection(http: SecureHttp) -> ConnectionReport:
     try:
         payload = json.loads(body) if body.strip() else None
     except ValueError:
-        return ConnectionReport(False, kind, error=_not_the_api(kind, status))
+        return ConnectionReport(False, kind, error=not_the_api_error(kind, status))
     if isinstance(payload, dict) and payload.get("error"):
         return ConnectionReport(False, kind, error=error_from_response(status, response.headers, body, kind))
-    if kind is ProfileKind.OPENAI:
-        try:
-            models = parse_model_list(payload)
-        except ValueError:
-            return ConnectionReport(False, kind, error=_not_the_api(kind, status))
-        log.info("test connection of %r: OK, %d models", http.profile.name, len(models))
-        return ConnectionReport(True, kind, models=models)
     # midjourney-proxy answers a list of tasks; relays may wrap it as {"code":…,"data":[…]}.
     if isinstance(payload, list) or (isinstance(payload, dict) and isinstance(payload.get("data"), list)):
         log.info("test connection of %r: OK", http.profile.name)
         return ConnectionReport(True, kind)
     if isinstance(payload, dict) and payload.get("code") not in (None, 1):
         return ConnectionReport(False, kind, error=error_from_response(400, response.headers, body, kind))
-    return ConnectionReport(False, kind, error=_not_the_api(kind, status))
+    return ConnectionReport(False, kind, error=not_the_api_error(kind, status))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import deque
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -402,9 +403,6 @@ class MessageWidget(QFrame):
         if reasoning:
             self._pending_reasoning.append(reasoning)
 
-    def set_status_text(self, text: str) -> None:
-        self.status_label.setText(text)
-
     def _apply_pending(self) -> None:
         if self._pending_reasoning:
             text = "".join(self._pending_reasoning)
@@ -581,8 +579,6 @@ def _localize(html: str, copy_label: str) -> str:
 
 
 def _with_status(message: Message, status: Status) -> Message:
-    from dataclasses import replace
-
     return replace(message, status=status)
 
 
