@@ -16,6 +16,7 @@ import signal
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from desktop_client import __version__
@@ -81,20 +82,53 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--temperature", type=float, default=None)
     chat.add_argument("prompt", help="the question, or - to read it from standard input")
 
+    def waiting(command: argparse.ArgumentParser, default: bool = False) -> None:
+        if default:
+            command.add_argument("--no-wait", dest="wait", action="store_false", help="print the task id at once")
+        else:
+            command.add_argument("--wait", action="store_true", help="wait for the result and print it")
+        command.add_argument("--timeout", type=float, default=600.0, help="seconds to wait at most (default 600)")
+
     imagine = sub.add_parser("imagine", help="submit a Midjourney prompt; prints the task id")
     imagine.add_argument("-p", "--profile", required=True)
-    imagine.add_argument("--wait", action="store_true", help="wait for the image and print where it was saved")
-    imagine.add_argument("--timeout", type=float, default=600.0, help="seconds to wait at most (default 600)")
+    imagine.add_argument("--niji", action="store_true", help="draw with the Niji bot")
+    imagine.add_argument(
+        "--image",
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a reference image (up to 5; repeat the option)",
+    )
+    waiting(imagine)
     imagine.add_argument("prompt")
 
     mj = sub.add_parser("mj", help="Midjourney tasks")
     mjsub = mj.add_subparsers(dest="action", required=True, parser_class=_Parser)
     mj_action = mjsub.add_parser("action", help="press a button of a finished task (U1, V3, 🔄 or a customId)")
     mj_action.add_argument("-p", "--profile", required=True)
-    mj_action.add_argument("--wait", action="store_true")
-    mj_action.add_argument("--timeout", type=float, default=600.0)
+    mj_action.add_argument("--prompt", default=None, help="the prompt for Vary (Region), Custom Zoom or remix")
+    mj_action.add_argument("--mask", default=None, metavar="FILE.png", help="Vary (Region): white where to redraw")
+    waiting(mj_action)
     mj_action.add_argument("task_id")
     mj_action.add_argument("button")
+    describe = mjsub.add_parser("describe", help="four prompts for an image (waits for them)")
+    describe.add_argument("-p", "--profile", required=True)
+    waiting(describe, default=True)
+    describe.add_argument("image")
+    blend = mjsub.add_parser("blend", help="blend 2 to 5 images; prints the task id")
+    blend.add_argument("-p", "--profile", required=True)
+    blend.add_argument(
+        "--dimensions", choices=["PORTRAIT", "SQUARE", "LANDSCAPE"], default="SQUARE", type=str.upper
+    )
+    waiting(blend)
+    blend.add_argument("images", nargs="+")
+    shorten = mjsub.add_parser("shorten", help="shorter versions of a prompt (waits for them)")
+    shorten.add_argument("-p", "--profile", required=True)
+    waiting(shorten, default=True)
+    shorten.add_argument("prompt")
+    seed = mjsub.add_parser("seed", help="the seed of a finished task")
+    seed.add_argument("-p", "--profile", required=True)
+    seed.add_argument("task_id")
     mj_tasks = mjsub.add_parser("tasks", help="list the tasks Keyhold submitted, newest first")
     mj_tasks.add_argument("--json", action="store_true")
 
@@ -308,6 +342,8 @@ async def _midjourney(args: argparse.Namespace, core: Core, out: TextIO, err: Te
                     "prompt": t.prompt,
                     "parent_id": t.parent_id or None,
                     "image": t.image_path or None,
+                    "prompts": t.prompts or None,
+                    "seed": t.seed or None,
                     "error": t.last_error or t.image_error or t.fail_reason or None,
                 }
                 for t in tasks
@@ -318,12 +354,23 @@ async def _midjourney(args: argparse.Namespace, core: Core, out: TextIO, err: Te
             out.write(f"{t.id}  {names.get(t.profile_id, '?'):<12} {t.action:<8} {state:<16} {t.prompt[:60]}\n")
         return ExitCode.OK
     record = core.profiles.find(args.profile)
+    if args.command == "mj" and args.action == "seed":
+        out.write(await service.seed(record.id, args.task_id) + "\n")
+        return ExitCode.OK
     if args.command == "imagine":
-        result = await service.imagine(record.id, args.prompt)
+        images = [_read_file(path, "reference image") for path in args.image]
+        bot = "NIJI_JOURNEY" if args.niji else "MID_JOURNEY"
+        result = await service.imagine(record.id, args.prompt, images, bot=bot)
+    elif args.action == "describe":
+        result = await service.describe(record.id, _read_file(args.image, "image"))
+    elif args.action == "blend":
+        images = [_read_file(path, "image") for path in args.images]
+        result = await service.blend(record.id, images, args.dimensions)
+    elif args.action == "shorten":
+        result = await service.shorten(record.id, args.prompt)
     else:
-        result = await service.act(record.id, args.task_id, args.button)
-    if result.needs_modal:
-        err.write("keyhold: this button opens a dialog on the server (a prompt or a mask): use the app for it\n")
+        mask = _read_file(args.mask, "mask") if args.mask else None
+        result = await service.act(record.id, args.task_id, args.button, prompt=args.prompt, mask_png=mask)
     if result.queue_position:
         err.write(f"keyhold: queued, {result.queue_position} task(s) ahead\n")
     if not args.wait:
@@ -338,8 +385,19 @@ async def _midjourney(args: argparse.Namespace, core: Core, out: TextIO, err: Te
             detail=task.fail_reason,
             kind=ErrorKind.SERVER,
         )
-    out.write(task.image_path + "\n")
+    if task.makes_image:
+        out.write(task.image_path + "\n")
+    else:
+        for number, prompt in enumerate(task.prompts, 1):
+            out.write(f"{number}. {prompt}\n")
     return ExitCode.OK
+
+
+def _read_file(path: str, what: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise InputError(f"Cannot read the {what} {path!r}: {exc.strerror}", hint="Check the path") from None
 
 
 def run_history(args: argparse.Namespace, core: Core, out: TextIO) -> int:

@@ -81,7 +81,7 @@ def test_imagine_wait_then_upscale(tmp_path, keyring_store, dialect) -> None:
 
         tasks = json.loads(run_cli(home, "mj", "tasks", "--json").stdout)
         assert [(t["id"], t["action"], t["parent_id"]) for t in tasks] == [
-            ("T2", "ACTION", "T1"),
+            ("T2", "UPSCALE", "T1"),
             ("T1", "IMAGINE", None),
         ]
         missing = run_cli(home, "mj", "action", "-p", "mj", "T1", "V9")

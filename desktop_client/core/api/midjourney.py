@@ -8,6 +8,7 @@ label, emoji or customId. See shared/reference/midjourney-proxy.md.
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from dataclasses import dataclass, field
@@ -29,6 +30,58 @@ from desktop_client.core.urls import mj_endpoint
 
 MODAL_CUSTOM_IDS = ("MJ::Inpaint::", "MJ::CustomZoom::")
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*%")
+# Describe and shorten answer with numbered prompts: "1️⃣ a fox ...\n\n2️⃣ ...".
+_NUMBERED = re.compile(r"(?:^|\s)([1-9])\ufe0f?\u20e3\s*")
+_CHANGE = re.compile(r"^(?:(?P<kind>[UV])(?P<index>[1-4])|(?P<reroll>🔄|R|reroll))$", re.IGNORECASE)
+
+# customId prefix → the action a server records for the task the button makes.
+_BUTTON_ACTIONS = (
+    ("MJ::JOB::upsample::", "UPSCALE"),
+    ("MJ::JOB::upsample_", "UPSCALE_HD"),
+    ("MJ::JOB::variation::", "VARIATION"),
+    ("MJ::JOB::low_variation::", "VARIATION"),
+    ("MJ::JOB::high_variation::", "VARIATION"),
+    ("MJ::JOB::reroll::", "REROLL"),
+    ("MJ::Inpaint::", "INPAINT"),
+    ("MJ::Outpaint::", "OUTPAINT"),
+    ("MJ::CustomZoom::", "ZOOM"),
+    ("MJ::JOB::pan_", "PAN"),
+    ("MJ::Job::PicReader::", "IMAGINE"),
+    ("MJ::PromptAnalyzer::", "IMAGINE"),
+    ("MJ::Picread::Retry", "DESCRIBE"),
+)
+# Tasks whose result is text (prompts), not an image for the gallery.
+TEXT_ACTIONS = frozenset({"DESCRIBE", "SHORTEN"})
+
+
+def button_action(custom_id: str) -> str:
+    for prefix, action in _BUTTON_ACTIONS:
+        if custom_id.startswith(prefix):
+            return action
+    return "ACTION"
+
+
+def numbered_prompts(text: str) -> list[str]:
+    """The prompts of a describe or shorten result, without their keycap numbers."""
+    parts = _NUMBERED.split(text)
+    if len(parts) < 3:
+        return [text.strip()] if text.strip() else []
+    # split() gives [before, "1", prompt, "2", prompt, ...]
+    return [p.strip() for p in parts[2::2] if p.strip()]
+
+
+def change_spec(button: str) -> tuple[str, int] | None:
+    """U1..U4, V1..V4 and reroll as ``/mj/submit/change`` arguments, for servers without buttons."""
+    match = _CHANGE.match(button.strip())
+    if match is None:
+        return None
+    if match.group("reroll"):
+        return "REROLL", 1
+    return ("UPSCALE" if match.group("kind").upper() == "U" else "VARIATION"), int(match.group("index"))
+
+
+def data_url(image: bytes, mime: str) -> str:
+    return f"data:{mime};base64,{base64.b64encode(image).decode('ascii')}"
 
 
 class MjStatus(StrEnum):

@@ -11,14 +11,23 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from desktop_client.core.aio import keyring_call
-from desktop_client.core.api.midjourney import MjClient, SubmitResult
+from desktop_client.core.api.midjourney import (
+    MjClient,
+    MjStatus,
+    SubmitResult,
+    button_action,
+    change_spec,
+    data_url,
+)
 from desktop_client.core.errors import ErrorKind, InputError, KeyholdError
 from desktop_client.core.net.client import HttpPool
 from desktop_client.core.profiles import ProfileService
+from desktop_client.core.services.chat import sniff_image
 from desktop_client.core.services.mj_images import save_task_image
 from desktop_client.core.settings import ProfileKind
 from desktop_client.core.storage.mj_tasks import MjTaskStore, StoredTask
@@ -123,6 +132,24 @@ class MjPoller:
                 delay = self.interval  # a new task: look at it soon
 
 
+MAX_REFERENCE_BYTES = 10 * 1024 * 1024
+BOTS = ("MID_JOURNEY", "NIJI_JOURNEY")
+DIMENSIONS = ("PORTRAIT", "SQUARE", "LANDSCAPE")
+
+
+def reference_image(data: bytes, what: str = "A reference image") -> str:
+    """An image for the server as a data URL, refused here (with the reason) rather than there."""
+    kind = sniff_image(data)
+    if kind is None:
+        raise InputError(f"{what} is not a PNG, JPEG, GIF or WebP image", hint="Choose an image file")
+    if len(data) > MAX_REFERENCE_BYTES:
+        raise InputError(
+            f"{what} is {len(data) / 1e6:.1f} MB; servers take at most {MAX_REFERENCE_BYTES // 2**20} MB",
+            hint="Use a smaller or more compressed image",
+        )
+    return data_url(data, kind)
+
+
 class MidjourneyService:
     """Submit, act and wait, for the GUI and the CLI; every submit is stored at once."""
 
@@ -131,6 +158,7 @@ class MidjourneyService:
         self.profiles = profiles
         self.pool = pool
         self.gallery = gallery
+        self._pollers: list[MjPoller] = []
 
     async def client(self, profile_id: str) -> MjClient:
         profile = await keyring_call(self.profiles.resolve, profile_id)
@@ -143,44 +171,164 @@ class MidjourneyService:
 
     async def _save(self, profile_id: str, task: StoredTask) -> str:
         client = await self.client(profile_id)
+        if not task.seed:
+            task = await self._lookup_seed(client, profile_id, task)
         name = self.profiles.find(profile_id).name
         return str(await save_task_image(client.http, task, self.gallery, name))
 
-    def poller(self, on_update: Callable[[StoredTask], None] | None = None) -> MjPoller:
-        return MjPoller(self.store, self.client, on_update=on_update, save_image=self._save)
+    async def _lookup_seed(self, client: MjClient, profile_id: str, task: StoredTask) -> StoredTask:
+        # Best effort for the metadata: novicezk has no seed endpoint, and the image matters more.
+        try:
+            seed = await asyncio.wait_for(client.image_seed(task.id), 15)
+        except (KeyholdError, TimeoutError) as exc:
+            log.info("no seed for task %s: %s", task.id, exc)
+            return task
+        return await asyncio.to_thread(self.store.set_seed, profile_id, task.id, seed) if seed else task
 
-    async def imagine(self, profile_id: str, prompt: str, images: list[str] | None = None) -> SubmitResult:
+    def poller(self, on_update: Callable[[StoredTask], None] | None = None) -> MjPoller:
+        poller = MjPoller(self.store, self.client, on_update=on_update, save_image=self._save)
+        self._pollers.append(poller)
+        return poller
+
+    def _submitted(self) -> None:
+        for poller in self._pollers:
+            poller.wake.set()
+
+    async def _store(self, profile_id: str, result: SubmitResult, **fields: Any) -> StoredTask:
+        task = await asyncio.to_thread(
+            self.store.add, profile_id, result.task_id, description=result.description, **fields
+        )
+        self._submitted()
+        return task
+
+    async def imagine(
+        self, profile_id: str, prompt: str, images: Sequence[bytes] = (), bot: str = "MID_JOURNEY"
+    ) -> SubmitResult:
         if not prompt.strip():
             raise InputError("The prompt is empty", hint="Describe the image to draw")
+        if len(images) > 5:
+            raise InputError("At most 5 reference images", hint="Remove some of the images")
+        references = [reference_image(image) for image in images]
         client = await self.client(profile_id)
-        result = await client.imagine(prompt, images=images)
-        await asyncio.to_thread(self.store.add, profile_id, result.task_id, action="IMAGINE", prompt=prompt)
+        result = await client.imagine(prompt, images=references, bot_type=bot)
+        await self._store(profile_id, result, action="IMAGINE", prompt=prompt, bot=bot, inputs=len(images))
         return result
 
-    async def act(self, profile_id: str, task_id: str, button: str) -> SubmitResult:
-        """A button of a finished task, named by label (U1, V3), emoji (🔄) or customId."""
+    async def describe(self, profile_id: str, image: bytes, bot: str = "MID_JOURNEY") -> SubmitResult:
+        url = reference_image(image, "The image to describe")
+        client = await self.client(profile_id)
+        result = await client.describe(url, bot_type=bot)
+        await self._store(profile_id, result, action="DESCRIBE", bot=bot, inputs=1)
+        return result
+
+    async def blend(self, profile_id: str, images: Sequence[bytes], dimensions: str = "SQUARE") -> SubmitResult:
+        if not 2 <= len(images) <= 5:
+            raise InputError("Blend takes 2 to 5 images", hint="Choose between two and five images")
+        if dimensions.upper() not in DIMENSIONS:
+            raise InputError(f"Unknown dimensions {dimensions!r}", hint="Use PORTRAIT, SQUARE or LANDSCAPE")
+        references = [reference_image(image, f"Image {n}") for n, image in enumerate(images, 1)]
+        client = await self.client(profile_id)
+        result = await client.blend(references, dimensions.upper())
+        await self._store(
+            profile_id, result, action="BLEND", prompt=f"/blend {dimensions.lower()}", inputs=len(images)
+        )
+        return result
+
+    async def shorten(self, profile_id: str, prompt: str) -> SubmitResult:
+        if not prompt.strip():
+            raise InputError("The prompt is empty", hint="Enter the prompt to shorten")
+        client = await self.client(profile_id)
+        result = await client.shorten(prompt)
+        await self._store(profile_id, result, action="SHORTEN", prompt=prompt)
+        return result
+
+    async def seed(self, profile_id: str, task_id: str) -> str:
+        client = await self.client(profile_id)
+        try:
+            seed = await client.image_seed(task_id)
+        except KeyholdError as exc:
+            if exc.kind in (ErrorKind.NOT_FOUND, ErrorKind.WRONG_URL):
+                raise InputError(
+                    "This server does not look up seeds",
+                    hint="Seed lookup needs a trueai/plus server or a relay that offers it",
+                ) from None
+            raise
+        with contextlib.suppress(KeyError):
+            await asyncio.to_thread(self.store.set_seed, profile_id, task_id, seed)
+        return seed
+
+    async def act(
+        self,
+        profile_id: str,
+        task_id: str,
+        button: str,
+        *,
+        prompt: str | None = None,
+        mask_png: bytes | None = None,
+    ) -> SubmitResult:
+        """A button of a finished task, named by label (U1, V3), emoji (🔄) or customId.
+
+        Buttons that open a dialog on the server (Vary Region, Custom Zoom, or any button on
+        a remix account) are confirmed at once with ``prompt`` and ``mask_png``."""
         client = await self.client(profile_id)
         task = await client.fetch(task_id)
         if task is None:
             raise InputError(
                 f"The server does not know task {task_id}", hint="Check the id with `keyhold mj tasks`"
             )
+        spec = change_spec(button) if not task.buttons else None
+        if spec is not None:
+            # The open-source server has no buttons: U/V/reroll go through /submit/change.
+            result = await client.change(task_id, *spec)
+            await self._store(
+                profile_id, result, action=spec[0], prompt=task.final_prompt, parent_id=task_id, custom_id=button
+            )
+            return result
         chosen = task.button(button)
+        if chosen.custom_id.startswith("MJ::Inpaint::") and not mask_png:
+            raise InputError(
+                "Vary (Region) needs a mask of the part to redraw",
+                hint="Paint the region in the app, or pass --mask FILE.png (white where to redraw)",
+            )
+        if chosen.custom_id.startswith("MJ::CustomZoom::") and "--zoom" not in (prompt or ""):
+            raise InputError(
+                "Custom Zoom needs a prompt with --zoom (1 to 2)",
+                hint=f"For example: {task.final_prompt} --zoom 1.5",
+            )
         result = await client.action(task_id, chosen.custom_id)
-        await asyncio.to_thread(
-            self.store.add,
+        stored = await self._store(
             profile_id,
-            result.task_id,
-            action="ACTION",
-            prompt=task.final_prompt,
+            result,
+            action=button_action(chosen.custom_id),
+            prompt=prompt or task.final_prompt,
             parent_id=task_id,
             custom_id=chosen.custom_id,
+            status=MjStatus.MODAL if result.needs_modal else MjStatus.SUBMITTED,
         )
+        if not (result.needs_modal or chosen.needs_modal):
+            return result
+        final = prompt if prompt is not None else str(result.properties.get("finalPrompt") or task.final_prompt)
+        return await self.confirm(profile_id, stored.id, final, mask_png)
+
+    async def confirm(
+        self, profile_id: str, task_id: str, prompt: str, mask_png: bytes | None = None
+    ) -> SubmitResult:
+        """Answers a task waiting in MODAL (``/mj/submit/modal``); on failure the task stays
+        waiting, with the error noted, so it can be confirmed again."""
+        mask = reference_image(mask_png, "The mask") if mask_png else None
+        client = await self.client(profile_id)
+        try:
+            result = await client.modal(task_id, prompt, mask)
+        except KeyholdError as exc:
+            with contextlib.suppress(KeyError):
+                await asyncio.to_thread(self.store.note_error, profile_id, task_id, str(exc))
+            raise
+        self._submitted()
         return result
 
     async def wait(self, profile_id: str, task_id: str, limit: float, interval: float = 2.0) -> StoredTask:
         """Polls until the task ended and its image is saved, or raises a timeout."""
-        poller = self.poller()
+        poller = MjPoller(self.store, self.client, save_image=self._save)
         deadline = asyncio.get_running_loop().time() + limit
         while True:
             try:
@@ -190,6 +338,11 @@ class MidjourneyService:
             task = await asyncio.to_thread(self.store.get, profile_id, task_id)
             if not task.open and not task.image_pending:
                 return task
+            if task.needs_input:
+                raise InputError(
+                    f"Task {task_id} waits for a prompt or a mask",
+                    hint="Confirm it in the app, or press the button again with --prompt/--mask",
+                )
             if asyncio.get_running_loop().time() > deadline:
                 raise KeyholdError(
                     f"Task {task_id} did not finish within {limit:g} s",

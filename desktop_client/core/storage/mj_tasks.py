@@ -7,7 +7,7 @@ import json
 import time
 from dataclasses import dataclass
 
-from desktop_client.core.api.midjourney import MjButton, MjStatus, MjTask
+from desktop_client.core.api.midjourney import TEXT_ACTIONS, MjButton, MjStatus, MjTask, numbered_prompts
 from desktop_client.core.storage.db import Database
 
 
@@ -32,15 +32,35 @@ class StoredTask:
     submitted: float
     updated: float
     finished: float | None
+    bot: str = ""
+    description: str = ""
+    seed: str = ""
+    inputs: int = 0
 
     @property
     def open(self) -> bool:
         return self.finished is None
 
     @property
+    def makes_image(self) -> bool:
+        return self.action not in TEXT_ACTIONS
+
+    @property
     def image_pending(self) -> bool:
         """Succeeded, but its image is not saved yet (signed URLs expire: keep trying)."""
-        return self.status is MjStatus.SUCCESS and bool(self.image_url) and not self.image_path
+        return (
+            self.status is MjStatus.SUCCESS and self.makes_image and bool(self.image_url) and not self.image_path
+        )
+
+    @property
+    def needs_input(self) -> bool:
+        """Waiting on the server for a prompt or a mask (``/mj/submit/modal``)."""
+        return self.status is MjStatus.MODAL and self.open
+
+    @property
+    def prompts(self) -> list[str]:
+        """A describe or shorten task's numbered prompts."""
+        return numbered_prompts(self.final_prompt) if not self.makes_image else []
 
 
 def _row(row: object) -> StoredTask:
@@ -63,13 +83,30 @@ class MjTaskStore:
         prompt: str = "",
         parent_id: str = "",
         custom_id: str = "",
+        bot: str = "",
+        description: str = "",
+        inputs: int = 0,
+        status: MjStatus = MjStatus.SUBMITTED,
     ) -> StoredTask:
         now = time.time()
         self.db.execute(
             "INSERT OR IGNORE INTO mj_tasks "
-            "(profile_id, id, action, prompt, parent_id, custom_id, submitted, updated) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (profile_id, task_id, action, prompt, parent_id, custom_id, now, now),
+            "(profile_id, id, action, prompt, parent_id, custom_id, bot, description, inputs, status, "
+            "submitted, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                profile_id,
+                task_id,
+                action,
+                prompt,
+                parent_id,
+                custom_id,
+                bot,
+                description,
+                inputs,
+                status.value,
+                now,
+                now,
+            ),
         )
         return self.get(profile_id, task_id)
 
@@ -82,7 +119,8 @@ class MjTaskStore:
     def unfinished(self, profile_id: str | None = None, *, with_pending_images: bool = True) -> list[StoredTask]:
         """Still running, or (by default) succeeded with the image not saved yet."""
         pending = (
-            "(finished IS NULL OR (status = 'SUCCESS' AND image_url != '' AND image_path = ''))"
+            "(finished IS NULL OR (status = 'SUCCESS' AND image_url != '' AND image_path = '' "
+            "AND action NOT IN ('DESCRIBE', 'SHORTEN')))"
             if with_pending_images
             else "finished IS NULL"
         )
@@ -117,7 +155,7 @@ class MjTaskStore:
         )
         self.db.execute(
             "UPDATE mj_tasks SET status = ?, progress = ?, image_url = ?, fail_reason = ?, final_prompt = ?, "
-            "buttons = ?, last_error = '', not_found = 0, updated = ?, finished = ? "
+            "buttons = ?, description = ?, last_error = '', not_found = 0, updated = ?, finished = ? "
             "WHERE profile_id = ? AND id = ?",
             (
                 task.status.value,
@@ -126,6 +164,7 @@ class MjTaskStore:
                 task.fail_reason,
                 task.final_prompt,
                 buttons,
+                task.description,
                 time.time(),
                 finished,
                 profile_id,
@@ -133,6 +172,12 @@ class MjTaskStore:
             ),
         )
         return self.get(profile_id, task.id)
+
+    def set_seed(self, profile_id: str, task_id: str, seed: str) -> StoredTask:
+        self.db.execute(
+            "UPDATE mj_tasks SET seed = ? WHERE profile_id = ? AND id = ?", (seed, profile_id, task_id)
+        )
+        return self.get(profile_id, task_id)
 
     def note_error(self, profile_id: str, task_id: str, error: str) -> None:
         self.db.execute(

@@ -129,4 +129,19 @@ def v2_midjourney(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [v1_chat, v2_midjourney]
+def v3_midjourney_details(conn: sqlite3.Connection) -> None:
+    # bot (Midjourney or Niji), the server's last word on the task (queue position, "needs a
+    # dialog"), the seed once looked up, and references sent with imagine/blend/describe.
+    run_script(
+        conn,
+        """
+        ALTER TABLE mj_tasks ADD COLUMN bot TEXT NOT NULL DEFAULT '';
+        ALTER TABLE mj_tasks ADD COLUMN description TEXT NOT NULL DEFAULT '';
+        ALTER TABLE mj_tasks ADD COLUMN seed TEXT NOT NULL DEFAULT '';
+        ALTER TABLE mj_tasks ADD COLUMN inputs INTEGER NOT NULL DEFAULT 0;
+        CREATE INDEX mj_tasks_submitted ON mj_tasks(submitted);
+        """,
+    )
+
+
+MIGRATIONS: list[Migration] = [v1_chat, v2_midjourney, v3_midjourney_details]
