@@ -8,15 +8,12 @@ label, emoji or customId. See shared/reference/midjourney-proxy.md.
 
 from __future__ import annotations
 
-import base64
 import json
-import re
-from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
 import httpx
 
+from desktop_client.core.api.mj_types import MjStatus, MjTask, SubmitResult, as_int, parse_task
 from desktop_client.core.errors import ApiError, ErrorKind
 from desktop_client.core.net.client import SecureHttp
 from desktop_client.core.net.errors import (
@@ -28,175 +25,7 @@ from desktop_client.core.net.errors import (
 from desktop_client.core.settings import ProfileKind
 from desktop_client.core.urls import mj_endpoint
 
-MODAL_CUSTOM_IDS = ("MJ::Inpaint::", "MJ::CustomZoom::")
-_PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*%")
-# Describe and shorten answer with numbered prompts: "1️⃣ a fox ...\n\n2️⃣ ...".
-_NUMBERED = re.compile(r"(?:^|\s)([1-9])\ufe0f?\u20e3\s*")
-_CHANGE = re.compile(r"^(?:(?P<kind>[UV])(?P<index>[1-4])|(?P<reroll>🔄|R|reroll))$", re.IGNORECASE)
-
-# customId prefix → the action a server records for the task the button makes.
-_BUTTON_ACTIONS = (
-    ("MJ::JOB::upsample::", "UPSCALE"),
-    ("MJ::JOB::upsample_", "UPSCALE_HD"),
-    ("MJ::JOB::variation::", "VARIATION"),
-    ("MJ::JOB::low_variation::", "VARIATION"),
-    ("MJ::JOB::high_variation::", "VARIATION"),
-    ("MJ::JOB::reroll::", "REROLL"),
-    ("MJ::Inpaint::", "INPAINT"),
-    ("MJ::Outpaint::", "OUTPAINT"),
-    ("MJ::CustomZoom::", "ZOOM"),
-    ("MJ::JOB::pan_", "PAN"),
-    ("MJ::Job::PicReader::", "IMAGINE"),
-    ("MJ::PromptAnalyzer::", "IMAGINE"),
-    ("MJ::Picread::Retry", "DESCRIBE"),
-)
-# Tasks whose result is text (prompts), not an image for the gallery.
-TEXT_ACTIONS = frozenset({"DESCRIBE", "SHORTEN"})
-
-
-def button_action(custom_id: str) -> str:
-    for prefix, action in _BUTTON_ACTIONS:
-        if custom_id.startswith(prefix):
-            return action
-    return "ACTION"
-
-
-def numbered_prompts(text: str) -> list[str]:
-    """The prompts of a describe or shorten result, without their keycap numbers."""
-    parts = _NUMBERED.split(text)
-    if len(parts) < 3:
-        return [text.strip()] if text.strip() else []
-    # split() gives [before, "1", prompt, "2", prompt, ...]
-    return [p.strip() for p in parts[2::2] if p.strip()]
-
-
-def change_spec(button: str) -> tuple[str, int] | None:
-    """U1..U4, V1..V4 and reroll as ``/mj/submit/change`` arguments, for servers without buttons."""
-    match = _CHANGE.match(button.strip())
-    if match is None:
-        return None
-    if match.group("reroll"):
-        return "REROLL", 1
-    return ("UPSCALE" if match.group("kind").upper() == "U" else "VARIATION"), int(match.group("index"))
-
-
-def data_url(image: bytes, mime: str) -> str:
-    return f"data:{mime};base64,{base64.b64encode(image).decode('ascii')}"
-
-
-class MjStatus(StrEnum):
-    NOT_START = "NOT_START"
-    SUBMITTED = "SUBMITTED"
-    IN_PROGRESS = "IN_PROGRESS"
-    FAILURE = "FAILURE"
-    SUCCESS = "SUCCESS"
-    MODAL = "MODAL"
-    CANCEL = "CANCEL"
-    UNKNOWN = "UNKNOWN"
-
-    @property
-    def terminal(self) -> bool:
-        return self in (MjStatus.SUCCESS, MjStatus.FAILURE, MjStatus.CANCEL)
-
-
-@dataclass(frozen=True)
-class MjButton:
-    custom_id: str
-    emoji: str = ""
-    label: str = ""
-
-    @property
-    def needs_modal(self) -> bool:
-        return self.custom_id.startswith(MODAL_CUSTOM_IDS)
-
-
-@dataclass(frozen=True)
-class MjTask:
-    id: str
-    status: MjStatus
-    action: str = ""
-    prompt: str = ""
-    prompt_en: str = ""
-    description: str = ""
-    progress: int = 0
-    image_url: str = ""
-    fail_reason: str = ""
-    buttons: tuple[MjButton, ...] = ()
-    properties: dict[str, Any] = field(default_factory=dict)
-    submit_time: int | None = None
-    finish_time: int | None = None
-
-    @property
-    def final_prompt(self) -> str:
-        return str(self.properties.get("finalPrompt") or self.prompt_en or self.prompt)
-
-    def button(self, wanted: str) -> MjButton:
-        """By label (``U1``, ``V3``), emoji (``🔄``) or customId, as a user would name it."""
-        for button in self.buttons:
-            if wanted in (button.custom_id, button.label) or (button.emoji and wanted == button.emoji):
-                return button
-        folded = wanted.casefold()
-        for button in self.buttons:
-            if button.label and button.label.casefold() == folded:
-                return button
-        names = ", ".join(b.label or b.emoji or b.custom_id for b in self.buttons) or "none"
-        raise ApiError(
-            f"Task {self.id} has no button {wanted!r}",
-            hint=f"Its buttons are: {names}",
-            kind=ErrorKind.BAD_INPUT,
-        )
-
-
-@dataclass(frozen=True)
-class SubmitResult:
-    task_id: str
-    code: int
-    description: str = ""
-    properties: dict[str, Any] = field(default_factory=dict)
-    needs_modal: bool = False
-    queue_position: int | None = None
-
-
-def _progress(value: object) -> int:
-    if isinstance(value, int | float):
-        return max(0, min(100, int(value)))
-    match = _PERCENT.search(str(value or ""))
-    return max(0, min(100, int(float(match.group(1))))) if match else 0
-
-
-def _int(value: object) -> int | None:
-    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
-
-
-def parse_task(raw: object) -> MjTask | None:
-    """A task object of any dialect; None for null/empty (an unknown id on novicezk/trueai)."""
-    if not isinstance(raw, dict) or not raw.get("id"):
-        return None
-    try:
-        status = MjStatus(str(raw.get("status") or "UNKNOWN").upper())
-    except ValueError:
-        status = MjStatus.UNKNOWN
-    buttons = tuple(
-        MjButton(str(b.get("customId")), str(b.get("emoji") or ""), str(b.get("label") or ""))
-        for b in raw.get("buttons") or []
-        if isinstance(b, dict) and b.get("customId")
-    )
-    properties = raw.get("properties") if isinstance(raw.get("properties"), dict) else {}
-    return MjTask(
-        id=str(raw["id"]),
-        status=status,
-        action=str(raw.get("action") or ""),
-        prompt=str(raw.get("prompt") or ""),
-        prompt_en=str(raw.get("promptEn") or ""),
-        description=str(raw.get("description") or ""),
-        progress=100 if status is MjStatus.SUCCESS else _progress(raw.get("progress")),
-        image_url=str(raw.get("imageUrl") or ""),
-        fail_reason=str(raw.get("failReason") or ""),
-        buttons=buttons,
-        properties=dict(properties or {}),
-        submit_time=_int(raw.get("submitTime")),
-        finish_time=_int(raw.get("finishTime")),
-    )
+__all__ = ["MjClient", "MjStatus", "MjTask", "SubmitResult", "parse_task", "submit_error"]
 
 
 def submit_error(code: int, description: str, properties: dict[str, Any]) -> ApiError | None:
@@ -312,7 +141,7 @@ class MjClient:
             description=description,
             properties=dict(properties or {}),
             needs_modal=code == 21 or "waiting for window confirm" in description.lower(),
-            queue_position=_int((properties or {}).get("numberOfQueues")) if code == 22 else None,
+            queue_position=as_int((properties or {}).get("numberOfQueues")) if code == 22 else None,
         )
 
     async def imagine(

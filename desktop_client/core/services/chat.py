@@ -27,6 +27,7 @@ from desktop_client.core.api.chat import ChatClient, ChatOptions, Usage
 from desktop_client.core.api.chat import Message as ApiMessage
 from desktop_client.core.api.retry import RetryNotice
 from desktop_client.core.errors import ErrorKind, InputError, KeyholdError
+from desktop_client.core.images import IMAGE_TYPES, sniff_image
 from desktop_client.core.net.client import HttpPool, origin
 from desktop_client.core.profiles import ProfileService
 from desktop_client.core.settings import ProfileKind
@@ -35,7 +36,6 @@ from desktop_client.core.storage.chats import ChatStore, Conversation, Message, 
 log = logging.getLogger(__name__)
 
 CONTINUE_PROMPT = "Continue exactly where your previous answer stopped. Do not repeat what you already wrote."
-IMAGE_TYPES = {"image/png": ".png", "image/jpeg": ".jpg", "image/webp": ".webp", "image/gif": ".gif"}
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 YIELD_EVERY = 0.008  # seconds of parsing before the event loop gets a turn
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\((https?://[^)\s]+|data:image/[a-z+]+;base64,[A-Za-z0-9+/=]+)\)")
@@ -69,19 +69,6 @@ class NullObserver:
 class StreamOutcome:
     message: Message
     error: KeyholdError | None = None
-
-
-def sniff_image(data: bytes) -> str | None:
-    """The image type from the bytes themselves (a server's content-type can lie)."""
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "image/webp"
-    if data[:6] in (b"GIF87a", b"GIF89a"):
-        return "image/gif"
-    return None
 
 
 class ChatService:

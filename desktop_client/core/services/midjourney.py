@@ -11,23 +11,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import os
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 from desktop_client.core.aio import keyring_call
-from desktop_client.core.api.midjourney import (
-    MjClient,
-    MjStatus,
-    SubmitResult,
-    button_action,
-    change_spec,
-    data_url,
-)
-from desktop_client.core.errors import ErrorKind, InputError, KeyholdError
+from desktop_client.core.api.midjourney import MjClient
+from desktop_client.core.api.mj_types import MjStatus, SubmitResult, button_action, change_spec, data_url
+from desktop_client.core.errors import ApiError, ErrorKind, InputError, KeyholdError
+from desktop_client.core.images import sniff_image
 from desktop_client.core.net.client import HttpPool
+from desktop_client.core.net.errors import error_from_transport
 from desktop_client.core.profiles import ProfileService
-from desktop_client.core.services.chat import sniff_image
 from desktop_client.core.services.mj_images import save_task_image
 from desktop_client.core.settings import ProfileKind
 from desktop_client.core.storage.mj_tasks import MjTaskStore, StoredTask
@@ -159,6 +157,12 @@ class MidjourneyService:
         self.pool = pool
         self.gallery = gallery
         self._pollers: list[MjPoller] = []
+        # Seconds between looks at running tasks (backing off to the maximum); servers
+        # update progress every few seconds, and a relay may count every request.
+        self.poll_interval = float(os.environ.get("KEYHOLD_MJ_POLL_SECONDS") or 2.0)
+        self.poll_max_interval = max(
+            self.poll_interval, 15.0 if self.poll_interval >= 1 else self.poll_interval * 4
+        )
 
     async def client(self, profile_id: str) -> MjClient:
         profile = await keyring_call(self.profiles.resolve, profile_id)
@@ -186,11 +190,19 @@ class MidjourneyService:
         return await asyncio.to_thread(self.store.set_seed, profile_id, task.id, seed) if seed else task
 
     def poller(self, on_update: Callable[[StoredTask], None] | None = None) -> MjPoller:
-        poller = MjPoller(self.store, self.client, on_update=on_update, save_image=self._save)
+        poller = MjPoller(
+            self.store,
+            self.client,
+            on_update=on_update,
+            save_image=self._save,
+            interval=self.poll_interval,
+            max_interval=self.poll_max_interval,
+            max_error_interval=max(self.poll_max_interval, 60.0 if self.poll_interval >= 1 else 1.0),
+        )
         self._pollers.append(poller)
         return poller
 
-    def _submitted(self) -> None:
+    def wake_pollers(self) -> None:
         for poller in self._pollers:
             poller.wake.set()
 
@@ -198,7 +210,7 @@ class MidjourneyService:
         task = await asyncio.to_thread(
             self.store.add, profile_id, result.task_id, description=result.description, **fields
         )
-        self._submitted()
+        self.wake_pollers()
         return task
 
     async def imagine(
@@ -323,10 +335,23 @@ class MidjourneyService:
             with contextlib.suppress(KeyError):
                 await asyncio.to_thread(self.store.note_error, profile_id, task_id, str(exc))
             raise
-        self._submitted()
+        self.wake_pollers()
         return result
 
-    async def wait(self, profile_id: str, task_id: str, limit: float, interval: float = 2.0) -> StoredTask:
+    async def preview(self, profile_id: str, url: str) -> bytes:
+        """An in-progress preview (or a text task's image) for display only; never saved."""
+        client = await self.client(profile_id)
+        try:
+            response = await client.http.client.get(url, timeout=httpx.Timeout(30, connect=10))
+        except httpx.HTTPError as exc:
+            raise error_from_transport(exc) from None
+        if response.status_code >= 300 or sniff_image(response.content) is None:
+            raise ApiError(
+                "The preview is not available", hint="It shows again on the next update", kind=ErrorKind.PROTOCOL
+            )
+        return response.content
+
+    async def wait(self, profile_id: str, task_id: str, limit: float, interval: float | None = None) -> StoredTask:
         """Polls until the task ended and its image is saved, or raises a timeout."""
         poller = MjPoller(self.store, self.client, save_image=self._save)
         deadline = asyncio.get_running_loop().time() + limit
@@ -349,4 +374,4 @@ class MidjourneyService:
                     hint="It keeps running on the server; the app picks it up, or run the command again",
                     kind=ErrorKind.TIMEOUT,
                 )
-            await asyncio.sleep(interval)
+            await asyncio.sleep(self.poll_interval if interval is None else interval)

@@ -14,9 +14,9 @@ import httpx
 
 from desktop_client.core.atomic import atomic_write_bytes, atomic_write_text
 from desktop_client.core.errors import ApiError, ErrorKind
+from desktop_client.core.images import IMAGE_TYPES, sniff_image
 from desktop_client.core.net.client import SecureHttp
 from desktop_client.core.net.errors import error_from_response, error_from_transport
-from desktop_client.core.services.chat import IMAGE_TYPES, sniff_image
 from desktop_client.core.settings import ProfileKind
 from desktop_client.core.storage.mj_tasks import StoredTask
 
@@ -40,6 +40,8 @@ def metadata(task: StoredTask, profile_name: str, source_url_host: str) -> dict[
         "prompt": task.prompt,
         "final_prompt": task.final_prompt,
         "buttons": [{"customId": b.custom_id, "emoji": b.emoji, "label": b.label} for b in task.buttons],
+        "bot": task.bot or None,
+        "seed": task.seed or None,
         "profile": profile_name,
         "image_host": source_url_host,
         "submitted": task.submitted,
@@ -70,3 +72,24 @@ async def save_task_image(http: SecureHttp, task: StoredTask, gallery: Path, pro
     document["bytes"] = len(data)
     atomic_write_text(sidecar, json.dumps(document, ensure_ascii=False, indent=2) + "\n", mode=0o644)
     return image_path
+
+
+def save_quadrants(original: Path, parts: list[tuple[bytes, str]]) -> list[Path]:
+    """The four images of a split grid, beside the grid, each with its own sidecar (the
+    grid's metadata plus which quadrant it is), so the gallery knows where each came from."""
+    sidecar = original.with_suffix(".json")
+    try:
+        base: dict[str, object] = json.loads(sidecar.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        base = {"source": "midjourney"}
+    saved: list[Path] = []
+    for number, (data, extension) in enumerate(parts, 1):
+        path = original.with_name(f"{original.stem}-{number}.{extension}")
+        atomic_write_bytes(path, data, mode=0o644)
+        document = {**base, "file": path.name, "bytes": len(data), "split_from": original.name, "quadrant": number}
+        document["saved"] = time.time()
+        atomic_write_text(
+            path.with_suffix(".json"), json.dumps(document, ensure_ascii=False, indent=2) + "\n", mode=0o644
+        )
+        saved.append(path)
+    return saved

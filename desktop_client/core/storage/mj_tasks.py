@@ -7,7 +7,7 @@ import json
 import time
 from dataclasses import dataclass
 
-from desktop_client.core.api.midjourney import TEXT_ACTIONS, MjButton, MjStatus, MjTask, numbered_prompts
+from desktop_client.core.api.mj_types import TEXT_ACTIONS, MjButton, MjStatus, MjTask, numbered_prompts
 from desktop_client.core.storage.db import Database
 
 
