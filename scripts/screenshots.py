@@ -99,6 +99,77 @@ def fill_chat(core, window, tag: str) -> None:
     page.view.widgets[a1.id].reasoning_toggle.setChecked(True)  # show the reasoning apart
 
 
+async def wait_for(predicate, limit: float = 20.0) -> None:
+    import time
+
+    deadline = time.monotonic() + limit
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise SystemExit(f"screenshots: timed out waiting at line {predicate.__code__.co_firstlineno}")
+        await asyncio.sleep(0.02)
+
+
+async def shoot_midjourney(core, window, out: Path, tag: str) -> None:
+    """The workspace against the loopback midjourney-proxy: one task running, then a finished one.
+    All of it runs inside the event loop, as the app does (slots spawn tasks)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # noqa: ASYNC240 - for tests.fakes
+    from desktop_client.core.api.mj_types import MjStatus
+    from tests.fakes.mj_sim import MjSimulator
+
+    sim = MjSimulator("shot-secret-000001", dialect="trueai", steps=4).start()
+    try:
+        core.midjourney.poll_interval = 0.05
+        core.midjourney.poll_max_interval = 0.1
+        core.profiles.add("Midjourney", ProfileKind.MIDJOURNEY, sim.url, "shot-secret-000001")
+        page = window.mj_page
+        page.refresh_profiles()
+        page.profile_combo.setCurrentIndex(page.profile_combo.findText("Midjourney"))
+        window.nav.setCurrentRow(1)
+        page.shutdown()
+        page.start_polling()
+
+        def done(action: str):
+            return next(
+                (
+                    t
+                    for t in page.model.tasks
+                    if t.action == action and t.status is MjStatus.SUCCESS and t.image_path
+                ),
+                None,
+            )
+
+        prompt = "a lighthouse on a cliff at dusk, oil painting" if tag == "en" else "黄昏悬崖上的灯塔，油画风格"
+        page.prompt_edit.setPlainText(prompt)
+        page.aspect_combo.setCurrentText("3:2")
+        page.version_combo.setCurrentIndex(page.version_combo.findData("6.1"))
+        page.stylize.setValue(250)
+        await page.imagine()
+        await wait_for(lambda: done("IMAGINE"))
+        grid = done("IMAGINE")
+        await page.act(grid, next(b.custom_id for b in grid.buttons if b.label == "U1"))
+        await wait_for(lambda: done("UPSCALE"))
+        page.prompt_edit.setPlainText(
+            "a red door in a white wall --no people" if tag == "en" else "白墙上的红门 --no 人物"
+        )
+        page.aspect_combo.setCurrentIndex(0)
+        await page.imagine()
+        await wait_for(
+            lambda: page.current is not None and page.current.progress >= 40 and page.current.id in page._full
+        )
+        sim.hold("*")
+        await asyncio.sleep(0.3)
+        window.grab().save(str(out / f"midjourney-running-{tag}.png"))
+        sim.release("*")
+        await wait_for(lambda: all(not t.open for t in page.model.tasks))
+        page.select_task(done("UPSCALE").id)
+        await wait_for(lambda: page.current is not None and page.current.id in page._full)
+        await asyncio.sleep(0.3)
+        window.grab().save(str(out / f"midjourney-done-{tag}.png"))
+        page.shutdown()
+    finally:
+        sim.stop()
+
+
 def main(out: Path, real_keyring: bool) -> None:
     import qasync
 
@@ -136,6 +207,7 @@ def main(out: Path, real_keyring: bool) -> None:
         fill_chat(core, window, tag)
         settle(app, 60)
         window.grab().save(str(out / f"chat-{tag}.png"))
+        loop.run_until_complete(shoot_midjourney(core, window, out, tag))
         core.keyring_problem = SecretStoreError("No secure keyring is available", hint=platform_fix_hint())
         window._show_keyring_problem()
         settle(app)

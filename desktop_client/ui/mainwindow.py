@@ -30,6 +30,8 @@ from desktop_client.core.settings import Language
 from desktop_client.ui.chat.page import ChatPage
 from desktop_client.ui.errors import describe, keyring_fix_hint
 from desktop_client.ui.i18n import Translations
+from desktop_client.ui.midjourney.page import MidjourneyPage
+from desktop_client.ui.notify import Notifier
 from desktop_client.ui.pages import ComingSoonPage, OnboardingPage, SettingsPage
 from desktop_client.ui.qtutils import named, spawn
 from desktop_client.ui.resources import resource
@@ -126,12 +128,16 @@ class MainWindow(QMainWindow):
         self.settings_page = SettingsPage(core)
         self._pages: dict[str, QWidget] = {}
         self.chat_page = ChatPage(core)
+        self.mj_page = MidjourneyPage(core)
+        self.notifier = Notifier(self, QIcon(str(resource("icons", "keyhold.svg"))))
         for key in NAV_KEYS:
             page: QWidget
             if key == "settings":
                 page = self.settings_page
             elif key == "chat":
                 page = self.chat_page
+            elif key == "midjourney":
+                page = self.mj_page
             else:
                 page = ComingSoonPage(key)
             self._pages[key] = page
@@ -164,6 +170,9 @@ class MainWindow(QMainWindow):
         self.onboarding.done.connect(self._on_onboarded)
         self.settings_page.profiles.profiles_changed.connect(self._update_mode)
         self.settings_page.profiles.profiles_changed.connect(self.chat_page.refresh_profiles)
+        self.settings_page.profiles.profiles_changed.connect(self.mj_page.refresh_profiles)
+        self.mj_page.task_ended.connect(self.notifier.task_ended)
+        self.mj_page.go_to_settings.connect(lambda: self.nav.setCurrentRow(NAV_KEYS.index("settings")))
         self.settings_page.language_chosen.connect(self.set_language)
         self.banner.retry_btn.clicked.connect(lambda: spawn(self.retry_keyring()))
         self.banner.session_btn.clicked.connect(self.use_session_only)
@@ -175,7 +184,10 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(NAV_KEYS.index("settings") if not core.profiles.all() else 0)
         # Background work (database, keyring, HTTP stack) starts after the first paint:
         # worker threads would compete with it for the interpreter.
-        self._after_paint: list[Callable[[], object]] = [lambda: spawn(self.chat_page.load())]
+        self._after_paint: list[Callable[[], object]] = [
+            lambda: spawn(self.chat_page.load()),
+            lambda: spawn(self.mj_page.load()),
+        ]
         self._painted = False
 
     def after_first_paint(self, callback: Callable[[], object]) -> None:
@@ -281,6 +293,8 @@ class MainWindow(QMainWindow):
         self.settings_page.profiles.reload(force=True)
         self.chat_page.core = self.core
         self.chat_page.refresh_profiles()
+        self.mj_page.core = self.core
+        self.mj_page.refresh_profiles()
 
     # ----- modes -------------------------------------------------------------
     def _update_mode(self) -> None:
@@ -292,6 +306,7 @@ class MainWindow(QMainWindow):
     def _on_onboarded(self, profile_id: str) -> None:
         self.settings_page.profiles.reload(profile_id)
         self.chat_page.refresh_profiles()
+        self.mj_page.refresh_profiles()
         self._update_mode()
         self.nav.setCurrentRow(NAV_KEYS.index("settings"))
         self.statusBar().showMessage(self.tr("Profile saved. You're ready."), 8000)
@@ -312,5 +327,6 @@ class MainWindow(QMainWindow):
         self.core.settings.update(lambda s: s.ui_state.__setitem__("geometry", encoded))
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.mj_page.shutdown()
         self.save_geometry()
         super().closeEvent(event)

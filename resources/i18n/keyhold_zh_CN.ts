@@ -174,7 +174,7 @@
     </message>
     <message>
         <source>Images</source>
-        <translation>图像</translation>
+        <translation>图片</translation>
     </message>
     <message>
         <source>Gallery</source>
@@ -365,6 +365,64 @@
     </message>
 </context>
 <context>
+    <name>ImageStrip</name>
+    <message>
+        <source>Choose images</source>
+        <translation>选择图片</translation>
+    </message>
+    <message>
+        <source>Click to remove</source>
+        <translation>点击移除</translation>
+    </message>
+    <message>
+        <source>Remove image %1</source>
+        <translation>移除图片 %1</translation>
+    </message>
+    <message>
+        <source>Add images</source>
+        <translation>添加图片</translation>
+    </message>
+</context>
+<context>
+    <name>ImagesDialog</name>
+    <message>
+        <source>Blend</source>
+        <translation>混合</translation>
+    </message>
+    <message>
+        <source>Drop 2 to 5 images here, or add them with +. Midjourney blends them into one.</source>
+        <translation>把 2 到 5 张图片拖到这里，或用 + 添加。Midjourney 会把它们混合成一张。</translation>
+    </message>
+    <message>
+        <source>Portrait (2:3)</source>
+        <translation>纵向（2:3）</translation>
+    </message>
+    <message>
+        <source>Square (1:1)</source>
+        <translation>方形（1:1）</translation>
+    </message>
+    <message>
+        <source>Landscape (3:2)</source>
+        <translation>横向（3:2）</translation>
+    </message>
+    <message>
+        <source>Describe</source>
+        <translation>图生文</translation>
+    </message>
+    <message>
+        <source>Drop an image here, or add it with +. Midjourney writes four prompts for it.</source>
+        <translation>把一张图片拖到这里，或用 + 添加。Midjourney 会为它写出四条提示词。</translation>
+    </message>
+    <message>
+        <source>Drop images here</source>
+        <translation>把图片拖到这里</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>图片</translation>
+    </message>
+</context>
+<context>
     <name>KeyringBanner</name>
     <message>
         <source>Retry the keyring</source>
@@ -403,7 +461,7 @@
     </message>
     <message>
         <source>Images</source>
-        <translation>图像</translation>
+        <translation>图片</translation>
     </message>
     <message>
         <source>Gallery</source>
@@ -446,6 +504,80 @@
     <message>
         <source>Profile saved. You&apos;re ready.</source>
         <translation>配置已保存，可以开始使用了。</translation>
+    </message>
+</context>
+<context>
+    <name>MaskCanvas</name>
+    <message>
+        <source>Area to redraw</source>
+        <translation>要重绘的区域</translation>
+    </message>
+    <message>
+        <source>Drag over the image to mark the area Midjourney should redraw. Ctrl+Z undoes.</source>
+        <translation>在图片上拖动，标出要让 Midjourney 重绘的区域。Ctrl+Z 撤销。</translation>
+    </message>
+</context>
+<context>
+    <name>MaskDialog</name>
+    <message>
+        <source>Vary (Region)</source>
+        <translation>局部重绘</translation>
+    </message>
+    <message>
+        <source>Paint over the part to redraw. Midjourney keeps the rest.</source>
+        <translation>涂抹要重绘的部分，其余部分 Midjourney 会保留。</translation>
+    </message>
+    <message>
+        <source>Brush</source>
+        <translation>画笔</translation>
+    </message>
+    <message>
+        <source>Rectangle</source>
+        <translation>矩形</translation>
+    </message>
+    <message>
+        <source>Eraser</source>
+        <translation>橡皮擦</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <source>Prompt for the region</source>
+        <translation>该区域的提示词</translation>
+    </message>
+    <message>
+        <source>Vary region</source>
+        <translation>局部重绘</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Undo the last stroke (Ctrl+Z)</source>
+        <translation>撤销上一笔（Ctrl+Z）</translation>
+    </message>
+    <message>
+        <source>Brush size</source>
+        <translation>画笔大小</translation>
+    </message>
+    <message>
+        <source>Undo the last stroke</source>
+        <translation>撤销上一笔</translation>
+    </message>
+    <message>
+        <source>Clear the mask</source>
+        <translation>清除蒙版</translation>
     </message>
 </context>
 <context>
@@ -577,6 +709,454 @@
     <message>
         <source>Stopped by the provider&apos;s content filter.</source>
         <translation>已被服务商的内容过滤器中止。</translation>
+    </message>
+</context>
+<context>
+    <name>MidjourneyPage</name>
+    <message>
+        <source>Profile</source>
+        <translation>配置</translation>
+    </message>
+    <message>
+        <source>Describe…</source>
+        <translation>图生文…</translation>
+    </message>
+    <message>
+        <source>Blend…</source>
+        <translation>混合…</translation>
+    </message>
+    <message>
+        <source>Shorten prompt</source>
+        <translation>精简提示词</translation>
+    </message>
+    <message>
+        <source>Tasks</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <source>Give the prompt or mask…</source>
+        <translation>提供提示词或蒙版…</translation>
+    </message>
+    <message>
+        <source>Try saving the image again</source>
+        <translation>重新尝试保存图片</translation>
+    </message>
+    <message>
+        <source>Split into 4</source>
+        <translation>切成 4 张</translation>
+    </message>
+    <message>
+        <source>Open image</source>
+        <translation>打开图片</translation>
+    </message>
+    <message>
+        <source>Show in folder</source>
+        <translation>在文件夹中显示</translation>
+    </message>
+    <message>
+        <source>Copy prompt</source>
+        <translation>复制提示词</translation>
+    </message>
+    <message>
+        <source>Reuse prompt</source>
+        <translation>再次使用提示词</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <source>Imagine</source>
+        <translation>绘图</translation>
+    </message>
+    <message>
+        <source>Add a Midjourney profile…</source>
+        <translation>添加 Midjourney 配置…</translation>
+    </message>
+    <message>
+        <source>Describe the image. Enter submits, Shift+Enter starts a new line.</source>
+        <translation>描述你想要的画面。Enter 提交，Shift+Enter 换行。</translation>
+    </message>
+    <message>
+        <source>Reference images: drop up to 5 here (optional)</source>
+        <translation>参考图：最多 5 张，拖到这里（可选）</translation>
+    </message>
+    <message>
+        <source>any</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <source>default</source>
+        <translation>默认</translation>
+    </message>
+    <message>
+        <source>Raw</source>
+        <translation>Raw</translation>
+    </message>
+    <message>
+        <source>words to leave out</source>
+        <translation>要排除的内容</translation>
+    </message>
+    <message>
+        <source>Aspect</source>
+        <translation>比例</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <source>Stylize</source>
+        <translation>风格化</translation>
+    </message>
+    <message>
+        <source>Chaos</source>
+        <translation>混乱度</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>排除</translation>
+    </message>
+    <message>
+        <source>Submit a prompt below; tasks appear on the left.</source>
+        <translation>在下方提交提示词；任务会显示在左侧。</translation>
+    </message>
+    <message>
+        <source>Midjourney profile</source>
+        <translation>Midjourney 配置</translation>
+    </message>
+    <message>
+        <source>Describe an image</source>
+        <translation>为图片生成描述</translation>
+    </message>
+    <message>
+        <source>Blend images</source>
+        <translation>混合图片</translation>
+    </message>
+    <message>
+        <source>Shorten the prompt</source>
+        <translation>精简提示词</translation>
+    </message>
+    <message>
+        <source>Task image</source>
+        <translation>任务图片</translation>
+    </message>
+    <message>
+        <source>Give the prompt or mask</source>
+        <translation>提供提示词或蒙版</translation>
+    </message>
+    <message>
+        <source>Split the grid into four images</source>
+        <translation>把四宫格切成四张图片</translation>
+    </message>
+    <message>
+        <source>Look up the seed</source>
+        <translation>查询种子</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <source>Reference images</source>
+        <translation>参考图</translation>
+    </message>
+    <message>
+        <source>Aspect ratio</source>
+        <translation>宽高比</translation>
+    </message>
+    <message>
+        <source>Raw style</source>
+        <translation>Raw 风格</translation>
+    </message>
+    <message>
+        <source>Leave out</source>
+        <translation>排除</translation>
+    </message>
+    <message>
+        <source>Add a Midjourney profile</source>
+        <translation>添加 Midjourney 配置</translation>
+    </message>
+    <message>
+        <source>Sends: %1</source>
+        <translation>将发送：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>(with %n reference image(s))</source>
+        <translation>
+            <numerusform>（附 %n 张参考图）</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Add a Midjourney profile in Settings first.</source>
+        <translation>请先在设置中添加一个 Midjourney 配置。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Queued: %n task(s) ahead.</source>
+        <translation>
+            <numerusform>排队中：前面还有 %n 个任务。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Submitted.</source>
+        <translation>已提交。</translation>
+    </message>
+    <message>
+        <source>Write a prompt first.</source>
+        <translation>请先写提示词。</translation>
+    </message>
+    <message>
+        <source>Write the prompt to shorten first.</source>
+        <translation>请先写要精简的提示词。</translation>
+    </message>
+    <message>
+        <source>The image file is missing or damaged:
+%1</source>
+        <translation>图片文件丢失或已损坏：
+%1</translation>
+    </message>
+    <message>
+        <source>Waiting for the first preview…</source>
+        <translation>等待第一张预览…</translation>
+    </message>
+    <message>
+        <source>Task %1</source>
+        <translation>任务 %1</translation>
+    </message>
+    <message>
+        <source>from %1</source>
+        <translation>来自 %1</translation>
+    </message>
+    <message>
+        <source>seed %1</source>
+        <translation>种子 %1</translation>
+    </message>
+    <message>
+        <source>saved as %1</source>
+        <translation>已保存为 %1</translation>
+    </message>
+    <message>
+        <source>Server said: %1</source>
+        <translation>服务器返回：%1</translation>
+    </message>
+    <message>
+        <source>Imagine prompt %1</source>
+        <translation>用提示词 %1 绘图</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <source>Put prompt %1 in the prompt box</source>
+        <translation>把提示词 %1 放进输入框</translation>
+    </message>
+    <message>
+        <source>Custom Zoom</source>
+        <translation>自定义缩放</translation>
+    </message>
+    <message>
+        <source>Zoom out with this prompt. --zoom takes 1 to 2.</source>
+        <translation>用这个提示词进行缩小。--zoom 取值 1 到 2。</translation>
+    </message>
+    <message>
+        <source>The image is not saved yet; wait for it, then paint the region.</source>
+        <translation>图片尚未保存；请等待保存完成后再涂抹区域。</translation>
+    </message>
+    <message>
+        <source>The parent image is not in this list; paint the mask from it.</source>
+        <translation>父任务的图片不在列表中；请从该图片上绘制蒙版。</translation>
+    </message>
+    <message>
+        <source>The server asks for the prompt of this task (remix). Change it or keep it.</source>
+        <translation>服务器要求为此任务提供提示词（Remix）。可以修改，也可以保持不变。</translation>
+    </message>
+    <message>
+        <source>Could not split the image: %1</source>
+        <translation>无法切分图片：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Saved %n image(s) beside the grid.</source>
+        <translation>
+            <numerusform>已在四宫格旁保存 %n 张图片。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Prompt copied.</source>
+        <translation>提示词已复制。</translation>
+    </message>
+    <message>
+        <source>Seed %1 copied.</source>
+        <translation>种子 %1 已复制。</translation>
+    </message>
+</context>
+<context>
+    <name>MjButtons</name>
+    <message>
+        <source>Vary (Subtle)</source>
+        <translation>弱变化</translation>
+    </message>
+    <message>
+        <source>Vary (Strong)</source>
+        <translation>强变化</translation>
+    </message>
+    <message>
+        <source>Vary (Region)</source>
+        <translation>局部重绘</translation>
+    </message>
+    <message>
+        <source>Zoom Out 2x</source>
+        <translation>缩小 2 倍</translation>
+    </message>
+    <message>
+        <source>Zoom Out 1.5x</source>
+        <translation>缩小 1.5 倍</translation>
+    </message>
+    <message>
+        <source>Custom Zoom</source>
+        <translation>自定义缩放</translation>
+    </message>
+    <message>
+        <source>Make Square</source>
+        <translation>变为方形</translation>
+    </message>
+    <message>
+        <source>Upscale (Subtle)</source>
+        <translation>放大（细微）</translation>
+    </message>
+    <message>
+        <source>Upscale (Creative)</source>
+        <translation>放大（创意）</translation>
+    </message>
+    <message>
+        <source>Imagine all</source>
+        <translation>全部绘图</translation>
+    </message>
+    <message>
+        <source>Reroll</source>
+        <translation>重新生成</translation>
+    </message>
+    <message>
+        <source>Describe again</source>
+        <translation>重新图生文</translation>
+    </message>
+    <message>
+        <source>Pan left</source>
+        <translation>向左平移</translation>
+    </message>
+    <message>
+        <source>Pan right</source>
+        <translation>向右平移</translation>
+    </message>
+    <message>
+        <source>Pan up</source>
+        <translation>向上平移</translation>
+    </message>
+    <message>
+        <source>Pan down</source>
+        <translation>向下平移</translation>
+    </message>
+    <message>
+        <source>Imagine %1</source>
+        <translation>用第 %1 条绘图</translation>
+    </message>
+</context>
+<context>
+    <name>MjTasks</name>
+    <message>
+        <source>Imagine</source>
+        <translation>绘图</translation>
+    </message>
+    <message>
+        <source>Upscale</source>
+        <translation>放大</translation>
+    </message>
+    <message>
+        <source>Variation</source>
+        <translation>变体</translation>
+    </message>
+    <message>
+        <source>Reroll</source>
+        <translation>重新生成</translation>
+    </message>
+    <message>
+        <source>Vary (Region)</source>
+        <translation>局部重绘</translation>
+    </message>
+    <message>
+        <source>Zoom out</source>
+        <translation>缩小</translation>
+    </message>
+    <message>
+        <source>Custom zoom</source>
+        <translation>自定义缩放</translation>
+    </message>
+    <message>
+        <source>Pan</source>
+        <translation>平移</translation>
+    </message>
+    <message>
+        <source>Describe</source>
+        <translation>图生文</translation>
+    </message>
+    <message>
+        <source>Blend</source>
+        <translation>混合</translation>
+    </message>
+    <message>
+        <source>Shorten</source>
+        <translation>精简提示词</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <source>Waiting for your prompt or mask</source>
+        <translation>等待你提供提示词或蒙版</translation>
+    </message>
+    <message>
+        <source>Done; saving the image…</source>
+        <translation>已完成，正在保存图片…</translation>
+    </message>
+    <message>
+        <source>Done; the image is not saved yet</source>
+        <translation>已完成，图片尚未保存</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Connection trouble; retrying</source>
+        <translation>连接出现问题，正在重试</translation>
+    </message>
+    <message>
+        <source>Queued</source>
+        <translation>排队中</translation>
+    </message>
+    <message>
+        <source>Drawing… %1%</source>
+        <translation>绘制中… %1%</translation>
+    </message>
+</context>
+<context>
+    <name>Notifier</name>
+    <message>
+        <source>Midjourney: %1 finished</source>
+        <translation>Midjourney：%1 已完成</translation>
+    </message>
+    <message>
+        <source>Midjourney: %1 failed</source>
+        <translation>Midjourney：%1 失败</translation>
     </message>
 </context>
 <context>

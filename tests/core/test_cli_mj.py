@@ -98,3 +98,66 @@ def test_banned_prompt_is_one_line_exit_2(tmp_path, keyring_store) -> None:
         result = run_cli(home, "imagine", "-p", "mj", "nude body")
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "'nude'" in result.stderr
+
+
+def mask_png(width: int, height: int) -> bytes:
+    """White (redraw) over the left half, black elsewhere."""
+    import struct
+    import zlib
+
+    row = b"\x00" + b"\xff\xff\xff" * (width // 2) + b"\x00\x00\x00" * (width - width // 2)
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(row * height))
+        + chunk(b"IEND", b"")
+    )
+
+
+@pytest.mark.parametrize("dialect", ["novicezk", "trueai", "newapi"])
+def test_cli_imagine_upscale_vary_region_zoom_out(tmp_path, keyring_store, dialect) -> None:
+    from tests.fakes.mj_sim import MjSimulator, png_size
+
+    home = tmp_path / "home"
+    with MjSimulator(SECRET, dialect=dialect) as sim:
+        assert add_mj_profile(home, sim.url).returncode == 0
+
+        def step(*args: str) -> tuple[str, Path]:
+            done = run_cli(home, *args, "--wait", "--timeout", "60", KEYHOLD_MJ_POLL_SECONDS="0.1")
+            assert done.returncode == 0, done.stderr
+            image = Path(done.stdout.strip())
+            meta = json.loads(image.with_suffix(".json").read_text(encoding="utf-8"))
+            assert image.read_bytes() == sim.image_bytes(meta["task_id"])
+            return meta["task_id"], image
+
+        grid, _ = step("imagine", "-p", "mj", "a lighthouse --ar 3:2")
+        upscale, upscaled = step("mj", "action", "-p", "mj", grid, "U1")
+        mask = tmp_path / "mask.png"
+        mask.write_bytes(mask_png(*png_size(upscaled.read_bytes())))
+        refused = run_cli(home, "mj", "action", "-p", "mj", upscale, "Vary (Region)")
+        assert refused.returncode == 2 and "--mask" in refused.stderr
+        region, _ = step(
+            "mj", "action", "-p", "mj", upscale, "Vary (Region)", "--mask", str(mask), "--prompt", "a red door"
+        )
+        assert sim.masks[region] == mask.read_bytes()
+        second, _ = step("mj", "action", "-p", "mj", region, "U1")
+        zoomed, image = step("mj", "action", "-p", "mj", second, "Zoom Out 2x")
+        meta = json.loads(image.with_suffix(".json").read_text(encoding="utf-8"))
+        assert (meta["parent_task_id"], meta["action"]) == (second, "OUTPAINT")
+        assert len(list((home / "gallery" / "midjourney").rglob("*.json"))) == 5
+
+        described = run_cli(home, "mj", "describe", "-p", "mj", str(image), KEYHOLD_MJ_POLL_SECONDS="0.1")
+        assert described.returncode == 0, described.stderr
+        assert [line[:3] for line in described.stdout.splitlines()] == ["1. ", "2. ", "3. ", "4. "]
+        blended = run_cli(home, "mj", "blend", "-p", "mj", str(image), str(upscaled), "--dimensions", "portrait")
+        assert blended.returncode == 0, blended.stderr
+        body = next(body for path, body in sim.submits if path.endswith("/submit/blend"))
+        assert body["dimensions"] == "PORTRAIT" and len(body["base64Array"]) == 2
+        tasks = json.loads(run_cli(home, "mj", "tasks", "--json").stdout)
+        assert [t["action"] for t in tasks][:2] == ["BLEND", "DESCRIBE"]
+        assert len(tasks[1]["prompts"]) == 4

@@ -1,7 +1,7 @@
 import pytest
 
-from desktop_client.core.api.midjourney import button_action, change_spec, numbered_prompts
 from desktop_client.core.api.mj_prompt import MjParams, build_prompt
+from desktop_client.core.api.mj_types import button_action, change_spec, numbered_prompts
 from desktop_client.core.errors import InputError
 
 

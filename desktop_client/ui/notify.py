@@ -1,0 +1,61 @@
+"""Telling the user a Midjourney task ended while they look elsewhere: a system tray
+message where the desktop has a tray, the status bar always."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QObject
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QMainWindow, QSystemTrayIcon
+
+from desktop_client.core.api.mj_types import MjStatus
+from desktop_client.core.storage.mj_tasks import StoredTask
+from desktop_client.ui.midjourney.tasks_model import action_name
+
+
+class Notifier(QObject):
+    def __init__(self, window: QMainWindow, icon: QIcon) -> None:
+        super().__init__(window)
+        self.window = window
+        self.tray: QSystemTrayIcon | None = None
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray = QSystemTrayIcon(icon, self)
+            self.tray.setToolTip("Keyhold")
+            self.tray.messageClicked.connect(self._raise)
+        self.sent: list[tuple[str, str]] = []  # what was shown outside the window (tests read it)
+
+    def _raise(self) -> None:
+        self.window.showNormal()
+        self.window.raise_()
+        self.window.activateWindow()
+
+    def task_ended(self, task: StoredTask) -> None:
+        if task.status is MjStatus.SUCCESS:
+            title = QCoreApplication.translate("Notifier", "Midjourney: %1 finished").replace(
+                "%1", action_name(task.action)
+            )
+        else:
+            title = QCoreApplication.translate("Notifier", "Midjourney: %1 failed").replace(
+                "%1", action_name(task.action)
+            )
+        body = " ".join((task.prompt or task.final_prompt).split())[:120] or task.id
+        self.window.statusBar().showMessage(f"{title} — {body}", 10000)
+        if self.window.isActiveWindow():
+            return
+        self.sent.append((title, body))
+        if self.tray is not None:
+            self.tray.show()
+            icon = (
+                QSystemTrayIcon.MessageIcon.Information
+                if task.status is MjStatus.SUCCESS
+                else QSystemTrayIcon.MessageIcon.Warning
+            )
+            self.tray.showMessage(title, body, icon, 8000)
+        else:
+            QApplication_alert(self.window)
+
+
+def QApplication_alert(window: QMainWindow) -> None:
+    # Without a tray (some Linux desktops), the taskbar entry asks for attention instead.
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.alert(window, 0)
