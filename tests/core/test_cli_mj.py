@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import find_canaries
 from tests.core.test_mj_polling import PNG
 from tests.fakes.mj_fake import FakeMidjourney
 from tests.fakes.server import Conn, Request
@@ -161,3 +162,5 @@ def test_cli_imagine_upscale_vary_region_zoom_out(tmp_path, keyring_store, diale
         tasks = json.loads(run_cli(home, "mj", "tasks", "--json").stdout)
         assert [t["action"] for t in tasks][:2] == ["BLEND", "DESCRIBE"]
         assert len(tasks[1]["prompts"]) == 4
+        # The key and the server's address (images are served from it) are in no file.
+        assert find_canaries(home, [SECRET, sim.url.split("//")[1]]) == []

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import find_canaries
 from tests.core.test_cli_mj import SECRET, add_mj_profile
 from tests.fakes.mj_sim import MjSimulator
 from tests.procs import keyhold_env, run_cli
@@ -68,3 +69,4 @@ def test_killed_app_finishes_the_task_when_started_again(tmp_path, keyring_store
         assert image.read_bytes() == sim.image_bytes(task_id)
         tasks = json.loads(run_cli(home, "mj", "tasks", "--json").stdout)
         assert [(t["id"], t["status"], t["image"]) for t in tasks] == [(task_id, "SUCCESS", str(image))]
+        assert find_canaries(home, [SECRET, sim.url.split("//")[1]]) == []

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 import os
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -23,14 +25,22 @@ from desktop_client.core.api.midjourney import MjClient
 from desktop_client.core.api.mj_types import MjStatus, SubmitResult, button_action, change_spec, data_url
 from desktop_client.core.errors import ApiError, ErrorKind, InputError, KeyholdError
 from desktop_client.core.images import sniff_image
-from desktop_client.core.net.client import HttpPool
+from desktop_client.core.net.client import HttpPool, origin
 from desktop_client.core.net.errors import error_from_transport
 from desktop_client.core.profiles import ProfileService
-from desktop_client.core.services.mj_images import save_task_image
+from desktop_client.core.services.mj_images import SERVER_URL, absolute_url, save_task_image
 from desktop_client.core.settings import ProfileKind
 from desktop_client.core.storage.mj_tasks import MjTaskStore, StoredTask
 
 log = logging.getLogger(__name__)
+
+
+def portable_url(url: str, base_url: str) -> str:
+    """The server's address stays in the keyring: an image URL on it is stored as a path."""
+    if url and origin(url) == origin(base_url):
+        parts = urlsplit(url)
+        return SERVER_URL + parts.path + (f"?{parts.query}" if parts.query else "")
+    return url
 
 
 class MjPoller:
@@ -70,6 +80,8 @@ class MjPoller:
             updated: list[StoredTask] = []
             for stored in open_tasks:
                 task = found.get(stored.id) or await client.fetch(stored.id)
+                if task is not None:
+                    task = dataclasses.replace(task, image_url=portable_url(task.image_url, client.http.base_url))
                 if task is None:
                     now = await asyncio.to_thread(
                         self.store.note_not_found, profile_id, stored.id, self.give_up_not_found
@@ -342,7 +354,9 @@ class MidjourneyService:
         """An in-progress preview (or a text task's image) for display only; never saved."""
         client = await self.client(profile_id)
         try:
-            response = await client.http.client.get(url, timeout=httpx.Timeout(30, connect=10))
+            response = await client.http.client.get(
+                absolute_url(url, client.http.base_url), timeout=httpx.Timeout(30, connect=10)
+            )
         except httpx.HTTPError as exc:
             raise error_from_transport(exc) from None
         if response.status_code >= 300 or sniff_image(response.content) is None:

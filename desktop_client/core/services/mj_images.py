@@ -9,18 +9,27 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import httpx
 
 from desktop_client.core.atomic import atomic_write_bytes, atomic_write_text
 from desktop_client.core.errors import ApiError, ErrorKind
 from desktop_client.core.images import IMAGE_TYPES, sniff_image
-from desktop_client.core.net.client import SecureHttp
+from desktop_client.core.net.client import SecureHttp, origin
 from desktop_client.core.net.errors import error_from_response, error_from_transport
 from desktop_client.core.settings import ProfileKind
 from desktop_client.core.storage.mj_tasks import StoredTask
 
 MAX_IMAGE_BYTES = 64 * 1024 * 1024
+SERVER_URL = "server:"  # see services.midjourney.portable_url
+
+
+def absolute_url(url: str, base_url: str) -> str:
+    if not url.startswith(SERVER_URL):
+        return url
+    base = urlsplit(base_url)
+    return f"{base.scheme}://{base.netloc}{url[len(SERVER_URL) :]}"
 
 
 def gallery_paths(gallery: Path, task: StoredTask, extension: str) -> tuple[Path, Path]:
@@ -43,7 +52,7 @@ def metadata(task: StoredTask, profile_name: str, source_url_host: str) -> dict[
         "bot": task.bot or None,
         "seed": task.seed or None,
         "profile": profile_name,
-        "image_host": source_url_host,
+        "image_host": source_url_host or None,
         "submitted": task.submitted,
         "finished": task.finished,
         "saved": time.time(),
@@ -52,7 +61,9 @@ def metadata(task: StoredTask, profile_name: str, source_url_host: str) -> dict[
 
 async def save_task_image(http: SecureHttp, task: StoredTask, gallery: Path, profile_name: str) -> Path:
     try:
-        response = await http.client.get(task.image_url, timeout=httpx.Timeout(120, connect=10))
+        response = await http.client.get(
+            absolute_url(task.image_url, http.base_url), timeout=httpx.Timeout(120, connect=10)
+        )
     except httpx.HTTPError as exc:
         raise error_from_transport(exc) from None
     if response.status_code >= 300:
@@ -67,7 +78,9 @@ async def save_task_image(http: SecureHttp, task: StoredTask, gallery: Path, pro
         )
     image_path, sidecar = gallery_paths(gallery, task, IMAGE_TYPES[kind])
     atomic_write_bytes(image_path, data, mode=0o644)
-    document = metadata(task, profile_name, response.url.host)
+    # A CDN host is worth keeping; the profile's own server address is not written anywhere.
+    on_server = task.image_url.startswith(SERVER_URL) or origin(response.url) == origin(http.base_url)
+    document = metadata(task, profile_name, "" if on_server else str(response.url.host))
     document["file"] = image_path.name
     document["bytes"] = len(data)
     atomic_write_text(sidecar, json.dumps(document, ensure_ascii=False, indent=2) + "\n", mode=0o644)
