@@ -37,6 +37,8 @@ class Core:
     _chat: ChatService | None = field(default=None, repr=False)
     _mj: MidjourneyService | None = field(default=None, repr=False)
     _open_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    # Services are built on first use, from the GUI thread or a worker: one of each.
+    _service_lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     @property
     def http(self) -> HttpPool:
@@ -73,21 +75,25 @@ class Core:
 
     @property
     def chat(self) -> ChatService:
-        if self._chat is None:
-            from desktop_client.core.services.chat import ChatService
-            from desktop_client.core.storage.chats import ChatStore
+        with self._service_lock:
+            if self._chat is None:
+                from desktop_client.core.services.chat import ChatService
+                from desktop_client.core.storage.chats import ChatStore
 
-            self._chat = ChatService(ChatStore(self.database), self.profiles, self.http, self.home.attachments)
-        return self._chat
+                store = ChatStore(self.database)
+                self._chat = ChatService(store, self.profiles, self.http, self.home.attachments)
+            return self._chat
 
     @property
     def midjourney(self) -> MidjourneyService:
-        if self._mj is None:
-            from desktop_client.core.services.midjourney import MidjourneyService
-            from desktop_client.core.storage.mj_tasks import MjTaskStore
+        with self._service_lock:
+            if self._mj is None:
+                from desktop_client.core.services.midjourney import MidjourneyService
+                from desktop_client.core.storage.mj_tasks import MjTaskStore
 
-            self._mj = MidjourneyService(MjTaskStore(self.database), self.profiles, self.http, self.home.gallery)
-        return self._mj
+                store = MjTaskStore(self.database)
+                self._mj = MidjourneyService(store, self.profiles, self.http, self.home.gallery)
+            return self._mj
 
     def use_secret_store(self, store: SecretStore) -> None:
         self.secrets = store

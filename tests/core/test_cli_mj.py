@@ -134,6 +134,7 @@ def test_cli_imagine_upscale_vary_region_zoom_out(tmp_path, keyring_store, diale
             image = Path(done.stdout.strip())
             meta = json.loads(image.with_suffix(".json").read_text(encoding="utf-8"))
             assert image.read_bytes() == sim.image_bytes(meta["task_id"])
+            assert meta["seed"] and meta["seed"].isdigit()  # looked up for the metadata
             return meta["task_id"], image
 
         grid, _ = step("imagine", "-p", "mj", "a lighthouse --ar 3:2")

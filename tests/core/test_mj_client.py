@@ -245,3 +245,14 @@ async def test_a_relay_web_page_is_a_wrong_url() -> None:
         finally:
             await http.aclose()
     assert info.value.kind is ErrorKind.WRONG_URL
+
+
+async def test_trueai_login_refusal_is_a_bad_key_not_a_missing_task() -> None:
+    with FakeMidjourney(SECRET, dialect="trueai") as fake:
+        body = {"success": False, "code": -1, "message": "请重新登录", "data": None}
+        fake.route_overrides[("GET", "/mj/task/T1/fetch")] = answer(body)
+        client, http = await client_for(fake)
+        with pytest.raises(ApiError) as caught:
+            await client.fetch("T1")
+        assert caught.value.kind is ErrorKind.BAD_KEY and caught.value.detail == "请重新登录"
+        await http.aclose()

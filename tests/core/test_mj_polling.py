@@ -184,7 +184,11 @@ async def test_success_saves_the_image_and_its_metadata_once(world, home) -> Non
 
     poller = MjPoller(store, client_for, save_image=save)
     [first] = await poller.poll_once(PROFILE)
-    assert first.status is MjStatus.SUCCESS and first.image_pending and "Server error 500" in first.image_error
+    assert (
+        first.status is MjStatus.SUCCESS
+        and first.image_pending
+        and "image download failed (HTTP 500)" in first.image_error
+    )
     [second] = await poller.poll_once(PROFILE)
     assert not second.image_pending
     image_file = Path(second.image_path)
@@ -195,4 +199,80 @@ async def test_success_saves_the_image_and_its_metadata_once(world, home) -> Non
     assert sidecar["profile"] == "MJ relay" and sidecar["source"] == "midjourney"
     assert await poller.poll_once(PROFILE) == []
     assert attempts["n"] == 2
+    await http.aclose()
+
+
+async def test_a_forgotten_task_with_its_image_pending_is_never_failed(world, home) -> None:
+    from desktop_client.core.services.mj_images import save_task_image
+
+    fake, store, client_for, http = world
+    cdn = {"up": False}
+    fake.route_overrides[("GET", "/attachments/grid.png")] = lambda r, c: (
+        c.send_response(200, PNG, {"Content-Type": "image/png"}) if cdn["up"] else c.send_response(403, b"", {})
+    )
+    store.add(PROFILE, "T1", action="IMAGINE", prompt="a lighthouse")
+    fake.tasks["T1"] = task("SUCCESS", "100%", f"{fake.url}/attachments/grid.png?ex=1")
+
+    async def save(profile_id, stored):
+        return str(await save_task_image(http, stored, home.gallery, "MJ relay"))
+
+    poller = MjPoller(store, client_for, save_image=save, give_up_not_found=2)
+    [first] = await poller.poll_once(PROFILE)
+    assert first.image_pending and "HTTP 403" in first.image_error and "bad key" not in first.image_error.lower()
+    del fake.tasks["T1"]  # the server restarted and forgot it
+    for _ in range(4):
+        [again] = await poller.poll_once(PROFILE)
+        assert again.status is MjStatus.SUCCESS and again.image_pending
+    cdn["up"] = True
+    [saved] = await poller.poll_once(PROFILE)
+    assert Path(saved.image_path).read_bytes() == PNG
+    await http.aclose()
+
+
+async def test_an_idle_poller_finds_tasks_another_process_submitted(world) -> None:
+    fake, store, client_for, http = world
+    fake.tasks["T1"] = task("SUCCESS", "100%")
+    stop = asyncio.Event()
+    seen: list = []
+    poller = MjPoller(
+        store, client_for, interval=0.02, max_interval=0.1, on_update=lambda t: (seen.append(t), stop.set())
+    )
+    running = asyncio.ensure_future(poller.run(stop))
+    await asyncio.sleep(0.15)  # idle: nothing to poll
+    store.add(PROFILE, "T1", action="IMAGINE")  # as `keyhold imagine` does, in its own process
+    await asyncio.wait_for(running, 5)
+    assert seen and seen[0].status is MjStatus.SUCCESS
+    await http.aclose()
+
+
+async def test_one_failing_profile_does_not_slow_another(world) -> None:
+    fake, store, client_for, http = world
+    broken = FakeMidjourney(SECRET, dialect="novicezk").start()
+    broken.route_overrides[("POST", "/mj/task/list-by-condition")] = lambda r, c: c.send_response(502, b"", {})
+    broken_http = SecureHttp(make_profile(broken.url, SECRET, kind=ProfileKind.MIDJOURNEY))
+
+    async def client_for_two(profile_id: str) -> MjClient:
+        return MjClient(broken_http if profile_id == "down" else http)
+
+    store.add("down", "D1", action="IMAGINE")
+    store.add(PROFILE, "T1", action="IMAGINE")
+    fake.tasks["T1"] = task("IN_PROGRESS", "10%")
+    polls = {"n": 0}
+
+    def counting(request: Request, conn: Conn) -> None:
+        polls["n"] += 1
+        fake.handle(request, conn)
+
+    fake.route_overrides[("POST", "/mj/task/list-by-condition")] = counting
+    stop = asyncio.Event()
+    poller = MjPoller(store, client_for_two, interval=0.02, max_interval=0.04, max_error_interval=5.0)
+    running = asyncio.ensure_future(poller.run(stop))
+    await asyncio.sleep(1.0)
+    stop.set()
+    await asyncio.wait_for(running, 5)
+    # The healthy profile kept its pace (~every 0.04 s) while the broken one backed off.
+    assert polls["n"] >= 10
+    assert sum(1 for r in broken.requests if r.path.endswith("list-by-condition")) <= 6
+    broken.stop()
+    await broken_http.aclose()
     await http.aclose()

@@ -342,10 +342,18 @@ async def test_open_source_server_without_buttons_uses_change(
     page.prompt_edit.setPlainText("a plain server")
     page.imagine_btn.click()
     grid = await finished(page, "IMAGINE")
-    result = await core.midjourney.act(grid.profile_id, grid.id, "U3")
-    await wait_until(lambda: task_where(page, lambda t: t.id == result.task_id and t.image_path), 20)
+    await select(page, grid)
+    assert [b.text() for b in page.button_widgets()] == ["U1", "U2", "U3", "U4", "Reroll", "V1", "V2", "V3", "V4"]
+    press(page, "U3")
+    upscale = await finished(page, "UPSCALE")
+    assert upscale.parent_id == grid.id
     change = next(body for path, body in sim.submits if path.endswith("/submit/change"))
     assert change == {"taskId": grid.id, "action": "UPSCALE", "index": 3}
+    await select(page, grid)
+    press(page, "Reroll")
+    await finished(page, "REROLL")
+    changes = [body for path, body in sim.submits if path.endswith("/submit/change")]
+    assert changes[-1] == {"taskId": grid.id, "action": "REROLL", "index": 1}
 
 
 async def test_missing_image_file_is_shown_not_a_crash(make_window, cores, keyring_store, sim_factory) -> None:
@@ -364,3 +372,23 @@ async def test_missing_image_file_is_shown_not_a_crash(make_window, cores, keyri
     page._on_current(page.list.currentIndex(), page.list.currentIndex())
     await wait_until(lambda: "missing or damaged" in page.image._text)
     await asyncio.sleep(0)
+
+
+async def test_a_double_enter_or_click_submits_once(make_window, cores, keyring_store, sim_factory) -> None:
+    sim = sim_factory("trueai")
+    window, core = mj_window(make_window, sim, cores=cores)
+    page = window.mj_page
+    await started(page)
+    page.prompt_edit.setPlainText("one lighthouse only")
+    page.prompt_edit.setFocus()
+    QTest.keyClick(page.prompt_edit, Qt.Key.Key_Return)
+    QTest.keyClick(page.prompt_edit, Qt.Key.Key_Return)
+    grid = await finished(page, "IMAGINE")
+    await select(page, grid)
+    u1 = next(b for b in page.button_widgets() if b.text() == "U1")
+    u1.click()
+    u1.click()
+    await finished(page, "UPSCALE")
+    await asyncio.sleep(0.2)
+    paths = [path for path, _ in sim.submits]
+    assert paths.count("/mj/submit/imagine") == 1 and paths.count("/mj/submit/action") == 1

@@ -100,13 +100,26 @@ class MjClient:
         if not response.content.strip():
             return None
         try:
-            return json.loads(response.content)
+            payload = json.loads(response.content)
         except ValueError:
             raise ApiError(
                 "The server's answer was not understood",
                 hint="Check that the base URL points at a midjourney-proxy server",
                 kind=ErrorKind.PROTOCOL,
             ) from None
+        if isinstance(payload, dict) and payload.get("success") is False and "id" not in payload:
+            # trueai's refusal with status 200: {"success": false, "code": -1, "message": "请重新登录"}
+            message = str(payload.get("message") or payload.get("description") or "")
+            login = "登录" in message or "login" in message.lower()
+            raise ApiError(
+                "The server asks to log in again: the key was not accepted"
+                if login
+                else "The server refused the request",
+                hint="Check the key in the profile" if login else "See the server's message",
+                detail=message,
+                kind=ErrorKind.BAD_KEY if login else ErrorKind.SERVER,
+            )
+        return payload
 
     async def _submit(self, path: str, body: dict[str, Any]) -> SubmitResult:
         response = await self._request("POST", path, body)
@@ -141,7 +154,8 @@ class MjClient:
             description=description,
             properties=dict(properties or {}),
             needs_modal=code == 21 or "waiting for window confirm" in description.lower(),
-            queue_position=as_int((properties or {}).get("numberOfQueues")) if code == 22 else None,
+            # new-api rewrites 22 to 1 but keeps the queue length.
+            queue_position=as_int((properties or {}).get("numberOfQueues")) or None,
         )
 
     async def imagine(

@@ -22,12 +22,13 @@ import httpx
 
 from desktop_client.core.aio import keyring_call
 from desktop_client.core.api.midjourney import MjClient
-from desktop_client.core.api.mj_types import MjStatus, SubmitResult, button_action, change_spec, data_url
+from desktop_client.core.api.mj_types import MjStatus, MjTask, SubmitResult, button_action, change_spec, data_url
 from desktop_client.core.errors import ApiError, ErrorKind, InputError, KeyholdError
 from desktop_client.core.images import sniff_image
 from desktop_client.core.net.client import HttpPool, origin
 from desktop_client.core.net.errors import error_from_transport
 from desktop_client.core.profiles import ProfileService
+from desktop_client.core.redact import redact
 from desktop_client.core.services.mj_images import SERVER_URL, absolute_url, save_task_image
 from desktop_client.core.settings import ProfileKind
 from desktop_client.core.storage.mj_tasks import MjTaskStore, StoredTask
@@ -79,17 +80,14 @@ class MjPoller:
             found = {t.id: t for t in await client.list_by_condition([t.id for t in open_tasks])}
             updated: list[StoredTask] = []
             for stored in open_tasks:
-                task = found.get(stored.id) or await client.fetch(stored.id)
-                if task is not None:
-                    task = dataclasses.replace(task, image_url=portable_url(task.image_url, client.http.base_url))
-                if task is None:
-                    now = await asyncio.to_thread(
-                        self.store.note_not_found, profile_id, stored.id, self.give_up_not_found
-                    )
-                else:
-                    now = await asyncio.to_thread(self.store.update, profile_id, task)
-                if now.image_pending and self.save_image is not None:
-                    now = await self._save(profile_id, now)
+                try:
+                    now = await self._one(client, profile_id, stored, found.get(stored.id))
+                except KeyholdError:
+                    raise
+                except Exception as exc:  # one malformed task must not stall the others
+                    log.exception("task %s could not be updated", stored.id)
+                    await asyncio.to_thread(self.store.note_error, profile_id, stored.id, redact(repr(exc)))
+                    continue
                 updated.append(now)
                 if self.on_update is not None:
                     self.on_update(now)
@@ -99,39 +97,68 @@ class MjPoller:
                 await asyncio.to_thread(self.store.note_error, profile_id, stored.id, str(exc))
             raise
 
+    async def _one(self, client: MjClient, profile_id: str, stored: StoredTask, task: MjTask | None) -> StoredTask:
+        if stored.open:
+            task = task or await client.fetch(stored.id)
+            if task is None:
+                now = await asyncio.to_thread(
+                    self.store.note_not_found, profile_id, stored.id, self.give_up_not_found
+                )
+            else:
+                task = dataclasses.replace(task, image_url=portable_url(task.image_url, client.http.base_url))
+                now = await asyncio.to_thread(self.store.update, profile_id, task)
+        else:
+            # Finished with its image not saved yet: the stored URL is all we need (the
+            # server may have forgotten the task by now).
+            now = stored
+        if now.image_pending and self.save_image is not None:
+            now = await self._save(profile_id, now)
+        return now
+
     async def _save(self, profile_id: str, task: StoredTask) -> StoredTask:
         assert self.save_image is not None
         try:
             path = await self.save_image(profile_id, task)
-        except (KeyholdError, OSError) as exc:
+        except Exception as exc:
             # The task stays listed (and its image pending) until a save succeeds.
             log.warning("the image of task %s is not saved yet: %s", task.id, exc)
-            return await asyncio.to_thread(self.store.image_failed, profile_id, task.id, str(exc))
+            reason = str(exc) if isinstance(exc, KeyholdError) else redact(repr(exc))
+            return await asyncio.to_thread(self.store.image_failed, profile_id, task.id, reason)
         return await asyncio.to_thread(self.store.image_saved, profile_id, task.id, path)
 
-    async def run(self, stop: asyncio.Event) -> None:
-        delay = self.interval
+    async def run(self, stop: asyncio.Event, known: Callable[[str], bool] | None = None) -> None:
+        """Polls until ``stop``. Each profile backs off on its own (one relay being down does
+        not slow the others); with nothing running it still looks every ``max_interval``, for
+        tasks another process (the CLI) submitted. ``known`` filters out removed profiles."""
+        loop = asyncio.get_running_loop()
+        delays: dict[str, float] = {}
+        due: dict[str, float] = {}
         while not stop.is_set():
+            self.wake.clear()  # before the round: a submit during it wakes the next one
             open_tasks = await asyncio.to_thread(
                 self.store.unfinished, None, with_pending_images=self.save_image is not None
             )
-            failed = False
-            for profile_id in sorted({t.profile_id for t in open_tasks}):
+            profiles = sorted({t.profile_id for t in open_tasks if known is None or known(t.profile_id)})
+            now = loop.time()
+            for profile_id in profiles:
+                if due.get(profile_id, 0.0) > now:
+                    continue
+                delay = delays.get(profile_id, self.interval)
                 try:
                     await self.poll_once(profile_id)
                 except KeyholdError as exc:
-                    failed = True
                     log.info("polling Midjourney tasks failed, will retry: %s", exc)
-            if not open_tasks:
-                delay = self.interval
-            elif failed:
-                delay = min(max(delay, self.interval) * 2, self.max_error_interval)
-            else:
-                delay = min(delay * 1.5, self.max_interval)
-            self.wake.clear()
+                    delay = min(max(delay, self.interval) * 2, self.max_error_interval)
+                else:
+                    delay = min(delay * 1.5, self.max_interval)
+                delays[profile_id] = delay
+                due[profile_id] = loop.time() + delay
+            for gone in set(delays) - set(profiles):
+                delays.pop(gone)
+                due.pop(gone, None)
+            timeout = max(0.0, min(due.values()) - loop.time()) if due else self.max_interval
             waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self.wake.wait())]
             try:
-                timeout = None if not open_tasks else delay
                 await asyncio.wait(waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
             finally:
                 for waiter in waiters:
@@ -139,7 +166,9 @@ class MjPoller:
                     with contextlib.suppress(asyncio.CancelledError):
                         await waiter
             if self.wake.is_set():
-                delay = self.interval  # a new task: look at it soon
+                # A new task: look at every profile soon.
+                delays = {key: self.interval for key in delays}
+                due.clear()
 
 
 MAX_REFERENCE_BYTES = 10 * 1024 * 1024

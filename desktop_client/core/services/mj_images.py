@@ -17,8 +17,7 @@ from desktop_client.core.atomic import atomic_write_bytes, atomic_write_text
 from desktop_client.core.errors import ApiError, ErrorKind
 from desktop_client.core.images import IMAGE_TYPES, sniff_image
 from desktop_client.core.net.client import SecureHttp, origin
-from desktop_client.core.net.errors import error_from_response, error_from_transport
-from desktop_client.core.settings import ProfileKind
+from desktop_client.core.net.errors import error_from_transport
 from desktop_client.core.storage.mj_tasks import StoredTask
 
 MAX_IMAGE_BYTES = 64 * 1024 * 1024
@@ -67,7 +66,12 @@ async def save_task_image(http: SecureHttp, task: StoredTask, gallery: Path, pro
     except httpx.HTTPError as exc:
         raise error_from_transport(exc) from None
     if response.status_code >= 300:
-        raise error_from_response(response.status_code, response.headers, response.content, ProfileKind.MIDJOURNEY)
+        # Not the profile's key or URL at fault: a CDN refusing, or a signed link that expired.
+        raise ApiError(
+            f"The image download failed (HTTP {response.status_code})",
+            hint="The link may have expired; Keyhold keeps trying while the task is listed",
+            kind=ErrorKind.SERVER,
+        )
     data = response.content
     kind = sniff_image(data)
     if kind is None or len(data) > MAX_IMAGE_BYTES:

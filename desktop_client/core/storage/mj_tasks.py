@@ -188,11 +188,12 @@ class MjTaskStore:
     def note_not_found(self, profile_id: str, task_id: str, give_up_after: int) -> StoredTask:
         """A task the server no longer knows: failed after ``give_up_after`` polls in a row."""
         self.db.execute(
-            "UPDATE mj_tasks SET not_found = not_found + 1, updated = ? WHERE profile_id = ? AND id = ?",
+            "UPDATE mj_tasks SET not_found = not_found + 1, updated = ? "
+            "WHERE profile_id = ? AND id = ? AND finished IS NULL",
             (time.time(), profile_id, task_id),
         )
         task = self.get(profile_id, task_id)
-        if task.not_found >= give_up_after:
+        if task.open and task.not_found >= give_up_after:
             self.db.execute(
                 "UPDATE mj_tasks SET status = 'FAILURE', fail_reason = ?, finished = ? "
                 "WHERE profile_id = ? AND id = ?",

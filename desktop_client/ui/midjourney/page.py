@@ -55,6 +55,8 @@ from desktop_client.ui.qtutils import named, spawn
 
 log = logging.getLogger(__name__)
 
+CHANGE_ACTIONS = frozenset({"IMAGINE", "VARIATION", "REROLL", "BLEND"})
+CHANGE_BUTTONS = ("U1", "U2", "U3", "U4", "🔄", "V1", "V2", "V3", "V4")
 GRID_ACTIONS = frozenset({"IMAGINE", "VARIATION", "REROLL", "BLEND", "OUTPAINT", "ZOOM", "PAN", "INPAINT"})
 THUMB_SIDE = 160
 VIEW_SIDE = 1600
@@ -91,6 +93,8 @@ def button_text(button: MjButton) -> str:
     if button.label:
         return by_label.get(button.label, button.label)
     custom = button.custom_id
+    if custom == "🔄":  # the stand-in reroll of a server without buttons
+        return QCoreApplication.translate("MjButtons", "Reroll")
     for marker, text in (
         ("::reroll::", QCoreApplication.translate("MjButtons", "Reroll")),
         ("Picread::Retry", QCoreApplication.translate("MjButtons", "Describe again")),
@@ -120,6 +124,7 @@ class MidjourneyPage(QWidget):
         self._full: dict[str, QPixmap] = {}  # task id → image for the result view
         self._loaded = False
         self.dialog: QDialog | None = None  # the open dialog (tests reach it here)
+        self._busy = False  # a submit is on its way
 
         # header
         self.profile_combo = QComboBox()
@@ -441,7 +446,8 @@ class MidjourneyPage(QWidget):
             return
         self._stop = asyncio.Event()
         poller = self.core.midjourney.poller(on_update=self.on_update)
-        self._poll_task = asyncio.ensure_future(poller.run(self._stop))
+        known = lambda profile_id: any(r.id == profile_id for r in self.core.profiles.all())  # noqa: E731
+        self._poll_task = asyncio.ensure_future(poller.run(self._stop, known=known))
         self._poll_task.add_done_callback(self._poller_ended)
 
     def _poller_ended(self, task: asyncio.Task[None]) -> None:
@@ -468,6 +474,8 @@ class MidjourneyPage(QWidget):
         if saved:
             self._full.pop(task.id, None)
             spawn(self._load_thumb(task))
+            if self.current is not None and self.current.id == task.id:
+                spawn(self._load_full(task))
         elif task.open and task.image_url and self._preview_urls.get(task.id) != task.image_url:
             spawn(self._load_preview(task))
         if ended or (saved and before is not None and not before.open):
@@ -577,9 +585,12 @@ class MidjourneyPage(QWidget):
         )
 
     async def imagine(self, text: str | None = None) -> None:
+        if self._busy:
+            return  # a second Enter or click while the first submit is on its way costs credits
         profile = self._need_profile()
         if profile is None:
             return
+        self._busy = True
         try:
             if text is None:
                 params = self.params()
@@ -597,6 +608,7 @@ class MidjourneyPage(QWidget):
             self.show_notice(exc)
             return
         finally:
+            self._busy = False
             self.imagine_btn.setEnabled(self.profile_id() is not None)
         await self._submitted(profile, result.task_id, result.queue_position)
 
@@ -756,6 +768,9 @@ class MidjourneyPage(QWidget):
             self.prompts_layout.addWidget(holder)
         if done and task.makes_image:
             shown = [b for b in task.buttons if "BOOKMARK" not in b.custom_id]
+            if not shown and task.action in CHANGE_ACTIONS:
+                # The open-source server sends no buttons: U/V/reroll go through /submit/change.
+                shown = [MjButton(name, label="" if name == "🔄" else name) for name in CHANGE_BUTTONS]
             # U1…V4 fit four to a row; worded buttons (Vary (Subtle), 缩小 2 倍) two.
             columns = 4 if all(len(button_text(b)) <= 6 for b in shown) else 2
             for index, button in enumerate(shown):
@@ -825,6 +840,10 @@ class MidjourneyPage(QWidget):
     async def act(
         self, task: StoredTask, custom_id: str, prompt: str | None = None, mask: bytes | None = None
     ) -> None:
+        if self._busy:
+            return  # a double click on U1 would pay for two upscales
+        self._busy = True
+        self.buttons_box.setEnabled(False)
         try:
             result = await self.core.midjourney.act(
                 task.profile_id, task.id, custom_id, prompt=prompt, mask_png=mask
@@ -836,6 +855,9 @@ class MidjourneyPage(QWidget):
                 for waiting in await asyncio.to_thread(self.core.midjourney.store.unfinished, task.profile_id):
                     self.model.upsert(waiting)
             return
+        finally:
+            self._busy = False
+            self.buttons_box.setEnabled(True)
         await self._submitted(task.profile_id, result.task_id, result.queue_position)
 
     def open_confirm(self) -> None:
