@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QMainWindow, QSystemTrayIcon
+from PySide6.QtWidgets import QApplication, QMainWindow, QSystemTrayIcon
 
 from desktop_client.core.api.mj_types import MjStatus
 from desktop_client.core.storage.mj_tasks import StoredTask
@@ -56,6 +56,5 @@ class Notifier(QObject):
 
 def QApplication_alert(window: QMainWindow) -> None:
     # Without a tray (some Linux desktops), the taskbar entry asks for attention instead.
-    from PySide6.QtWidgets import QApplication
 
     QApplication.alert(window, 0)

@@ -16,32 +16,20 @@ import os
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
-
-import httpx
 
 from desktop_client.core.aio import keyring_call
 from desktop_client.core.api.midjourney import MjClient
 from desktop_client.core.api.mj_types import MjStatus, MjTask, SubmitResult, button_action, change_spec, data_url
-from desktop_client.core.errors import ApiError, ErrorKind, InputError, KeyholdError
+from desktop_client.core.errors import ErrorKind, InputError, KeyholdError
 from desktop_client.core.images import sniff_image
-from desktop_client.core.net.client import HttpPool, origin
-from desktop_client.core.net.errors import error_from_transport
+from desktop_client.core.net.client import HttpPool
 from desktop_client.core.profiles import ProfileService
 from desktop_client.core.redact import redact
-from desktop_client.core.services.mj_images import SERVER_URL, absolute_url, save_task_image
+from desktop_client.core.services.mj_images import fetch_image, portable_url, save_task_image
 from desktop_client.core.settings import ProfileKind
 from desktop_client.core.storage.mj_tasks import MjTaskStore, StoredTask
 
 log = logging.getLogger(__name__)
-
-
-def portable_url(url: str, base_url: str) -> str:
-    """The server's address stays in the keyring: an image URL on it is stored as a path."""
-    if url and origin(url) == origin(base_url):
-        parts = urlsplit(url)
-        return SERVER_URL + parts.path + (f"?{parts.query}" if parts.query else "")
-    return url
 
 
 class MjPoller:
@@ -172,7 +160,6 @@ class MjPoller:
 
 
 MAX_REFERENCE_BYTES = 10 * 1024 * 1024
-BOTS = ("MID_JOURNEY", "NIJI_JOURNEY")
 DIMENSIONS = ("PORTRAIT", "SQUARE", "LANDSCAPE")
 
 
@@ -382,17 +369,8 @@ class MidjourneyService:
     async def preview(self, profile_id: str, url: str) -> bytes:
         """An in-progress preview (or a text task's image) for display only; never saved."""
         client = await self.client(profile_id)
-        try:
-            response = await client.http.client.get(
-                absolute_url(url, client.http.base_url), timeout=httpx.Timeout(30, connect=10)
-            )
-        except httpx.HTTPError as exc:
-            raise error_from_transport(exc) from None
-        if response.status_code >= 300 or sniff_image(response.content) is None:
-            raise ApiError(
-                "The preview is not available", hint="It shows again on the next update", kind=ErrorKind.PROTOCOL
-            )
-        return response.content
+        data, _kind, _source = await fetch_image(client.http, url, 30)
+        return data
 
     async def wait(self, profile_id: str, task_id: str, limit: float, interval: float | None = None) -> StoredTask:
         """Polls until the task ended and its image is saved, or raises a timeout."""

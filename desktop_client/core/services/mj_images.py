@@ -21,7 +21,15 @@ from desktop_client.core.net.errors import error_from_transport
 from desktop_client.core.storage.mj_tasks import StoredTask
 
 MAX_IMAGE_BYTES = 64 * 1024 * 1024
-SERVER_URL = "server:"  # see services.midjourney.portable_url
+SERVER_URL = "server:"  # an image on the profile's own server, stored without its address
+
+
+def portable_url(url: str, base_url: str) -> str:
+    """The server's address stays in the keyring: an image URL on it is stored as a path."""
+    if url and origin(url) == origin(base_url):
+        parts = urlsplit(url)
+        return SERVER_URL + parts.path + (f"?{parts.query}" if parts.query else "")
+    return url
 
 
 def absolute_url(url: str, base_url: str) -> str:
@@ -58,10 +66,11 @@ def metadata(task: StoredTask, profile_name: str, source_url_host: str) -> dict[
     }
 
 
-async def save_task_image(http: SecureHttp, task: StoredTask, gallery: Path, profile_name: str) -> Path:
+async def fetch_image(http: SecureHttp, url: str, read_seconds: float) -> tuple[bytes, str, httpx.URL]:
+    """An image a task points at: its bytes, their type, and where they came from."""
     try:
         response = await http.client.get(
-            absolute_url(task.image_url, http.base_url), timeout=httpx.Timeout(120, connect=10)
+            absolute_url(url, http.base_url), timeout=httpx.Timeout(read_seconds, connect=10)
         )
     except httpx.HTTPError as exc:
         raise error_from_transport(exc) from None
@@ -80,11 +89,16 @@ async def save_task_image(http: SecureHttp, task: StoredTask, gallery: Path, pro
             hint="The link may have expired; Keyhold keeps trying while the task is listed",
             kind=ErrorKind.PROTOCOL,
         )
+    return data, kind, response.url
+
+
+async def save_task_image(http: SecureHttp, task: StoredTask, gallery: Path, profile_name: str) -> Path:
+    data, kind, source = await fetch_image(http, task.image_url, 120)
     image_path, sidecar = gallery_paths(gallery, task, IMAGE_TYPES[kind])
     atomic_write_bytes(image_path, data, mode=0o644)
     # A CDN host is worth keeping; the profile's own server address is not written anywhere.
-    on_server = task.image_url.startswith(SERVER_URL) or origin(response.url) == origin(http.base_url)
-    document = metadata(task, profile_name, "" if on_server else str(response.url.host))
+    on_server = task.image_url.startswith(SERVER_URL) or origin(source) == origin(http.base_url)
+    document = metadata(task, profile_name, "" if on_server else str(source.host))
     document["file"] = image_path.name
     document["bytes"] = len(data)
     atomic_write_text(sidecar, json.dumps(document, ensure_ascii=False, indent=2) + "\n", mode=0o644)

@@ -43,6 +43,7 @@ from desktop_client.core.errors import KeyholdError
 from desktop_client.core.settings import ProfileKind
 from desktop_client.core.storage.mj_tasks import StoredTask
 from desktop_client.ui.errors import describe
+from desktop_client.ui.imaging import load_scaled, split_grid
 from desktop_client.ui.midjourney.tasks_model import (
     TASK_ROLE,
     TaskDelegate,
@@ -122,7 +123,6 @@ class MidjourneyPage(QWidget):
         self._stop = asyncio.Event()
         self._preview_urls: dict[str, str] = {}  # task id → preview URL shown
         self._full: dict[str, QPixmap] = {}  # task id → image for the result view
-        self._loaded = False
         self.dialog: QDialog | None = None  # the open dialog (tests reach it here)
         self._busy = False  # a submit is on its way
 
@@ -433,7 +433,6 @@ class MidjourneyPage(QWidget):
         service = await asyncio.to_thread(lambda: self.core.midjourney)
         tasks = await asyncio.to_thread(service.store.all, 300)
         self.model.reset(tasks)
-        self._loaded = True
         if tasks and not self.list.currentIndex().isValid():
             self.list.setCurrentIndex(self.model.index(0))
         for task in tasks[:60]:
@@ -484,8 +483,6 @@ class MidjourneyPage(QWidget):
             self.show_task(task)
 
     async def _load_thumb(self, task: StoredTask) -> None:
-        from desktop_client.ui.imaging import load_scaled
-
         image = await asyncio.to_thread(load_scaled, task.image_path, THUMB_SIDE)
         if image is not None:
             self.model.set_thumb(task.id, QPixmap.fromImage(image))
@@ -498,8 +495,6 @@ class MidjourneyPage(QWidget):
         except KeyholdError as exc:
             log.info("no preview for task %s: %s", task.id, exc)
             return
-        from desktop_client.ui.imaging import load_scaled
-
         image = await asyncio.to_thread(load_scaled, data, VIEW_SIDE)
         if image is None:
             return
@@ -627,25 +622,25 @@ class MidjourneyPage(QWidget):
             return
         await self._submitted(profile, result.task_id, result.queue_position)
 
+    def _open_dialog(self, dialog: QDialog, accepted: Callable[[], object]) -> None:
+        """Opened with open(), not exec() (a nested loop stalls qasync); deleted when closed."""
+        named(dialog, dialog.windowTitle())
+        dialog.accepted.connect(accepted)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+        self.dialog = dialog
+
     def open_describe(self) -> None:
         if self._need_profile() is None:
             return
         dialog = ImagesDialog(1, 1, blend=False, parent=self)
-        named(dialog, dialog.windowTitle())
-        dialog.accepted.connect(lambda: spawn(self.describe(dialog.images())))
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
-        self.dialog = dialog
+        self._open_dialog(dialog, lambda: spawn(self.describe(dialog.images())))
 
     def open_blend(self) -> None:
         if self._need_profile() is None:
             return
         dialog = ImagesDialog(2, 5, blend=True, parent=self)
-        named(dialog, dialog.windowTitle())
-        dialog.accepted.connect(lambda: spawn(self.blend(dialog.images(), dialog.chosen_dimensions())))
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
-        self.dialog = dialog
+        self._open_dialog(dialog, lambda: spawn(self.blend(dialog.images(), dialog.chosen_dimensions())))
 
     async def describe(self, images: list[bytes]) -> None:
         profile = self._need_profile()
@@ -680,8 +675,6 @@ class MidjourneyPage(QWidget):
                 spawn(self._load_preview(task))
 
     async def _load_full(self, task: StoredTask) -> None:
-        from desktop_client.ui.imaging import load_scaled
-
         image = await asyncio.to_thread(load_scaled, task.image_path, VIEW_SIDE)
         if image is None:
             if self.current is not None and self.current.id == task.id:
@@ -704,16 +697,7 @@ class MidjourneyPage(QWidget):
         if task is None:
             self.image.set_pixmap(None)
             self.progress.setVisible(False)
-            for widget in (
-                self.confirm_btn,
-                self.retry_save_btn,
-                self.split_btn,
-                self.open_btn,
-                self.folder_btn,
-                self.copy_btn,
-                self.reuse_btn,
-                self.seed_btn,
-            ):
+            for widget in (self.confirm_btn, self.retry_save_btn, *self.tool_buttons):
                 widget.setVisible(False)
             return
         pixmap = self._full.get(task.id)
@@ -815,10 +799,7 @@ class MidjourneyPage(QWidget):
                 f"{task.final_prompt or task.prompt} --zoom 1.5",
                 self,
             )
-            dialog.accepted.connect(lambda: spawn(self.act(task, button.custom_id, prompt=dialog.prompt())))
-            dialog.finished.connect(dialog.deleteLater)
-            dialog.open()
-            self.dialog = dialog
+            self._open_dialog(dialog, lambda: spawn(self.act(task, button.custom_id, prompt=dialog.prompt())))
         else:
             spawn(self.act(task, button.custom_id))
 
@@ -831,11 +812,7 @@ class MidjourneyPage(QWidget):
             self.show_notice(None, self.tr("The image is not saved yet; wait for it, then paint the region."))
             return
         dialog = MaskDialog(image, task.final_prompt or task.prompt, self)
-        named(dialog, dialog.windowTitle())
-        dialog.accepted.connect(lambda: done(dialog.prompt(), dialog.mask_png()))
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
-        self.dialog = dialog
+        self._open_dialog(dialog, lambda: done(dialog.prompt(), dialog.mask_png()))
 
     async def act(
         self, task: StoredTask, custom_id: str, prompt: str | None = None, mask: bytes | None = None
@@ -878,10 +855,7 @@ class MidjourneyPage(QWidget):
             task.prompt or task.final_prompt,
             self,
         )
-        dialog.accepted.connect(lambda: spawn(self.confirm(task, dialog.prompt(), None)))
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.open()
-        self.dialog = dialog
+        self._open_dialog(dialog, lambda: spawn(self.confirm(task, dialog.prompt(), None)))
 
     async def confirm(self, task: StoredTask, prompt: str, mask: bytes | None) -> None:
         try:
@@ -901,7 +875,6 @@ class MidjourneyPage(QWidget):
         if task is None or not task.image_path:
             return
         from desktop_client.core.services.mj_images import save_quadrants
-        from desktop_client.ui.imaging import split_grid
 
         path = Path(task.image_path)
         try:

@@ -15,7 +15,7 @@ from PySide6.QtCore import (
     QSize,
     Qt,
 )
-from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPalette, QPixmap
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QApplication,
     QStyle,
@@ -163,7 +163,7 @@ class TaskDelegate(QStyledItemDelegate):
         text_left = thumb_rect.right() + 10
         width = rect.right() - text_left
         font = option.font
-        bold = type(font)(font)
+        bold = QFont(font)
         bold.setBold(True)
         painter.setFont(bold)
         painter.setPen(text_color)

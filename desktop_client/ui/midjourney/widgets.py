@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QMimeData, QSize, Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent, QImage, QPainter, QPaintEvent, QPalette, QPixmap
+from PySide6.QtCore import QBuffer, QEvent, QIODevice, QMimeData, QSize, Qt, Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QPainter, QPaintEvent, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_client.core.images import sniff_image
+from desktop_client.ui.imaging import load_scaled
 from desktop_client.ui.qtutils import named
 
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.gif)"
@@ -44,8 +45,6 @@ def images_from_mime(source: QMimeData) -> list[bytes]:
             if sniff_image(data):
                 found.append(data)
     elif source.hasImage():
-        from PySide6.QtCore import QBuffer, QIODevice
-
         buffer = QBuffer()
         buffer.open(QIODevice.OpenModeFlag.WriteOnly)
         source.imageData().save(buffer, "PNG")
@@ -54,14 +53,8 @@ def images_from_mime(source: QMimeData) -> list[bytes]:
 
 
 def pixmap_from_bytes(data: bytes, side: int) -> QPixmap:
-    image = QImage.fromData(data)
-    if image.isNull():
-        return QPixmap()
-    if max(image.width(), image.height()) > side:
-        image = image.scaled(
-            side, side, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
-        )
-    return QPixmap.fromImage(image)
+    image = load_scaled(data, side)
+    return QPixmap.fromImage(image) if image is not None else QPixmap()
 
 
 class ImageView(QWidget):
