@@ -84,7 +84,11 @@ async def make_window(qapp: QApplication, home: DataHome) -> AsyncIterator[Calla
         return window, core
 
     yield make
-    # Let slots finish on this loop: the loop closes after the test.
+    # Stop the pollers first (a last round could start new slots), then let slots finish on
+    # this loop: anything left would run during the next test, outside the running loop.
+    for window in made:
+        if shiboken6.isValid(window):
+            await window.mj_page.aclose()
     await asyncio.wait_for(TASKS.wait_idle(), 15)
     for window in made:
         window.close()

@@ -120,6 +120,7 @@ class MidjourneyPage(QWidget):
         self.core = core
         self.current: StoredTask | None = None
         self._poll_task: asyncio.Task[None] | None = None
+        self._stopping: list[asyncio.Task[None]] = []  # cancelled, maybe not unwound yet
         self._stop = asyncio.Event()
         self._preview_urls: dict[str, str] = {}  # task id → preview URL shown
         self._full: dict[str, QPixmap] = {}  # task id → image for the result view
@@ -462,7 +463,16 @@ class MidjourneyPage(QWidget):
         self._stop.set()
         if self._poll_task is not None:
             self._poll_task.cancel()
+            self._stopping.append(self._poll_task)
             self._poll_task = None
+
+    async def aclose(self) -> None:
+        """Stops polling and waits until the poller has let go (nothing of it runs later)."""
+        self.shutdown()
+        stopping, self._stopping = self._stopping, []
+        for task in stopping:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     def on_update(self, task: StoredTask) -> None:
         row = self.model.row_of(task.id)
