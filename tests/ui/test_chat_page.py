@@ -36,7 +36,8 @@ def chat(make_window, keyring_store):
         window.chat_page.refresh_profiles()
         window.nav.setCurrentRow(0)
         page = window.chat_page
-        await wait_until(lambda: page.core._chat is not None, message="database opened")
+        # load() lists conversations and opens the first; a test racing it would be superseded
+        await wait_until(lambda: page.loaded, message="chat page loaded")
         return window, core, page, script
 
     yield open_chat

@@ -144,6 +144,7 @@ class ChatPage(QWidget):
         self._deleted: Conversation | None = None
         self._sending = False
         self._open_token = 0
+        self.loaded = False  # set once load() has listed conversations and opened the first
 
         # left: conversations
         self.search_edit = QLineEdit()
@@ -353,6 +354,7 @@ class ChatPage(QWidget):
         await self.refresh_list()
         if self.list.count():
             self.list.setCurrentRow(0)
+        self.loaded = True
 
     def refresh_profiles(self) -> None:
         current = self.profile_combo.currentData()
