@@ -101,7 +101,7 @@ def run_gui(argv: Sequence[str] | None = None) -> int:
     try:
         with loop:
             loop.run_until_complete(quit_event.wait())
-            loop.run_until_complete(window.mj_page.aclose())
+            loop.run_until_complete(window.aclose())
             TASKS.cancel_all()
             loop.run_until_complete(core.aclose())
     finally:

@@ -132,6 +132,36 @@ def build_parser() -> argparse.ArgumentParser:
     mj_tasks = mjsub.add_parser("tasks", help="list the tasks Keyhold submitted, newest first")
     mj_tasks.add_argument("--json", action="store_true")
 
+    image = sub.add_parser("image", help="generate (or edit) images with an OpenAI-compatible profile")
+    image.add_argument("-p", "--profile", required=True)
+    image.add_argument("-m", "--model", default="gpt-image-1", help="dall-e-2, dall-e-3, gpt-image-1… (default)")
+    image.add_argument("--size", default="", metavar="WxH", help="e.g. 1024x1024, 1536x1024, auto")
+    image.add_argument("--n", type=int, default=1, help="how many images (dall-e-3: 1)")
+    image.add_argument("--quality", default="", help="standard/hd (dall-e-3), low/medium/high/auto (gpt-image)")
+    image.add_argument("--style", default="", choices=["", "vivid", "natural"], help="dall-e-3 only")
+    image.add_argument("--background", default="", choices=["", "auto", "transparent", "opaque"])
+    image.add_argument("--format", dest="output_format", default="", choices=["", "png", "jpeg", "webp"])
+    image.add_argument(
+        "--edit", action="append", default=[], metavar="FILE", help="edit this image (repeat for several)"
+    )
+    image.add_argument("--mask", default=None, metavar="FILE.png", help="edit: transparent where to redraw")
+    image.add_argument("prompt", help="the prompt, or - to read it from standard input")
+
+    gallery = sub.add_parser("gallery", help="every image Keyhold made or received")
+    gsub = gallery.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    glist = gsub.add_parser("list", help="list images, newest first")
+    gexport = gsub.add_parser("export", help="copy images with a JSON sidecar each into a folder")
+    gexport.add_argument("destination")
+    for command in (glist, gexport):
+        command.add_argument("--search", default="", metavar="QUERY", help="full-text search over prompts")
+        command.add_argument("--source", default="", choices=["", "openai", "midjourney", "chat", "import"])
+        command.add_argument("--favourites", action="store_true")
+    glist.add_argument("--json", action="store_true")
+    glist.add_argument("--limit", type=int, default=None)
+    gimport = gsub.add_parser("import", help="copy the images of a folder into the gallery")
+    gimport.add_argument("folder")
+    gsub.add_parser("rescan", help="rebuild the gallery index from the files and their sidecars")
+
     history = sub.add_parser("history", help="conversations stored by the app and the CLI")
     hsub = history.add_subparsers(dest="action", required=True, parser_class=_Parser)
     hlist = hsub.add_parser("list", help="list conversations, newest first")
@@ -400,6 +430,94 @@ def _read_file(path: str, what: str) -> bytes:
         raise InputError(f"Cannot read the {what} {path!r}: {exc.strerror}", hint="Check the path") from None
 
 
+async def _image(args: argparse.Namespace, core: Core, stdin: TextIO, out: TextIO, err: TextIO) -> int:
+    from desktop_client.core.api.images import ImageRequest
+
+    prompt = stdin.read().strip() if args.prompt == "-" else args.prompt
+    options = {"quality": args.quality, "style": args.style, "background": args.background}
+    options["output_format"] = args.output_format
+    request = ImageRequest(prompt, args.model, args.n, args.size, {k: v for k, v in options.items() if v})
+    record = core.profiles.find(args.profile)
+    err.write(f"keyhold: asking {record.name} for {args.n} image(s) with {args.model}; this can take a minute\n")
+    try:
+        if args.edit:
+            mask = _read_file(args.mask, "mask") if args.mask else None
+            sources = [Path(path) for path in args.edit]
+            outcome = await core.images.edit(record.id, request, sources, mask)
+        else:
+            outcome = await core.images.generate(record.id, request)
+    finally:
+        await core.aclose()
+    for item in outcome.items:
+        if item.prompt_extra:
+            err.write(f"keyhold: revised prompt: {item.prompt_extra}\n")
+        out.write(f"{core.gallery.absolute(item)}\n")
+    for failure in outcome.failures:
+        err.write(f"keyhold: warning: {failure.one_line()}\n")
+    if outcome.usage:
+        err.write(f"keyhold: usage: {json.dumps(outcome.usage, ensure_ascii=False)}\n")
+    return ExitCode.OK
+
+
+def run_gallery(args: argparse.Namespace, core: Core, out: TextIO) -> int:
+    from desktop_client.core.storage.gallery import GalleryFilter
+
+    store = core.gallery
+    if args.action == "rescan":
+        report = core.rescan_gallery()
+        out.write(
+            f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
+            f"{report.missing} missing, {report.corrupt} corrupt\n"
+        )
+        return ExitCode.OK
+    if args.action == "import":
+        imported = store.import_folder(Path(args.folder))
+        for path in imported.added:
+            out.write(f"{path}\n")
+        out.write(
+            f"imported {len(imported.added)}, skipped {imported.duplicates} already in the gallery"
+            f" and {imported.not_images} that are not images\n"
+        )
+        return ExitCode.OK
+    flt = GalleryFilter(search=args.search, source=args.source, favourites=args.favourites)
+    if args.action == "export":
+        items = store.items(flt)
+        written = store.export(items, Path(args.destination))
+        out.write(f"exported {len(written)} images to {args.destination}\n")
+        return ExitCode.OK
+    items = store.items(flt, limit=args.limit)
+    if args.json:
+        rows = [
+            {
+                "id": item.id,
+                "path": str(store.absolute(item)),
+                "source": item.source,
+                "action": item.action,
+                "profile": item.profile or None,
+                "model": item.model or None,
+                "prompt": item.prompt,
+                "revised_prompt": item.prompt_extra or None,
+                "task_id": item.task_id or None,
+                "created": item.created,
+                "width": item.width,
+                "height": item.height,
+                "bytes": item.bytes,
+                "favourite": item.favourite,
+                "state": item.state,
+            }
+            for item in items
+        ]
+        out.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        return ExitCode.OK
+    for item in items:
+        stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime(item.created))
+        mark = "*" if item.favourite else " "
+        state = "" if item.state == "ok" else f" [{item.state}]"
+        out.write(f"{stamp} {mark} {item.source:<10} {' '.join(item.prompt.split())[:60]}{state}\n")
+        out.write(f"    {store.absolute(item)}\n")
+    return ExitCode.OK
+
+
 def run_history(args: argparse.Namespace, core: Core, out: TextIO) -> int:
     from desktop_client.core.services.export import to_json, to_markdown
 
@@ -453,6 +571,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return asyncio.run(_chat(args, core, sys.stdin, sys.stdout, sys.stderr))
         if args.command == "history":
             return run_history(args, core, sys.stdout)
+        if args.command == "image":
+            return asyncio.run(_image(args, core, sys.stdin, sys.stdout, sys.stderr))
+        if args.command == "gallery":
+            return run_gallery(args, core, sys.stdout)
         if args.command in ("imagine", "mj"):
             return asyncio.run(_midjourney(args, core, sys.stdout, sys.stderr))
         return run_profile(args, core, sys.stdin, sys.stdout, sys.stderr)

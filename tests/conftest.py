@@ -24,6 +24,8 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv(ENV_HOME, str(tmp_path / "keyhold-home"))
+    # The OS trash (freedesktop: $XDG_DATA_HOME/Trash) of a deleted gallery image stays in the test.
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
     yield
     REDACTOR.clear()
     root = logging.getLogger()

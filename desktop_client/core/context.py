@@ -5,7 +5,8 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from desktop_client.core.errors import SecretStoreError
 from desktop_client.core.logs import setup_logging
@@ -17,9 +18,11 @@ from desktop_client.core.settings import SettingsStore
 if TYPE_CHECKING:
     from desktop_client.core.net.client import HttpPool
     from desktop_client.core.services.chat import ChatService
+    from desktop_client.core.services.images import ImageService
     from desktop_client.core.services.midjourney import MidjourneyService
     from desktop_client.core.storage.chats import ChatStore
     from desktop_client.core.storage.db import Database
+    from desktop_client.core.storage.gallery import GalleryStore, RescanReport
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +39,8 @@ class Core:
     _db: Database | None = field(default=None, repr=False)
     _chat: ChatService | None = field(default=None, repr=False)
     _mj: MidjourneyService | None = field(default=None, repr=False)
+    _gallery: GalleryStore | None = field(default=None, repr=False)
+    _images: ImageService | None = field(default=None, repr=False)
     _open_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     # Services are built on first use, from the GUI thread or a worker: one of each.
     _service_lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
@@ -82,6 +87,7 @@ class Core:
 
                 store = ChatStore(self.database)
                 self._chat = ChatService(store, self.profiles, self.http, self.home.attachments)
+                self._chat.on_image = self._index_image
             return self._chat
 
     @property
@@ -93,7 +99,65 @@ class Core:
 
                 store = MjTaskStore(self.database)
                 self._mj = MidjourneyService(store, self.profiles, self.http, self.home.gallery)
+                self._mj.on_image = self._index_image
             return self._mj
+
+    @property
+    def gallery(self) -> GalleryStore:
+        with self._service_lock:
+            if self._gallery is None:
+                from desktop_client.core.storage.gallery import GalleryStore
+
+                store = GalleryStore(self.database, self.home.root)
+                # Deletions whose undo window ended with the last session go to the trash now;
+                # a minute's grace leaves another running process's undo alone.
+                purged = store.purge_deleted(older_than=60.0)
+                if purged:
+                    log.info("at start: %d deleted images moved to the trash", purged)
+                if store.count() == 0:
+                    # First start with a gallery index (or after losing it): build it from the files.
+                    self._rescan(store)
+                self._gallery = store
+            return self._gallery
+
+    @property
+    def images(self) -> ImageService:
+        with self._service_lock:
+            if self._images is None:
+                from desktop_client.core.services.images import ImageService
+
+                self._images = ImageService(self.gallery, self.profiles, self.http)
+            return self._images
+
+    def _index_image(self, path: Path, document: dict[str, Any] | None = None) -> None:
+        try:
+            self.gallery.index_file(path, document)
+        except OSError as exc:
+            log.warning("an image was saved but not indexed (a rescan will add it): %s", exc)
+
+    def rescan_gallery(self) -> RescanReport:
+        return self._rescan(self.gallery)
+
+    def _rescan(self, store: GalleryStore) -> RescanReport:
+        from desktop_client.core.services.chat import answer_image_document
+        from desktop_client.core.storage.chats import ChatStore
+
+        chats = ChatStore(self.database)
+        names = {record.id: record.name for record in self.profiles.all()}
+        chat_images = []
+        for message, question, profile_id in chats.answers_with_images():
+            document = answer_image_document(message, question, names.get(profile_id, ""))
+            for name in message.attachments:
+                chat_images.append((self.home.attachments / Path(name).name, document))
+        report = store.rescan(chat_images)
+        log.info(
+            "gallery rescan: %d added, %d updated, %d missing, %d corrupt",
+            report.added,
+            report.updated,
+            report.missing,
+            report.corrupt,
+        )
+        return report
 
     def use_secret_store(self, store: SecretStore) -> None:
         self.secrets = store
@@ -102,6 +166,8 @@ class Core:
             self._chat.profiles = self.profiles
         if self._mj is not None:
             self._mj.profiles = self.profiles
+        if self._images is not None:
+            self._images.profiles = self.profiles
         if store.persistent:
             self.keyring_problem = None
 

@@ -14,7 +14,7 @@ from PySide6.QtGui import QImage, QImageReader, QImageWriter
 
 log = logging.getLogger(__name__)
 
-__all__ = ["encode_png", "load_scaled", "split_grid"]
+__all__ = ["encode_png", "load_scaled", "openai_mask", "split_grid"]
 
 
 def _reader(data: bytes) -> tuple[QImageReader, QBuffer]:
@@ -145,3 +145,17 @@ def split_grid(data: bytes) -> list[tuple[bytes, str]]:
         QRect(left, top, width - left, height - top),
     )
     return [(encode_png(image.copy(box)), "png") for box in boxes]
+
+
+def openai_mask(painted_png: bytes) -> bytes:
+    """The mask painter's PNG (white where painted) as OpenAI wants it: the same size, fully
+    transparent where the image is to be redrawn and opaque elsewhere."""
+    painted = QImage.fromData(QByteArray(painted_png))
+    if painted.isNull():
+        raise ValueError("the painted mask is not an image")
+    alpha = painted.convertToFormat(QImage.Format.Format_Grayscale8)
+    alpha.invertPixels()
+    mask = QImage(painted.size(), QImage.Format.Format_ARGB32)
+    mask.fill(Qt.GlobalColor.black)
+    mask.setAlphaChannel(alpha)
+    return encode_png(mask)

@@ -29,7 +29,9 @@ from desktop_client.core.secrets import DeferredSecretStore, MemorySecretStore, 
 from desktop_client.core.settings import Language
 from desktop_client.ui.chat.page import ChatPage
 from desktop_client.ui.errors import describe, keyring_fix_hint
+from desktop_client.ui.gallery.page import GalleryPage
 from desktop_client.ui.i18n import Translations
+from desktop_client.ui.images.page import ImagesPage
 from desktop_client.ui.midjourney.page import MidjourneyPage
 from desktop_client.ui.notify import Notifier
 from desktop_client.ui.pages import ComingSoonPage, OnboardingPage, SettingsPage
@@ -129,6 +131,8 @@ class MainWindow(QMainWindow):
         self._pages: dict[str, QWidget] = {}
         self.chat_page = ChatPage(core)
         self.mj_page = MidjourneyPage(core)
+        self.images_page = ImagesPage(core)
+        self.gallery_page = GalleryPage(core)
         self.notifier = Notifier(self, QIcon(str(resource("icons", "keyhold.svg"))))
         for key in NAV_KEYS:
             page: QWidget
@@ -138,6 +142,10 @@ class MainWindow(QMainWindow):
                 page = self.chat_page
             elif key == "midjourney":
                 page = self.mj_page
+            elif key == "images":
+                page = self.images_page
+            elif key == "gallery":
+                page = self.gallery_page
             else:
                 page = ComingSoonPage(key)
             self._pages[key] = page
@@ -171,6 +179,12 @@ class MainWindow(QMainWindow):
         self.settings_page.profiles.profiles_changed.connect(self._update_mode)
         self.settings_page.profiles.profiles_changed.connect(self.chat_page.refresh_profiles)
         self.settings_page.profiles.profiles_changed.connect(self.mj_page.refresh_profiles)
+        self.settings_page.profiles.profiles_changed.connect(self.images_page.refresh_profiles)
+        self.gallery_page.reuse_prompt.connect(self.reuse_prompt)
+        self.gallery_page.edit_requested.connect(self.edit_images)
+        self.gallery_page.mj_button.connect(self.press_mj_button)
+        self.gallery_page.status.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        self.images_page.show_in_gallery.connect(lambda item_id: spawn(self.show_in_gallery(item_id)))
         self.mj_page.task_ended.connect(self.notifier.task_ended)
         self.mj_page.go_to_settings.connect(lambda: self.nav.setCurrentRow(NAV_KEYS.index("settings")))
         self.settings_page.language_chosen.connect(self.set_language)
@@ -325,6 +339,48 @@ class MainWindow(QMainWindow):
     def save_geometry(self) -> None:
         encoded = base64.b64encode(bytes(self.saveGeometry().data())).decode("ascii")
         self.core.settings.update(lambda s: s.ui_state.__setitem__("geometry", encoded))
+
+    def go_to(self, key: str) -> None:
+        self.nav.setCurrentRow(NAV_KEYS.index(key))
+
+    def reuse_prompt(self, source: str, prompt: str, model: str) -> None:
+        if source == "midjourney":
+            self.mj_page.prompt_edit.setPlainText(prompt)
+            self.go_to("midjourney")
+            return
+        self.images_page.prompt_edit.setPlainText(prompt)
+        if source == "openai" and model:
+            self.images_page.model_combo.setCurrentText(model)
+        self.go_to("images")
+
+    def edit_images(self, paths: list[object]) -> None:
+        from pathlib import Path
+
+        self.images_page.set_sources([Path(str(p)) for p in paths])
+        self.go_to("images")
+        self.images_page.prompt_edit.setFocus()
+
+    def press_mj_button(self, task_id: str, custom_id: str) -> None:
+        from desktop_client.core.api.mj_types import MjButton
+
+        self.go_to("midjourney")
+        self.mj_page.select_task(task_id)
+        current = self.mj_page.current
+        if current is None or current.id != task_id:
+            self.statusBar().showMessage(self.tr("That Midjourney task is not in the task list any more."), 6000)
+            return
+        self.mj_page.press(MjButton(custom_id))
+
+    async def show_in_gallery(self, item_id: int) -> None:
+        self.go_to("gallery")
+        await self.gallery_page.load()
+        self.gallery_page.select(item_id)
+
+    async def aclose(self) -> None:
+        """Stops background work before the core closes: nothing of a page runs later."""
+        await self.mj_page.aclose()
+        await self.images_page.aclose()
+        await self.gallery_page.shutdown()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.mj_page.shutdown()

@@ -80,6 +80,10 @@ def test_imagine_wait_then_upscale(tmp_path, keyring_store, dialect) -> None:
         assert upscale.stdout.strip() == "T2"
         assert submitted[1] == {"kind": "action", "taskId": "T1", "customId": f"MJ::JOB::upsample::1::{HASH}"}
 
+        # The image is in the gallery too, found by its prompt.
+        listed = json.loads(run_cli(home, "gallery", "list", "--json", "--search", "lighthouse").stdout)
+        assert [entry["path"] for entry in listed] == [str(image)]
+        assert listed[0]["source"] == "midjourney" and listed[0]["task_id"] == "T1"
         tasks = json.loads(run_cli(home, "mj", "tasks", "--json").stdout)
         assert [(t["id"], t["action"], t["parent_id"]) for t in tasks] == [
             ("T2", "UPSCALE", "T1"),

@@ -88,7 +88,7 @@ async def make_window(qapp: QApplication, home: DataHome) -> AsyncIterator[Calla
     # this loop: anything left would run during the next test, outside the running loop.
     for window in made:
         if shiboken6.isValid(window):
-            await window.mj_page.aclose()
+            await window.aclose()
     await asyncio.wait_for(TASKS.wait_idle(), 15)
     for window in made:
         window.close()

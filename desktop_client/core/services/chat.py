@@ -15,7 +15,7 @@ import os
 import re
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -86,6 +86,8 @@ class ChatService:
         self.pool = pool
         self.attachments = attachments
         self.flush_interval = flush_interval
+        # Set by the core: puts an image from an answer into the gallery index.
+        self.on_image: Callable[[Path, dict[str, Any]], object] | None = None
 
     # ----- set-up ------------------------------------------------------------
     async def client(self, profile_id: str, observer: StreamObserver | None = None) -> ChatClient:
@@ -387,4 +389,32 @@ class ChatService:
                 log.warning("an image in the answer could not be saved: %s", type(exc).__name__)
         if not saved:
             return message
-        return await asyncio.to_thread(self.store.set_attachments, message.id, (*message.attachments, *saved))
+        updated = await asyncio.to_thread(self.store.set_attachments, message.id, (*message.attachments, *saved))
+        if self.on_image is not None:
+            question = (
+                await asyncio.to_thread(self.store.message, message.parent_id) if message.parent_id else None
+            )
+            document = answer_image_document(
+                message, question.content if question else "", client.http.profile.name
+            )
+            for name in saved:
+                try:
+                    await asyncio.to_thread(self.on_image, self.attachment_path(name), document)
+                except (OSError, KeyholdError) as exc:
+                    log.warning("an answer's image was not added to the gallery: %s", exc)
+        return updated
+
+
+def answer_image_document(message: Message, question: str, profile_name: str) -> dict[str, Any]:
+    """What the gallery keeps of an image in an answer (chat images have no sidecar; a
+    rescan builds the same from the database)."""
+    return {
+        "source": "chat",
+        "action": "answer",
+        "prompt": question,
+        "model": message.model,
+        "profile": profile_name,
+        "conversation_id": message.conversation_id,
+        "message_id": message.id,
+        "created": message.created,
+    }

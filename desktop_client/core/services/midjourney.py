@@ -184,6 +184,8 @@ class MidjourneyService:
         self.profiles = profiles
         self.pool = pool
         self.gallery = gallery
+        # Set by the core: puts a saved image into the gallery index.
+        self.on_image: Callable[[Path], object] | None = None
         self._pollers: list[MjPoller] = []
         # Seconds between looks at running tasks (backing off to the maximum); servers
         # update progress every few seconds, and a relay may count every request.
@@ -206,7 +208,10 @@ class MidjourneyService:
         if not task.seed:
             task = await self._lookup_seed(client, profile_id, task)
         name = self.profiles.find(profile_id).name
-        return str(await save_task_image(client.http, task, self.gallery, name))
+        path = await save_task_image(client.http, task, self.gallery, name)
+        if self.on_image is not None:
+            await asyncio.to_thread(self.on_image, path)
+        return str(path)
 
     async def _lookup_seed(self, client: MjClient, profile_id: str, task: StoredTask) -> StoredTask:
         # Best effort for the metadata: novicezk has no seed endpoint, and the image matters more.

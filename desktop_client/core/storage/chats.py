@@ -375,6 +375,15 @@ class ChatStore:
             )
         return [SearchHit(r["conversation_id"], r["title"], r["id"], r["role"], r["snippet"]) for r in rows]
 
+    def answers_with_images(self) -> list[tuple[Message, str, str]]:
+        """Answers holding saved images, with their question and profile id (for the gallery)."""
+        rows = self.db.query(
+            "SELECT m.*, q.content AS question, c.profile_id AS conversation_profile FROM messages m "
+            "JOIN conversations c ON c.id = m.conversation_id LEFT JOIN messages q ON q.id = m.parent_id "
+            "WHERE m.role = 'assistant' AND m.attachments != '[]' AND c.deleted_at IS NULL"
+        )
+        return [(_message(row), row["question"] or "", row["conversation_profile"]) for row in rows]
+
     def cache_models(self, profile_id: str, models: list[str]) -> None:
         self.db.execute(
             "INSERT INTO model_cache(profile_id, models, fetched) VALUES (?, ?, ?) "

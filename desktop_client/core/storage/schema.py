@@ -144,4 +144,59 @@ def v3_midjourney_details(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [v1_chat, v2_midjourney, v3_midjourney_details]
+def v4_gallery(conn: sqlite3.Connection) -> None:
+    # An index over the image files: the files and their JSON sidecars stay the truth, so a
+    # rescan can always rebuild this table. Paths are relative to the data home.
+    run_script(
+        conn,
+        """
+        CREATE TABLE gallery (
+            id INTEGER PRIMARY KEY,
+            path TEXT NOT NULL UNIQUE,
+            source TEXT NOT NULL,
+            action TEXT NOT NULL DEFAULT '',
+            profile TEXT NOT NULL DEFAULT '',
+            model TEXT NOT NULL DEFAULT '',
+            prompt TEXT NOT NULL DEFAULT '',
+            prompt_extra TEXT NOT NULL DEFAULT '',
+            task_id TEXT NOT NULL DEFAULT '',
+            created REAL NOT NULL,
+            width INTEGER NOT NULL DEFAULT 0,
+            height INTEGER NOT NULL DEFAULT 0,
+            bytes INTEGER NOT NULL DEFAULT 0,
+            mtime REAL NOT NULL DEFAULT 0,
+            sha256 TEXT NOT NULL DEFAULT '',
+            favourite INTEGER NOT NULL DEFAULT 0,
+            state TEXT NOT NULL DEFAULT 'ok',
+            meta TEXT NOT NULL DEFAULT '{}',
+            deleted_at REAL
+        );
+        CREATE INDEX gallery_created ON gallery(deleted_at, created);
+        CREATE INDEX gallery_source ON gallery(source, created);
+        CREATE INDEX gallery_sha ON gallery(sha256);
+        """,
+    )
+    conn.execute(
+        "CREATE VIRTUAL TABLE gallery_fts USING fts5(prompt, prompt_extra, content='gallery', "
+        f"content_rowid='id', tokenize='{_fts_tokenizer(conn)}')"
+    )
+    run_script(
+        conn,
+        """
+        CREATE TRIGGER gallery_ai AFTER INSERT ON gallery BEGIN
+            INSERT INTO gallery_fts(rowid, prompt, prompt_extra) VALUES (new.id, new.prompt, new.prompt_extra);
+        END;
+        CREATE TRIGGER gallery_ad AFTER DELETE ON gallery BEGIN
+            INSERT INTO gallery_fts(gallery_fts, rowid, prompt, prompt_extra)
+                VALUES ('delete', old.id, old.prompt, old.prompt_extra);
+        END;
+        CREATE TRIGGER gallery_au AFTER UPDATE OF prompt, prompt_extra ON gallery BEGIN
+            INSERT INTO gallery_fts(gallery_fts, rowid, prompt, prompt_extra)
+                VALUES ('delete', old.id, old.prompt, old.prompt_extra);
+            INSERT INTO gallery_fts(rowid, prompt, prompt_extra) VALUES (new.id, new.prompt, new.prompt_extra);
+        END;
+        """,
+    )
+
+
+MIGRATIONS: list[Migration] = [v1_chat, v2_midjourney, v3_midjourney_details, v4_gallery]

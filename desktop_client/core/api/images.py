@@ -1,0 +1,451 @@
+"""OpenAI image generation and edits (``/v1/images/generations``, ``/v1/images/edits``).
+
+Each model family takes its own parameters; sending one it does not know is a 400, so a
+request only carries what applies. Any model may answer with ``b64_json`` or ``url`` (relays
+mix them); a URL is fetched at once because signed links expire within the hour."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import json
+import re
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+import httpx
+
+from desktop_client.core.api.retry import retry_delay, should_retry
+from desktop_client.core.errors import ApiError, ErrorKind, InputError
+from desktop_client.core.images import sniff_image
+from desktop_client.core.net.client import SecureHttp
+from desktop_client.core.net.errors import (
+    error_from_response,
+    error_from_transport,
+    looks_like_html,
+    not_the_api_error,
+    parse_error_body,
+)
+from desktop_client.core.urls import openai_endpoint
+
+MAX_IMAGE_BYTES = 64 * 1024 * 1024
+# Image calls take 10-60 s and more on a busy relay; a chat-sized idle timeout would cut them.
+READ_SECONDS = 600.0
+
+
+class Family(StrEnum):
+    DALLE2 = "dall-e-2"
+    DALLE3 = "dall-e-3"
+    GPT_IMAGE = "gpt-image"
+    OTHER = "other"  # a relay's own model (flux, sd…): only the common parameters
+
+
+def family_of(model: str) -> Family:
+    name = model.strip().lower()
+    if not name or "dall-e-2" in name or "dalle-2" in name or "dalle2" in name:
+        return Family.DALLE2  # the API's own default without a model
+    if "dall-e-3" in name or "dalle-3" in name or "dalle3" in name:
+        return Family.DALLE3
+    if "gpt-image" in name or "chatgpt-image" in name:
+        return Family.GPT_IMAGE
+    return Family.OTHER
+
+
+@dataclass(frozen=True)
+class FamilySpec:
+    sizes: tuple[str, ...]
+    max_n: int
+    max_prompt: int
+    options: dict[str, tuple[str, ...]] = field(default_factory=dict)  # parameter → choices, first is default
+    free_size: bool = False  # any WxH (gpt-image-2, relay models)
+    compression: bool = False
+
+
+SPECS: dict[Family, FamilySpec] = {
+    Family.DALLE2: FamilySpec(("1024x1024", "512x512", "256x256"), 10, 1000),
+    Family.DALLE3: FamilySpec(
+        ("1024x1024", "1792x1024", "1024x1792"),
+        1,
+        4000,
+        {"quality": ("standard", "hd"), "style": ("vivid", "natural")},
+    ),
+    Family.GPT_IMAGE: FamilySpec(
+        ("auto", "1024x1024", "1536x1024", "1024x1536"),
+        10,
+        32000,
+        {
+            "quality": ("auto", "low", "medium", "high"),
+            "background": ("auto", "transparent", "opaque"),
+            "output_format": ("png", "jpeg", "webp"),
+            "moderation": ("auto", "low"),
+        },
+        free_size=True,
+        compression=True,
+    ),
+    Family.OTHER: FamilySpec(("1024x1024", "512x512", "1792x1024", "1024x1792"), 10, 32000, free_size=True),
+}
+
+EDIT_SIZES: dict[Family, tuple[str, ...]] = {
+    Family.DALLE2: ("1024x1024", "512x512", "256x256"),
+    Family.DALLE3: (),  # dall-e-3 has no edits endpoint
+    Family.GPT_IMAGE: ("auto", "1024x1024", "1536x1024", "1024x1536"),
+    Family.OTHER: ("1024x1024", "512x512"),
+}
+
+KNOWN_MODELS = ("gpt-image-1", "gpt-image-1-mini", "gpt-image-1.5", "dall-e-3", "dall-e-2")
+_SIZE = re.compile(r"^(\d{2,5})x(\d{2,5})$")
+
+
+@dataclass(frozen=True)
+class ImageRequest:
+    prompt: str
+    model: str = "gpt-image-1"
+    n: int = 1
+    size: str = ""
+    options: dict[str, str] = field(default_factory=dict)  # quality, style, background, output_format, moderation
+    compression: int | None = None
+
+    @property
+    def family(self) -> Family:
+        return family_of(self.model)
+
+    def validate(self, *, edit: bool = False) -> None:
+        spec = SPECS[self.family]
+        if not self.prompt.strip():
+            raise InputError("The prompt is empty", hint="Describe the image you want")
+        if len(self.prompt) > spec.max_prompt:
+            raise InputError(
+                f"The prompt has {len(self.prompt)} characters; {self.model} takes at most {spec.max_prompt}",
+                hint="Shorten the prompt",
+            )
+        if not 1 <= self.n <= spec.max_n:
+            raise InputError(
+                f"{self.model} makes 1 to {spec.max_n} images per request, not {self.n}",
+                hint="Lower the number of images" if spec.max_n > 1 else "Ask for one image at a time",
+            )
+        if edit and self.family is Family.DALLE3:
+            raise InputError("dall-e-3 cannot edit images", hint="Use gpt-image-1 or dall-e-2 to edit")
+        if self.size and self.size not in spec.sizes:
+            match = _SIZE.match(self.size)
+            if not spec.free_size or match is None:
+                raise InputError(
+                    f"{self.model} does not make {self.size} images",
+                    hint="Choose one of " + ", ".join(spec.sizes),
+                )
+        for name, value in self.options.items():
+            choices = spec.options.get(name)
+            if value and choices is not None and value not in choices:
+                raise InputError(
+                    f"{name} {value!r} does not apply to {self.model}", hint="Choose one of " + ", ".join(choices)
+                )
+        if self.options.get("background") == "transparent" and self.options.get("output_format", "png") not in (
+            "png",
+            "webp",
+        ):
+            raise InputError("A transparent background needs PNG or WebP output", hint="Choose PNG or WebP")
+
+    def fields(self) -> dict[str, Any]:
+        """The request's parameters as sent: only what the model family knows."""
+        family = self.family
+        spec = SPECS[family]
+        body: dict[str, Any] = {"model": self.model, "prompt": self.prompt}
+        if self.n != 1:
+            body["n"] = self.n
+        if self.size:
+            body["size"] = self.size
+        for name in spec.options:
+            value = self.options.get(name, "")
+            if value:
+                body[name] = value
+        if (
+            spec.compression
+            and self.compression is not None
+            and self.options.get("output_format") in ("jpeg", "webp")
+        ):
+            body["output_compression"] = self.compression
+        if family in (Family.DALLE2, Family.DALLE3):
+            # One round trip and no link to expire; a relay that ignores it still works (url form).
+            body["response_format"] = "b64_json"
+        return body
+
+
+@dataclass(frozen=True)
+class InputImage:
+    name: str
+    data: bytes
+    mime: str
+
+
+@dataclass
+class ImageItem:
+    data: bytes | None  # decoded at once, or fetched from url
+    mime: str
+    url: str = ""  # where it came from, when the server sent a link
+    revised_prompt: str = ""
+    error: ApiError | None = None  # this one could not be had (an expired link, say)
+
+
+@dataclass
+class ImagesResult:
+    created: int
+    items: list[ImageItem]
+    usage: dict[str, Any] | None
+    meta: dict[str, Any]  # what the server says it made: size, quality, background, output_format
+    seconds: float
+
+
+class Phase(StrEnum):
+    SENDING = "sending"
+    WAITING = "waiting"  # the server is drawing
+    RECEIVING = "receiving"
+    DOWNLOADING = "downloading"
+
+
+@dataclass(frozen=True)
+class Progress:
+    phase: Phase
+    done: int = 0  # bytes
+    total: int | None = None
+
+
+ProgressCallback = Callable[[Progress], None]
+
+_POLICY_CODES = ("content_policy_violation", "moderation_blocked", "image_generation_user_error")
+
+
+def _policy_error(status: int, body: bytes) -> ApiError | None:
+    parsed = parse_error_body(body)
+    if parsed is None:
+        return None
+    code = f"{parsed.code} {parsed.type}".lower()
+    text = parsed.message.lower()
+    if any(c in code for c in _POLICY_CODES) or "safety system" in text:
+        return ApiError(
+            "The provider's safety system refused this prompt",
+            hint="Rephrase the prompt; nothing was charged for a refused request on OpenAI",
+            detail=parsed.message,
+            kind=ErrorKind.BAD_INPUT,
+            status=status,
+        )
+    return None
+
+
+class ImagesClient:
+    def __init__(
+        self,
+        http: SecureHttp,
+        *,
+        read_seconds: float = READ_SECONDS,
+        max_retries: int = 2,
+        max_retry_delay: float = 60.0,
+        on_progress: ProgressCallback | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.http = http
+        self.read_seconds = read_seconds
+        self.max_retries = max_retries
+        self.max_retry_delay = max_retry_delay
+        self.on_progress = on_progress
+        self._sleep = sleep
+
+    def _progress(self, phase: Phase, done: int = 0, total: int | None = None) -> None:
+        if self.on_progress is not None:
+            self.on_progress(Progress(phase, done, total))
+
+    async def generate(self, request: ImageRequest) -> ImagesResult:
+        request.validate()
+        return await self._call("images/generations", {"json": request.fields()}, request.family)
+
+    async def edit(
+        self, request: ImageRequest, images: list[InputImage], mask: bytes | None = None
+    ) -> ImagesResult:
+        request.validate(edit=True)
+        if not images:
+            raise InputError("An edit needs at least one image", hint="Pick an image from the gallery")
+        family = request.family
+        if family is Family.DALLE2 and len(images) > 1:
+            raise InputError("dall-e-2 edits one image at a time", hint="Keep one image, or use gpt-image-1")
+        body = request.fields()
+        # multipart carries text fields only; gpt-image takes several images as image[].
+        data = {name: str(value) for name, value in body.items()}
+        field_name = "image" if family is Family.DALLE2 else "image[]"
+        files: list[tuple[str, tuple[str, bytes, str]]] = [
+            (field_name, (image.name, image.data, image.mime)) for image in images
+        ]
+        if mask is not None:
+            files.append(("mask", ("mask.png", mask, "image/png")))
+        return await self._call("images/edits", {"data": data, "files": files}, family)
+
+    async def _call(self, path: str, content: dict[str, Any], family: Family) -> ImagesResult:
+        started = time.monotonic()
+        body = await self._post(path, content)
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            raise not_the_api_error(self.http.profile.kind, 200) from None
+        if not isinstance(payload, dict) or payload.get("error"):
+            raise error_from_response(200, httpx.Headers(), body, self.http.profile.kind)
+        data = payload.get("data")
+        if not isinstance(data, list) or not data:
+            raise ApiError(
+                "The server answered without any image",
+                hint="The relay may not support this model for images; try another model",
+                kind=ErrorKind.PROTOCOL,
+            )
+        items = [await self._item(entry) for entry in data if isinstance(entry, dict)]
+        if not any(item.data for item in items):
+            first = next((item.error for item in items if item.error), None)
+            raise first or ApiError("The server's answer held no image", kind=ErrorKind.PROTOCOL)
+        usage = payload.get("usage") if isinstance(payload.get("usage"), dict) else None
+        meta = {k: payload[k] for k in ("size", "quality", "background", "output_format") if payload.get(k)}
+        created = payload.get("created")
+        return ImagesResult(
+            int(created) if isinstance(created, int | float) else int(time.time()),
+            items,
+            usage,
+            meta,
+            time.monotonic() - started,
+        )
+
+    async def _post(self, path: str, content: dict[str, Any]) -> bytes:
+        client = self.http.client
+        timeout = httpx.Timeout(
+            connect=self.http.timeouts.connect, read=self.read_seconds, write=120.0, pool=self.http.timeouts.pool
+        )
+        url = openai_endpoint(self.http.base_url, path)
+        kind = self.http.profile.kind
+        attempts = self.max_retries + 1
+        for attempt in range(attempts):
+            self._progress(Phase.SENDING)
+            request = client.build_request("POST", url, timeout=timeout, **content)
+            try:
+                response = await client.send(request, stream=True)
+            except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+                # Nothing reached the server, so nothing was drawn or charged: safe to retry.
+                error = error_from_transport(exc)
+                delay = retry_delay(None, attempt, self.max_retry_delay)
+                if attempt + 1 >= attempts or delay is None or error.kind is ErrorKind.TLS:
+                    raise error from None
+                await self._sleep(delay)
+                continue
+            except httpx.HTTPError as exc:
+                raise error_from_transport(exc, idle_read=self.read_seconds) from None
+            try:
+                raw = await self._read(response)
+            finally:
+                await response.aclose()
+            if response.status_code < 300 and not looks_like_html(response.headers, raw):
+                return raw
+            error = _policy_error(response.status_code, raw) or error_from_response(
+                response.status_code, response.headers, raw, kind
+            )
+            # 5xx is not retried: the images may have been drawn (and billed) before the gateway failed.
+            retriable = response.status_code == 429 and should_retry(
+                response.status_code, response.headers, parse_error_body(raw)
+            )
+            if retriable and attempt + 1 < attempts:
+                delay = retry_delay(response.headers, attempt, self.max_retry_delay)
+                if delay is not None:
+                    await self._sleep(delay)
+                    continue
+            raise error
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _read(self, response: httpx.Response) -> bytes:
+        length = response.headers.get("content-length")
+        # A compressed body's length says nothing about the decoded bytes counted here.
+        compressed = response.headers.get("content-encoding", "identity").lower() != "identity"
+        total = int(length) if length and length.isdigit() and not compressed else None
+        self._progress(Phase.WAITING, 0, total)
+        chunks: list[bytes] = []
+        done = 0
+        try:
+            async for chunk in response.aiter_bytes():
+                chunks.append(chunk)
+                done += len(chunk)
+                if done > MAX_IMAGE_BYTES * 2:
+                    raise ApiError("The server's answer is larger than 128 MB", kind=ErrorKind.PROTOCOL)
+                self._progress(Phase.RECEIVING, done, total)
+        except httpx.HTTPError as exc:
+            raise error_from_transport(exc, idle_read=self.read_seconds) from None
+        return b"".join(chunks)
+
+    async def _item(self, entry: dict[str, Any]) -> ImageItem:
+        revised_value = entry.get("revised_prompt")
+        revised = revised_value if isinstance(revised_value, str) else ""
+        encoded = entry.get("b64_json")
+        if isinstance(encoded, str) and encoded:
+            try:
+                data = base64.b64decode(encoded.split(",", 1)[-1] if encoded.startswith("data:") else encoded)
+            except (binascii.Error, ValueError):
+                data = b""
+            mime = sniff_image(data)
+            if mime is None:
+                return ImageItem(
+                    None,
+                    "",
+                    "",
+                    revised,
+                    ApiError("The server sent an image that is not a PNG, JPEG or WebP", kind=ErrorKind.PROTOCOL),
+                )
+            return ImageItem(data, mime, "", revised)
+        url = entry.get("url")
+        if isinstance(url, str) and url:
+            try:
+                data, mime = await self.download(url)
+            except ApiError as exc:
+                return ImageItem(None, "", url, revised, exc)
+            return ImageItem(data, mime, url, revised)
+        return ImageItem(
+            None,
+            "",
+            "",
+            revised,
+            ApiError("An image in the answer had neither data nor a link", kind=ErrorKind.PROTOCOL),
+        )
+
+    async def download(self, url: str) -> tuple[bytes, str]:
+        """A generated image's link, fetched through the profile's client (its proxy applies;
+        the key is only sent to the profile's own origin)."""
+        if url.startswith("data:"):
+            try:
+                data = base64.b64decode(url.split(",", 1)[1])
+            except (binascii.Error, ValueError, IndexError):
+                data = b""
+        else:
+            try:
+                async with self.http.client.stream(
+                    "GET", url, timeout=httpx.Timeout(120.0, connect=self.http.timeouts.connect)
+                ) as response:
+                    if response.status_code >= 300:
+                        raise ApiError(
+                            f"The image link failed (HTTP {response.status_code})",
+                            hint="Signed image links expire after about an hour; generate again",
+                            kind=ErrorKind.SERVER,
+                            status=response.status_code,
+                        )
+                    length = response.headers.get("content-length")
+                    total = int(length) if length and length.isdigit() else None
+                    chunks: list[bytes] = []
+                    done = 0
+                    async for chunk in response.aiter_bytes():
+                        chunks.append(chunk)
+                        done += len(chunk)
+                        if done > MAX_IMAGE_BYTES:
+                            raise ApiError("The image is larger than 64 MB", kind=ErrorKind.PROTOCOL)
+                        self._progress(Phase.DOWNLOADING, done, total)
+                    data = b"".join(chunks)
+            except httpx.HTTPError as exc:
+                raise error_from_transport(exc) from None
+        mime = sniff_image(data)
+        if mime is None:
+            raise ApiError(
+                "The image link did not return an image",
+                hint="Signed image links expire after about an hour; generate again",
+                kind=ErrorKind.PROTOCOL,
+            )
+        return data, mime

@@ -1,0 +1,155 @@
+"""Generating and editing images with an OpenAI-compatible profile, for the GUI and the CLI.
+
+Every image is written at once, atomically, into ``gallery/openai/YYYY-MM/`` beside a JSON
+sidecar (prompt, revised prompt, parameters, usage, inputs) and indexed in the gallery."""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from desktop_client.core.aio import keyring_call
+from desktop_client.core.api.images import (
+    ImageRequest,
+    ImagesClient,
+    ImagesResult,
+    InputImage,
+    ProgressCallback,
+)
+from desktop_client.core.atomic import atomic_write_bytes
+from desktop_client.core.errors import ApiError, InputError
+from desktop_client.core.images import IMAGE_TYPES, sniff_image
+from desktop_client.core.net.client import HttpPool, origin
+from desktop_client.core.profiles import ProfileService
+from desktop_client.core.settings import ProfileKind
+from desktop_client.core.storage.gallery import GalleryItem, GalleryStore, write_sidecar
+
+MAX_INPUT_BYTES = 50 * 1024 * 1024
+
+
+@dataclass
+class Generation:
+    items: list[GalleryItem]
+    failures: list[ApiError] = field(default_factory=list)  # images the server named but we could not get
+    usage: dict[str, Any] | None = None
+    seconds: float = 0.0
+
+
+class ImageService:
+    def __init__(self, gallery: GalleryStore, profiles: ProfileService, pool: HttpPool) -> None:
+        self.gallery = gallery
+        self.profiles = profiles
+        self.pool = pool
+
+    async def client(self, profile_id: str, on_progress: ProgressCallback | None = None) -> ImagesClient:
+        profile = await keyring_call(self.profiles.resolve, profile_id)
+        if profile.kind is not ProfileKind.OPENAI:
+            raise InputError(
+                f"Profile {profile.name!r} is a Midjourney profile",
+                hint="Choose an OpenAI-compatible profile to generate images",
+            )
+        return ImagesClient(await self.pool.get(profile), on_progress=on_progress)
+
+    async def generate(
+        self, profile_id: str, request: ImageRequest, *, on_progress: ProgressCallback | None = None
+    ) -> Generation:
+        request.validate()
+        client = await self.client(profile_id, on_progress)
+        result = await client.generate(request)
+        return await asyncio.to_thread(self._save, client, result, request, "generate", [], False)
+
+    async def edit(
+        self,
+        profile_id: str,
+        request: ImageRequest,
+        sources: Sequence[Path],
+        mask: bytes | None = None,
+        *,
+        on_progress: ProgressCallback | None = None,
+    ) -> Generation:
+        request.validate(edit=True)
+        images = await asyncio.to_thread(_read_inputs, sources)
+        if mask is not None and sniff_image(mask) != "image/png":
+            raise InputError("The mask must be a PNG with transparency", hint="Paint the mask again")
+        client = await self.client(profile_id, on_progress)
+        result = await client.edit(request, images, mask)
+        return await asyncio.to_thread(self._save, client, result, request, "edit", sources, mask is not None)
+
+    def _save(
+        self,
+        client: ImagesClient,
+        result: ImagesResult,
+        request: ImageRequest,
+        action: str,
+        sources: Sequence[Path],
+        masked: bool,
+    ) -> Generation:
+        stamp = time.localtime(result.created or time.time())
+        folder = self.gallery.gallery / "openai" / time.strftime("%Y-%m", stamp)
+        base = f"{time.strftime('%Y%m%d-%H%M%S', stamp)}-{secrets.token_hex(3)}"
+        params = {k: v for k, v in request.fields().items() if k not in ("prompt", "model", "response_format")}
+        inputs = []
+        for source in sources:
+            try:
+                inputs.append(self.gallery.relative(source))
+            except ValueError:
+                inputs.append(source.name)  # a file from outside the data home: its name only
+        saved: list[GalleryItem] = []
+        failures: list[ApiError] = []
+        own = origin(client.http.base_url)
+        for number, item in enumerate(result.items, 1):
+            if item.data is None:
+                failures.append(item.error or ApiError("An image could not be had"))
+                continue
+            path = folder / f"{base}-{number}{IMAGE_TYPES[item.mime]}"
+            atomic_write_bytes(path, item.data, mode=0o644)
+            document: dict[str, Any] = {
+                "source": "openai",
+                "action": action,
+                "model": request.model,
+                "prompt": request.prompt,
+                "revised_prompt": item.revised_prompt or None,
+                "params": params,
+                "server": result.meta or None,
+                "usage": result.usage,
+                "profile": client.http.profile.name,
+                "index": number,
+                "count": len(result.items),
+                "inputs": inputs or None,
+                "mask": masked or None,
+                # A CDN host is worth keeping; the profile's own address is never written.
+                "image_host": (urlsplit(item.url).hostname if item.url and origin(item.url) != own else None),
+                # Local time orders the gallery; the server's own stamp is kept beside it.
+                "created": time.time(),
+                "server_created": result.created,
+                "seconds": round(result.seconds, 2),
+                "file": path.name,
+                "bytes": len(item.data),
+                "saved": time.time(),
+            }
+            document = {k: v for k, v in document.items() if v is not None}
+            write_sidecar(path, document)
+            saved.append(self.gallery.index_file(path, document))
+        return Generation(saved, failures, result.usage, result.seconds)
+
+
+def _read_inputs(sources: Sequence[Path]) -> list[InputImage]:
+    images: list[InputImage] = []
+    for source in sources:
+        try:
+            data = source.read_bytes()
+        except OSError as exc:
+            raise InputError(f"{source.name} cannot be read ({exc.strerror})", hint="Pick another image") from None
+        mime = sniff_image(data)
+        if mime is None or mime == "image/gif":
+            raise InputError(f"{source.name} is not a PNG, JPEG or WebP image", hint="Pick another image")
+        if len(data) > MAX_INPUT_BYTES:
+            raise InputError(f"{source.name} is larger than 50 MB", hint="Pick a smaller image")
+        images.append(InputImage(source.name, data, mime))
+    return images

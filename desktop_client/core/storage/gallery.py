@@ -1,0 +1,514 @@
+"""The gallery index: one row per image file Keyhold made or received.
+
+The files and their JSON sidecars are the truth; this table makes them searchable and fast to
+list. ``rescan`` rebuilds it from the files, so losing the database never loses an image or
+its prompt. Deleting hides a row at once (undo) and moves the file to the OS trash later."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from desktop_client.core.atomic import atomic_write_bytes, atomic_write_text
+from desktop_client.core.errors import InputError
+from desktop_client.core.images import IMAGE_TYPES, image_size, sniff_image
+from desktop_client.core.storage.chats import fts_query
+from desktop_client.core.storage.db import Database
+
+log = logging.getLogger(__name__)
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif"}
+SOURCES = ("openai", "midjourney", "chat", "import")
+OK, MISSING, CORRUPT = "ok", "missing", "corrupt"
+_HEAD = 64 * 1024
+_LIGHT = (
+    "id, path, source, action, profile, model, prompt, prompt_extra, task_id, created, width, height, "
+    "bytes, favourite, state"
+)
+
+
+@dataclass(frozen=True)
+class GalleryItem:
+    id: int
+    path: str  # relative to the data home, with forward slashes
+    source: str
+    action: str
+    profile: str
+    model: str
+    prompt: str
+    prompt_extra: str  # revised prompt (dall-e-3) or the server's final prompt (Midjourney)
+    task_id: str
+    created: float
+    width: int
+    height: int
+    bytes: int
+    favourite: bool
+    state: str
+    meta: dict[str, Any] = field(default_factory=dict, compare=False)  # the sidecar (detail view only)
+
+    @property
+    def name(self) -> str:
+        return self.path.rsplit("/", 1)[-1]
+
+
+@dataclass(frozen=True)
+class GalleryFilter:
+    search: str = ""
+    source: str = ""
+    profile: str = ""
+    since: float | None = None
+    until: float | None = None
+    favourites: bool = False
+
+
+@dataclass
+class RescanReport:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    missing: int = 0
+    corrupt: int = 0
+
+
+@dataclass
+class ImportReport:
+    added: list[Path] = field(default_factory=list)
+    duplicates: int = 0
+    not_images: int = 0
+
+
+def _item(row: Any, *, with_meta: bool = False) -> GalleryItem:
+    meta: dict[str, Any] = {}
+    if with_meta:
+        try:
+            loaded = json.loads(row["meta"])
+            meta = loaded if isinstance(loaded, dict) else {}
+        except ValueError:
+            meta = {}
+    return GalleryItem(
+        row["id"],
+        row["path"],
+        row["source"],
+        row["action"],
+        row["profile"],
+        row["model"],
+        row["prompt"],
+        row["prompt_extra"],
+        row["task_id"],
+        row["created"],
+        row["width"],
+        row["height"],
+        row["bytes"],
+        bool(row["favourite"]),
+        row["state"],
+        meta,
+    )
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _number(value: object) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) and value > 0 else None
+
+
+def sidecar_of(path: Path) -> Path:
+    return path.with_suffix(".json")
+
+
+def read_sidecar(path: Path) -> dict[str, Any]:
+    try:
+        loaded = json.loads(sidecar_of(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
+
+
+def write_sidecar(path: Path, document: dict[str, Any]) -> None:
+    atomic_write_text(sidecar_of(path), json.dumps(document, ensure_ascii=False, indent=2) + "\n", mode=0o644)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class GalleryStore:
+    def __init__(self, db: Database, root: Path) -> None:
+        self.db = db
+        self.root = root  # the data home; rows hold paths relative to it
+        self.gallery = root / "gallery"
+
+    # ----- paths -------------------------------------------------------------
+    def relative(self, path: Path) -> str:
+        return path.resolve().relative_to(self.root.resolve()).as_posix()
+
+    def absolute(self, item: GalleryItem | str) -> Path:
+        rel = item.path if isinstance(item, GalleryItem) else item
+        return self.root / Path(*rel.split("/"))
+
+    # ----- adding --------------------------------------------------------------
+    def _row(self, path: Path, document: dict[str, Any], source_hint: str = "") -> dict[str, Any]:
+        stat = path.stat()
+        with path.open("rb") as handle:
+            head = handle.read(_HEAD)
+        size = image_size(head)
+        state = OK if sniff_image(head) and size else CORRUPT
+        width, height = size or (0, 0)
+        source = _text(document.get("source")) or source_hint or "import"
+        created = (
+            _number(document.get("finished"))
+            or _number(document.get("created"))
+            or _number(document.get("submitted"))
+            or _number(document.get("saved"))
+            or stat.st_mtime
+        )
+        return {
+            "path": self.relative(path),
+            "source": source if source in SOURCES else "import",
+            "action": _text(document.get("action")) or _text(document.get("kind")),
+            "profile": _text(document.get("profile")),
+            "model": _text(document.get("model")) or _text(document.get("bot")),
+            "prompt": _text(document.get("prompt")),
+            "prompt_extra": _text(document.get("revised_prompt")) or _text(document.get("final_prompt")),
+            "task_id": _text(document.get("task_id")),
+            "created": created,
+            "width": width,
+            "height": height,
+            "bytes": stat.st_size,
+            "mtime": stat.st_mtime,
+            "sha256": _sha256(path),
+            "favourite": 1 if document.get("favourite") is True else 0,
+            "state": state,
+            "meta": json.dumps(document, ensure_ascii=False),
+        }
+
+    def _upsert(self, conn: Any, row: dict[str, Any]) -> int:
+        columns = list(row)
+        updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c not in ("path", "favourite"))
+        # A favourite set in the app survives a rescan whose sidecar predates it.
+        updates += ", favourite = max(gallery.favourite, excluded.favourite)"
+        conn.execute(
+            f"INSERT INTO gallery({', '.join(columns)}) VALUES ({', '.join(':' + c for c in columns)}) "
+            f"ON CONFLICT(path) DO UPDATE SET {updates}",
+            row,
+        )
+        found = conn.execute("SELECT id FROM gallery WHERE path = ?", (row["path"],)).fetchone()
+        return int(found["id"])
+
+    def index_file(self, path: Path, document: dict[str, Any] | None = None, *, source: str = "") -> GalleryItem:
+        """Adds (or refreshes) one image; its metadata is the given document or its sidecar."""
+        row = self._row(path, document if document is not None else read_sidecar(path), source)
+        with self.db.transaction() as conn:
+            item_id = self._upsert(conn, row)
+        found = self.item(item_id)
+        assert found is not None
+        return found
+
+    def index_many(self, entries: Iterable[tuple[Path, dict[str, Any]]]) -> int:
+        rows = [self._row(path, document) for path, document in entries]
+        with self.db.transaction() as conn:
+            for row in rows:
+                self._upsert(conn, row)
+        return len(rows)
+
+    # ----- reading -------------------------------------------------------------
+    def _where(self, flt: GalleryFilter) -> tuple[str, list[Any]]:
+        clauses = ["g.deleted_at IS NULL"]
+        params: list[Any] = []
+        if flt.source:
+            clauses.append("g.source = ?")
+            params.append(flt.source)
+        if flt.profile:
+            clauses.append("g.profile = ?")
+            params.append(flt.profile)
+        if flt.since is not None:
+            clauses.append("g.created >= ?")
+            params.append(flt.since)
+        if flt.until is not None:
+            clauses.append("g.created < ?")
+            params.append(flt.until)
+        if flt.favourites:
+            clauses.append("g.favourite = 1")
+        words = flt.search.split()
+        if words and all(len(w) >= 3 for w in words):
+            clauses.append("g.id IN (SELECT rowid FROM gallery_fts WHERE gallery_fts MATCH ?)")
+            params.append(fts_query(flt.search))
+        elif words:
+            # Trigram needs three characters per word; short (often Chinese) words scan instead.
+            for word in words:
+                clauses.append("(instr(lower(g.prompt), ?) > 0 OR instr(lower(g.prompt_extra), ?) > 0)")
+                params += [word.lower(), word.lower()]
+        return " AND ".join(clauses), params
+
+    def ids(self, flt: GalleryFilter | None = None) -> list[int]:
+        """Every matching image, newest first: ids are cheap, rows are fetched per page."""
+        where, params = self._where(flt or GalleryFilter())
+        rows = self.db.query(
+            f"SELECT g.id FROM gallery g WHERE {where} ORDER BY g.created DESC, g.id DESC", params
+        )
+        return [row[0] for row in rows]
+
+    def rows(self, ids: Sequence[int]) -> dict[int, GalleryItem]:
+        found: dict[int, GalleryItem] = {}
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            marks = ",".join("?" * len(chunk))
+            for row in self.db.query(f"SELECT {_LIGHT} FROM gallery WHERE id IN ({marks})", chunk):
+                found[row["id"]] = _item(row)
+        return found
+
+    def items(self, flt: GalleryFilter | None = None, limit: int | None = None) -> list[GalleryItem]:
+        ids = self.ids(flt)
+        if limit is not None:
+            ids = ids[:limit]
+        rows = self.rows(ids)
+        return [rows[i] for i in ids if i in rows]
+
+    def item(self, item_id: int) -> GalleryItem | None:
+        rows = self.db.query(f"SELECT {_LIGHT}, meta FROM gallery WHERE id = ?", (item_id,))
+        return _item(rows[0], with_meta=True) if rows else None
+
+    def by_path(self, path: Path) -> GalleryItem | None:
+        rows = self.db.query(f"SELECT {_LIGHT}, meta FROM gallery WHERE path = ?", (self.relative(path),))
+        return _item(rows[0], with_meta=True) if rows else None
+
+    def profiles(self) -> list[str]:
+        rows = self.db.query("SELECT DISTINCT profile FROM gallery WHERE deleted_at IS NULL AND profile != ''")
+        return sorted(row[0] for row in rows)
+
+    def count(self) -> int:
+        return int(self.db.query("SELECT count(*) FROM gallery WHERE deleted_at IS NULL")[0][0])
+
+    # ----- changing ------------------------------------------------------------
+    def set_favourite(self, item_id: int, favourite: bool) -> None:
+        self.db.execute("UPDATE gallery SET favourite = ? WHERE id = ?", (int(favourite), item_id))
+        item = self.item(item_id)
+        if item is None or item.source == "chat":
+            return
+        # Kept in the sidecar too, so a rebuilt index still knows it.
+        path = self.absolute(item)
+        document = read_sidecar(path)
+        if document or not sidecar_of(path).exists():
+            document["favourite"] = favourite
+            try:
+                write_sidecar(path, document)
+            except OSError as exc:
+                log.warning("favourite not written to the sidecar: %s", exc)
+
+    def mark_state(self, item_id: int, state: str) -> None:
+        self.db.execute("UPDATE gallery SET state = ? WHERE id = ?", (state, item_id))
+
+    def delete(self, ids: Sequence[int]) -> None:
+        """Hidden at once; the files go to the trash in purge_deleted (after the undo window)."""
+        marks = ",".join("?" * len(ids))
+        self.db.execute(f"UPDATE gallery SET deleted_at = ? WHERE id IN ({marks})", (time.time(), *ids))
+
+    def restore(self, ids: Sequence[int]) -> None:
+        marks = ",".join("?" * len(ids))
+        self.db.execute(f"UPDATE gallery SET deleted_at = NULL WHERE id IN ({marks})", list(ids))
+
+    def purge_deleted(self, ids: Sequence[int] | None = None, *, older_than: float = 0.0) -> int:
+        """Moves the files of deleted images (and their sidecars) to the OS trash: the given
+        ones, or every one deleted more than ``older_than`` seconds ago."""
+        if ids is not None:
+            marks = ",".join("?" * len(ids))
+            rows = self.db.query(
+                f"SELECT id, path FROM gallery WHERE deleted_at IS NOT NULL AND id IN ({marks})", list(ids)
+            )
+        else:
+            rows = self.db.query(
+                "SELECT id, path FROM gallery WHERE deleted_at IS NOT NULL AND deleted_at <= ?",
+                (time.time() - older_than,),
+            )
+        purged = 0
+        for row in rows:
+            path = self.absolute(row["path"])
+            try:
+                for target in (path, sidecar_of(path)):
+                    if target.exists():
+                        trash(target, self.root)
+            except OSError as exc:
+                log.warning("could not move a deleted image to the trash: %s", exc)
+                continue
+            self.db.execute("DELETE FROM gallery WHERE id = ?", (row["id"],))
+            purged += 1
+        return purged
+
+    # ----- rescan --------------------------------------------------------------
+    def _gallery_files(self) -> Iterator[Path]:
+        if not self.gallery.exists():
+            return
+        for folder, _dirs, files in os.walk(self.gallery):
+            for name in files:
+                if Path(name).suffix.lower() in IMAGE_SUFFIXES and not name.startswith("."):
+                    yield Path(folder) / name
+
+    def rescan(self, chat_images: Iterable[tuple[Path, dict[str, Any]]] = ()) -> RescanReport:
+        """Brings the index in line with the files: new files are added from their sidecars,
+        changed ones re-read, vanished ones marked missing (never dropped: the user decides)."""
+        report = RescanReport()
+        known = {
+            row["path"]: (row["mtime"], row["bytes"], row["state"])
+            for row in self.db.query("SELECT path, mtime, bytes, state FROM gallery")
+        }
+        seen: set[str] = set()
+        pending: list[dict[str, Any]] = []
+        sources: list[tuple[Path, dict[str, Any] | None, str]] = [(p, None, "") for p in self._gallery_files()]
+        sources += [(path, document, "chat") for path, document in chat_images]
+        for path, document, hint in sources:
+            try:
+                rel = self.relative(path)
+                stat = path.stat()
+            except (OSError, ValueError):
+                continue
+            seen.add(rel)
+            before = known.get(rel)
+            if before and before[0] == stat.st_mtime and before[1] == stat.st_size and before[2] != MISSING:
+                report.unchanged += 1
+                continue
+            try:
+                row = self._row(path, document if document is not None else read_sidecar(path), hint)
+            except OSError as exc:
+                log.warning("rescan skipped a file: %s", exc)
+                continue
+            pending.append(row)
+            if row["state"] == CORRUPT:
+                report.corrupt += 1
+            if before:
+                report.updated += 1
+            else:
+                report.added += 1
+        gone = [path for path, (_m, _b, state) in known.items() if path not in seen and state != MISSING]
+        with self.db.transaction() as conn:
+            for row in pending:
+                self._upsert(conn, row)
+            for path in gone:
+                conn.execute("UPDATE gallery SET state = ? WHERE path = ?", (MISSING, path))
+        report.missing = len(gone)
+        return report
+
+    def check(self, item: GalleryItem) -> str:
+        """The file's state now (the detail view asks before showing it)."""
+        path = self.absolute(item)
+        if not path.exists():
+            state = MISSING
+        else:
+            try:
+                with path.open("rb") as handle:
+                    head = handle.read(_HEAD)
+                state = OK if sniff_image(head) and image_size(head) else CORRUPT
+            except OSError:
+                state = MISSING
+        if state != item.state:
+            self.mark_state(item.id, state)
+        return state
+
+    # ----- import / export -----------------------------------------------------
+    def import_folder(self, folder: Path) -> ImportReport:
+        """Copies the images of a folder (and its subfolders) into the gallery. A Keyhold
+        sidecar beside an image (from an export) brings its prompt along; identical files
+        already in the gallery are skipped."""
+        report = ImportReport()
+        if not folder.is_dir():
+            raise InputError(f"{folder} is not a folder", hint="Choose a folder that holds images")
+        known = {row[0] for row in self.db.query("SELECT sha256 FROM gallery WHERE sha256 != ''")}
+        stamp = time.strftime("%Y-%m")
+        target_dir = self.gallery / "imported" / stamp
+        for path in sorted(folder.rglob("*")):
+            if not path.is_file() or path.suffix.lower() not in IMAGE_SUFFIXES:
+                continue
+            try:
+                data = path.read_bytes()
+            except OSError:
+                continue
+            kind = sniff_image(data)
+            if kind is None:
+                report.not_images += 1
+                continue
+            digest = hashlib.sha256(data).hexdigest()
+            if digest in known:
+                report.duplicates += 1
+                continue
+            known.add(digest)
+            document = read_sidecar(path)
+            document = {k: v for k, v in document.items() if k not in ("file", "bytes")}
+            document.setdefault("source", "import")
+            document["imported_from"] = path.name
+            document["imported"] = time.time()
+            target = _free_name(target_dir / f"{path.stem}{IMAGE_TYPES[kind]}")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write_bytes(target, data, mode=0o644)
+            document["file"] = target.name
+            document["bytes"] = len(data)
+            write_sidecar(target, document)
+            self.index_file(target, document)
+            report.added.append(target)
+        return report
+
+    def export(self, items: Sequence[GalleryItem], destination: Path) -> list[Path]:
+        """Copies the files with a sidecar each, plus one index of all of them."""
+        destination.mkdir(parents=True, exist_ok=True)
+        written: list[Path] = []
+        index: list[dict[str, Any]] = []
+        for item in items:
+            source = self.absolute(item)
+            if not source.exists():
+                continue
+            target = _free_name(destination / item.name)
+            shutil.copy2(source, target)
+            full = self.item(item.id) or item
+            document = {**full.meta, "file": target.name, "prompt": item.prompt, "source": item.source}
+            document.update(
+                {
+                    "model": item.model,
+                    "profile": item.profile,
+                    "created": item.created,
+                    "favourite": item.favourite,
+                }
+            )
+            write_sidecar(target, document)
+            index.append(document)
+            written.append(target)
+        atomic_write_text(
+            destination / "keyhold-export.json",
+            json.dumps({"exported": time.time(), "images": index}, ensure_ascii=False, indent=2) + "\n",
+        )
+        return written
+
+
+def _free_name(path: Path) -> Path:
+    if not path.exists():
+        return path
+    for number in range(2, 100000):
+        candidate = path.with_name(f"{path.stem}-{number}{path.suffix}")
+        if not candidate.exists():
+            return candidate
+    raise InputError(f"Too many files named like {path.name}", hint="Choose an empty folder")
+
+
+def trash(path: Path, home: Path) -> None:
+    """The OS trash where there is one; otherwise a trash folder in the data home, so a
+    delete is never final behind the user's back."""
+    try:
+        from send2trash import send2trash
+
+        send2trash(str(path))
+        return
+    except Exception as exc:  # send2trash raises OSError subclasses and its own errors
+        log.info("no OS trash for this file (%s); keeping it in the data home's trash", type(exc).__name__)
+    fallback = _free_name(home / "trash" / path.name)
+    fallback.parent.mkdir(parents=True, exist_ok=True)
+    path.replace(fallback)
