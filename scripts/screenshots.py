@@ -24,6 +24,7 @@ from desktop_client.core.errors import SecretStoreError
 from desktop_client.core.paths import DataHome
 from desktop_client.core.secrets import MemorySecretStore, platform_fix_hint
 from desktop_client.core.settings import Language, ProfileKind
+from desktop_client.ui.gallery.model import ThumbRole
 
 
 def settle(app: QApplication, rounds: int = 20) -> None:
@@ -170,6 +171,56 @@ async def shoot_midjourney(core, window, out: Path, tag: str) -> None:
         sim.stop()
 
 
+async def shoot_images(core, window, out: Path, tag: str) -> None:
+    """Images against the loopback Images API, then the gallery holding them and the
+    Midjourney results of shoot_midjourney: the grid with a detail view."""
+    from tests.fakes.images_fake import FakeImages
+
+    key = "sk-shot-images-000000000001"
+    with FakeImages(key, true_size=True) as fake:
+        core.profiles.add("Images", ProfileKind.OPENAI, fake.url, key)
+        page = window.images_page
+        page.refresh_profiles()
+        page.profile_combo.setCurrentIndex(page.profile_combo.findText("Images"))
+        window.go_to("images")
+        runs = [
+            ("dall-e-3", "a watercolour fox in a snowy forest" if tag == "en" else "雪林中的水彩狐狸", 1),
+            (
+                "gpt-image-1",
+                "isometric tiny harbour town, soft light" if tag == "en" else "等距视角的小港口城镇，柔和光线",
+                4,
+            ),
+        ]
+        for model, prompt, count in runs:
+            page.model_combo.setCurrentText(model)
+            page.n_spin.setValue(count)
+            page.prompt_edit.setPlainText(prompt)
+            items = await page.run()
+            assert items, page.notice.text()
+        page.option_combos["quality"].setCurrentIndex(page.option_combos["quality"].findData("high"))
+        await asyncio.sleep(0.3)
+        window.grab().save(str(out / f"images-{tag}.png"))
+        gallery = window.gallery_page
+        window.go_to("gallery")
+        await gallery.load()
+        first_dalle = next(i for i in core.gallery.items() if i.model == "dall-e-3")
+        gallery.select(first_dalle.id)
+        await wait_for(lambda: gallery.current is not None and not gallery.view.pixmap().isNull())
+        await wait_for(
+            lambda: all(
+                gallery.model.data(gallery.model.index(r), ThumbRole) is not None
+                for r in range(min(8, gallery.model.rowCount()))
+            )
+        )
+        await asyncio.sleep(0.3)
+        window.grab().save(str(out / f"gallery-{tag}.png"))
+        upscale = next(i for i in core.gallery.items() if i.source == "midjourney" and i.action == "UPSCALE")
+        gallery.select(upscale.id)
+        await wait_for(lambda: gallery.current is not None and gallery.current.id == upscale.id)
+        await asyncio.sleep(0.3)
+        window.grab().save(str(out / f"gallery-midjourney-{tag}.png"))
+
+
 def main(out: Path, real_keyring: bool) -> None:
     import qasync
 
@@ -208,6 +259,7 @@ def main(out: Path, real_keyring: bool) -> None:
         settle(app, 60)
         window.grab().save(str(out / f"chat-{tag}.png"))
         loop.run_until_complete(shoot_midjourney(core, window, out, tag))
+        loop.run_until_complete(shoot_images(core, window, out, tag))
         core.keyring_problem = SecretStoreError("No secure keyring is available", hint=platform_fix_hint())
         window._show_keyring_problem()
         settle(app)

@@ -26,6 +26,13 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
     monkeypatch.setenv(ENV_HOME, str(tmp_path / "keyhold-home"))
     # The OS trash (freedesktop: $XDG_DATA_HOME/Trash) of a deleted gallery image stays in the test.
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg-data"))
+    # send2trash reads it once, at import: point this process's copy at the test's folder too.
+    import send2trash.plat_other as trash_impl
+
+    data_home = os.fsencode(str(tmp_path / "xdg-data"))
+    monkeypatch.setattr(trash_impl, "XDG_DATA_HOME", data_home)
+    monkeypatch.setattr(trash_impl, "HOMETRASH_B", os.path.join(data_home, b"Trash"))
+    monkeypatch.setattr(trash_impl, "HOMETRASH", os.fsdecode(os.path.join(data_home, b"Trash")))
     yield
     REDACTOR.clear()
     root = logging.getLogger()

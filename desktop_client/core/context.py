@@ -87,7 +87,7 @@ class Core:
 
                 store = ChatStore(self.database)
                 self._chat = ChatService(store, self.profiles, self.http, self.home.attachments)
-                self._chat.on_image = self._index_image
+                self._chat.on_image = self.index_image
             return self._chat
 
     @property
@@ -99,7 +99,7 @@ class Core:
 
                 store = MjTaskStore(self.database)
                 self._mj = MidjourneyService(store, self.profiles, self.http, self.home.gallery)
-                self._mj.on_image = self._index_image
+                self._mj.on_image = self.index_image
             return self._mj
 
     @property
@@ -129,7 +129,7 @@ class Core:
                 self._images = ImageService(self.gallery, self.profiles, self.http)
             return self._images
 
-    def _index_image(self, path: Path, document: dict[str, Any] | None = None) -> None:
+    def index_image(self, path: Path, document: dict[str, Any] | None = None) -> None:
         try:
             self.gallery.index_file(path, document)
         except OSError as exc:

@@ -8,7 +8,8 @@ import sys
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit, QMessageBox, QWidget
 
 log = logging.getLogger(__name__)
 
@@ -81,3 +82,26 @@ async def confirm(parent: QWidget, title: str, text: str) -> bool:
         return await future
     finally:
         box.deleteLater()
+
+
+def name_buttons_by_text(root: QWidget) -> None:
+    """Buttons whose words say what they do are named by those words (kept in step with the
+    language by calling this from retranslate); the line edit of an editable combo box or the
+    clear button of a line edit is named after its owner."""
+    for button in root.findChildren(QAbstractButton):
+        if button.accessibleName() and not button.property("named_by_text"):
+            continue  # named on purpose (a "+" that means "Zoom in")
+        text = button.text().replace("&", "").strip() or button.toolTip()
+        if text:
+            button.setAccessibleName(text)
+            button.setProperty("named_by_text", True)
+    for combo in root.findChildren(QComboBox):
+        edit = combo.lineEdit()
+        if edit is not None and combo.accessibleName():
+            edit.setAccessibleName(combo.accessibleName())
+    for spin in root.findChildren(QAbstractSpinBox):
+        for edit in spin.findChildren(QLineEdit):
+            edit.setAccessibleName(spin.accessibleName())
+    for edit in root.findChildren(QLineEdit):
+        for clear in edit.findChildren(QAbstractButton):
+            clear.setAccessibleName(QCoreApplication.translate("Keyhold", "Clear"))

@@ -1,5 +1,4 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>ChatPage</name>
@@ -212,7 +211,7 @@
         <translation>禁止访问：该密钥无此权限，或服务不支持你所在的地区</translation>
     </message>
     <message>
-        <source>Check the key&apos;s permissions, or use a relay that serves your region.</source>
+        <source>Check the key's permissions, or use a relay that serves your region.</source>
         <translation>请检查密钥权限，或改用支持你所在地区的中转服务。</translation>
     </message>
     <message>
@@ -244,7 +243,7 @@
         <translation>未找到：服务器上没有该模型或接口</translation>
     </message>
     <message>
-        <source>Check the base URL and pick a model from the server&apos;s list.</source>
+        <source>Check the base URL and pick a model from the server's list.</source>
         <translation>请检查接口地址，并从服务器提供的列表中选择模型。</translation>
     </message>
     <message>
@@ -256,7 +255,7 @@
         <translation>请检查地址、网络以及代理或防火墙设置。</translation>
     </message>
     <message>
-        <source>TLS problem: the server&apos;s certificate could not be verified</source>
+        <source>TLS problem: the server's certificate could not be verified</source>
         <translation>TLS 问题：无法验证服务器证书</translation>
     </message>
     <message>
@@ -296,7 +295,7 @@
         <translation>请使用 https://；如果你接受风险，可在配置中允许明文 HTTP。</translation>
     </message>
     <message>
-        <source>The server&apos;s answer was not understood</source>
+        <source>The server's answer was not understood</source>
         <translation>无法理解服务器的响应</translation>
     </message>
     <message>
@@ -320,7 +319,7 @@
         <translation>请解锁钥匙串后重试。没有任何数据丢失。</translation>
     </message>
     <message>
-        <source>Could not read or write Keyhold&apos;s data</source>
+        <source>Could not read or write Keyhold's data</source>
         <translation>无法读写 Keyhold 的数据</translation>
     </message>
     <message>
@@ -348,7 +347,7 @@
         <translation>请确认你的账户可以使用 Windows 凭据管理器，然后重试。</translation>
     </message>
     <message>
-        <source>Install a keyring supported by Python&apos;s keyring package.</source>
+        <source>Install a keyring supported by Python's keyring package.</source>
         <translation>请安装 Python keyring 库支持的钥匙串。</translation>
     </message>
     <message>
@@ -362,6 +361,259 @@
     <message>
         <source>Error message</source>
         <translation>错误信息</translation>
+    </message>
+</context>
+<context>
+    <name>GalleryPage</name>
+    <message>
+        <source>Search prompts</source>
+        <translation>搜索提示词</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Profile</source>
+        <translation>配置</translation>
+    </message>
+    <message>
+        <source>Date</source>
+        <translation>日期</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>图片</translation>
+    </message>
+    <message>
+        <source>Zoom in</source>
+        <translation>放大</translation>
+    </message>
+    <message>
+        <source>Zoom out</source>
+        <translation>缩小</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <source>OpenAI</source>
+        <translation>OpenAI</translation>
+    </message>
+    <message>
+        <source>Midjourney</source>
+        <translation>Midjourney</translation>
+    </message>
+    <message>
+        <source>Chat</source>
+        <translation>对话</translation>
+    </message>
+    <message>
+        <source>Imported</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>File missing</source>
+        <translation>文件丢失</translation>
+    </message>
+    <message>
+        <source>Can't read this file</source>
+        <translation>无法读取此文件</translation>
+    </message>
+    <message>
+        <source>Search prompts…</source>
+        <translation>搜索提示词…</translation>
+    </message>
+    <message>
+        <source>All sources</source>
+        <translation>全部来源</translation>
+    </message>
+    <message>
+        <source>Any time</source>
+        <translation>任意时间</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation>最近 7 天</translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation>最近 30 天</translation>
+    </message>
+    <message>
+        <source>This year</source>
+        <translation>今年</translation>
+    </message>
+    <message>
+        <source>★ Favourites</source>
+        <translation>★ 收藏</translation>
+    </message>
+    <message>
+        <source>Import folder…</source>
+        <translation>导入文件夹…</translation>
+    </message>
+    <message>
+        <source>Export…</source>
+        <translation>导出…</translation>
+    </message>
+    <message>
+        <source>Rescan</source>
+        <translation>重新扫描</translation>
+    </message>
+    <message>
+        <source>Rebuild the index from the image files and their sidecars</source>
+        <translation>根据图片文件及其元数据文件重建索引</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>适应窗口</translation>
+    </message>
+    <message>
+        <source>100%</source>
+        <translation>100%</translation>
+    </message>
+    <message>
+        <source>Copy prompt</source>
+        <translation>复制提示词</translation>
+    </message>
+    <message>
+        <source>Reuse prompt</source>
+        <translation>再次使用提示词</translation>
+    </message>
+    <message>
+        <source>Edit with AI…</source>
+        <translation>用 AI 编辑…</translation>
+    </message>
+    <message>
+        <source>★ Favourite</source>
+        <translation>★ 收藏</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Show in folder</source>
+        <translation>在文件夹中显示</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Midjourney buttons</source>
+        <translation>Midjourney 按钮</translation>
+    </message>
+    <message>
+        <source>No images yet. Images you generate, Midjourney results and images in chat answers appear here.</source>
+        <translation>还没有图片。你生成的图片、Midjourney 结果以及对话回答中的图片都会出现在这里。</translation>
+    </message>
+    <message>
+        <source>All profiles</source>
+        <translation>全部配置</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s)</source>
+        <translation>
+            <numerusform>%n 张图片</numerusform></translation>
+    </message>
+    <message>
+        <source>The file is missing: %1. Rescan to update the index, or delete the entry.</source>
+        <translation>文件丢失：%1。重新扫描以更新索引，或删除此条目。</translation>
+    </message>
+    <message>
+        <source>The file is damaged or not an image; it cannot be shown.</source>
+        <translation>文件已损坏或不是图片，无法显示。</translation>
+    </message>
+    <message>
+        <source>Revised prompt</source>
+        <translation>改写后的提示词</translation>
+    </message>
+    <message>
+        <source>Final prompt</source>
+        <translation>最终提示词</translation>
+    </message>
+    <message>
+        <source>generated</source>
+        <translation>生成</translation>
+    </message>
+    <message>
+        <source>edited</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>创建时间</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>尺寸</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>Tokens</source>
+        <translation>Token 数</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Prompt copied</source>
+        <translation>提示词已复制</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s) deleted.</source>
+        <translation>
+            <numerusform>已删除 %n 张图片。</numerusform></translation>
+    </message>
+    <message>
+        <source>Import images from a folder</source>
+        <translation>从文件夹导入图片</translation>
+    </message>
+    <message>
+        <source>Imported %1 images; %2 were already in the gallery.</source>
+        <translation>已导入 %1 张图片；%2 张已在图库中。</translation>
+    </message>
+    <message>
+        <source>Export the selected images to a folder</source>
+        <translation>将选中的图片导出到文件夹</translation>
+    </message>
+    <message>
+        <source>Export failed: %1</source>
+        <translation>导出失败：%1</translation>
+    </message>
+    <message>
+        <source>Exported %1 images to %2</source>
+        <translation>已导出 %1 张图片到 %2</translation>
+    </message>
+    <message>
+        <source>Rescan: %1 added, %2 missing, %3 damaged.</source>
+        <translation>重新扫描：新增 %1，丢失 %2，损坏 %3。</translation>
     </message>
 </context>
 <context>
@@ -420,6 +672,193 @@
     <message>
         <source>Images</source>
         <translation>图片</translation>
+    </message>
+</context>
+<context>
+    <name>ImagesPage</name>
+    <message>
+        <source>Profile</source>
+        <translation>配置</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>尺寸</translation>
+    </message>
+    <message>
+        <source>Quality</source>
+        <translation>质量</translation>
+    </message>
+    <message>
+        <source>Style</source>
+        <translation>风格</translation>
+    </message>
+    <message>
+        <source>Background</source>
+        <translation>背景</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>Moderation</source>
+        <translation>审核</translation>
+    </message>
+    <message>
+        <source>Compression</source>
+        <translation>压缩</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>图片</translation>
+    </message>
+    <message>
+        <source>Describe the image. Enter generates, Shift+Enter starts a new line.</source>
+        <translation>描述你想要的图片。Enter 生成，Shift+Enter 换行。</translation>
+    </message>
+    <message>
+        <source>Paint mask…</source>
+        <translation>绘制蒙版…</translation>
+    </message>
+    <message>
+        <source>Paint the part of the first image to redraw</source>
+        <translation>在第一张图片上涂出要重绘的部分</translation>
+    </message>
+    <message>
+        <source>Clear mask</source>
+        <translation>清除蒙版</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Last result — click an image to see it in the gallery</source>
+        <translation>最近结果 — 点击图片可在图库中查看</translation>
+    </message>
+    <message>
+        <source>auto</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>standard</source>
+        <translation>标准</translation>
+    </message>
+    <message>
+        <source>HD</source>
+        <translation>高清</translation>
+    </message>
+    <message>
+        <source>low</source>
+        <translation>低</translation>
+    </message>
+    <message>
+        <source>medium</source>
+        <translation>中</translation>
+    </message>
+    <message>
+        <source>high</source>
+        <translation>高</translation>
+    </message>
+    <message>
+        <source>vivid</source>
+        <translation>生动</translation>
+    </message>
+    <message>
+        <source>natural</source>
+        <translation>自然</translation>
+    </message>
+    <message>
+        <source>transparent</source>
+        <translation>透明</translation>
+    </message>
+    <message>
+        <source>opaque</source>
+        <translation>不透明</translation>
+    </message>
+    <message>
+        <source>default</source>
+        <translation>默认</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <source>Generate</source>
+        <translation>生成</translation>
+    </message>
+    <message>
+        <source>Mask painted</source>
+        <translation>已绘制蒙版</translation>
+    </message>
+    <message>
+        <source>%1 cannot edit images; choose gpt-image-1 or dall-e-2.</source>
+        <translation>%1 不能编辑图片；请选择 gpt-image-1 或 dall-e-2。</translation>
+    </message>
+    <message>
+        <source>The first image cannot be read.</source>
+        <translation>无法读取第一张图片。</translation>
+    </message>
+    <message>
+        <source>Paint the part to redraw</source>
+        <translation>涂出要重绘的部分</translation>
+    </message>
+    <message>
+        <source>Waiting for the server to draw… %1 s</source>
+        <translation>等待服务器绘制… %1 秒</translation>
+    </message>
+    <message>
+        <source>Receiving the images: %1 of %2 MB</source>
+        <translation>正在接收图片：%1 / %2 MB</translation>
+    </message>
+    <message>
+        <source>Receiving the images: %1 MB</source>
+        <translation>正在接收图片：%1 MB</translation>
+    </message>
+    <message>
+        <source>Downloading the image: %1 MB</source>
+        <translation>正在下载图片：%1 MB</translation>
+    </message>
+    <message>
+        <source>Add an OpenAI-compatible profile in Settings first.</source>
+        <translation>请先在设置中添加一个 OpenAI 兼容配置。</translation>
+    </message>
+    <message>
+        <source>Cancelled. A server may still finish (and charge for) the request.</source>
+        <translation>已取消。服务器可能仍会完成该请求（并计费）。</translation>
+    </message>
+    <message>
+        <source>Show in the gallery</source>
+        <translation>在图库中查看</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s) in %1 s</source>
+        <translation>
+            <numerusform>%n 张图片，用时 %1 秒</numerusform></translation>
+    </message>
+    <message>
+        <source>Revised prompt: %1</source>
+        <translation>改写后的提示词：%1</translation>
+    </message>
+    <message>
+        <source>Tokens: %1</source>
+        <translation>Token 数：%1</translation>
+    </message>
+</context>
+<context>
+    <name>Keyhold</name>
+    <message>
+        <source>Clear</source>
+        <translation>清除</translation>
     </message>
 </context>
 <context>
@@ -488,6 +927,10 @@
         <translation>密钥：仅本次会话</translation>
     </message>
     <message>
+        <source>That Midjourney task is not in the task list any more.</source>
+        <translation>该 Midjourney 任务已不在任务列表中。</translation>
+    </message>
+    <message>
         <source>Keys: no secure keyring</source>
         <translation>密钥：无安全钥匙串</translation>
     </message>
@@ -502,7 +945,7 @@
         </translation>
     </message>
     <message>
-        <source>Profile saved. You&apos;re ready.</source>
+        <source>Profile saved. You're ready.</source>
         <translation>配置已保存，可以开始使用了。</translation>
     </message>
 </context>
@@ -541,7 +984,7 @@
     </message>
     <message>
         <source>Size</source>
-        <translation>大小</translation>
+        <translation>尺寸</translation>
     </message>
     <message>
         <source>Undo</source>
@@ -707,7 +1150,7 @@
         <translation>已达到 token 上限，回答被截断。</translation>
     </message>
     <message>
-        <source>Stopped by the provider&apos;s content filter.</source>
+        <source>Stopped by the provider's content filter.</source>
         <translation>已被服务商的内容过滤器中止。</translation>
     </message>
 </context>
@@ -1166,7 +1609,7 @@
         <translation>欢迎使用 Keyhold</translation>
     </message>
     <message>
-        <source>Keyhold talks to OpenAI-compatible APIs and midjourney-proxy servers directly from this computer. There is no server in between: your API key and base URL go into the operating system&apos;s keyring and nowhere else, so no crawler can find them.
+        <source>Keyhold talks to OpenAI-compatible APIs and midjourney-proxy servers directly from this computer. There is no server in between: your API key and base URL go into the operating system's keyring and nowhere else, so no crawler can find them.
 
 Add your first profile. “Test connection” checks the address and the key before you save.</source>
         <translation>Keyhold 直接从这台电脑连接 OpenAI 兼容 API 和 midjourney-proxy 服务器，中间没有任何服务器：你的 API 密钥和接口地址只保存在操作系统的钥匙串中，爬虫无从找到。
@@ -1463,6 +1906,25 @@ Add your first profile. “Test connection” checks the address and the key bef
     <message>
         <source>memory only, for this run (no secure keyring)</source>
         <translation>仅内存，限本次运行（无安全钥匙串）</translation>
+    </message>
+</context>
+<context>
+    <name>SourceStrip</name>
+    <message>
+        <source>Choose images to edit</source>
+        <translation>选择要编辑的图片</translation>
+    </message>
+    <message>
+        <source>%1 — click to remove</source>
+        <translation>%1 — 点击移除</translation>
+    </message>
+    <message>
+        <source>To edit: drop images here, or pick one in the gallery and press Edit with AI.</source>
+        <translation>要编辑图片：把图片拖到这里，或在图库中选择一张并点击“用 AI 编辑”。</translation>
+    </message>
+    <message>
+        <source>Add images to edit</source>
+        <translation>添加要编辑的图片</translation>
     </message>
 </context>
 </TS>

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeySequence, QPixmap, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,7 +37,7 @@ from desktop_client.ui.gallery.model import CELL, GalleryDelegate, GalleryModel,
 from desktop_client.ui.gallery.thumbs import ThumbnailCache
 from desktop_client.ui.gallery.zoom_view import ZoomView
 from desktop_client.ui.imaging import load_scaled
-from desktop_client.ui.qtutils import named, spawn
+from desktop_client.ui.qtutils import name_buttons_by_text, named, spawn
 
 log = logging.getLogger(__name__)
 
@@ -67,14 +67,18 @@ class GalleryPage(QWidget):
         self._pending_delete: list[int] = []
         self._load_token = 0
         self._detail_token = 0
+        self._state = OK  # of the file shown in the detail view
         self._wanted: int | None = None  # to select once a refresh under way has listed it
         self.loaded = False
 
         self.search_edit = named(QLineEdit(), self.tr("Search prompts"))
         self.search_edit.setClearButtonEnabled(True)
+        self.search_edit.setMinimumWidth(180)
         self.source_combo = named(QComboBox(), self.tr("Source"))
         self.profile_combo = named(QComboBox(), self.tr("Profile"))
         self.date_combo = named(QComboBox(), self.tr("Date"))
+        for combo in (self.source_combo, self.profile_combo, self.date_combo):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.favourites_box = QCheckBox()
         self.count_label = QLabel()
         self.import_btn = QPushButton()
@@ -121,7 +125,7 @@ class GalleryPage(QWidget):
         self.state_label.setStyleSheet("color: #c0392b;")
         self.prompt_view = QPlainTextEdit()
         self.prompt_view.setReadOnly(True)
-        self.prompt_view.setMaximumHeight(110)
+        self.prompt_view.setMaximumHeight(80)
         named(self.prompt_view, self.tr("Prompt"))
         self.info_label = QLabel()
         self.info_label.setWordWrap(True)
@@ -135,6 +139,7 @@ class GalleryPage(QWidget):
         self.folder_btn = QPushButton()
         self.delete_btn = QPushButton()
         actions = QGridLayout()
+        actions.setSpacing(4)
         buttons = (
             self.copy_btn,
             self.reuse_btn,
@@ -145,19 +150,19 @@ class GalleryPage(QWidget):
             self.delete_btn,
         )
         for number, button in enumerate(buttons):
-            actions.addWidget(button, number // 2, number % 2)
+            actions.addWidget(button, number // 4, number % 4)
         self.mj_box = QFrame()
         self.mj_layout = QGridLayout(self.mj_box)
         self.mj_layout.setContentsMargins(0, 0, 0, 0)
         self.mj_title = QLabel()
         detail_inner = QWidget()
         side = QVBoxLayout(detail_inner)
+        side.setContentsMargins(0, 0, 4, 0)
         side.addWidget(self.state_label)
         side.addWidget(self.prompt_view)
-        side.addWidget(self.info_label)
-        side.addLayout(actions)
         side.addWidget(self.mj_title)
         side.addWidget(self.mj_box)
+        side.addWidget(self.info_label)
         side.addStretch(1)
         scroller = QScrollArea()
         scroller.setWidgetResizable(True)
@@ -168,6 +173,7 @@ class GalleryPage(QWidget):
         detail_layout.setContentsMargins(0, 0, 0, 0)
         detail_layout.addWidget(self.view, 3)
         detail_layout.addLayout(zoom_row)
+        detail_layout.addLayout(actions)
         detail_layout.addWidget(scroller, 2)
         self.detail.setVisible(False)
 
@@ -230,6 +236,13 @@ class GalleryPage(QWidget):
         self.retranslate()
 
     # ----- i18n --------------------------------------------------------------------
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+            if self.current is not None:
+                self._show_detail(self.current, self._state)
+        super().changeEvent(event)
+
     def labels(self) -> dict[str, str]:
         return {
             "openai": self.tr("OpenAI"),
@@ -280,6 +293,7 @@ class GalleryPage(QWidget):
         )
         self.grid.setItemDelegate(GalleryDelegate(self.labels(), self.grid))
         self._update_count()
+        name_buttons_by_text(self)
 
     @staticmethod
     def _fill_combo(combo: QComboBox, entries: list[tuple[str, str]]) -> None:
@@ -399,6 +413,7 @@ class GalleryPage(QWidget):
 
     def _show_detail(self, item: GalleryItem | None, state: str = OK) -> None:
         self.current = item
+        self._state = state
         self.detail.setVisible(item is not None)
         if item is None:
             self.view.set_pixmap(None)
@@ -428,6 +443,13 @@ class GalleryPage(QWidget):
         self._show_mj_buttons(item)
 
     def _info_html(self, item: GalleryItem) -> str:
+        action = item.action
+        if item.source == "midjourney" and action:
+            from desktop_client.ui.midjourney.tasks_model import action_name
+
+            action = action_name(action)
+        elif action in ("generate", "edit"):
+            action = self.tr("generated") if action == "generate" else self.tr("edited")
         rows: list[tuple[str, str]] = [
             (
                 self.tr("Source"),
@@ -482,7 +504,7 @@ class GalleryPage(QWidget):
             if not isinstance(raw, dict) or not raw.get("customId"):
                 continue
             button = MjButton(str(raw["customId"]), str(raw.get("emoji") or ""), str(raw.get("label") or ""))
-            pressable = QPushButton(button_text(button))
+            pressable = named(QPushButton(button_text(button)), button_text(button))
             pressable.setToolTip(button.custom_id)
             pressable.clicked.connect(
                 lambda _c=False, t=item.task_id, c=button.custom_id: self.mj_button.emit(t, c)

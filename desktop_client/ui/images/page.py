@@ -41,7 +41,7 @@ from desktop_client.core.storage.gallery import GalleryItem
 from desktop_client.ui.errors import describe
 from desktop_client.ui.imaging import load_scaled, openai_mask
 from desktop_client.ui.midjourney.page import PromptEdit
-from desktop_client.ui.qtutils import named, spawn
+from desktop_client.ui.qtutils import name_buttons_by_text, named, spawn
 
 MAX_EDIT_IMAGES = 16
 OPTION_NAMES = ("quality", "style", "background", "output_format", "moderation")
@@ -122,7 +122,7 @@ class SourceStrip(QFrame):
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.hint.setText(self.tr("To edit: drop images here, or pick one in the gallery and press Edit."))
+        self.hint.setText(self.tr("To edit: drop images here, or pick one in the gallery and press Edit with AI."))
         named(self.add_btn, self.tr("Add images to edit"))
 
 
@@ -163,6 +163,7 @@ class ImagesPage(QWidget):
             ("compression", self.compression_spin),
             ("n", self.n_spin),
         ]
+        self.fields = dict(rows)
         for key, widget in rows:
             label = QLabel()
             self.labels[key] = label
@@ -196,6 +197,7 @@ class ImagesPage(QWidget):
         go_row.addWidget(self.progress_label, 1)
 
         self.results_title = QLabel()
+        self.results_title.setVisible(False)
         self.results = QHBoxLayout()
         self.results.setAlignment(Qt.AlignmentFlag.AlignLeft)
         self.result_info = QLabel()
@@ -258,6 +260,7 @@ class ImagesPage(QWidget):
         }
         for key, text in texts.items():
             self.labels[key].setText(text)
+            self.fields[key].setAccessibleName(text)
         self.prompt_edit.setPlaceholderText(
             self.tr("Describe the image. Enter generates, Shift+Enter starts a new line.")
         )
@@ -268,6 +271,7 @@ class ImagesPage(QWidget):
         self.results_title.setText(self.tr("Last result — click an image to see it in the gallery"))
         self.sources.retranslate()
         self.update_fields()
+        name_buttons_by_text(self)
 
     def option_text(self, value: str) -> str:
         words = {
@@ -504,6 +508,7 @@ class ImagesPage(QWidget):
         self, items: list[GalleryItem], previews: list[QImage | None], usage: dict[str, Any] | None, seconds: float
     ) -> None:
         self.last = items
+        self.results_title.setVisible(bool(items))
         while self.results.count():
             child = self.results.takeAt(0)
             widget = child.widget() if child is not None else None

@@ -891,6 +891,8 @@ class MidjourneyPage(QWidget):
             data = await asyncio.to_thread(path.read_bytes)
             parts = await asyncio.to_thread(split_grid, data)
             saved = await asyncio.to_thread(save_quadrants, path, parts)
+            for part in saved:
+                await asyncio.to_thread(self.core.index_image, part)
         except (OSError, ValueError) as exc:
             self.show_notice(None, self.tr("Could not split the image: %1").replace("%1", str(exc)))
             return
