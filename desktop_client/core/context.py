@@ -44,6 +44,7 @@ class Core:
     _open_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     # Services are built on first use, from the GUI thread or a worker: one of each.
     _service_lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+    _gallery_lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     @property
     def http(self) -> HttpPool:
@@ -104,7 +105,8 @@ class Core:
 
     @property
     def gallery(self) -> GalleryStore:
-        with self._service_lock:
+        # Its own lock: a first-start rescan of thousands of files must not hold up chat.
+        with self._gallery_lock:
             if self._gallery is None:
                 from desktop_client.core.storage.gallery import GalleryStore
 
@@ -122,18 +124,19 @@ class Core:
 
     @property
     def images(self) -> ImageService:
+        gallery = self.gallery  # outside the service lock (see gallery)
         with self._service_lock:
             if self._images is None:
                 from desktop_client.core.services.images import ImageService
 
-                self._images = ImageService(self.gallery, self.profiles, self.http)
+                self._images = ImageService(gallery, self.profiles, self.http)
             return self._images
 
     def index_image(self, path: Path, document: dict[str, Any] | None = None) -> None:
         try:
             self.gallery.index_file(path, document)
-        except OSError as exc:
-            log.warning("an image was saved but not indexed (a rescan will add it): %s", exc)
+        except Exception as exc:  # the image is saved; an index problem must not undo that
+            log.warning("an image was saved but not indexed (a rescan will add it): %s", type(exc).__name__)
 
     def rescan_gallery(self) -> RescanReport:
         return self._rescan(self.gallery)

@@ -309,6 +309,9 @@ class MainWindow(QMainWindow):
         self.chat_page.refresh_profiles()
         self.mj_page.core = self.core
         self.mj_page.refresh_profiles()
+        self.images_page.core = self.core
+        self.images_page.refresh_profiles()
+        self.gallery_page.core = self.core
 
     # ----- modes -------------------------------------------------------------
     def _update_mode(self) -> None:
@@ -321,6 +324,7 @@ class MainWindow(QMainWindow):
         self.settings_page.profiles.reload(profile_id)
         self.chat_page.refresh_profiles()
         self.mj_page.refresh_profiles()
+        self.images_page.refresh_profiles()
         self._update_mode()
         self.nav.setCurrentRow(NAV_KEYS.index("settings"))
         self.statusBar().showMessage(self.tr("Profile saved. You're ready."), 8000)

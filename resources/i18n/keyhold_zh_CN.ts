@@ -592,16 +592,34 @@
             <numerusform>已删除 %n 张图片。</numerusform></translation>
     </message>
     <message>
+        <source>Ctrl+Z undoes.</source>
+        <translation>按 Ctrl+Z 撤销。</translation>
+    </message>
+    <message>
         <source>Import images from a folder</source>
         <translation>从文件夹导入图片</translation>
     </message>
     <message>
-        <source>Imported %1 images; %2 were already in the gallery.</source>
-        <translation>已导入 %1 张图片；%2 张已在图库中。</translation>
+        <source>Import failed: %1</source>
+        <translation>导入失败：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Imported %n image(s).</source>
+        <translation>
+            <numerusform>已导入 %n 张图片。</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>%n were already in the gallery.</source>
+        <translation>
+            <numerusform>%n 张已在图库中。</numerusform></translation>
     </message>
     <message>
         <source>Export the selected images to a folder</source>
         <translation>将选中的图片导出到文件夹</translation>
+    </message>
+    <message>
+        <source>Export every image shown to a folder</source>
+        <translation>将当前显示的所有图片导出到文件夹</translation>
     </message>
     <message>
         <source>Export failed: %1</source>
@@ -1913,6 +1931,10 @@ Add your first profile. “Test connection” checks the address and the key bef
     <message>
         <source>Choose images to edit</source>
         <translation>选择要编辑的图片</translation>
+    </message>
+    <message>
+        <source>Images (*.png *.jpg *.jpeg *.webp)</source>
+        <translation>图片 (*.png *.jpg *.jpeg *.webp)</translation>
     </message>
     <message>
         <source>%1 — click to remove</source>

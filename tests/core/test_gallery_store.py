@@ -233,3 +233,84 @@ def test_image_size_from_headers() -> None:
     assert image_size(vp8x) == (100, 50)
     assert image_size(b"\x89PNG\r\n\x1a\n" + b"\0" * 4) is None
     assert image_size(base64.b64decode("R0lGODlh")) is None
+
+
+def test_a_gallery_folder_linked_to_another_disk_still_works(core, tmp_path) -> None:
+    elsewhere = tmp_path / "other-disk" / "gallery"
+    elsewhere.mkdir(parents=True)
+    core.home.gallery.rmdir()
+    core.home.gallery.symlink_to(elsewhere, target_is_directory=True)
+    path = add_image(core, "openai", "linked.png", {"source": "openai", "prompt": "through a link"})
+    item = core.gallery.index_file(path)
+    assert item.path == "gallery/openai/linked.png" and item.state == OK
+    assert core.rescan_gallery().missing == 0
+
+
+def test_a_jpeg_with_long_metadata_is_not_called_damaged(core) -> None:
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+    from PySide6.QtGui import QImage
+
+    image = QImage(64, 48, QImage.Format.Format_RGB32)
+    image.fill(0x336699)
+    buffer = QBuffer()
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(buffer, "JPG")
+    plain = bytes(buffer.data().data())
+    # An APP1 segment of ~65 KB (EXIF/XMP sized) before the frame header.
+    segment = b"\xff\xe1" + (65533).to_bytes(2, "big") + b"x" * 65531
+    jpeg = plain[:2] + segment + plain[2:]
+    assert QImage.fromData(QByteArray(jpeg)).width() == 64
+    path = core.home.gallery / "import" / "phone.jpg"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(jpeg)
+    item = core.gallery.index_file(path)
+    assert (item.state, item.width, item.height) == (OK, 64, 48)
+
+
+def test_import_keeps_one_sidecar_per_image(core, tmp_path) -> None:
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    (folder / "cat.png").write_bytes(solid_png(8, 8, (1, 2, 3)))
+    (folder / "cat.webp").write_bytes(b"RIFF\0\0\0\0WEBPVP8X" + b"\0" * 8 + (7).to_bytes(3, "little") * 2)
+    core.gallery.count()
+    report = core.gallery.import_folder(folder)
+    assert len(report.added) == 2
+    sidecars = {p.with_suffix(".json") for p in report.added}
+    assert len(sidecars) == 2 and all(s.exists() for s in sidecars)
+
+
+def test_deleting_a_chat_image_hides_it_but_keeps_the_conversation_file(core) -> None:
+    conv = core.chats.create_conversation(title="c")
+    question = core.chats.add_message(conv.id, "user", "draw", parent_id=None)
+    core.home.attachments.mkdir(parents=True, exist_ok=True)
+    (core.home.attachments / "a.png").write_bytes(solid_png(8, 8, (9, 9, 9)))
+    answer = core.chats.add_message(conv.id, "assistant", "here", parent_id=question.id)
+    core.chats.set_attachments(answer.id, ("a.png",))
+    (item,) = core.gallery.items()
+    core.gallery.delete([item.id])
+    core.gallery.purge_deleted([item.id])
+    assert (core.home.attachments / "a.png").exists()
+    core.rescan_gallery()
+    assert core.gallery.items() == []  # and a rescan does not bring it back
+
+
+def test_rescan_reads_a_changed_sidecar(core) -> None:
+    ids = fill(core)
+    path = core.gallery.absolute(core.gallery.item(ids["cat"]))
+    document = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    document["favourite"] = True
+    time.sleep(0.01)
+    write_sidecar(path, document)
+    os.utime(path.with_suffix(".json"), (time.time() + 2, time.time() + 2))
+    assert core.rescan_gallery().updated == 1
+    assert core.gallery.item(ids["cat"]).favourite
+
+
+def test_edits_leave_out_what_the_edit_endpoint_lacks() -> None:
+    request = ImageRequest("p", "gpt-image-1", options={"moderation": "low", "quality": "high"})
+    assert request.fields()["moderation"] == "low"
+    assert "moderation" not in request.fields(edit=True)
+    with pytest.raises(Exception, match="divisible by 16"):
+        ImageRequest("p", "gpt-image-2", size="1000x1000").validate()
+    with pytest.raises(Exception, match="does not make"):
+        ImageRequest("p", "gpt-image-1", size="2048x1152").validate()

@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 
 from desktop_client.core.api.retry import retry_delay, should_retry
-from desktop_client.core.errors import ApiError, ErrorKind, InputError
+from desktop_client.core.errors import ApiError, ErrorKind, InputError, KeyholdError
 from desktop_client.core.images import sniff_image
 from desktop_client.core.net.client import SecureHttp
 from desktop_client.core.net.errors import (
@@ -61,7 +61,6 @@ class FamilySpec:
     max_n: int
     max_prompt: int
     options: dict[str, tuple[str, ...]] = field(default_factory=dict)  # parameter → choices, first is default
-    free_size: bool = False  # any WxH (gpt-image-2, relay models)
     compression: bool = False
 
 
@@ -83,10 +82,9 @@ SPECS: dict[Family, FamilySpec] = {
             "output_format": ("png", "jpeg", "webp"),
             "moderation": ("auto", "low"),
         },
-        free_size=True,
         compression=True,
     ),
-    Family.OTHER: FamilySpec(("1024x1024", "512x512", "1792x1024", "1024x1792"), 10, 32000, free_size=True),
+    Family.OTHER: FamilySpec(("1024x1024", "512x512", "1792x1024", "1024x1792"), 10, 32000),
 }
 
 EDIT_SIZES: dict[Family, tuple[str, ...]] = {
@@ -96,8 +94,15 @@ EDIT_SIZES: dict[Family, tuple[str, ...]] = {
     Family.OTHER: ("1024x1024", "512x512"),
 }
 
+EDIT_ONLY_NOT = frozenset({"moderation"})  # /images/edits has no such field
 KNOWN_MODELS = ("gpt-image-1", "gpt-image-1-mini", "gpt-image-1.5", "dall-e-3", "dall-e-2")
 _SIZE = re.compile(r"^(\d{2,5})x(\d{2,5})$")
+
+
+def takes_any_size(model: str) -> bool:
+    """gpt-image-2 takes any WxH; so may a relay's own model. The others have fixed sizes."""
+    family = family_of(model)
+    return family is Family.OTHER or (family is Family.GPT_IMAGE and "gpt-image-2" in model.lower())
 
 
 @dataclass(frozen=True)
@@ -131,7 +136,14 @@ class ImageRequest:
             raise InputError("dall-e-3 cannot edit images", hint="Use gpt-image-1 or dall-e-2 to edit")
         if self.size and self.size not in spec.sizes:
             match = _SIZE.match(self.size)
-            if not spec.free_size or match is None:
+            free = takes_any_size(self.model)
+            odd = match is not None and (int(match[1]) % 16 or int(match[2]) % 16)
+            if free and odd and self.family is Family.GPT_IMAGE:
+                raise InputError(
+                    f"{self.model} needs both sides of the size divisible by 16, not {self.size}",
+                    hint="Round the width and height to a multiple of 16",
+                )
+            if not free or match is None:
                 raise InputError(
                     f"{self.model} does not make {self.size} images",
                     hint="Choose one of " + ", ".join(spec.sizes),
@@ -148,7 +160,7 @@ class ImageRequest:
         ):
             raise InputError("A transparent background needs PNG or WebP output", hint="Choose PNG or WebP")
 
-    def fields(self) -> dict[str, Any]:
+    def fields(self, *, edit: bool = False) -> dict[str, Any]:
         """The request's parameters as sent: only what the model family knows."""
         family = self.family
         spec = SPECS[family]
@@ -159,7 +171,7 @@ class ImageRequest:
             body["size"] = self.size
         for name in spec.options:
             value = self.options.get(name, "")
-            if value:
+            if value and not (edit and name in EDIT_ONLY_NOT):
                 body[name] = value
         if (
             spec.compression
@@ -186,7 +198,7 @@ class ImageItem:
     mime: str
     url: str = ""  # where it came from, when the server sent a link
     revised_prompt: str = ""
-    error: ApiError | None = None  # this one could not be had (an expired link, say)
+    error: KeyholdError | None = None  # this one could not be had (an expired link, say)
 
 
 @dataclass
@@ -269,10 +281,11 @@ class ImagesClient:
         family = request.family
         if family is Family.DALLE2 and len(images) > 1:
             raise InputError("dall-e-2 edits one image at a time", hint="Keep one image, or use gpt-image-1")
-        body = request.fields()
-        # multipart carries text fields only; gpt-image takes several images as image[].
+        body = request.fields(edit=True)
+        # multipart carries text fields only; several images go as image[] (what openai-python
+        # sends), one as image, which every relay parses.
         data = {name: str(value) for name, value in body.items()}
-        field_name = "image" if family is Family.DALLE2 else "image[]"
+        field_name = "image" if family is Family.DALLE2 or len(images) == 1 else "image[]"
         files: list[tuple[str, tuple[str, bytes, str]]] = [
             (field_name, (image.name, image.data, image.mime)) for image in images
         ]
@@ -397,7 +410,7 @@ class ImagesClient:
         if isinstance(url, str) and url:
             try:
                 data, mime = await self.download(url)
-            except ApiError as exc:
+            except KeyholdError as exc:  # an expired link, or a plain-http link refused
                 return ImageItem(None, "", url, revised, exc)
             return ImageItem(data, mime, url, revised)
         return ImageItem(
@@ -441,6 +454,10 @@ class ImagesClient:
                     data = b"".join(chunks)
             except httpx.HTTPError as exc:
                 raise error_from_transport(exc) from None
+            except httpx.InvalidURL:
+                raise ApiError(
+                    "The server sent an image link that is not a URL", kind=ErrorKind.PROTOCOL
+                ) from None
         mime = sniff_image(data)
         if mime is None:
             raise ApiError(

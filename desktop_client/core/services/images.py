@@ -23,9 +23,9 @@ from desktop_client.core.api.images import (
     ProgressCallback,
 )
 from desktop_client.core.atomic import atomic_write_bytes
-from desktop_client.core.errors import ApiError, InputError
+from desktop_client.core.errors import ApiError, InputError, KeyholdError, StorageError
 from desktop_client.core.images import IMAGE_TYPES, sniff_image
-from desktop_client.core.net.client import HttpPool, origin
+from desktop_client.core.net.client import HttpPool
 from desktop_client.core.profiles import ProfileService
 from desktop_client.core.settings import ProfileKind
 from desktop_client.core.storage.gallery import GalleryItem, GalleryStore, write_sidecar
@@ -36,7 +36,7 @@ MAX_INPUT_BYTES = 50 * 1024 * 1024
 @dataclass
 class Generation:
     items: list[GalleryItem]
-    failures: list[ApiError] = field(default_factory=list)  # images the server named but we could not get
+    failures: list[KeyholdError] = field(default_factory=list)  # images the server named but we could not get
     usage: dict[str, Any] | None = None
     seconds: float = 0.0
 
@@ -101,14 +101,23 @@ class ImageService:
             except ValueError:
                 inputs.append(source.name)  # a file from outside the data home: its name only
         saved: list[GalleryItem] = []
-        failures: list[ApiError] = []
-        own = origin(client.http.base_url)
+        failures: list[KeyholdError] = []
+        own_host = urlsplit(client.http.base_url).hostname
         for number, item in enumerate(result.items, 1):
             if item.data is None:
                 failures.append(item.error or ApiError("An image could not be had"))
                 continue
             path = folder / f"{base}-{number}{IMAGE_TYPES[item.mime]}"
-            atomic_write_bytes(path, item.data, mode=0o644)
+            try:
+                atomic_write_bytes(path, item.data, mode=0o644)
+            except OSError as exc:
+                # A full disk costs this image (named in the notice), not the ones after it.
+                failures.append(
+                    StorageError(
+                        f"Image {number} could not be written ({exc.strerror})", hint="Free some disk space"
+                    )
+                )
+                continue
             document: dict[str, Any] = {
                 "source": "openai",
                 "action": action,
@@ -124,7 +133,7 @@ class ImageService:
                 "inputs": inputs or None,
                 "mask": masked or None,
                 # A CDN host is worth keeping; the profile's own address is never written.
-                "image_host": (urlsplit(item.url).hostname if item.url and origin(item.url) != own else None),
+                "image_host": _cdn_host(item.url, own_host),
                 # Local time orders the gallery; the server's own stamp is kept beside it.
                 "created": time.time(),
                 "server_created": result.created,
@@ -134,9 +143,20 @@ class ImageService:
                 "saved": time.time(),
             }
             document = {k: v for k, v in document.items() if v is not None}
-            write_sidecar(path, document)
-            saved.append(self.gallery.index_file(path, document))
+            try:
+                write_sidecar(path, document)
+                saved.append(self.gallery.index_file(path, document))
+            except OSError as exc:
+                failures.append(StorageError(f"Image {number} was saved without its details ({exc.strerror})"))
         return Generation(saved, failures, result.usage, result.seconds)
+
+
+def _cdn_host(url: str, own_host: str | None) -> str | None:
+    """A CDN host is worth keeping; the profile's own host (any port or scheme) never is."""
+    if not url or url.startswith("data:"):
+        return None
+    host = urlsplit(url).hostname
+    return host if host and host != own_host else None
 
 
 def _read_inputs(sources: Sequence[Path]) -> list[InputImage]:

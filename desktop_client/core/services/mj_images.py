@@ -97,7 +97,8 @@ async def save_task_image(http: SecureHttp, task: StoredTask, gallery: Path, pro
     image_path, sidecar = gallery_paths(gallery, task, IMAGE_TYPES[kind])
     atomic_write_bytes(image_path, data, mode=0o644)
     # A CDN host is worth keeping; the profile's own server address is not written anywhere.
-    on_server = task.image_url.startswith(SERVER_URL) or origin(source) == origin(http.base_url)
+    # By host, not origin: the same host on another port or scheme is still the server.
+    on_server = task.image_url.startswith(SERVER_URL) or source.host == urlsplit(http.base_url).hostname
     document = metadata(task, profile_name, "" if on_server else str(source.host))
     document["file"] = image_path.name
     document["bytes"] = len(data)

@@ -29,6 +29,7 @@ IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif"}
 SOURCES = ("openai", "midjourney", "chat", "import")
 OK, MISSING, CORRUPT = "ok", "missing", "corrupt"
 _HEAD = 64 * 1024
+_MAX_PROBE = 32 * 1024 * 1024
 _LIGHT = (
     "id, path, source, action, profile, model, prompt, prompt_extra, task_id, created, width, height, "
     "bytes, favourite, state"
@@ -121,6 +122,19 @@ def _number(value: object) -> float | None:
     return float(value) if isinstance(value, int | float) and not isinstance(value, bool) and value > 0 else None
 
 
+def probe(path: Path) -> tuple[str, tuple[int, int] | None]:
+    """OK and the size, or CORRUPT. The size is in the first 64 KiB, except in a JPEG whose
+    EXIF/XMP/ICC data is longer: then the file is read further."""
+    with path.open("rb") as handle:
+        head = handle.read(_HEAD)
+        kind = sniff_image(head)
+        size = image_size(head)
+        if kind == "image/jpeg" and size is None:
+            head += handle.read(_MAX_PROBE)
+            size = image_size(head)
+    return (OK if kind and size else CORRUPT), size
+
+
 def sidecar_of(path: Path) -> Path:
     return path.with_suffix(".json")
 
@@ -135,6 +149,13 @@ def read_sidecar(path: Path) -> dict[str, Any]:
 
 def write_sidecar(path: Path, document: dict[str, Any]) -> None:
     atomic_write_text(sidecar_of(path), json.dumps(document, ensure_ascii=False, indent=2) + "\n", mode=0o644)
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
 
 
 def _sha256(path: Path) -> str:
@@ -153,7 +174,8 @@ class GalleryStore:
 
     # ----- paths -------------------------------------------------------------
     def relative(self, path: Path) -> str:
-        return path.resolve().relative_to(self.root.resolve()).as_posix()
+        # Not resolve(): a gallery folder that is a link to another disk still lies "inside".
+        return Path(os.path.abspath(path)).relative_to(os.path.abspath(self.root)).as_posix()  # noqa: PTH100
 
     def absolute(self, item: GalleryItem | str) -> Path:
         rel = item.path if isinstance(item, GalleryItem) else item
@@ -162,10 +184,7 @@ class GalleryStore:
     # ----- adding --------------------------------------------------------------
     def _row(self, path: Path, document: dict[str, Any], source_hint: str = "") -> dict[str, Any]:
         stat = path.stat()
-        with path.open("rb") as handle:
-            head = handle.read(_HEAD)
-        size = image_size(head)
-        state = OK if sniff_image(head) and size else CORRUPT
+        state, size = probe(path)
         width, height = size or (0, 0)
         source = _text(document.get("source")) or source_hint or "import"
         created = (
@@ -189,6 +208,7 @@ class GalleryStore:
             "height": height,
             "bytes": stat.st_size,
             "mtime": stat.st_mtime,
+            "sidecar_mtime": _mtime(sidecar_of(path)),
             "sha256": _sha256(path),
             "favourite": 1 if document.get("favourite") is True else 0,
             "state": state,
@@ -213,6 +233,8 @@ class GalleryStore:
         row = self._row(path, document if document is not None else read_sidecar(path), source)
         with self.db.transaction() as conn:
             item_id = self._upsert(conn, row)
+            # A file written again (a grid split anew) is wanted, whatever became of the old one.
+            conn.execute("UPDATE gallery SET deleted_at = NULL WHERE id = ?", (item_id,))
         found = self.item(item_id)
         assert found is not None
         return found
@@ -326,15 +348,17 @@ class GalleryStore:
         if ids is not None:
             marks = ",".join("?" * len(ids))
             rows = self.db.query(
-                f"SELECT id, path FROM gallery WHERE deleted_at IS NOT NULL AND id IN ({marks})", list(ids)
+                f"SELECT id, path, source FROM gallery WHERE deleted_at IS NOT NULL AND id IN ({marks})", list(ids)
             )
         else:
             rows = self.db.query(
-                "SELECT id, path FROM gallery WHERE deleted_at IS NOT NULL AND deleted_at <= ?",
+                "SELECT id, path, source FROM gallery WHERE deleted_at IS NOT NULL AND deleted_at <= ?",
                 (time.time() - older_than,),
             )
         purged = 0
         for row in rows:
+            if row["source"] == "chat":
+                continue  # the conversation still shows it: hidden from the gallery, not trashed
             path = self.absolute(row["path"])
             try:
                 for target in (path, sidecar_of(path)):
@@ -361,8 +385,8 @@ class GalleryStore:
         changed ones re-read, vanished ones marked missing (never dropped: the user decides)."""
         report = RescanReport()
         known = {
-            row["path"]: (row["mtime"], row["bytes"], row["state"])
-            for row in self.db.query("SELECT path, mtime, bytes, state FROM gallery")
+            row["path"]: (row["mtime"], row["bytes"], row["state"], row["sidecar_mtime"])
+            for row in self.db.query("SELECT path, mtime, bytes, state, sidecar_mtime FROM gallery")
         }
         seen: set[str] = set()
         pending: list[dict[str, Any]] = []
@@ -376,7 +400,9 @@ class GalleryStore:
                 continue
             seen.add(rel)
             before = known.get(rel)
-            if before and before[0] == stat.st_mtime and before[1] == stat.st_size and before[2] != MISSING:
+            unchanged = before and (before[0], before[1]) == (stat.st_mtime, stat.st_size) and before[2] != MISSING
+            # A sidecar restored or edited (a favourite set elsewhere) is read again too.
+            if before and unchanged and (document is not None or before[3] == _mtime(sidecar_of(path))):
                 report.unchanged += 1
                 continue
             try:
@@ -391,10 +417,13 @@ class GalleryStore:
                 report.updated += 1
             else:
                 report.added += 1
-        gone = [path for path, (_m, _b, state) in known.items() if path not in seen and state != MISSING]
+        gone = [path for path, (_m, _b, state, _s) in known.items() if path not in seen and state != MISSING]
+        # Short transactions: the grid reads the same database while painting.
+        for start in range(0, len(pending), 200):
+            with self.db.transaction() as conn:
+                for row in pending[start : start + 200]:
+                    self._upsert(conn, row)
         with self.db.transaction() as conn:
-            for row in pending:
-                self._upsert(conn, row)
             for path in gone:
                 conn.execute("UPDATE gallery SET state = ? WHERE path = ?", (MISSING, path))
         report.missing = len(gone)
@@ -403,15 +432,10 @@ class GalleryStore:
     def check(self, item: GalleryItem) -> str:
         """The file's state now (the detail view asks before showing it)."""
         path = self.absolute(item)
-        if not path.exists():
+        try:
+            state = probe(path)[0] if path.exists() else MISSING
+        except OSError:
             state = MISSING
-        else:
-            try:
-                with path.open("rb") as handle:
-                    head = handle.read(_HEAD)
-                state = OK if sniff_image(head) and image_size(head) else CORRUPT
-            except OSError:
-                state = MISSING
         if state != item.state:
             self.mark_state(item.id, state)
         return state
@@ -482,19 +506,26 @@ class GalleryStore:
             write_sidecar(target, document)
             index.append(document)
             written.append(target)
+        index_file = destination / "keyhold-export.json"
+        try:
+            earlier = json.loads(index_file.read_text(encoding="utf-8")).get("images", [])
+        except (OSError, ValueError, AttributeError):
+            earlier = []
         atomic_write_text(
-            destination / "keyhold-export.json",
-            json.dumps({"exported": time.time(), "images": index}, ensure_ascii=False, indent=2) + "\n",
+            index_file,
+            json.dumps({"exported": time.time(), "images": [*earlier, *index]}, ensure_ascii=False, indent=2)
+            + "\n",
         )
         return written
 
 
 def _free_name(path: Path) -> Path:
-    if not path.exists():
+    """A name neither the file nor its sidecar uses yet (cat.png and cat.jpg share cat.json)."""
+    if not path.exists() and not sidecar_of(path).exists():
         return path
     for number in range(2, 100000):
         candidate = path.with_name(f"{path.stem}-{number}{path.suffix}")
-        if not candidate.exists():
+        if not candidate.exists() and not sidecar_of(candidate).exists():
             return candidate
     raise InputError(f"Too many files named like {path.name}", hint="Choose an empty folder")
 

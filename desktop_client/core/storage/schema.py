@@ -165,6 +165,7 @@ def v4_gallery(conn: sqlite3.Connection) -> None:
             height INTEGER NOT NULL DEFAULT 0,
             bytes INTEGER NOT NULL DEFAULT 0,
             mtime REAL NOT NULL DEFAULT 0,
+            sidecar_mtime REAL NOT NULL DEFAULT 0,
             sha256 TEXT NOT NULL DEFAULT '',
             favourite INTEGER NOT NULL DEFAULT 0,
             state TEXT NOT NULL DEFAULT 'ok',

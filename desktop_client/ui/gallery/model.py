@@ -47,6 +47,7 @@ class GalleryModel(QAbstractListModel):
         self._ids: list[int] = []
         self._rows: OrderedDict[int, GalleryItem] = OrderedDict()
         self._keys: dict[str, int] = {}  # thumbnail key → id, to find the row a thumbnail is for
+        self._key_of: dict[int, str] = {}
         self._position: dict[int, int] = {}
         self.states: dict[int, str] = {}  # found while drawing: missing or unreadable files
         thumbs.ready.connect(self._thumb_changed)
@@ -59,6 +60,7 @@ class GalleryModel(QAbstractListModel):
         self._position = {item_id: row for row, item_id in enumerate(self._ids)}
         self._rows.clear()
         self._keys.clear()
+        self._key_of.clear()
         self.endResetModel()
 
     def ids(self) -> list[int]:
@@ -69,6 +71,7 @@ class GalleryModel(QAbstractListModel):
 
     def refresh_item(self, item_id: int) -> None:
         self._rows.pop(item_id, None)
+        self._key_of.pop(item_id, None)
         row = self.row_of(item_id)
         if row >= 0:
             index = self.index(row)
@@ -107,7 +110,7 @@ class GalleryModel(QAbstractListModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return item.prompt or item.name
         if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{item.source}: {item.prompt or item.name}"
+            return item.prompt or item.name
         if role == ItemRole:
             return item
         if role == StateRole:
@@ -115,8 +118,11 @@ class GalleryModel(QAbstractListModel):
         if role == ThumbRole:
             if self.states.get(item.id, item.state) != OK:
                 return None
-            key = thumb_key(item.path, item.bytes, item.created)
-            self._keys[key] = item.id
+            key = self._key_of.get(item.id)
+            if key is None:  # once per row, not on every paint
+                key = thumb_key(item.path, item.bytes, item.created)
+                self._key_of[item.id] = key
+                self._keys[key] = item.id
             return self.thumbs.get(key, self.store.absolute(item))
         return None
 

@@ -97,6 +97,11 @@ class GalleryPage(QWidget):
         self.grid.setResizeMode(QListView.ResizeMode.Adjust)
         self.grid.setMovement(QListView.Movement.Static)
         self.grid.setUniformItemSizes(True)
+        # Laying out 10,000 cells calls the Python model 20,000 times: in batches between
+        # events, not in one stall, and once (a scrollbar appearing would lay out again).
+        self.grid.setLayoutMode(QListView.LayoutMode.Batched)
+        self.grid.setBatchSize(400)
+        self.grid.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.grid.setGridSize(CELL)
         self.grid.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.grid.setDragEnabled(True)
@@ -233,6 +238,7 @@ class GalleryPage(QWidget):
         self.grid.doubleClicked.connect(lambda _i: self.open_external())
         QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.grid, lambda: spawn(self.delete_selected()))
         QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self, self.search_edit.setFocus)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Undo), self, lambda: spawn(self.undo_delete()))
         self.retranslate()
 
     # ----- i18n --------------------------------------------------------------------
@@ -254,6 +260,14 @@ class GalleryPage(QWidget):
         }
 
     def retranslate(self) -> None:
+        named(self.search_edit, self.tr("Search prompts"))
+        named(self.source_combo, self.tr("Source"))
+        named(self.profile_combo, self.tr("Profile"))
+        named(self.date_combo, self.tr("Date"))
+        named(self.grid, self.tr("Images"))
+        named(self.zoom_in_btn, self.tr("Zoom in"))
+        named(self.zoom_out_btn, self.tr("Zoom out"))
+        named(self.prompt_view, self.tr("Prompt"))
         self.search_edit.setPlaceholderText(self.tr("Search prompts…"))
         self._fill_combo(
             self.source_combo,
@@ -453,7 +467,7 @@ class GalleryPage(QWidget):
         rows: list[tuple[str, str]] = [
             (
                 self.tr("Source"),
-                self.labels().get(item.source, item.source) + (f" · {item.action}" if item.action else ""),
+                self.labels().get(item.source, item.source) + (f" · {action}" if action else ""),
             ),
             (self.tr("Created"), time.strftime("%Y-%m-%d %H:%M", time.localtime(item.created))),
         ]
@@ -532,7 +546,9 @@ class GalleryPage(QWidget):
             return
         await asyncio.to_thread(self.store.set_favourite, item.id, favourite)
         self.model.refresh_item(item.id)
-        self.current = await asyncio.to_thread(self.store.item, item.id)
+        updated = await asyncio.to_thread(self.store.item, item.id)
+        if self.current is not None and self.current.id == item.id:
+            self.current = updated  # unless the user has moved on to another image meanwhile
         if self.favourites_box.isChecked() and not favourite:
             await self.refresh()
 
@@ -554,7 +570,7 @@ class GalleryPage(QWidget):
         ids = [item.id for item in items]
         await asyncio.to_thread(self.store.delete, ids)
         self._pending_delete = ids
-        self.undo_label.setText(self.tr("%n image(s) deleted.", "", len(ids)))
+        self.undo_label.setText(self.tr("%n image(s) deleted.", "", len(ids)) + " " + self.tr("Ctrl+Z undoes."))
         self.undo_bar.setVisible(True)
         self.undo_timer.start(UNDO_SECONDS * 1000)
         await self.refresh()
@@ -590,17 +606,25 @@ class GalleryPage(QWidget):
         try:
             report = await asyncio.to_thread(self.store.import_folder, folder)
         except KeyholdError as exc:
-            self.status.emit(describe(exc)[0])
+            self.status.emit(" — ".join(describe(exc)))
+            return
+        except OSError as exc:
+            self.status.emit(self.tr("Import failed: %1").replace("%1", exc.strerror or str(exc)))
             return
         self.status.emit(
-            self.tr("Imported %1 images; %2 were already in the gallery.")
-            .replace("%1", str(len(report.added)))
-            .replace("%2", str(report.duplicates))
+            self.tr("Imported %n image(s).", "", len(report.added))
+            + " "
+            + self.tr("%n were already in the gallery.", "", report.duplicates)
         )
         await self.refresh()
 
     def choose_export(self) -> None:
-        dialog = QFileDialog(self, self.tr("Export the selected images to a folder"))
+        title = (
+            self.tr("Export the selected images to a folder")
+            if self.selected_items()
+            else self.tr("Export every image shown to a folder")
+        )
+        dialog = QFileDialog(self, title)
         dialog.setFileMode(QFileDialog.FileMode.Directory)
         dialog.setOption(QFileDialog.Option.ShowDirsOnly, True)
         dialog.fileSelected.connect(lambda folder: spawn(self.export_to(Path(folder))))
@@ -610,12 +634,19 @@ class GalleryPage(QWidget):
     async def export_to(self, folder: Path) -> list[Path]:
         if self.store is None:
             return []
-        items = self.selected_items()
-        if not items and self.model is not None:
-            items = [i for i in (self.model.item_at(r) for r in range(self.model.rowCount())) if i is not None]
         store = self.store
+        selected = self.selected_items()
+        flt = self.filter()
+
+        def export() -> list[Path]:
+            # Nothing selected: what the filters show, read here rather than row by row on the GUI thread.
+            return store.export(selected or store.items(flt), folder)
+
         try:
-            written = await asyncio.to_thread(store.export, items, folder)
+            written = await asyncio.to_thread(export)
+        except KeyholdError as exc:
+            self.status.emit(" — ".join(describe(exc)))
+            return []
         except OSError as exc:
             self.status.emit(self.tr("Export failed: %1").replace("%1", exc.strerror or str(exc)))
             return []
@@ -628,8 +659,12 @@ class GalleryPage(QWidget):
         self.rescan_btn.setEnabled(False)
         try:
             report = await asyncio.to_thread(self.core.rescan_gallery)
+        except KeyholdError as exc:
+            self.status.emit(" — ".join(describe(exc)))
+            return
         finally:
             self.rescan_btn.setEnabled(True)
+        self.thumbs.retry_failed()
         if self.model is not None:
             self.model.states.clear()
         self.status.emit(

@@ -47,7 +47,7 @@ def make_thumbnail(source: Path, cached: Path, side: int = THUMB_SIDE) -> QImage
         image = flat
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
-        partial = cached.with_suffix(".part")
+        partial = cached.with_name(f"{cached.stem}.{threading.get_ident()}.part")
         writer = QImageWriter(str(partial), QByteArray(b"jpeg"))
         writer.setQuality(85)
         if writer.write(image):
@@ -86,6 +86,7 @@ class ThumbnailCache(QObject):
         self._bad: set[str] = set()
         self._lock = threading.Lock()
         self._pending: OrderedDict[str, Path] = OrderedDict()  # newest last
+        self._busy: set[str] = set()
         self._running = 0
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(threads)
@@ -103,6 +104,8 @@ class ThumbnailCache(QObject):
         if key in self._bad or self.closed:
             return None
         with self._lock:
+            if key in self._busy:
+                return None  # a worker is decoding it now
             self._pending[key] = source
             self._pending.move_to_end(key)
             while len(self._pending) > MAX_PENDING:
@@ -117,6 +120,10 @@ class ThumbnailCache(QObject):
     def is_bad(self, key: str) -> bool:
         return key in self._bad
 
+    def retry_failed(self) -> None:
+        """After a rescan: files that could not be read may be back (a drive plugged in)."""
+        self._bad.clear()
+
     def forget(self, key: str) -> None:
         self._pixmaps.pop(key, None)
         self._bad.discard(key)
@@ -128,11 +135,14 @@ class ThumbnailCache(QObject):
                     self._running -= 1
                     return
                 key, source = self._pending.popitem(last=True)
+                self._busy.add(key)
             try:
                 image = make_thumbnail(source, self.folder / f"{key}.jpg")
             except Exception:  # a decoder bug must not kill the worker
                 log.exception("thumbnail failed")
                 image = None
+            with self._lock:
+                self._busy.discard(key)
             if image is None:
                 self._signals.failed.emit(key)
             else:

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QEvent, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_client.core.api.images import (
+    EDIT_ONLY_NOT,
     EDIT_SIZES,
     KNOWN_MODELS,
     SPECS,
@@ -34,6 +36,7 @@ from desktop_client.core.api.images import (
     Phase,
     Progress,
     family_of,
+    takes_any_size,
 )
 from desktop_client.core.errors import KeyholdError
 from desktop_client.core.settings import ProfileKind
@@ -86,7 +89,9 @@ class SourceStrip(QFrame):
         self.changed.emit()
 
     def choose(self) -> None:
-        dialog = QFileDialog(self, self.tr("Choose images to edit"), "", "Images (*.png *.jpg *.jpeg *.webp)")
+        dialog = QFileDialog(
+            self, self.tr("Choose images to edit"), "", self.tr("Images (*.png *.jpg *.jpeg *.webp)")
+        )
         dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
         dialog.filesSelected.connect(lambda paths: self.add_paths([Path(p) for p in paths]))
         dialog.open()
@@ -107,19 +112,28 @@ class SourceStrip(QFrame):
             widget = item.widget() if item is not None else None
             if widget is not None and widget not in (self.hint, self.add_btn):
                 widget.deleteLater()
+        thumbs = []
         for index, path in enumerate(self.paths):
             thumb = QToolButton()
-            image = load_scaled(path, 72)  # small and few: decoded here, once per change
-            if image is not None:
-                thumb.setIcon(QIcon(QPixmap.fromImage(image)))
             thumb.setIconSize(QSize(56, 56))
-            thumb.setToolTip(self.tr("%1 — click to remove").replace("%1", path.name))
+            text = self.tr("%1 — click to remove").replace("%1", path.name)
+            thumb.setToolTip(text)
+            named(thumb, text)
             thumb.clicked.connect(lambda _c=False, i=index: self.remove(i))
             self.row.addWidget(thumb)
+            thumbs.append(thumb)
+        if thumbs:
+            spawn(self._load_icons(list(zip(thumbs, self.paths, strict=True))))
         self.hint.setVisible(not self.paths)
         self.row.addWidget(self.hint, 1)
         self.row.addWidget(self.add_btn)
         self.retranslate()
+
+    async def _load_icons(self, pairs: list[tuple[QToolButton, Path]]) -> None:
+        images = await asyncio.to_thread(lambda: [load_scaled(path, 72) for _b, path in pairs])
+        for (button, _path), image in zip(pairs, images, strict=True):
+            if image is not None and shiboken6.isValid(button):
+                button.setIcon(QIcon(QPixmap.fromImage(image)))
 
     def retranslate(self) -> None:
         self.hint.setText(self.tr("To edit: drop images here, or pick one in the gallery and press Edit with AI."))
@@ -309,12 +323,15 @@ class ImagesPage(QWidget):
         self.size_combo.addItem(self.tr("default"), "")
         for size in sizes:
             self.size_combo.addItem(self.option_text(size), size)
-        self.size_combo.setEditable(spec.free_size)
+        self.size_combo.setEditable(takes_any_size(self.model_combo.currentText()))
+        self.size_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         index = self.size_combo.findData(current)
         self.size_combo.setCurrentIndex(max(0, index))
         self.size_combo.blockSignals(False)
         for name, combo in self.option_combos.items():
             choices = spec.options.get(name)
+            if self.editing and name in EDIT_ONLY_NOT:
+                choices = None
             self.form.setRowVisible(combo, choices is not None)
             if choices is None:
                 continue
@@ -475,8 +492,9 @@ class ImagesPage(QWidget):
         self.progress.setVisible(True)
         self._show_progress()
         self._ticker.start()
-        service = self.core.images
         try:
+            # Built off the GUI thread: the first use may index an existing gallery.
+            service = await asyncio.to_thread(lambda: self.core.images)
             if self.editing:
                 outcome = await service.edit(
                     profile_id, request, list(self.sources.paths), self.mask_png, on_progress=self._on_progress
