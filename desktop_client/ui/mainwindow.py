@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QByteArray, QEvent, QSize, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QIcon, QPaintEvent
@@ -29,14 +30,16 @@ from desktop_client.core.secrets import DeferredSecretStore, MemorySecretStore, 
 from desktop_client.core.settings import Language
 from desktop_client.ui.chat.page import ChatPage
 from desktop_client.ui.errors import describe, keyring_fix_hint
-from desktop_client.ui.gallery.page import GalleryPage
 from desktop_client.ui.i18n import Translations
-from desktop_client.ui.images.page import ImagesPage
 from desktop_client.ui.midjourney.page import MidjourneyPage
 from desktop_client.ui.notify import Notifier
-from desktop_client.ui.pages import ComingSoonPage, OnboardingPage, SettingsPage
+from desktop_client.ui.pages import ComingSoonPage, LazyPage, OnboardingPage, SettingsPage
 from desktop_client.ui.qtutils import named, spawn
 from desktop_client.ui.resources import resource
+
+if TYPE_CHECKING:
+    from desktop_client.ui.gallery.page import GalleryPage
+    from desktop_client.ui.images.page import ImagesPage
 
 log = logging.getLogger(__name__)
 
@@ -131,8 +134,9 @@ class MainWindow(QMainWindow):
         self._pages: dict[str, QWidget] = {}
         self.chat_page = ChatPage(core)
         self.mj_page = MidjourneyPage(core)
-        self.images_page = ImagesPage(core)
-        self.gallery_page = GalleryPage(core)
+        # Built on first visit (or first use): off the way to the first paint.
+        self._images_holder = LazyPage(self._build_images_page)
+        self._gallery_holder = LazyPage(self._build_gallery_page)
         self.notifier = Notifier(self, QIcon(str(resource("icons", "keyhold.svg"))))
         for key in NAV_KEYS:
             page: QWidget
@@ -143,9 +147,9 @@ class MainWindow(QMainWindow):
             elif key == "midjourney":
                 page = self.mj_page
             elif key == "images":
-                page = self.images_page
+                page = self._images_holder
             elif key == "gallery":
-                page = self.gallery_page
+                page = self._gallery_holder
             else:
                 page = ComingSoonPage(key)
             self._pages[key] = page
@@ -179,12 +183,6 @@ class MainWindow(QMainWindow):
         self.settings_page.profiles.profiles_changed.connect(self._update_mode)
         self.settings_page.profiles.profiles_changed.connect(self.chat_page.refresh_profiles)
         self.settings_page.profiles.profiles_changed.connect(self.mj_page.refresh_profiles)
-        self.settings_page.profiles.profiles_changed.connect(self.images_page.refresh_profiles)
-        self.gallery_page.reuse_prompt.connect(self.reuse_prompt)
-        self.gallery_page.edit_requested.connect(self.edit_images)
-        self.gallery_page.mj_button.connect(self.press_mj_button)
-        self.gallery_page.status.connect(lambda text: self.statusBar().showMessage(text, 6000))
-        self.images_page.show_in_gallery.connect(lambda item_id: spawn(self.show_in_gallery(item_id)))
         self.mj_page.task_ended.connect(self.notifier.task_ended)
         self.mj_page.go_to_settings.connect(lambda: self.nav.setCurrentRow(NAV_KEYS.index("settings")))
         self.settings_page.language_chosen.connect(self.set_language)
@@ -309,9 +307,11 @@ class MainWindow(QMainWindow):
         self.chat_page.refresh_profiles()
         self.mj_page.core = self.core
         self.mj_page.refresh_profiles()
-        self.images_page.core = self.core
-        self.images_page.refresh_profiles()
-        self.gallery_page.core = self.core
+        if self._images_holder.page is not None:
+            self.images_page.core = self.core
+            self.images_page.refresh_profiles()
+        if self._gallery_holder.page is not None:
+            self.gallery_page.core = self.core
 
     # ----- modes -------------------------------------------------------------
     def _update_mode(self) -> None:
@@ -324,7 +324,8 @@ class MainWindow(QMainWindow):
         self.settings_page.profiles.reload(profile_id)
         self.chat_page.refresh_profiles()
         self.mj_page.refresh_profiles()
-        self.images_page.refresh_profiles()
+        if self._images_holder.page is not None:
+            self.images_page.refresh_profiles()
         self._update_mode()
         self.nav.setCurrentRow(NAV_KEYS.index("settings"))
         self.statusBar().showMessage(self.tr("Profile saved. You're ready."), 8000)
@@ -343,6 +344,37 @@ class MainWindow(QMainWindow):
     def save_geometry(self) -> None:
         encoded = base64.b64encode(bytes(self.saveGeometry().data())).decode("ascii")
         self.core.settings.update(lambda s: s.ui_state.__setitem__("geometry", encoded))
+
+    @property
+    def images_page(self) -> ImagesPage:
+        return cast("ImagesPage", self._images_holder.ensure())
+
+    @property
+    def gallery_page(self) -> GalleryPage:
+        return cast("GalleryPage", self._gallery_holder.ensure())
+
+    def _build_images_page(self) -> QWidget:
+        from desktop_client.ui.images.page import ImagesPage
+
+        page = ImagesPage(self.core)
+        self.settings_page.profiles.profiles_changed.connect(page.refresh_profiles)
+        page.show_in_gallery.connect(lambda item_id: spawn(self.show_in_gallery(item_id)))
+        return page
+
+    def _build_gallery_page(self) -> QWidget:
+        from desktop_client.ui.gallery.page import GalleryPage
+
+        page = GalleryPage(self.core)
+        page.reuse_prompt.connect(self.reuse_prompt)
+        page.edit_requested.connect(self.edit_images)
+        page.mj_button.connect(self.press_mj_button)
+        page.status.connect(lambda text: self.statusBar().showMessage(text, 6000))
+        return page
+
+    def current_page(self) -> QWidget | None:
+        """The page shown (the page itself, not the place holding a page built on demand)."""
+        shown = self.pages.currentWidget()
+        return shown.page if isinstance(shown, LazyPage) else shown
 
     def go_to(self, key: str) -> None:
         self.nav.setCurrentRow(NAV_KEYS.index(key))
@@ -383,8 +415,10 @@ class MainWindow(QMainWindow):
     async def aclose(self) -> None:
         """Stops background work before the core closes: nothing of a page runs later."""
         await self.mj_page.aclose()
-        await self.images_page.aclose()
-        await self.gallery_page.shutdown()
+        if self._images_holder.page is not None:
+            await self.images_page.aclose()
+        if self._gallery_holder.page is not None:
+            await self.gallery_page.shutdown()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.mj_page.shutdown()

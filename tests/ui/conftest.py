@@ -72,11 +72,13 @@ async def wait_until(predicate: Callable[[], object], timeout: float = 10.0, mes
 @pytest_asyncio.fixture(loop_scope="session")
 async def make_window(qapp: QApplication, home: DataHome) -> AsyncIterator[Callable[..., tuple[MainWindow, Core]]]:
     made: list[MainWindow] = []
+    cores_made: list[Core] = []
     # Closing a test's only window must not quit the shared QApplication (and stop the loop).
     qapp.setQuitOnLastWindowClosed(False)
 
     def make(core: Core | None = None, **kwargs: Any) -> tuple[MainWindow, Core]:
         core = core or build_core(home, **kwargs)
+        cores_made.append(core)
         window, _translations, hook = build_window(core)
         window.hook = hook  # type: ignore[attr-defined]
         window.show()
@@ -96,4 +98,8 @@ async def make_window(qapp: QApplication, home: DataHome) -> AsyncIterator[Calla
         # run at some random point of a later test.
         if shiboken6.isValid(window):
             shiboken6.delete(window)
+    # HTTP clients left open would be collected during a later test, outside the loop.
+    for core in cores_made:
+        if core._http is not None:
+            await core._http.aclose()
     await asyncio.sleep(0)

@@ -178,7 +178,7 @@ async def test_generate_with_each_family_lands_in_the_gallery(make_window) -> No
         images.results.itemAt(0).widget().click()
         page = window.gallery_page
         await wait_until(lambda: page.current is not None and page.current.id == listed[0].id)
-        assert window.pages.currentWidget() is page
+        assert window.current_page() is page
 
 
 async def test_edit_from_the_gallery_with_a_painted_mask(make_window) -> None:
@@ -188,7 +188,7 @@ async def test_edit_from_the_gallery_with_a_painted_mask(make_window) -> None:
         page.select(page.model.ids()[0])
         await wait_until(lambda: page.current is not None and page.edit_btn.isEnabled())
         page.edit_btn.click()
-        assert window.pages.currentWidget() is images
+        assert window.current_page() is images
         assert images.sources.paths == [paths[0]] and images.generate_btn.text() == "Edit"
         images.paint_mask()
         dialog = images.dialog
@@ -232,12 +232,12 @@ async def test_reuse_prompt_goes_to_the_page_that_made_it(make_window) -> None:
     await wait_until(lambda: page.current is not None and page.current.source == "midjourney")
     assert page.mj_box.isVisibleTo(page) and page.mj_layout.count() == 1
     page.reuse_btn.click()
-    assert window.pages.currentWidget() is window.mj_page
+    assert window.current_page() is window.mj_page
     assert window.mj_page.prompt_edit.toPlainText() == "a dragon --ar 1:1"
     window.go_to("gallery")
     page.select(page.model.ids()[-1])
     await wait_until(lambda: page.current is not None and page.current.source == "openai")
     assert not page.mj_box.isVisibleTo(page)
     page.reuse_btn.click()
-    assert window.pages.currentWidget() is window.images_page
+    assert window.current_page() is window.images_page
     assert window.images_page.prompt_edit.toPlainText() == "image number 0"

@@ -40,6 +40,7 @@ class MjPoller:
         *,
         on_update: Callable[[StoredTask], None] | None = None,
         save_image: Callable[[str, StoredTask], Awaitable[str]] | None = None,
+        after_save: Callable[[Path], object] | None = None,
         interval: float = 2.0,
         max_interval: float = 15.0,
         max_error_interval: float = 60.0,
@@ -49,6 +50,7 @@ class MjPoller:
         self.client_for = client_for
         self.on_update = on_update
         self.save_image = save_image
+        self.after_save = after_save  # runs in a worker thread once the task records its image
         self.interval = interval
         self.max_interval = max_interval
         self.max_error_interval = max_error_interval
@@ -112,7 +114,11 @@ class MjPoller:
             log.warning("the image of task %s is not saved yet: %s", task.id, exc)
             reason = str(exc) if isinstance(exc, KeyholdError) else redact(repr(exc))
             return await asyncio.to_thread(self.store.image_failed, profile_id, task.id, reason)
-        return await asyncio.to_thread(self.store.image_saved, profile_id, task.id, path)
+        saved = await asyncio.to_thread(self.store.image_saved, profile_id, task.id, path)
+        if self.after_save is not None:
+            # After the task knows its file: a crash in between must not leave it pending.
+            await asyncio.to_thread(self.after_save, Path(path))
+        return saved
 
     async def run(self, stop: asyncio.Event, known: Callable[[str], bool] | None = None) -> None:
         """Polls until ``stop``. Each profile backs off on its own (one relay being down does
@@ -208,10 +214,7 @@ class MidjourneyService:
         if not task.seed:
             task = await self._lookup_seed(client, profile_id, task)
         name = self.profiles.find(profile_id).name
-        path = await save_task_image(client.http, task, self.gallery, name)
-        if self.on_image is not None:
-            await asyncio.to_thread(self.on_image, path)
-        return str(path)
+        return str(await save_task_image(client.http, task, self.gallery, name))
 
     async def _lookup_seed(self, client: MjClient, profile_id: str, task: StoredTask) -> StoredTask:
         # Best effort for the metadata: novicezk has no seed endpoint, and the image matters more.
@@ -228,6 +231,7 @@ class MidjourneyService:
             self.client,
             on_update=on_update,
             save_image=self._save,
+            after_save=self.on_image,
             interval=self.poll_interval,
             max_interval=self.poll_max_interval,
             max_error_interval=max(self.poll_max_interval, 60.0 if self.poll_interval >= 1 else 1.0),
@@ -379,7 +383,7 @@ class MidjourneyService:
 
     async def wait(self, profile_id: str, task_id: str, limit: float, interval: float | None = None) -> StoredTask:
         """Polls until the task ended and its image is saved, or raises a timeout."""
-        poller = MjPoller(self.store, self.client, save_image=self._save)
+        poller = MjPoller(self.store, self.client, save_image=self._save, after_save=self.on_image)
         deadline = asyncio.get_running_loop().time() + limit
         while True:
             try:
