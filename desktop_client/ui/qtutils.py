@@ -5,11 +5,21 @@ from __future__ import annotations
 import asyncio
 import logging
 import sys
-from collections.abc import Coroutine
+from collections.abc import Collection, Coroutine, Iterable
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QComboBox,
+    QLayout,
+    QLineEdit,
+    QMessageBox,
+    QWidget,
+)
+
+from desktop_client.core.settings import ProfileKind, ProfileRecord
 
 log = logging.getLogger(__name__)
 
@@ -105,3 +115,25 @@ def name_buttons_by_text(root: QWidget) -> None:
     for edit in root.findChildren(QLineEdit):
         for clear in edit.findChildren(QAbstractButton):
             clear.setAccessibleName(QCoreApplication.translate("Keyhold", "Clear"))
+
+
+def clear_layout(layout: QLayout, keep: Collection[QWidget] = ()) -> None:
+    """Takes every widget out of ``layout`` and deletes it, except those in ``keep``."""
+    while layout.count():
+        item = layout.takeAt(0)
+        widget = item.widget() if item is not None else None
+        if widget is not None and widget not in keep:
+            widget.hide()
+            widget.deleteLater()
+
+
+def fill_profile_combo(
+    combo: QComboBox, records: Iterable[ProfileRecord], kind: ProfileKind, wanted: object = None
+) -> None:
+    """The profiles of one kind, by name; ``wanted`` (an id) or else the current one stays chosen."""
+    current = wanted if wanted is not None else combo.currentData()
+    combo.clear()
+    for record in records:
+        if record.kind is kind:
+            combo.addItem(record.name, record.id)
+    combo.setCurrentIndex(max(0, combo.findData(current)))

@@ -35,7 +35,7 @@ from desktop_client.core.settings import ProfileKind
 from desktop_client.core.storage.chats import Conversation, Message, Status
 from desktop_client.ui.chat.message_widget import MessageWidget, copy_to_clipboard
 from desktop_client.ui.errors import describe
-from desktop_client.ui.qtutils import named, spawn
+from desktop_client.ui.qtutils import fill_profile_combo, named, spawn
 from desktop_client.ui.resources import resource
 
 if TYPE_CHECKING:
@@ -357,15 +357,9 @@ class ChatPage(QWidget):
         self.loaded = True
 
     def refresh_profiles(self) -> None:
-        current = self.profile_combo.currentData()
         self.profile_combo.blockSignals(True)
-        self.profile_combo.clear()
-        for record in self.core.profiles.all():
-            if record.kind is ProfileKind.OPENAI:
-                self.profile_combo.addItem(record.name, record.id)
-        wanted = self.conversation.profile_id if self.conversation else current
-        index = self.profile_combo.findData(wanted)
-        self.profile_combo.setCurrentIndex(index if index >= 0 else 0)
+        wanted = self.conversation.profile_id if self.conversation else None
+        fill_profile_combo(self.profile_combo, self.core.profiles.all(), ProfileKind.OPENAI, wanted)
         self.profile_combo.blockSignals(False)
 
     # ----- conversation list ---------------------------------------------------------

@@ -37,7 +37,7 @@ from desktop_client.ui.gallery.model import CELL, GalleryDelegate, GalleryModel,
 from desktop_client.ui.gallery.thumbs import ThumbnailCache
 from desktop_client.ui.gallery.zoom_view import ZoomView
 from desktop_client.ui.imaging import load_scaled
-from desktop_client.ui.qtutils import name_buttons_by_text, named, spawn
+from desktop_client.ui.qtutils import clear_layout, name_buttons_by_text, named, spawn
 
 log = logging.getLogger(__name__)
 
@@ -501,11 +501,7 @@ class GalleryPage(QWidget):
         )
 
     def _show_mj_buttons(self, item: GalleryItem) -> None:
-        while self.mj_layout.count():
-            child = self.mj_layout.takeAt(0)
-            widget = child.widget() if child is not None else None
-            if widget is not None:
-                widget.deleteLater()
+        clear_layout(self.mj_layout)
         buttons = item.meta.get("buttons") if item.source == "midjourney" else None
         shown = isinstance(buttons, list) and bool(buttons) and bool(item.task_id) and "quadrant" not in item.meta
         self.mj_title.setVisible(shown)

@@ -41,10 +41,10 @@ from desktop_client.core.api.images import (
 from desktop_client.core.errors import KeyholdError
 from desktop_client.core.settings import ProfileKind
 from desktop_client.core.storage.gallery import GalleryItem
-from desktop_client.ui.errors import describe
+from desktop_client.ui.errors import show_notice_on
 from desktop_client.ui.imaging import load_scaled, openai_mask
 from desktop_client.ui.midjourney.page import PromptEdit
-from desktop_client.ui.qtutils import name_buttons_by_text, named, spawn
+from desktop_client.ui.qtutils import clear_layout, fill_profile_combo, name_buttons_by_text, named, spawn
 
 MAX_EDIT_IMAGES = 16
 OPTION_NAMES = ("quality", "style", "background", "output_format", "moderation")
@@ -107,11 +107,7 @@ class SourceStrip(QFrame):
         event.acceptProposedAction()
 
     def _rebuild(self) -> None:
-        while self.row.count():
-            item = self.row.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None and widget not in (self.hint, self.add_btn):
-                widget.deleteLater()
+        clear_layout(self.row, keep=(self.hint, self.add_btn))
         thumbs = []
         for index, path in enumerate(self.paths):
             thumb = QToolButton()
@@ -361,13 +357,8 @@ class ImagesPage(QWidget):
             )
 
     def refresh_profiles(self) -> None:
-        current = self.profile_combo.currentData()
         self.profile_combo.blockSignals(True)
-        self.profile_combo.clear()
-        for record in self.core.profiles.all():
-            if record.kind is ProfileKind.OPENAI:
-                self.profile_combo.addItem(record.name, record.id)
-        self.profile_combo.setCurrentIndex(max(0, self.profile_combo.findData(current)))
+        fill_profile_combo(self.profile_combo, self.core.profiles.all(), ProfileKind.OPENAI)
         self.profile_combo.blockSignals(False)
 
     def request(self) -> ImageRequest:
@@ -434,12 +425,7 @@ class ImagesPage(QWidget):
 
     # ----- running -------------------------------------------------------------------
     def show_notice(self, error: BaseException | None, text: str = "") -> None:
-        if error is not None:
-            headline, body = describe(error)
-            text = f"{headline} — {body}"
-        self.notice.setText(text)
-        self.notice.setStyleSheet("color: #b3261e;" if error is not None else "color: palette(mid);")
-        self.notice.setVisible(bool(text))
+        show_notice_on(self.notice, error, text)
 
     def start(self) -> None:
         if self.task is not None and not self.task.done():
@@ -527,11 +513,7 @@ class ImagesPage(QWidget):
     ) -> None:
         self.last = items
         self.results_title.setVisible(bool(items))
-        while self.results.count():
-            child = self.results.takeAt(0)
-            widget = child.widget() if child is not None else None
-            if widget is not None:
-                widget.deleteLater()
+        clear_layout(self.results)
         for item, image in zip(items, previews, strict=True):
             button = QToolButton()
             if image is not None:

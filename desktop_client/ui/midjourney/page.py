@@ -42,7 +42,7 @@ from desktop_client.core.context import Core
 from desktop_client.core.errors import KeyholdError
 from desktop_client.core.settings import ProfileKind
 from desktop_client.core.storage.mj_tasks import StoredTask
-from desktop_client.ui.errors import describe
+from desktop_client.ui.errors import describe, show_notice_on
 from desktop_client.ui.imaging import load_scaled, split_grid
 from desktop_client.ui.midjourney.tasks_model import (
     TASK_ROLE,
@@ -52,7 +52,7 @@ from desktop_client.ui.midjourney.tasks_model import (
     state_text,
 )
 from desktop_client.ui.midjourney.widgets import ImagesDialog, ImageStrip, ImageView, LinkButton, PromptDialog
-from desktop_client.ui.qtutils import named, spawn
+from desktop_client.ui.qtutils import clear_layout, fill_profile_combo, named, spawn
 
 log = logging.getLogger(__name__)
 
@@ -516,13 +516,7 @@ class MidjourneyPage(QWidget):
 
     # ----- profiles ----------------------------------------------------------------------
     def refresh_profiles(self) -> None:
-        current = self.profile_combo.currentData()
-        self.profile_combo.clear()
-        for record in self.core.profiles.all():
-            if record.kind is ProfileKind.MIDJOURNEY:
-                self.profile_combo.addItem(record.name, record.id)
-        index = self.profile_combo.findData(current)
-        self.profile_combo.setCurrentIndex(max(index, 0))
+        fill_profile_combo(self.profile_combo, self.core.profiles.all(), ProfileKind.MIDJOURNEY)
         has = self.profile_combo.count() > 0
         self.settings_btn.setVisible(not has)
         for widget in (self.imagine_btn, self.describe_btn, self.blend_btn, self.shorten_btn):
@@ -562,12 +556,7 @@ class MidjourneyPage(QWidget):
         self.preview_label.setText(text)
 
     def show_notice(self, error: BaseException | None, text: str = "") -> None:
-        if error is not None:
-            headline, body = describe(error)
-            text = f"{headline} — {body}"
-        self.notice.setText(text)
-        self.notice.setStyleSheet("color: #b3261e;" if error is not None else "color: palette(mid);")
-        self.notice.setVisible(bool(text))
+        show_notice_on(self.notice, error, text)
         # Confirmations fade; an error stays until the next action.
         if text and error is None:
             self._notice_timer.start()
@@ -702,8 +691,8 @@ class MidjourneyPage(QWidget):
         has = task is not None
         for label in (self.state_label, self.prompt_label, self.info_label):
             label.setVisible(has)
-        self._clear_layout(self.buttons_grid)
-        self._clear_layout(self.prompts_layout)
+        clear_layout(self.buttons_grid)
+        clear_layout(self.prompts_layout)
         if task is None:
             self.image.set_pixmap(None)
             self.progress.setVisible(False)
@@ -776,15 +765,6 @@ class MidjourneyPage(QWidget):
                 named(pressable, button_text(button))
                 pressable.clicked.connect(lambda _c=False, b=button: self.press(b))
                 self.buttons_grid.addWidget(pressable, index // columns, index % columns)
-
-    @staticmethod
-    def _clear_layout(layout: QGridLayout | QVBoxLayout) -> None:
-        while layout.count():
-            item = layout.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.hide()
-                widget.deleteLater()
 
     def button_widgets(self) -> list[QPushButton]:
         found = []

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from desktop_client.core.images import sniff_image
 from desktop_client.ui.imaging import load_scaled
-from desktop_client.ui.qtutils import named
+from desktop_client.ui.qtutils import clear_layout, named
 
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.gif)"
 
@@ -165,11 +165,7 @@ class ImageStrip(QFrame):
         dialog.open()
 
     def _rebuild(self) -> None:
-        while self.row.count():
-            item = self.row.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None and widget not in (self.hint, self.add_btn):
-                widget.deleteLater()
+        clear_layout(self.row, keep=(self.hint, self.add_btn))
         for index, data in enumerate(self.images):
             thumb = QToolButton()
             thumb.setIcon(pixmap_from_bytes(data, 96))
