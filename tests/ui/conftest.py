@@ -34,11 +34,17 @@ def _qasync_factory() -> asyncio.AbstractEventLoop:
     return loop
 
 
+# Windows the running test made; their background work (the Midjourney poller) stops when
+# the test body ends, before pytest-qt processes events outside the loop.
+OPEN_WINDOWS: list[MainWindow] = []
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Each async UI test ends by letting the slots it started finish on its own loop.
+    """Each async UI test ends by stopping its windows' pollers and letting the slots it
+    started finish on its own loop.
 
     Otherwise pytest-qt processes Qt events after the test, outside the running loop,
-    and a half-finished task resumes there and fails."""
+    and a half-finished task (a poller's timed wait) resumes there and fails."""
     for item in items:
         function = getattr(item, "obj", None)
         if not isinstance(item, pytest.Function) or not inspect.iscoroutinefunction(function):
@@ -49,6 +55,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             try:
                 await __test(*args, **kwargs)
             finally:
+                for window in OPEN_WINDOWS:
+                    if shiboken6.isValid(window):
+                        await window.aclose()
                 await asyncio.wait_for(TASKS.wait_idle(), 15)
 
         item.obj = drained
@@ -83,6 +92,7 @@ async def make_window(qapp: QApplication, home: DataHome) -> AsyncIterator[Calla
         window.hook = hook  # type: ignore[attr-defined]
         window.show()
         made.append(window)
+        OPEN_WINDOWS.append(window)
         return window, core
 
     yield make
@@ -98,6 +108,7 @@ async def make_window(qapp: QApplication, home: DataHome) -> AsyncIterator[Calla
         # run at some random point of a later test.
         if shiboken6.isValid(window):
             shiboken6.delete(window)
+    OPEN_WINDOWS.clear()
     # HTTP clients left open would be collected during a later test, outside the loop.
     for core in cores_made:
         if core._http is not None:
