@@ -3,6 +3,9 @@ so the UI can use it on the start-up path."""
 
 from __future__ import annotations
 
+# The largest image Keyhold downloads (a Midjourney upscale or a 4K gpt-image is far below it).
+MAX_IMAGE_BYTES = 64 * 1024 * 1024
+
 IMAGE_TYPES = {"image/png": ".png", "image/jpeg": ".jpg", "image/webp": ".webp", "image/gif": ".gif"}
 
 

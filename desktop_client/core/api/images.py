@@ -21,7 +21,7 @@ import httpx
 
 from desktop_client.core.api.retry import retry_delay, should_retry
 from desktop_client.core.errors import ApiError, ErrorKind, InputError, KeyholdError
-from desktop_client.core.images import sniff_image
+from desktop_client.core.images import MAX_IMAGE_BYTES, sniff_image
 from desktop_client.core.net.client import SecureHttp
 from desktop_client.core.net.errors import (
     error_from_response,
@@ -32,7 +32,6 @@ from desktop_client.core.net.errors import (
 )
 from desktop_client.core.urls import openai_endpoint
 
-MAX_IMAGE_BYTES = 64 * 1024 * 1024
 # Image calls take 10-60 s and more on a busy relay; a chat-sized idle timeout would cut them.
 READ_SECONDS = 600.0
 

@@ -44,6 +44,11 @@ def origin(url: httpx.URL | str) -> tuple[str, str, int]:
     return scheme, (parts.hostname or "").lower(), parts.port or DEFAULT_PORTS.get(scheme, 0)
 
 
+def same_host(url: httpx.URL | str, base_url: str) -> bool:
+    """The profile's own server on any port or scheme: its address is a secret like the key."""
+    return httpx.URL(url).host == httpx.URL(base_url).host
+
+
 def auth_headers(profile: ResolvedProfile) -> dict[str, str]:
     key = profile.secrets.api_key.reveal()
     if profile.kind is ProfileKind.MIDJOURNEY and profile.record.mj_auth is MjAuth.MJ_API_SECRET:

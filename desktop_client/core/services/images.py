@@ -25,7 +25,7 @@ from desktop_client.core.api.images import (
 from desktop_client.core.atomic import atomic_write_bytes
 from desktop_client.core.errors import ApiError, InputError, KeyholdError, StorageError
 from desktop_client.core.images import IMAGE_TYPES, sniff_image
-from desktop_client.core.net.client import HttpPool
+from desktop_client.core.net.client import HttpPool, same_host
 from desktop_client.core.profiles import ProfileService
 from desktop_client.core.settings import ProfileKind
 from desktop_client.core.storage.gallery import GalleryItem, GalleryStore, write_sidecar
@@ -102,7 +102,6 @@ class ImageService:
                 inputs.append(source.name)  # a file from outside the data home: its name only
         saved: list[GalleryItem] = []
         failures: list[KeyholdError] = []
-        own_host = urlsplit(client.http.base_url).hostname
         for number, item in enumerate(result.items, 1):
             if item.data is None:
                 failures.append(item.error or ApiError("An image could not be had"))
@@ -133,7 +132,7 @@ class ImageService:
                 "inputs": inputs or None,
                 "mask": masked or None,
                 # A CDN host is worth keeping; the profile's own address is never written.
-                "image_host": _cdn_host(item.url, own_host),
+                "image_host": _cdn_host(item.url, client.http.base_url),
                 # Local time orders the gallery; the server's own stamp is kept beside it.
                 "created": time.time(),
                 "server_created": result.created,
@@ -151,12 +150,11 @@ class ImageService:
         return Generation(saved, failures, result.usage, result.seconds)
 
 
-def _cdn_host(url: str, own_host: str | None) -> str | None:
+def _cdn_host(url: str, base_url: str) -> str | None:
     """A CDN host is worth keeping; the profile's own host (any port or scheme) never is."""
-    if not url or url.startswith("data:"):
+    if not url or url.startswith("data:") or same_host(url, base_url):
         return None
-    host = urlsplit(url).hostname
-    return host if host and host != own_host else None
+    return urlsplit(url).hostname
 
 
 def _read_inputs(sources: Sequence[Path]) -> list[InputImage]:

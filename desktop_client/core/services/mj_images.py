@@ -6,21 +6,20 @@ rebuilt from the files)."""
 
 from __future__ import annotations
 
-import json
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 
-from desktop_client.core.atomic import atomic_write_bytes, atomic_write_text
+from desktop_client.core.atomic import atomic_write_bytes
 from desktop_client.core.errors import ApiError, ErrorKind
-from desktop_client.core.images import IMAGE_TYPES, sniff_image
-from desktop_client.core.net.client import SecureHttp, origin
+from desktop_client.core.images import IMAGE_TYPES, MAX_IMAGE_BYTES, sniff_image
+from desktop_client.core.net.client import SecureHttp, origin, same_host
 from desktop_client.core.net.errors import error_from_transport
+from desktop_client.core.storage.gallery import read_sidecar, write_sidecar
 from desktop_client.core.storage.mj_tasks import StoredTask
 
-MAX_IMAGE_BYTES = 64 * 1024 * 1024
 SERVER_URL = "server:"  # an image on the profile's own server, stored without its address
 
 
@@ -39,11 +38,11 @@ def absolute_url(url: str, base_url: str) -> str:
     return f"{base.scheme}://{base.netloc}{url[len(SERVER_URL) :]}"
 
 
-def gallery_paths(gallery: Path, task: StoredTask, extension: str) -> tuple[Path, Path]:
+def gallery_path(gallery: Path, task: StoredTask, extension: str) -> Path:
     stamp = time.localtime(task.submitted)
     folder = gallery / "midjourney" / time.strftime("%Y-%m", stamp)
     name = f"{time.strftime('%Y%m%d-%H%M%S', stamp)}-{task.id}"
-    return folder / f"{name}{extension}", folder / f"{name}.json"
+    return folder / f"{name}{extension}"
 
 
 def metadata(task: StoredTask, profile_name: str, source_url_host: str) -> dict[str, object]:
@@ -94,34 +93,27 @@ async def fetch_image(http: SecureHttp, url: str, read_seconds: float) -> tuple[
 
 async def save_task_image(http: SecureHttp, task: StoredTask, gallery: Path, profile_name: str) -> Path:
     data, kind, source = await fetch_image(http, task.image_url, 120)
-    image_path, sidecar = gallery_paths(gallery, task, IMAGE_TYPES[kind])
+    image_path = gallery_path(gallery, task, IMAGE_TYPES[kind])
     atomic_write_bytes(image_path, data, mode=0o644)
     # A CDN host is worth keeping; the profile's own server address is not written anywhere.
-    # By host, not origin: the same host on another port or scheme is still the server.
-    on_server = task.image_url.startswith(SERVER_URL) or source.host == urlsplit(http.base_url).hostname
+    on_server = task.image_url.startswith(SERVER_URL) or same_host(source, http.base_url)
     document = metadata(task, profile_name, "" if on_server else str(source.host))
     document["file"] = image_path.name
     document["bytes"] = len(data)
-    atomic_write_text(sidecar, json.dumps(document, ensure_ascii=False, indent=2) + "\n", mode=0o644)
+    write_sidecar(image_path, document)
     return image_path
 
 
 def save_quadrants(original: Path, parts: list[tuple[bytes, str]]) -> list[Path]:
     """The four images of a split grid, beside the grid, each with its own sidecar (the
     grid's metadata plus which quadrant it is), so the gallery knows where each came from."""
-    sidecar = original.with_suffix(".json")
-    try:
-        base: dict[str, object] = json.loads(sidecar.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        base = {"source": "midjourney"}
+    base = read_sidecar(original) or {"source": "midjourney"}
     saved: list[Path] = []
     for number, (data, extension) in enumerate(parts, 1):
         path = original.with_name(f"{original.stem}-{number}.{extension}")
         atomic_write_bytes(path, data, mode=0o644)
         document = {**base, "file": path.name, "bytes": len(data), "split_from": original.name, "quadrant": number}
         document["saved"] = time.time()
-        atomic_write_text(
-            path.with_suffix(".json"), json.dumps(document, ensure_ascii=False, indent=2) + "\n", mode=0o644
-        )
+        write_sidecar(path, document)
         saved.append(path)
     return saved

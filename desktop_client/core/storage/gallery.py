@@ -239,13 +239,6 @@ class GalleryStore:
         assert found is not None
         return found
 
-    def index_many(self, entries: Iterable[tuple[Path, dict[str, Any]]]) -> int:
-        rows = [self._row(path, document) for path, document in entries]
-        with self.db.transaction() as conn:
-            for row in rows:
-                self._upsert(conn, row)
-        return len(rows)
-
     # ----- reading -------------------------------------------------------------
     def _where(self, flt: GalleryFilter) -> tuple[str, list[Any]]:
         clauses = ["g.deleted_at IS NULL"]
@@ -400,9 +393,13 @@ class GalleryStore:
                 continue
             seen.add(rel)
             before = known.get(rel)
-            unchanged = before and (before[0], before[1]) == (stat.st_mtime, stat.st_size) and before[2] != MISSING
             # A sidecar restored or edited (a favourite set elsewhere) is read again too.
-            if before and unchanged and (document is not None or before[3] == _mtime(sidecar_of(path))):
+            if (
+                before is not None
+                and before[2] != MISSING
+                and (before[0], before[1]) == (stat.st_mtime, stat.st_size)
+                and (document is not None or before[3] == _mtime(sidecar_of(path)))
+            ):
                 report.unchanged += 1
                 continue
             try:

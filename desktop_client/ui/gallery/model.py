@@ -9,7 +9,6 @@ from __future__ import annotations
 import time
 from collections import OrderedDict
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
@@ -269,7 +268,3 @@ def day_range(choice: str, now: float | None = None) -> tuple[float | None, floa
     if choice == "year":
         return time.mktime((local.tm_year, 1, 1, 0, 0, 0, 0, 0, -1)), None
     return None, None
-
-
-def paths_of(store: GalleryStore, items: Sequence[GalleryItem]) -> list[Path]:
-    return [store.absolute(item) for item in items]

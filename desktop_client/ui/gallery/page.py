@@ -6,9 +6,8 @@ import asyncio
 import logging
 import time
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, QSize, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeySequence, QPixmap, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_client.core.api.mj_types import MjButton
+from desktop_client.core.context import Core
 from desktop_client.core.errors import KeyholdError
 from desktop_client.core.storage.gallery import CORRUPT, MISSING, OK, GalleryFilter, GalleryItem, GalleryStore
 from desktop_client.ui.errors import describe
@@ -58,7 +58,7 @@ class GalleryPage(QWidget):
     mj_button = Signal(str, str)  # task id, customId
     status = Signal(str)
 
-    def __init__(self, core: Any) -> None:
+    def __init__(self, core: Core) -> None:
         super().__init__()
         self.core = core
         self.store: GalleryStore | None = None
@@ -675,6 +675,3 @@ class GalleryPage(QWidget):
         if self._pending_delete:
             await self.finish_delete()
         self.thumbs.close()
-
-    def sizeHint(self) -> QSize:
-        return QSize(1000, 700)

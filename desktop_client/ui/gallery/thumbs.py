@@ -117,16 +117,9 @@ class ThumbnailCache(QObject):
             self._pool.start(_Worker(self))
         return None
 
-    def is_bad(self, key: str) -> bool:
-        return key in self._bad
-
     def retry_failed(self) -> None:
         """After a rescan: files that could not be read may be back (a drive plugged in)."""
         self._bad.clear()
-
-    def forget(self, key: str) -> None:
-        self._pixmaps.pop(key, None)
-        self._bad.discard(key)
 
     def _drain(self) -> None:
         while True:

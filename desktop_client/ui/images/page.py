@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QProgressBar,
@@ -38,12 +37,14 @@ from desktop_client.core.api.images import (
     family_of,
     takes_any_size,
 )
+from desktop_client.core.context import Core
 from desktop_client.core.errors import KeyholdError
 from desktop_client.core.settings import ProfileKind
 from desktop_client.core.storage.gallery import GalleryItem
 from desktop_client.ui.errors import show_notice_on
 from desktop_client.ui.imaging import load_scaled, openai_mask
 from desktop_client.ui.midjourney.page import PromptEdit
+from desktop_client.ui.midjourney.widgets import DropStrip
 from desktop_client.ui.qtutils import clear_layout, fill_profile_combo, name_buttons_by_text, named, spawn
 
 MAX_EDIT_IMAGES = 16
@@ -54,25 +55,13 @@ def _mb(count: int) -> str:
     return f"{count / (1024 * 1024):.1f}"
 
 
-class SourceStrip(QFrame):
+class SourceStrip(DropStrip):
     """The images an edit starts from (the first one is the one a mask applies to)."""
-
-    changed = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.paths: list[Path] = []
-        self.setAcceptDrops(True)
-        self.setObjectName("sources")
-        self.setStyleSheet("#sources { border: 1px dashed palette(mid); border-radius: 6px; }")
-        self.row = QHBoxLayout(self)
-        self.row.setContentsMargins(6, 4, 6, 4)
-        self.hint = QLabel()
         self.hint.setWordWrap(True)
-        self.hint.setStyleSheet("color: palette(placeholder-text);")
-        self.add_btn = QToolButton()
-        self.add_btn.setText("+")
-        self.add_btn.clicked.connect(self.choose)
         self._rebuild()
 
     def set_paths(self, paths: list[Path]) -> None:
@@ -140,12 +129,11 @@ class ImagesPage(QWidget):
     show_in_gallery = Signal(int)
     generated = Signal()
 
-    def __init__(self, core: Any) -> None:
+    def __init__(self, core: Core) -> None:
         super().__init__()
         self.core = core
         self.mask_png: bytes | None = None
         self.task: asyncio.Task[Any] | None = None
-        self.last: list[GalleryItem] = []
         self._started = 0.0
         self._progress: Progress | None = None
 
@@ -511,7 +499,6 @@ class ImagesPage(QWidget):
     def show_result(
         self, items: list[GalleryItem], previews: list[QImage | None], usage: dict[str, Any] | None, seconds: float
     ) -> None:
-        self.last = items
         self.results_title.setVisible(bool(items))
         clear_layout(self.results)
         for item, image in zip(items, previews, strict=True):

@@ -98,15 +98,14 @@ class ImageView(QWidget):
         painter.end()
 
 
-class ImageStrip(QFrame):
-    """A drop zone holding up to ``limit`` images as removable thumbnails."""
+class DropStrip(QFrame):
+    """A dashed drop zone: a row of removable thumbnails, a hint while it is empty, and a +
+    button that calls ``choose``. Subclasses hold the images and draw the row."""
 
     changed = Signal()
 
-    def __init__(self, limit: int, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.limit = limit
-        self.images: list[bytes] = []
         self.setAcceptDrops(True)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setObjectName("dropzone")
@@ -118,6 +117,18 @@ class ImageStrip(QFrame):
         self.add_btn = QToolButton()
         self.add_btn.setText("+")
         self.add_btn.clicked.connect(self.choose)
+
+    def choose(self) -> None:
+        raise NotImplementedError
+
+
+class ImageStrip(DropStrip):
+    """A drop zone holding up to ``limit`` images (bytes) as removable thumbnails."""
+
+    def __init__(self, limit: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.limit = limit
+        self.images: list[bytes] = []
         self._rebuild()
 
     def changeEvent(self, event: QEvent) -> None:
