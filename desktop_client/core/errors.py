@@ -37,6 +37,8 @@ class ErrorKind(StrEnum):
     PROXY = "proxy"
     INSECURE_HTTP = "insecure_http"
     PROTOCOL = "protocol"
+    REFUSED = "refused"  # the server asked for something Keyhold will not do (a private address)
+    TOO_LARGE = "too_large"  # the server sent more than Keyhold reads
     KEYRING_UNAVAILABLE = "keyring_unavailable"
     KEYRING_LOCKED = "keyring_locked"
     STORAGE = "storage"
@@ -58,6 +60,8 @@ _EXIT_CODES: dict[ErrorKind, ExitCode] = {
     ErrorKind.SERVER: ExitCode.NETWORK,
     ErrorKind.PROXY: ExitCode.NETWORK,
     ErrorKind.PROTOCOL: ExitCode.NETWORK,
+    ErrorKind.REFUSED: ExitCode.NETWORK,
+    ErrorKind.TOO_LARGE: ExitCode.NETWORK,
     ErrorKind.KEYRING_UNAVAILABLE: ExitCode.LOCAL,
     ErrorKind.KEYRING_LOCKED: ExitCode.LOCAL,
     ErrorKind.STORAGE: ExitCode.LOCAL,

@@ -276,3 +276,39 @@ async def test_one_failing_profile_does_not_slow_another(world) -> None:
     broken.stop()
     await broken_http.aclose()
     await http.aclose()
+
+
+async def test_a_poison_answer_neither_stops_the_poller_nor_its_back_off(world) -> None:
+    fake, store, client_for, http = world
+    store.add(PROFILE, "T1", action="IMAGINE")
+    store.add(PROFILE, "T2", action="IMAGINE")
+    calls: list[str] = []
+    answers = [b'{"data": 5}', b'[{"id": {"x": 1}}, {"id": "T2", "status": "SUCCESS", "progress": NaN}]']
+
+    def poison(request: Request, conn: Conn) -> None:
+        calls.append("list")
+        conn.send_response(200, answers[0] if len(calls) < 4 else answers[1], {"Content-Type": "application/json"})
+
+    fake.route_overrides[("POST", "/mj/task/list-by-condition")] = poison
+    broken = {"n": 0}
+
+    async def sometimes_a_bug(profile_id: str) -> MjClient:
+        broken["n"] += 1
+        if broken["n"] == 2:
+            raise TypeError("a bug in building the client")
+        return await client_for(profile_id)
+
+    poller = MjPoller(store, sometimes_a_bug, interval=0.05, max_interval=0.2, max_error_interval=0.4)
+    stop = asyncio.Event()
+    run = asyncio.ensure_future(poller.run(stop))
+    await asyncio.sleep(1.6)
+    alive = not run.done()
+    stop.set()
+    await asyncio.wait_for(run, 5)
+    assert alive  # neither the wrong type nor the bug ended polling
+    # Backing off (0.1, 0.2, 0.4, 0.4 …) makes a handful of requests in 1.6 s, not dozens.
+    assert 3 <= len(calls) <= 9
+    assert "task list was not understood" in store.get(PROFILE, "T1").last_error or store.get(PROFILE, "T1").open
+    # Once the list parses, the good record counts and the malformed one is skipped.
+    assert store.get(PROFILE, "T2").status is MjStatus.SUCCESS
+    await http.aclose()

@@ -48,7 +48,7 @@ async def test_cross_origin_redirect_drops_auth(kind, mj_auth, header) -> None:
         with LoopbackServer(bounce) as first:
             http = SecureHttp(make_profile(first.url, KEY, kind=kind, mj_auth=mj_auth))
             try:
-                response = await http.client.post(f"{first.url}/anything", json={})
+                response = await http.request("GET", f"{first.url}/anything")
             finally:
                 await http.aclose()
     assert response.status_code == 200
@@ -72,7 +72,7 @@ async def test_same_origin_redirect_keeps_auth_and_never_sends_both_headers() ->
     with LoopbackServer(handle) as server:
         http = SecureHttp(make_profile(server.url, KEY, kind=ProfileKind.MIDJOURNEY))
         try:
-            await http.client.post(f"{server.url}/old", json={"ids": []})
+            await http.request("POST", f"{server.url}/old", json={"ids": []})
         finally:
             await http.aclose()
     assert [r.path for r in seen] == ["/old", "/new"]
@@ -102,7 +102,7 @@ async def test_redirect_to_plain_http_remote_is_refused_on_the_hop() -> None:
         http = SecureHttp(make_profile(server.url, KEY))
         try:
             with pytest.raises(KeyholdError) as info:
-                await http.client.get(f"{server.url}/v1/models")
+                await http.request("GET", f"{server.url}/v1/models")
         finally:
             await http.aclose()
     assert info.value.kind is ErrorKind.INSECURE_HTTP

@@ -11,8 +11,8 @@ a whole JSON completion. Retries happen only before the first byte of the body.
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
+import time
 from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,8 +21,10 @@ import httpx
 
 from desktop_client.core.api.models import parse_model_list
 from desktop_client.core.api.retry import RetryNotice, retry_delay, should_retry
-from desktop_client.core.api.sse import SseDecoder
+from desktop_client.core.api.sse import LineTooLong, SseDecoder
 from desktop_client.core.errors import ApiError, ErrorKind, KeyholdError
+from desktop_client.core.jsonsafe import as_str, finite_number, loads
+from desktop_client.core.net.body import BodyReader, read_prefix, too_large
 from desktop_client.core.net.client import SecureHttp
 from desktop_client.core.net.errors import (
     error_from_response,
@@ -54,7 +56,9 @@ class Usage:
             return None
 
         def number(value: object) -> int | None:
-            return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+            # NaN, Infinity, strings or absurd counts: no usage is better than a wrong one.
+            found = finite_number(value)
+            return int(found) if found is not None and 0 <= found < 1e15 else None
 
         details = raw.get("completion_tokens_details") or {}
         prompt_details = raw.get("prompt_tokens_details") or {}
@@ -136,15 +140,23 @@ class ThinkSplitter:
         return ("", pending) if self.inside else (pending, "")
 
 
-def _text_of(value: object) -> str:
-    """Content may be a string, null, a list of parts, or (one relay) an object."""
+def _text_of(value: object, depth: int = 0) -> str:
+    """Content may be a string, null, a list of parts, or (one relay) an object; nesting
+    deeper than any real answer is ignored rather than recursed into."""
     if isinstance(value, str):
         return value
+    if depth > 4:
+        return ""
     if isinstance(value, list):
-        return "".join(_text_of(part.get("text") if isinstance(part, dict) else part) for part in value)
+        return "".join(_text_of(part.get("text") if isinstance(part, dict) else part, depth + 1) for part in value)
     if isinstance(value, dict):
-        return _text_of(value.get("text") or value.get("content") or "")
+        return _text_of(value.get("text") or value.get("content") or "", depth + 1)
     return ""
+
+
+def _finish_of(value: object) -> str | None:
+    text = as_str(value, 64).lower()
+    return text or None
 
 
 def _reasoning_of(delta: dict[str, Any]) -> str:
@@ -163,10 +175,10 @@ def _reasoning_of(delta: dict[str, Any]) -> str:
 def _error_message(payload: dict[str, Any]) -> str:
     error = payload.get("error")
     if isinstance(error, dict):
-        return str(error.get("message") or error.get("code") or "the server reported an error")
+        return as_str(error.get("message") or error.get("code"), 2000) or "the server reported an error"
     if isinstance(error, str) and error:
-        return error
-    return str(payload.get("message") or "the server reported an error")
+        return error[:2000]
+    return as_str(payload.get("message"), 2000) or "the server reported an error"
 
 
 class ChatClient:
@@ -176,14 +188,14 @@ class ChatClient:
         *,
         max_retries: int = 2,
         max_retry_delay: float = 60.0,
-        idle_timeout: float = 180.0,
+        idle_timeout: float | None = None,
         on_retry: Callable[[RetryNotice], None] | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self.http = http
         self.max_retries = max_retries
         self.max_retry_delay = max_retry_delay
-        self.idle_timeout = idle_timeout
+        self.idle_timeout = http.timeouts.stream_idle if idle_timeout is None else idle_timeout
         self.on_retry = on_retry
         self._sleep = sleep
 
@@ -193,15 +205,12 @@ class ChatClient:
 
     async def list_models(self) -> list[str]:
         """``GET {root}/models``; also what Test connection asks of an OpenAI-compatible server."""
-        try:
-            response = await self.http.client.get(openai_endpoint(self.http.base_url, "models"))
-        except httpx.HTTPError as exc:
-            raise error_from_transport(exc, idle_read=self.http.timeouts.idle_read) from None
+        response = await self.http.request("GET", openai_endpoint(self.http.base_url, "models"), what="model list")
         body = response.content
         if response.status_code >= 300 or looks_like_html(response.headers, body):
             raise error_from_response(response.status_code, response.headers, body, self._kind)
         try:
-            payload = json.loads(body) if body.strip() else None
+            payload = loads(body) if body.strip() else None
         except ValueError:
             raise not_the_api_error(self._kind, response.status_code) from None
         if isinstance(payload, dict) and payload.get("error"):
@@ -228,7 +237,7 @@ class ChatClient:
                 timeout=timeout,
             )
             try:
-                response = await client.send(request, stream=True)
+                response = await self.http.send(request)
             except (httpx.ConnectError, httpx.ConnectTimeout, httpx.ReadTimeout, httpx.RemoteProtocolError) as exc:
                 error = error_from_transport(exc, idle_read=self.idle_timeout)
                 delay = retry_delay(None, attempt, self.max_retry_delay)
@@ -241,13 +250,11 @@ class ChatClient:
                 raise error_from_transport(exc, idle_read=self.idle_timeout) from None
             if response.status_code < 400:
                 return response
-            # Fix: an error body that broke off raised a raw httpx error out of stream();
-            # judge the answer by its status alone instead.
+            # An error body that breaks off or never ends: its start is enough to judge it.
             try:
-                raw = await response.aread()
-            except httpx.HTTPError:
-                raw = b""
-            await response.aclose()
+                raw = await read_prefix(response, self.http.limits.error)
+            finally:
+                await response.aclose()
             error = error_from_response(response.status_code, response.headers, raw, self._kind)
             parsed = parse_error_body(raw)
             if attempt + 1 < attempts and should_retry(response.status_code, response.headers, parsed):
@@ -290,7 +297,7 @@ class ChatClient:
 
     async def _read(self, response: httpx.Response) -> AsyncIterator[ChatDelta]:
         ctype = response.headers.get("content-type", "").lower()
-        chunks = response.aiter_bytes()
+        chunks = BodyReader(response, self.http.limits.stream, "answer").chunks()
         head = b""
         # Decide by content type, or by the first bytes when a server sends none.
         try:
@@ -324,13 +331,16 @@ class ChatClient:
         self, response: httpx.Response, head: bytes, chunks: AsyncIterator[bytes]
     ) -> AsyncIterator[ChatDelta]:
         body = bytearray(head)
+        limit = self.http.limits.json
         try:
             async for chunk in chunks:
                 body += chunk
+                if len(body) > limit:
+                    raise too_large("answer", limit)
         except httpx.HTTPError as exc:
             raise error_from_transport(exc, idle_read=self.idle_timeout) from None
         try:
-            payload = json.loads(bytes(body)) if body.strip() else None
+            payload = loads(body) if body.strip() else None
         except ValueError:
             raise ApiError(
                 "The server's answer was not understood",
@@ -346,27 +356,28 @@ class ChatClient:
         if payload.get("error"):
             raise error_from_response(response.status_code, response.headers, bytes(body), self._kind)
         splitter = ThinkSplitter()
-        choices = payload.get("choices") or []
-        choice = choices[0] if choices and isinstance(choices[0], dict) else {}
+        choices = payload.get("choices")
+        choice = choices[0] if isinstance(choices, list) and choices and isinstance(choices[0], dict) else {}
         message = choice.get("message") or choice.get("delta") or {}
         content = _text_of(message.get("content")) if isinstance(message, dict) else ""
         reasoning = _reasoning_of(message) if isinstance(message, dict) else ""
         answer, thought = splitter.feed(content)
         tail_answer, tail_thought = splitter.flush()
-        finish = choice.get("finish_reason")
         yield ChatDelta(
             content=answer + tail_answer,
             reasoning=reasoning + thought + tail_thought,
-            finish_reason=str(finish).lower() if finish else None,
+            finish_reason=_finish_of(choice.get("finish_reason")),
             usage=Usage.from_json(payload.get("usage")),
-            model=payload.get("model") if isinstance(payload.get("model"), str) else None,
+            model=as_str(payload.get("model"), 200) or None,
         )
 
     async def _read_sse(self, head: bytes, chunks: AsyncIterator[bytes]) -> AsyncIterator[ChatDelta]:
-        decoder = SseDecoder()
+        decoder = SseDecoder(max_line=self.http.limits.sse_line)
         splitter = ThinkSplitter()
         pending = [head] if head else []
         done = False
+        # Keep-alive comments reset httpx's read timeout; only data counts as progress here.
+        last_data = time.monotonic()
         while not done:
             if pending:
                 chunk: bytes | None = pending.pop()
@@ -377,7 +388,7 @@ class ChatClient:
                     raise StreamError(
                         f"The server stopped sending for {self.idle_timeout:g} s in the middle of the answer",
                         hint="What arrived is kept; retry or continue",
-                        kind=ErrorKind.TIMEOUT,  # Fix: was SERVER (the class default) for an idle timeout
+                        kind=ErrorKind.TIMEOUT,
                     ) from exc
                 except httpx.HTTPError as exc:
                     raise StreamError(
@@ -386,14 +397,22 @@ class ChatClient:
                         detail=str(error_from_transport(exc).message),
                     ) from None
             at_eof = chunk is None
-            events = decoder.flush() if chunk is None else decoder.feed(chunk)
+            try:
+                events = decoder.flush() if chunk is None else decoder.feed(chunk)
+            except LineTooLong as exc:
+                raise StreamError(
+                    f"The server sent a line longer than {exc.limit // (1024 * 1024)} MB without a break; "
+                    "Keyhold stopped reading",
+                    hint="What arrived is kept; the relay is misbehaving",
+                    kind=ErrorKind.TOO_LARGE,
+                ) from None
             for event in events:
                 data = event.data.strip()
                 if data.startswith("[DONE]"):
                     done = True
                     break
                 try:
-                    payload = json.loads(data)
+                    payload = loads(data)
                 except ValueError:
                     if at_eof:
                         raise StreamError(
@@ -412,9 +431,16 @@ class ChatClient:
                     )
                 delta = self._delta_of(payload, splitter)
                 if delta is not None:
+                    last_data = time.monotonic()
                     yield delta
             if at_eof:
                 break
+            if not done and time.monotonic() - last_data > self.idle_timeout:
+                raise StreamError(
+                    f"The server sent only keep-alive signals, no text, for {self.idle_timeout:g} s",
+                    hint="What arrived is kept; retry or continue",
+                    kind=ErrorKind.TIMEOUT,
+                )
         answer, thought = splitter.flush()
         if answer or thought:
             yield ChatDelta(content=answer, reasoning=thought)
@@ -423,7 +449,7 @@ class ChatClient:
     def _delta_of(payload: dict[str, Any], splitter: ThinkSplitter) -> ChatDelta | None:
         raw_usage = payload.get("usage")
         usage = Usage.from_json(raw_usage) if raw_usage else None
-        model = payload.get("model") if isinstance(payload.get("model"), str) and payload.get("model") else None
+        model = as_str(payload.get("model"), 200) or None
         choices = payload.get("choices")
         content = reasoning = ""
         finish: str | None = None
@@ -437,8 +463,7 @@ class ChatClient:
             answer, thought = splitter.feed(_text_of(delta.get("content")))
             content = answer
             reasoning += thought
-            raw_finish = choice.get("finish_reason")
-            finish = str(raw_finish).lower() if raw_finish else None
+            finish = _finish_of(choice.get("finish_reason"))
         if not (content or reasoning or finish or usage):
             return None
         return ChatDelta(content=content, reasoning=reasoning, finish_reason=finish, usage=usage, model=model)

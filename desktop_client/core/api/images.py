@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import base64
 import binascii
-import json
 import re
 import time
 from collections.abc import Awaitable, Callable
@@ -21,7 +20,9 @@ import httpx
 
 from desktop_client.core.api.retry import retry_delay, should_retry
 from desktop_client.core.errors import ApiError, ErrorKind, InputError, KeyholdError
-from desktop_client.core.images import MAX_IMAGE_BYTES, sniff_image
+from desktop_client.core.images import sniff_image
+from desktop_client.core.jsonsafe import as_int, as_str, loads
+from desktop_client.core.net.body import BodyReader, read_prefix
 from desktop_client.core.net.client import SecureHttp
 from desktop_client.core.net.errors import (
     error_from_response,
@@ -32,6 +33,7 @@ from desktop_client.core.net.errors import (
 )
 from desktop_client.core.urls import openai_endpoint
 
+MAX_IMAGES = 10
 # Image calls take 10-60 s and more on a busy relay; a chat-sized idle timeout would cut them.
 READ_SECONDS = 600.0
 
@@ -296,7 +298,7 @@ class ImagesClient:
         started = time.monotonic()
         body = await self._post(path, content)
         try:
-            payload = json.loads(body)
+            payload = loads(body)
         except ValueError:
             raise not_the_api_error(self.http.profile.kind, 200) from None
         if not isinstance(payload, dict) or payload.get("error"):
@@ -308,15 +310,20 @@ class ImagesClient:
                 hint="The relay may not support this model for images; try another model",
                 kind=ErrorKind.PROTOCOL,
             )
-        items = [await self._item(entry) for entry in data if isinstance(entry, dict)]
+        # Never more than any model can make in one call: a server can't make us fetch a thousand links.
+        items = [await self._item(entry) for entry in data[:MAX_IMAGES] if isinstance(entry, dict)]
         if not any(item.data for item in items):
             first = next((item.error for item in items if item.error), None)
             raise first or ApiError("The server's answer held no image", kind=ErrorKind.PROTOCOL)
         usage = payload.get("usage") if isinstance(payload.get("usage"), dict) else None
-        meta = {k: payload[k] for k in ("size", "quality", "background", "output_format") if payload.get(k)}
-        created = payload.get("created")
+        meta = {
+            k: as_str(payload[k], 100)
+            for k in ("size", "quality", "background", "output_format")
+            if payload.get(k)
+        }
+        created = as_int(payload.get("created"))
         return ImagesResult(
-            int(created) if isinstance(created, int | float) else int(time.time()),
+            created if created is not None and 0 < created < 2**40 else int(time.time()),
             items,
             usage,
             meta,
@@ -335,7 +342,7 @@ class ImagesClient:
             self._progress(Phase.SENDING)
             request = client.build_request("POST", url, timeout=timeout, **content)
             try:
-                response = await client.send(request, stream=True)
+                response = await self.http.send(request)
             except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
                 # Nothing reached the server, so nothing was drawn or charged: safe to retry.
                 error = error_from_transport(exc)
@@ -347,7 +354,10 @@ class ImagesClient:
             except httpx.HTTPError as exc:
                 raise error_from_transport(exc, idle_read=self.read_seconds) from None
             try:
-                raw = await self._read(response)
+                if response.status_code >= 300:
+                    raw = await read_prefix(response, self.http.limits.error)
+                else:
+                    raw = await self._read(response)
             finally:
                 await response.aclose()
             if response.status_code < 300 and not looks_like_html(response.headers, raw):
@@ -373,18 +383,15 @@ class ImagesClient:
         compressed = response.headers.get("content-encoding", "identity").lower() != "identity"
         total = int(length) if length and length.isdigit() and not compressed else None
         self._progress(Phase.WAITING, 0, total)
-        chunks: list[bytes] = []
-        done = 0
+        body = bytearray()
+        reader = BodyReader(response, self.http.limits.images_json, "images answer")
         try:
-            async for chunk in response.aiter_bytes():
-                chunks.append(chunk)
-                done += len(chunk)
-                if done > MAX_IMAGE_BYTES * 2:
-                    raise ApiError("The server's answer is larger than 128 MB", kind=ErrorKind.PROTOCOL)
-                self._progress(Phase.RECEIVING, done, total)
+            async for chunk in reader.chunks():
+                body += chunk
+                self._progress(Phase.RECEIVING, len(body), total)
         except httpx.HTTPError as exc:
             raise error_from_transport(exc, idle_read=self.read_seconds) from None
-        return b"".join(chunks)
+        return bytes(body)
 
     async def _item(self, entry: dict[str, Any]) -> ImageItem:
         revised_value = entry.get("revised_prompt")
@@ -422,7 +429,7 @@ class ImagesClient:
 
     async def download(self, url: str) -> tuple[bytes, str]:
         """A generated image's link, fetched through the profile's client (its proxy applies;
-        the key is only sent to the profile's own origin)."""
+        the key is only sent to the profile's own origin; never a private address)."""
         if url.startswith("data:"):
             try:
                 data = base64.b64decode(url.split(",", 1)[1])
@@ -430,33 +437,35 @@ class ImagesClient:
                 data = b""
         else:
             try:
-                async with self.http.client.stream(
+                request = self.http.client.build_request(
                     "GET", url, timeout=httpx.Timeout(120.0, connect=self.http.timeouts.connect)
-                ) as response:
-                    if response.status_code >= 300:
-                        raise ApiError(
-                            f"The image link failed (HTTP {response.status_code})",
-                            hint="Signed image links expire after about an hour; generate again",
-                            kind=ErrorKind.SERVER,
-                            status=response.status_code,
-                        )
-                    length = response.headers.get("content-length")
-                    total = int(length) if length and length.isdigit() else None
-                    chunks: list[bytes] = []
-                    done = 0
-                    async for chunk in response.aiter_bytes():
-                        chunks.append(chunk)
-                        done += len(chunk)
-                        if done > MAX_IMAGE_BYTES:
-                            raise ApiError("The image is larger than 64 MB", kind=ErrorKind.PROTOCOL)
-                        self._progress(Phase.DOWNLOADING, done, total)
-                    data = b"".join(chunks)
-            except httpx.HTTPError as exc:
-                raise error_from_transport(exc) from None
+                )
+                response = await self.http.send(request, untrusted=True)
             except httpx.InvalidURL:
                 raise ApiError(
                     "The server sent an image link that is not a URL", kind=ErrorKind.PROTOCOL
                 ) from None
+            except httpx.HTTPError as exc:
+                raise error_from_transport(exc) from None
+            try:
+                if response.status_code >= 300:
+                    raise ApiError(
+                        f"The image link failed (HTTP {response.status_code})",
+                        hint="Signed image links expire after about an hour; generate again",
+                        kind=ErrorKind.SERVER,
+                        status=response.status_code,
+                    )
+                length = response.headers.get("content-length")
+                total = int(length) if length and length.isdigit() else None
+                body = bytearray()
+                async for chunk in BodyReader(response, self.http.limits.image, "image").chunks():
+                    body += chunk
+                    self._progress(Phase.DOWNLOADING, len(body), total)
+                data = bytes(body)
+            except httpx.HTTPError as exc:
+                raise error_from_transport(exc) from None
+            finally:
+                await response.aclose()
         mime = sniff_image(data)
         if mime is None:
             raise ApiError(

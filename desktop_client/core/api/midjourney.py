@@ -8,24 +8,26 @@ label, emoji or customId. See shared/reference/midjourney-proxy.md.
 
 from __future__ import annotations
 
-import json
 from typing import Any
+from urllib.parse import quote
 
-import httpx
-
-from desktop_client.core.api.mj_types import MjStatus, MjTask, SubmitResult, as_int, parse_task
+from desktop_client.core.api.mj_types import MjStatus, MjTask, SubmitResult, parse_task, valid_task_id
 from desktop_client.core.errors import ApiError, ErrorKind
-from desktop_client.core.net.client import SecureHttp
-from desktop_client.core.net.errors import (
-    error_from_response,
-    error_from_transport,
-    looks_like_html,
-    wrong_url_error,
-)
+from desktop_client.core.jsonsafe import as_int, as_str, loads
+from desktop_client.core.net.client import Reply, SecureHttp
+from desktop_client.core.net.errors import error_from_response, looks_like_html, wrong_url_error
 from desktop_client.core.settings import ProfileKind
 from desktop_client.core.urls import mj_endpoint
 
-__all__ = ["MjClient", "MjStatus", "MjTask", "SubmitResult", "parse_task", "submit_error"]
+__all__ = ["MjClient", "MjStatus", "MjTask", "SubmitResult", "parse_task", "submit_error", "unusable_task_id"]
+
+
+def unusable_task_id() -> ApiError:
+    return ApiError(
+        "The server gave the task an id Keyhold cannot use (empty, too long, or with characters such as / or ..)",
+        hint="The server is misbehaving; the task cannot be followed from Keyhold",
+        kind=ErrorKind.PROTOCOL,
+    )
 
 
 def submit_error(code: int, description: str, properties: dict[str, Any]) -> ApiError | None:
@@ -34,7 +36,7 @@ def submit_error(code: int, description: str, properties: dict[str, Any]) -> Api
         return None
     detail = description.strip()
     if code == 24:
-        word = properties.get("bannedWord") or properties.get("banned_word") or ""
+        word = as_str(properties.get("bannedWord") or properties.get("banned_word"), 200)
         return ApiError(
             f"Midjourney refused the prompt: it contains the banned word {word!r}"
             if word
@@ -80,19 +82,23 @@ class MjClient:
     def _url(self, path: str) -> str:
         return mj_endpoint(self.http.base_url, path)
 
-    async def _request(self, method: str, path: str, body: dict[str, Any] | None = None) -> httpx.Response:
-        try:
-            return await self.http.client.request(method, self._url(path), json=body)
-        except httpx.HTTPError as exc:
-            raise error_from_transport(exc, idle_read=self.http.timeouts.idle_read) from None
+    async def _request(self, method: str, path: str, body: dict[str, Any] | None = None) -> Reply:
+        return await self.http.request(method, self._url(path), json=body)
 
     @staticmethod
-    def _json(response: httpx.Response) -> Any:
+    def _task_path(task_id: str, tail: str) -> str:
+        # Checked and escaped: a server-supplied id must not steer the request elsewhere.
+        if not valid_task_id(task_id):
+            raise unusable_task_id()
+        return f"task/{quote(task_id, safe='')}/{tail}"
+
+    @staticmethod
+    def _json(response: Reply) -> Any:
         if response.status_code >= 400:
             # Error bodies are read for an envelope only; a gateway's HTML page is a server
             # error (error_from_response says so), not a wrong URL.
             try:
-                return json.loads(response.content) if response.content.strip() else None
+                return loads(response.content) if response.content.strip() else None
             except ValueError:
                 return None
         if looks_like_html(response.headers, response.content):
@@ -100,7 +106,7 @@ class MjClient:
         if not response.content.strip():
             return None
         try:
-            payload = json.loads(response.content)
+            payload = loads(response.content)
         except ValueError:
             raise ApiError(
                 "The server's answer was not understood",
@@ -109,7 +115,7 @@ class MjClient:
             ) from None
         if isinstance(payload, dict) and payload.get("success") is False and "id" not in payload:
             # trueai's refusal with status 200: {"success": false, "code": -1, "message": "请重新登录"}
-            message = str(payload.get("message") or payload.get("description") or "")
+            message = as_str(payload.get("message") or payload.get("description"), 2000)
             login = "登录" in message or "login" in message.lower()
             raise ApiError(
                 "The server asks to log in again: the key was not accepted"
@@ -126,30 +132,31 @@ class MjClient:
         payload = self._json(response)
         if response.status_code >= 400:
             # new-api: {"description", "type": "upstream_error", "code"}; trueai: 404 with code 3.
-            if (
-                isinstance(payload, dict)
-                and isinstance(payload.get("code"), int)
-                and response.status_code in (400, 404, 429)
-            ):
-                error = submit_error(int(payload["code"]), str(payload.get("description") or ""), {})
+            code = as_int(payload.get("code")) if isinstance(payload, dict) else None
+            if isinstance(payload, dict) and code is not None and response.status_code in (400, 404, 429):
+                error = submit_error(code, as_str(payload.get("description"), 2000), {})
                 if error is not None:
                     raise error
             raise error_from_response(
                 response.status_code, response.headers, response.content, ProfileKind.MIDJOURNEY
             )
-        if not isinstance(payload, dict) or "code" not in payload:
+        code = as_int(payload.get("code")) if isinstance(payload, dict) else None
+        if not isinstance(payload, dict) or code is None:
             raise ApiError(
                 "The server's answer was not understood", hint="Check the base URL", kind=ErrorKind.PROTOCOL
             )
-        code = int(payload.get("code") or 0)
-        description = str(payload.get("description") or "")
+        description = as_str(payload.get("description"), 2000)
         properties = payload.get("properties") if isinstance(payload.get("properties"), dict) else {}
         error = submit_error(code, description, properties or {})
         if error is not None:
             raise error
         result = payload.get("result")
+        task_id = as_str(result[0] if isinstance(result, list) and result else result, 1000)
+        if not valid_task_id(task_id):
+            # Nothing could be polled or saved under it: say so now rather than on every poll.
+            raise unusable_task_id()
         return SubmitResult(
-            task_id=str(result[0] if isinstance(result, list) and result else result or ""),
+            task_id=task_id,
             code=code,
             description=description,
             properties=dict(properties or {}),
@@ -192,12 +199,12 @@ class MjClient:
         return await self._submit("submit/change", {"taskId": task_id, "action": action.upper(), "index": index})
 
     async def fetch(self, task_id: str) -> MjTask | None:
-        response = await self._request("GET", f"task/{task_id}/fetch")
+        response = await self._request("GET", self._task_path(task_id, "fetch"))
         if response.status_code == 204:
             return None
         payload = self._json(response)
         if response.status_code >= 400:
-            if isinstance(payload, dict) and "task_no_found" in str(payload.get("description", "")):
+            if isinstance(payload, dict) and "task_no_found" in as_str(payload.get("description"), 2000):
                 return None
             raise error_from_response(
                 response.status_code, response.headers, response.content, ProfileKind.MIDJOURNEY
@@ -212,16 +219,25 @@ class MjClient:
                 response.status_code, response.headers, response.content, ProfileKind.MIDJOURNEY
             )
         items = payload.get("data") if isinstance(payload, dict) else payload
-        return [t for t in (parse_task(item) for item in items or []) if t is not None]
+        if items is None:
+            return []
+        if not isinstance(items, list):
+            raise ApiError(
+                "The server's task list was not understood",
+                hint="Check that the base URL points at a midjourney-proxy server",
+                kind=ErrorKind.PROTOCOL,
+            )
+        # A malformed record is skipped; the others still count.
+        return [t for t in (parse_task(item) for item in items) if t is not None]
 
     async def image_seed(self, task_id: str) -> str:
-        response = await self._request("GET", f"task/{task_id}/image-seed")
+        response = await self._request("GET", self._task_path(task_id, "image-seed"))
         payload = self._json(response)
         if response.status_code >= 400 or not isinstance(payload, dict):
             raise error_from_response(
                 response.status_code, response.headers, response.content, ProfileKind.MIDJOURNEY
             )
-        error = submit_error(int(payload.get("code") or 0), str(payload.get("description") or ""), {})
+        error = submit_error(as_int(payload.get("code")) or 0, as_str(payload.get("description"), 2000), {})
         if error is not None:
             raise error
-        return str(payload.get("result") or "")
+        return as_str(payload.get("result"), 200)

@@ -10,11 +10,14 @@ from enum import StrEnum
 from typing import Any
 
 from desktop_client.core.errors import ApiError, ErrorKind
+from desktop_client.core.jsonsafe import as_int, as_str, finite_number
 
 MODAL_CUSTOM_IDS = ("MJ::Inpaint::", "MJ::CustomZoom::")
 _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*%")
 # Describe and shorten answer with numbered prompts: "1️⃣ a fox ...\n\n2️⃣ ...".
 _NUMBERED = re.compile(r"(?:^|\s)([1-9])\ufe0f?\u20e3\s*")
+# Ids travel in URL paths and name files (through a hash): plain, bounded, never "." or "..".
+_TASK_ID = re.compile(r"[A-Za-z0-9_.:\-]{1,128}")
 _CHANGE = re.compile(r"^(?:(?P<kind>[UV])(?P<index>[1-4])|(?P<reroll>🔄|R|reroll))$", re.IGNORECASE)
 
 # customId prefix → the action a server records for the task the button makes.
@@ -35,6 +38,10 @@ _BUTTON_ACTIONS = (
 )
 # Tasks whose result is text (prompts), not an image for the gallery.
 TEXT_ACTIONS = frozenset({"DESCRIBE", "SHORTEN"})
+
+
+def valid_task_id(task_id: object) -> bool:
+    return isinstance(task_id, str) and bool(_TASK_ID.fullmatch(task_id)) and task_id.strip(".") != ""
 
 
 def button_action(custom_id: str) -> str:
@@ -111,7 +118,7 @@ class MjTask:
 
     @property
     def final_prompt(self) -> str:
-        return str(self.properties.get("finalPrompt") or self.prompt_en or self.prompt)
+        return as_str(self.properties.get("finalPrompt"), 20_000) or self.prompt_en or self.prompt
 
     def button(self, wanted: str) -> MjButton:
         """By label (``U1``, ``V3``), emoji (``🔄``) or customId, as a user would name it."""
@@ -141,42 +148,49 @@ class SubmitResult:
 
 
 def _progress(value: object) -> int:
-    if isinstance(value, int | float):
-        return max(0, min(100, int(value)))
-    match = _PERCENT.search(str(value or ""))
-    return max(0, min(100, int(float(match.group(1))))) if match else 0
+    number = finite_number(value)
+    if number is None:
+        match = _PERCENT.search(as_str(value, 100))
+        number = finite_number(float(match.group(1))) if match else None
+    return max(0, min(100, int(number))) if number is not None else 0
 
 
-def as_int(value: object) -> int | None:
-    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+def _time(value: object) -> int | None:
+    stamp = as_int(value)
+    return stamp if stamp is not None and 0 <= stamp < 2**53 else None
 
 
 def parse_task(raw: object) -> MjTask | None:
-    """A task object of any dialect; None for null/empty (an unknown id on novicezk/trueai)."""
-    if not isinstance(raw, dict) or not raw.get("id"):
+    """A task object of any dialect; None for null/empty (an unknown id on novicezk/trueai)
+    and for a record Keyhold cannot use (an id that is not a plain bounded string)."""
+    if not isinstance(raw, dict):
+        return None
+    task_id = as_str(raw.get("id"), 1000)
+    if not valid_task_id(task_id):
         return None
     try:
-        status = MjStatus(str(raw.get("status") or "UNKNOWN").upper())
+        status = MjStatus(as_str(raw.get("status"), 40).upper() or "UNKNOWN")
     except ValueError:
         status = MjStatus.UNKNOWN
+    raw_buttons = raw.get("buttons")
     buttons = tuple(
-        MjButton(str(b.get("customId")), str(b.get("emoji") or ""), str(b.get("label") or ""))
-        for b in raw.get("buttons") or []
-        if isinstance(b, dict) and b.get("customId")
+        MjButton(as_str(b.get("customId"), 500), as_str(b.get("emoji"), 40), as_str(b.get("label"), 200))
+        for b in (raw_buttons if isinstance(raw_buttons, list) else [])[:40]
+        if isinstance(b, dict) and as_str(b.get("customId"), 500)
     )
     properties = raw.get("properties") if isinstance(raw.get("properties"), dict) else {}
     return MjTask(
-        id=str(raw["id"]),
+        id=task_id,
         status=status,
-        action=str(raw.get("action") or ""),
-        prompt=str(raw.get("prompt") or ""),
-        prompt_en=str(raw.get("promptEn") or ""),
-        description=str(raw.get("description") or ""),
+        action=as_str(raw.get("action"), 40),
+        prompt=as_str(raw.get("prompt"), 20_000),
+        prompt_en=as_str(raw.get("promptEn"), 20_000),
+        description=as_str(raw.get("description"), 2000),
         progress=100 if status is MjStatus.SUCCESS else _progress(raw.get("progress")),
-        image_url=str(raw.get("imageUrl") or ""),
-        fail_reason=str(raw.get("failReason") or ""),
+        image_url=as_str(raw.get("imageUrl"), 8192),
+        fail_reason=as_str(raw.get("failReason"), 2000),
         buttons=buttons,
         properties=dict(properties or {}),
-        submit_time=as_int(raw.get("submitTime")),
-        finish_time=as_int(raw.get("finishTime")),
+        submit_time=_time(raw.get("submitTime")),
+        finish_time=_time(raw.get("finishTime")),
     )

@@ -11,6 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 _BOM = b"\xef\xbb\xbf"
+DEFAULT_MAX_LINE = 8 * 1024 * 1024
+
+
+class LineTooLong(ValueError):
+    """A line (or an event's data) grew past the decoder's limit before it ended."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"an event stream line is longer than {limit} bytes")
+        self.limit = limit
 
 
 @dataclass(frozen=True)
@@ -21,7 +30,9 @@ class SseEvent:
 
 
 class SseDecoder:
-    def __init__(self) -> None:
+    def __init__(self, max_line: int = DEFAULT_MAX_LINE) -> None:
+        self.max_line = max_line
+        self._data_size = 0
         self._buffer = bytearray()
         self._started = False
         self._skip_lf = False  # a CR ended the previous read: a leading LF belongs to it
@@ -60,6 +71,9 @@ class SseDecoder:
             lf = buffer.find(b"\n", origin)
             if cr < 0 and lf < 0:
                 self._scanned = length
+                if length - start > self.max_line:
+                    # No line ends in sight: stop before the buffer eats the memory.
+                    raise LineTooLong(self.max_line)
                 break
             if cr < 0 or (0 <= lf < cr):
                 end, after = lf, lf + 1
@@ -102,6 +116,9 @@ class SseDecoder:
         if sep and value.startswith(" "):
             value = value[1:]
         if name == "data":
+            self._data_size += len(value)
+            if self._data_size > self.max_line:
+                raise LineTooLong(self.max_line)
             self._data.append(value)
             self._has_fields = True
         elif name == "event":
@@ -123,6 +140,7 @@ class SseDecoder:
         data = "\n".join(self._data)
         event = SseEvent(data=data, event=self._event, id=self.last_id)
         self._data = []
+        self._data_size = 0
         self._event = ""
         self._has_fields = False
         # Events with no data (id/retry only, keep-alives) carry nothing for us.

@@ -3,19 +3,30 @@
 A request hook runs for every hop, redirects included, so it is the one place that
 (1) refuses plain http to anything but loopback unless the profile allows it and
 (2) attaches auth headers only when the request goes to the profile's own origin.
+
+Redirects are followed here, not by httpx, so each hop is judged: a POST (the body holds
+the whole conversation) never follows a redirect to another origin, and a download a server
+named never reaches a loopback, link-local or private address unless the profile's own
+server is there. Bodies are read through ``body.BodyReader``, bounded by what they decode to.
 """
 
 from __future__ import annotations
 
+import asyncio
+import ipaddress
 import logging
+import socket
 import urllib.request
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
 from desktop_client import __version__
-from desktop_client.core.errors import ErrorKind, KeyholdError
+from desktop_client.core.errors import ApiError, ErrorKind, KeyholdError
+from desktop_client.core.net.body import ACCEPT_ENCODING, LIMITS, BodyReader, Limits, read_prefix
+from desktop_client.core.net.errors import error_from_transport
 from desktop_client.core.profiles import ResolvedProfile
 from desktop_client.core.settings import MjAuth, ProfileKind
 from desktop_client.core.urls import is_loopback_host, is_loopback_url
@@ -33,6 +44,8 @@ class Timeouts:
     idle_read: float = 60.0
     write: float = 60.0
     pool: float = 10.0
+    # A streamed answer with no data for this long has stalled, keep-alive comments or not.
+    stream_idle: float = 180.0
 
     def httpx(self) -> httpx.Timeout:
         return httpx.Timeout(connect=self.connect, read=self.idle_read, write=self.write, pool=self.pool)
@@ -56,8 +69,35 @@ def auth_headers(profile: ResolvedProfile) -> dict[str, str]:
     return {"Authorization": f"Bearer {key}"}
 
 
+UNTRUSTED = "keyhold.untrusted"  # request extension: the URL came from a server's answer
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A whole answer, read within its limit (an error status keeps only the body's start)."""
+
+    status_code: int
+    headers: httpx.Headers
+    content: bytes
+    url: httpx.URL
+
+
+def _is_public(address: str) -> bool:
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+def _literal(host: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(host.strip("[]")))
+    except ValueError:
+        return None
+
+
 class SecureHttp:
-    """The transport policy for one profile. Use ``client`` for requests."""
+    """The transport policy for one profile. Use ``send``/``request`` for requests."""
 
     def __init__(
         self,
@@ -66,23 +106,27 @@ class SecureHttp:
         timeouts: Timeouts | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         max_redirects: int = 5,
+        limits: Limits = LIMITS,
     ) -> None:
         self.profile = profile
         self.base_url = profile.secrets.base_url.reveal()
         self._origin = origin(self.base_url)
         self._auth = auth_headers(profile)
         self.timeouts = timeouts or Timeouts()
+        self.limits = limits
+        self.max_redirects = max_redirects
         proxy = profile.secrets.proxy_url.reveal() if profile.secrets.proxy_url else None
         self._proxy_url = proxy
+        self._own_addresses: set[str] | None = None
         self.client = httpx.AsyncClient(
             proxy=proxy,
             transport=transport,
             verify=True,
             trust_env=True,
-            follow_redirects=True,
-            max_redirects=max_redirects,
+            # Followed in send(), hop by hop: httpx would read each redirect's body whole.
+            follow_redirects=False,
             timeout=self.timeouts.httpx(),
-            headers={"User-Agent": f"Keyhold/{__version__}"},
+            headers={"User-Agent": f"Keyhold/{__version__}", "Accept-Encoding": ACCEPT_ENCODING},
             event_hooks={"request": [self._on_request]},
         )
 
@@ -107,6 +151,8 @@ class SecureHttp:
         return self._plain_text_leaves_machine(scheme, host)
 
     async def _on_request(self, request: httpx.Request) -> None:
+        if request.extensions.get(UNTRUSTED):
+            await self._check_target(request.url)
         scheme, host, _ = origin(request.url)
         if self._plain_text_leaves_machine(scheme, host) and not self.profile.record.allow_http:
             raise KeyholdError(
@@ -121,6 +167,103 @@ class SecureHttp:
             request.headers.update(self._auth)
         else:
             log.info("request to another origin: auth headers withheld")
+
+    async def _addresses(self, host: str, port: int) -> set[str]:
+        literal = _literal(host)
+        if literal is not None:
+            return {literal}
+        try:
+            infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except OSError:
+            return set()  # the connection will fail and say so; through a proxy, the proxy resolves
+        return {str(info[4][0]) for info in infos}
+
+    async def _check_target(self, url: httpx.URL) -> None:
+        """A URL a server named: never into this machine or the local network, unless the
+        profile's own server lives there (then its address, and only that, is fine)."""
+        host = url.host
+        addresses = await self._addresses(host, url.port or DEFAULT_PORTS.get(url.scheme, 443))
+        private = {a for a in addresses if not _is_public(a)}
+        if not private or host == self._origin[1]:
+            return
+        if self._own_addresses is None:
+            _scheme, own_host, own_port = self._origin
+            self._own_addresses = await self._addresses(own_host, own_port)
+        if private <= self._own_addresses:
+            return
+        raise ApiError(
+            f"Refused to fetch {host}: the server named an address on this computer or the local network",
+            hint="Keyhold only fetches images from public addresses or from the profile's own server",
+            kind=ErrorKind.REFUSED,
+        )
+
+    async def send(self, request: httpx.Request, *, untrusted: bool = False) -> httpx.Response:
+        """Sends with Keyhold's redirect policy and returns the streaming response (close it).
+
+        httpx errors pass through; a refused redirect is a KeyholdError naming the new host."""
+        if untrusted:
+            request.extensions = {**request.extensions, UNTRUSTED: True}
+        for _hop in range(self.max_redirects + 1):
+            response = await self.client.send(request, stream=True, follow_redirects=False)
+            following = response.next_request
+            if following is None:
+                return response
+            await response.aclose()
+            if request.method not in ("GET", "HEAD") and (
+                response.status_code not in (307, 308) or origin(following.url) != origin(request.url)
+            ):
+                # Following it would send the body (the whole conversation) or a changed request
+                # somewhere the user never chose.
+                raise ApiError(
+                    f"The server redirected the request to {following.url.host} "
+                    f"(HTTP {response.status_code}); Keyhold did not follow it",
+                    hint="If that is the server's new address, put it in the profile's base URL",
+                    kind=ErrorKind.WRONG_URL,
+                    status=response.status_code,
+                )
+            request = following
+        raise ApiError(
+            "Wrong URL: the server redirects in a loop", hint="Check the base URL", kind=ErrorKind.WRONG_URL
+        )
+
+    async def request(
+        self,
+        method: str,
+        url: str,
+        *,
+        limit: int | None = None,
+        what: str = "answer",
+        untrusted: bool = False,
+        read_timeout: httpx.Timeout | float | None = None,
+        idle_read: float | None = None,
+        **content: Any,
+    ) -> Reply:
+        """One whole answer, bounded: a 2xx body within ``limit`` decoded bytes (or an error
+        naming the size), an error status with the start of its body. Transport failures
+        become one clear KeyholdError."""
+        extra: dict[str, Any] = {} if read_timeout is None else {"timeout": read_timeout}
+        try:
+            request = self.client.build_request(method, url, **content, **extra)
+            response = await self.send(request, untrusted=untrusted)
+        except httpx.InvalidURL:
+            raise ApiError(
+                "The server named an address that is not a valid URL", kind=ErrorKind.PROTOCOL
+            ) from None
+        except httpx.HTTPError as exc:
+            raise self._transport_error(exc, idle_read) from None
+        try:
+            if response.status_code >= 300:
+                body = await read_prefix(response, self.limits.error)
+            else:
+                body = await BodyReader(response, limit or self.limits.json, what).read()
+        except httpx.HTTPError as exc:
+            raise self._transport_error(exc, idle_read) from None
+        finally:
+            await response.aclose()
+        return Reply(response.status_code, response.headers, body, response.url)
+
+    def _transport_error(self, exc: httpx.HTTPError, idle_read: float | None) -> KeyholdError:
+        return error_from_transport(exc, idle_read=self.timeouts.idle_read if idle_read is None else idle_read)
 
     async def aclose(self) -> None:
         await self.client.aclose()

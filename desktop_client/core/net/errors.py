@@ -7,7 +7,6 @@ Cloudflare HTML pages). Each gets a message naming the cause and the fix.
 
 from __future__ import annotations
 
-import json
 import re
 import ssl
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from typing import Any
 import httpx
 
 from desktop_client.core.errors import ApiError, ErrorKind, KeyholdError
+from desktop_client.core.jsonsafe import as_str, loads
 from desktop_client.core.settings import ProfileKind
 
 _TITLE = re.compile(rb"<title>\s*(.*?)\s*</title>", re.I | re.S)
@@ -31,15 +31,14 @@ class ErrorBody:
 
 
 def _text(value: Any) -> str:
-    if value is None or value == "None":
-        return ""
-    return str(value)
+    text = as_str(value, MAX_DETAIL * 4)
+    return "" if text == "None" else text
 
 
 def parse_error_body(body: bytes) -> ErrorBody | None:
     """Reads the error envelope of any dialect; None when the body is not a JSON error."""
     try:
-        data = json.loads(body.decode("utf-8", errors="replace")) if body.strip() else None
+        data = loads(body.decode("utf-8", errors="replace")) if body.strip() else None
     except ValueError:
         return None
     if not isinstance(data, dict):

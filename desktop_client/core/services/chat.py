@@ -381,9 +381,7 @@ class ChatService:
                 if source.startswith("data:"):
                     data = base64.b64decode(source.split(",", 1)[1], validate=True)
                 else:
-                    response = await client.http.client.get(source, timeout=60)
-                    response.raise_for_status()
-                    data = response.content
+                    data = await self._download(client, source)
                 saved.append(await asyncio.to_thread(self.save_attachment, data))
             except (httpx.HTTPError, ValueError, OSError, KeyholdError) as exc:
                 log.warning("an image in the answer could not be saved: %s", type(exc).__name__)
@@ -403,6 +401,15 @@ class ChatService:
                 except (OSError, KeyholdError) as exc:
                     log.warning("an answer's image was not added to the gallery: %s", exc)
         return updated
+
+    @staticmethod
+    async def _download(client: ChatClient, url: str) -> bytes:
+        reply = await client.http.request(
+            "GET", url, limit=MAX_ATTACHMENT_BYTES, what="image", untrusted=True, read_timeout=60
+        )
+        if reply.status_code >= 300:
+            raise ValueError(f"HTTP {reply.status_code}")
+        return reply.content
 
 
 def answer_image_document(message: Message, question: str, profile_name: str) -> dict[str, Any]:

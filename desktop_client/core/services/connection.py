@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass, field
 
-import httpx
-
 from desktop_client.core.api.chat import ChatClient
 from desktop_client.core.errors import KeyholdError
+from desktop_client.core.jsonsafe import loads
 from desktop_client.core.net.client import SecureHttp
-from desktop_client.core.net.errors import (
-    error_from_response,
-    error_from_transport,
-    looks_like_html,
-    not_the_api_error,
-)
+from desktop_client.core.net.errors import error_from_response, looks_like_html, not_the_api_error
 from desktop_client.core.settings import ProfileKind
 from desktop_client.core.urls import mj_endpoint
 
@@ -51,12 +44,11 @@ async def check_connection(http: SecureHttp) -> ConnectionReport:
         log.info("test connection of %r: OK, %d models", http.profile.name, len(models))
         return ConnectionReport(True, kind, models=models)
     try:
-        response = await http.client.post(mj_endpoint(http.base_url, "task/list-by-condition"), json={"ids": []})
-    except httpx.HTTPError as exc:
-        error = error_from_transport(exc, idle_read=http.timeouts.idle_read)
-        log.info("test connection of %r failed: %s", http.profile.name, error)
-        return ConnectionReport(False, kind, error=error)
+        response = await http.request(
+            "POST", mj_endpoint(http.base_url, "task/list-by-condition"), json={"ids": []}, what="task list"
+        )
     except KeyholdError as exc:
+        log.info("test connection of %r failed: %s", http.profile.name, exc.kind.value)
         return ConnectionReport(False, kind, error=exc)
 
     body = response.content
@@ -66,7 +58,7 @@ async def check_connection(http: SecureHttp) -> ConnectionReport:
         log.info("test connection of %r: HTTP %s -> %s", http.profile.name, status, error.kind.value)
         return ConnectionReport(False, kind, error=error)
     try:
-        payload = json.loads(body) if body.strip() else None
+        payload = loads(body) if body.strip() else None
     except ValueError:
         return ConnectionReport(False, kind, error=not_the_api_error(kind, status))
     if isinstance(payload, dict) and payload.get("error"):

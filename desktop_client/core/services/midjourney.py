@@ -13,13 +13,22 @@ import contextlib
 import dataclasses
 import logging
 import os
+import weakref
 from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from desktop_client.core.aio import keyring_call
-from desktop_client.core.api.midjourney import MjClient
-from desktop_client.core.api.mj_types import MjStatus, MjTask, SubmitResult, button_action, change_spec, data_url
+from desktop_client.core.api.midjourney import MjClient, unusable_task_id
+from desktop_client.core.api.mj_types import (
+    MjStatus,
+    MjTask,
+    SubmitResult,
+    button_action,
+    change_spec,
+    data_url,
+    valid_task_id,
+)
 from desktop_client.core.errors import ErrorKind, InputError, KeyholdError
 from desktop_client.core.images import sniff_image
 from desktop_client.core.net.client import HttpPool
@@ -63,6 +72,13 @@ class MjPoller:
         open_tasks = await asyncio.to_thread(
             self.store.unfinished, profile_id, with_pending_images=self.save_image is not None
         )
+        unusable = [t for t in open_tasks if not valid_task_id(t.id)]
+        for task in unusable:
+            # Stored by an older Keyhold: fail it once, with the reason, instead of every round.
+            failed = await asyncio.to_thread(self.store.fail, profile_id, task.id, unusable_task_id().one_line())
+            if self.on_update is not None:
+                self.on_update(failed)
+        open_tasks = [t for t in open_tasks if valid_task_id(t.id)]
         if not open_tasks:
             return []
         try:
@@ -109,6 +125,13 @@ class MjPoller:
         assert self.save_image is not None
         try:
             path = await self.save_image(profile_id, task)
+        except KeyholdError as exc:
+            if exc.kind is ErrorKind.REFUSED:
+                # Retrying can't make a refused address acceptable: say it once and stop.
+                log.warning("the image of task %s will not be fetched: %s", task.id, exc)
+                return await asyncio.to_thread(self.store.image_refused, profile_id, task.id, str(exc))
+            log.warning("the image of task %s is not saved yet: %s", task.id, exc)
+            return await asyncio.to_thread(self.store.image_failed, profile_id, task.id, str(exc))
         except Exception as exc:
             # The task stays listed (and its image pending) until a save succeeds.
             log.warning("the image of task %s is not saved yet: %s", task.id, exc)
@@ -142,6 +165,11 @@ class MjPoller:
                     await self.poll_once(profile_id)
                 except KeyholdError as exc:
                     log.info("polling Midjourney tasks failed, will retry: %s", exc)
+                    delay = min(max(delay, self.interval) * 2, self.max_error_interval)
+                except Exception:
+                    # A bug or an answer nobody foresaw: the round is lost, polling and its
+                    # back-off go on (restarting the poller would hammer the server).
+                    log.exception("a Midjourney polling round failed")
                     delay = min(max(delay, self.interval) * 2, self.max_error_interval)
                 else:
                     delay = min(delay * 1.5, self.max_interval)
@@ -192,7 +220,8 @@ class MidjourneyService:
         self.gallery = gallery
         # Set by the core: puts a saved image into the gallery index.
         self.on_image: Callable[[Path], object] | None = None
-        self._pollers: list[MjPoller] = []
+        # Weak: a poller whose run ended is gone with it.
+        self._pollers: weakref.WeakSet[MjPoller] = weakref.WeakSet()
         # Seconds between looks at running tasks (backing off to the maximum); servers
         # update progress every few seconds, and a relay may count every request.
         self.poll_interval = float(os.environ.get("KEYHOLD_MJ_POLL_SECONDS") or 2.0)
@@ -236,7 +265,7 @@ class MidjourneyService:
             max_interval=self.poll_max_interval,
             max_error_interval=max(self.poll_max_interval, 60.0 if self.poll_interval >= 1 else 1.0),
         )
-        self._pollers.append(poller)
+        self._pollers.add(poller)
         return poller
 
     def wake_pollers(self) -> None:

@@ -20,6 +20,7 @@ from typing import Any
 from desktop_client.core.atomic import atomic_write_bytes, atomic_write_text
 from desktop_client.core.errors import InputError
 from desktop_client.core.images import IMAGE_TYPES, image_size, sniff_image
+from desktop_client.core.jsonsafe import loads
 from desktop_client.core.storage.chats import fts_query
 from desktop_client.core.storage.db import Database
 
@@ -139,9 +140,18 @@ def sidecar_of(path: Path) -> Path:
     return path.with_suffix(".json")
 
 
+MAX_SIDECAR = 4 * 1024 * 1024
+
+
 def read_sidecar(path: Path) -> dict[str, Any]:
+    """The sidecar's document, or {} when it is missing, too big or not a JSON object (an
+    imported folder's sidecars are as untrusted as a server's answers)."""
     try:
-        loaded = json.loads(sidecar_of(path).read_text(encoding="utf-8"))
+        with sidecar_of(path).open("rb") as handle:
+            data = handle.read(MAX_SIDECAR + 1)
+        if len(data) > MAX_SIDECAR:
+            return {}
+        loaded = loads(data)
     except (OSError, ValueError):
         return {}
     return loaded if isinstance(loaded, dict) else {}

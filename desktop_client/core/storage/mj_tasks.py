@@ -145,6 +145,22 @@ class MjTaskStore:
         )
         return self.get(profile_id, task_id)
 
+    def image_refused(self, profile_id: str, task_id: str, error: str) -> StoredTask:
+        """The image's address can never be used: no longer pending, the reason kept."""
+        self.db.execute(
+            "UPDATE mj_tasks SET image_url = '', image_error = ? WHERE profile_id = ? AND id = ?",
+            (error, profile_id, task_id),
+        )
+        return self.get(profile_id, task_id)
+
+    def fail(self, profile_id: str, task_id: str, reason: str) -> StoredTask:
+        self.db.execute(
+            "UPDATE mj_tasks SET status = 'FAILURE', fail_reason = ?, finished = ?, updated = ? "
+            "WHERE profile_id = ? AND id = ?",
+            (reason, time.time(), time.time(), profile_id, task_id),
+        )
+        return self.get(profile_id, task_id)
+
     def all(self, limit: int = 200) -> list[StoredTask]:
         return [_row(r) for r in self.db.query("SELECT * FROM mj_tasks ORDER BY submitted DESC LIMIT ?", (limit,))]
 
