@@ -17,6 +17,7 @@ import os
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -215,6 +216,47 @@ def gui_measurements(url: str, pieces: list[str]) -> None:
     app.shutdown()
 
 
+def save_cost(delta: int = 200, saves: int = 40) -> None:
+    """What one half-second save of a streaming answer costs when the answer so far is 8 KB
+    and when it is 8 MB: constant now (each save is a chunk of its own). Beside it, in the
+    same database, the old way (the message rewritten and re-indexed on every save)."""
+    from desktop_client.core.storage.chats import ChatStore, Status
+    from desktop_client.core.storage.db import Database
+    from desktop_client.core.storage.schema import MIGRATIONS
+
+    folder = Path(tempfile.mkdtemp(prefix="keyhold-bench-save-"))
+    store = ChatStore(Database(folder / "keyhold.db", folder / "backups", MIGRATIONS).open())
+    conversation = store.create_conversation(title="bench")
+    text = "lorem ipsum dolor sit amet, " * 4
+
+    def median_save(size: int, append: Callable[[str, str], None]) -> float:
+        message = store.add_message(conversation.id, "assistant", parent_id=None, status=Status.STREAMING)
+        grown = 0
+        while grown < size:  # the answer so far, written the same way
+            piece = text * 1000
+            append(message.id, piece[: size - grown])
+            grown += len(piece[: size - grown])
+        times = []
+        for _ in range(saves):
+            started = time.perf_counter()
+            append(message.id, text[:delta])
+            times.append(time.perf_counter() - started)
+        return sorted(times)[len(times) // 2]
+
+    def old_append(message_id: str, piece: str) -> None:
+        store.db.execute("UPDATE messages SET content = content || ? WHERE id = ?", (piece, message_id))
+
+    small, large = median_save(8 * 1024, store.append), median_save(8 * 1024 * 1024, store.append)
+    old_small, old_large = median_save(8 * 1024, old_append), median_save(8 * 1024 * 1024, old_append)
+    print(
+        f"save while streaming ({delta} chars, median of {saves}): {small * 1000:.2f} ms at 8 KB, "
+        f"{large * 1000:.2f} ms at 8 MB, ratio {large / small:.2f} (constant = 1); "
+        f"rewriting the message as before: {old_small * 1000:.2f} ms and {old_large * 1000:.0f} ms, "
+        f"ratio {old_large / old_small:.0f}"
+    )
+    store.db.close()
+
+
 def main() -> None:
     pieces = token_stream(TOKENS)
     body = sse_body(pieces)
@@ -232,6 +274,7 @@ def main() -> None:
             f"            a line reader that also parses each event's JSON {TOKENS / parsing:,.0f} tokens/s, "
             f"ratio {ours / parsing:.2f}x the time"
         )
+        save_cost()
         gui_measurements(server.url, pieces)
     finally:
         server.stop()

@@ -452,10 +452,13 @@ async def _image(args: argparse.Namespace, core: Core, stdin: TextIO, out: TextI
         if item.prompt_extra:
             err.write(f"keyhold: revised prompt: {item.prompt_extra}\n")
         out.write(f"{core.gallery.absolute(item)}\n")
-    for failure in outcome.failures:
+    for failure in outcome.failures[1:] if not outcome.items else outcome.failures:
         err.write(f"keyhold: warning: {failure.one_line()}\n")
     if outcome.usage:
         err.write(f"keyhold: usage: {json.dumps(outcome.usage, ensure_ascii=False)}\n")
+    if not outcome.items and outcome.failures:
+        # Nothing was saved: a script must not take this for success (a full disk exits 6).
+        raise outcome.failures[0]
     return ExitCode.OK
 
 

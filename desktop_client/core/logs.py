@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import logging.handlers
 import sys
@@ -21,6 +22,40 @@ class RedactingFormatter(logging.Formatter):
         return redact(super().format(record))
 
 
+class QuietFileHandler(logging.handlers.RotatingFileHandler):
+    """A log file that, when it cannot be written (a full disk), says so once on stderr and
+    stays quiet until writing works again, instead of a traceback for every line."""
+
+    _keyhold = True
+
+    def __init__(self, filename: Path) -> None:
+        super().__init__(filename, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8", delay=True)
+        self.failing = False
+
+    def emit(self, record: logging.LogRecord) -> None:
+        super().emit(record)
+        if self.failing and self.stream is not None:
+            self.failing = False
+
+    def handleError(self, record: logging.LogRecord) -> None:
+        if not self.failing:
+            self.failing = True
+            error = sys.exc_info()[1]
+            reason = getattr(error, "strerror", None) or type(error).__name__
+            with contextlib.suppress(Exception):
+                sys.stderr.write(f"keyhold: the log file cannot be written ({reason}); log lines are dropped\n")
+        # The half-written stream may be broken: it is reopened for the next line, and a
+        # stream that is open again after a line means that line was written.
+        with contextlib.suppress(Exception):
+            if self.stream is not None:
+                self.stream.close()
+        self.stream = None
+
+
+class _OwnedStreamHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    _keyhold = True
+
+
 def _owned(handler: logging.Handler) -> bool:
     return getattr(handler, "_keyhold", False) is True
 
@@ -33,17 +68,13 @@ def setup_logging(log_dir: Path, *, level: int = logging.INFO, console: bool = F
         root.removeHandler(handler)
         handler.close()
     formatter = RedactingFormatter(LOG_FORMAT)
-    file_handler = logging.handlers.RotatingFileHandler(
-        log_file, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8"
-    )
+    file_handler = QuietFileHandler(log_file)
     file_handler.setFormatter(formatter)
-    file_handler._keyhold = True  # type: ignore[attr-defined]
     root.addHandler(file_handler)
     if console:
-        stream = logging.StreamHandler(sys.stderr)
+        stream = _OwnedStreamHandler(sys.stderr)
         stream.setFormatter(formatter)
         stream.setLevel(logging.WARNING)
-        stream._keyhold = True  # type: ignore[attr-defined]
         root.addHandler(stream)
     root.setLevel(level)
     # httpx logs every request URL at INFO; the URL is a secret, and our own lines say enough.

@@ -16,6 +16,9 @@ from urllib.parse import quote, urlsplit
 # Short hand-picked secrets (an mj-api-secret such as "m1dj") still count; shorter ones
 # would turn ordinary words into holes.
 _MIN_SECRET_LEN = 4
+# Base URL paths every relay shares: registering them would punch holes in ordinary text.
+_GENERIC_PATH = re.compile(r"(?i)(?:/(?:v\d+(?:alpha|beta)?\d*|api|openai|mj(?:-\w+)?|proxy|relay))*/?")
+SERVER = "server:"  # what a link on the profile's own server keeps of its address
 _GENERIC_PATTERNS = (
     re.compile(r"\bsk-[A-Za-z0-9_\-]{12,}"),
     re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=\-]{8,}"),
@@ -27,7 +30,9 @@ class Redactor:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._secrets: dict[str, str] = {}
+        self._origins: set[str] = set()  # scheme://host[:port] of registered base URLs
         self._pattern: re.Pattern[str] | None = None
+        self._known: tuple[re.Pattern[str], tuple[str, ...]] | None = None
 
     def add(self, secret: str | None, label: str = "secret") -> None:
         if not secret:
@@ -36,16 +41,24 @@ class Redactor:
         stripped = secret.strip().rstrip("/")
         forms.add(stripped)
         forms.update(_url_parts(stripped))
+        origins: set[str] = set()
+        if label.startswith("base-url"):
+            forms.update(_path_parts(stripped))
+            origins = _origins(stripped)
         with self._lock:
             for form in forms:
                 if len(form) >= _MIN_SECRET_LEN:
                     self._secrets[form] = label
+            self._origins.update(origins)
             self._pattern = None
+            self._known = None
 
     def clear(self) -> None:
         with self._lock:
             self._secrets.clear()
+            self._origins.clear()
             self._pattern = None
+            self._known = None
 
     def _compiled(self) -> re.Pattern[str] | None:
         with self._lock:
@@ -54,6 +67,28 @@ class Redactor:
                 alternatives = sorted(self._secrets, key=len, reverse=True)
                 self._pattern = re.compile("|".join(re.escape(a) for a in alternatives))
             return self._pattern
+
+    def _known_pattern(self) -> tuple[re.Pattern[str], tuple[str, ...]] | None:
+        with self._lock:
+            if self._known is None and (self._secrets or self._origins):
+                forms = sorted({*self._secrets, *self._origins}, key=len, reverse=True)
+                self._known = re.compile("|".join(re.escape(f) for f in forms)), tuple(forms)
+            return self._known
+
+    def redact_known(self, text: str) -> str:
+        """Only the registered secrets, for text that is the user's own (a model's answer):
+        a link on a profile's server keeps its path as ``server:/path``, like Midjourney's
+        image URLs; the generic key patterns are not applied (answers may discuss keys)."""
+        known = self._known_pattern()
+        if not text or known is None:
+            return text
+        secrets, origins = self._secrets, self._origins
+        return known[0].sub(
+            lambda m: SERVER if m.group(0) in origins else f"<{secrets.get(m.group(0), 'secret')}>", text
+        )
+
+    def stream(self) -> StreamRedactor:
+        return StreamRedactor(self)
 
     def redact(self, text: str) -> str:
         if not text:
@@ -91,6 +126,64 @@ def _url_parts(text: str) -> set[str]:
     with contextlib.suppress(UnicodeError):
         forms.add(host.encode("idna").decode("ascii"))
     return forms
+
+
+def _origins(url: str) -> set[str]:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return set()
+    # Unlike a bare host, an origin is specific enough to replace even on loopback.
+    if not parts.scheme or not parts.netloc:
+        return set()
+    netloc = parts.netloc.rsplit("@", 1)[-1]
+    return {f"{parts.scheme}://{netloc}", f"{parts.scheme.lower()}://{netloc.lower()}"}
+
+
+def _path_parts(url: str) -> set[str]:
+    """A base URL's own path (``/u/7f3a…/v1``): relays echo it in error pages, and some put
+    a token there."""
+    try:
+        path = urlsplit(url).path.rstrip("/")
+    except ValueError:
+        return set()
+    if not path or _GENERIC_PATH.fullmatch(path):
+        return set()
+    forms = {path}
+    forms.update(seg for seg in path.split("/") if len(seg) >= 8 and not _GENERIC_PATH.fullmatch("/" + seg))
+    return forms
+
+
+class StreamRedactor:
+    """``redact_known`` over text that arrives in pieces: a secret split across two deltas is
+    still caught, because a tail that could be the start of one waits for the next piece."""
+
+    def __init__(self, redactor: Redactor) -> None:
+        self._redactor = redactor
+        self._held = ""
+
+    def feed(self, text: str) -> str:
+        known = self._redactor._known_pattern()
+        if known is None:
+            out, self._held = self._held + text, ""
+            return out
+        buffer = self._redactor.redact_known(self._held + text)
+        forms = known[1]
+        longest = len(forms[0])
+        starts = {form[0] for form in forms}
+        cut = len(buffer)
+        for index in range(max(0, len(buffer) - longest + 1), len(buffer)):
+            if buffer[index] in starts:
+                tail = buffer[index:]
+                if any(len(form) > len(tail) and form.startswith(tail) for form in forms):
+                    cut = index
+                    break
+        self._held = buffer[cut:]
+        return buffer[:cut]
+
+    def flush(self) -> str:
+        out, self._held = self._held, ""
+        return out
 
 
 REDACTOR = Redactor()

@@ -101,6 +101,21 @@ def headline_and_fix(kind: ErrorKind) -> tuple[str, str]:
                 "Errors", "Check that the base URL points at an OpenAI-compatible or midjourney-proxy API."
             ),
         ),
+        ErrorKind.REFUSED: (
+            QCoreApplication.translate("Errors", "Refused: the server asked for something unsafe"),
+            QCoreApplication.translate(
+                "Errors",
+                "Keyhold does not fetch addresses on this computer or the local network that a server names, "
+                "and does not resend a request to another server.",
+            ),
+        ),
+        ErrorKind.TOO_LARGE: (
+            QCoreApplication.translate("Errors", "Too large: the server sent more than Keyhold reads"),
+            QCoreApplication.translate(
+                "Errors",
+                "Keyhold stopped reading and kept what arrived. Check the base URL; the relay is misbehaving.",
+            ),
+        ),
         ErrorKind.KEYRING_UNAVAILABLE: (
             QCoreApplication.translate("Errors", "No secure keyring is available"),
             QCoreApplication.translate(
@@ -146,7 +161,14 @@ def describe(error: BaseException) -> tuple[str, str]:
     if isinstance(error, KeyholdError):
         headline, fix = headline_and_fix(error.kind)
         body = fix
-        if error.kind in (ErrorKind.BAD_INPUT, ErrorKind.KEYRING_UNAVAILABLE, ErrorKind.INTERNAL):
+        if error.kind in (
+            ErrorKind.BAD_INPUT,
+            ErrorKind.KEYRING_UNAVAILABLE,
+            ErrorKind.INTERNAL,
+            ErrorKind.REFUSED,
+            ErrorKind.TOO_LARGE,
+            ErrorKind.STORAGE,
+        ):
             # These depend on the exact input or platform: the core's sentence names it.
             body = f"{error.message}. {error.hint}".strip(". ") + "."
         if error.detail:

@@ -303,6 +303,22 @@
         <translation>请确认接口地址指向 OpenAI 兼容或 midjourney-proxy 的 API。</translation>
     </message>
     <message>
+        <source>Refused: the server asked for something unsafe</source>
+        <translation>已拒绝：服务器的要求不安全</translation>
+    </message>
+    <message>
+        <source>Keyhold does not fetch addresses on this computer or the local network that a server names, and does not resend a request to another server.</source>
+        <translation>Keyhold 不会获取服务器指定的本机或局域网地址，也不会把请求转发到另一台服务器。</translation>
+    </message>
+    <message>
+        <source>Too large: the server sent more than Keyhold reads</source>
+        <translation>过大：服务器发送的数据超出了 Keyhold 的读取上限</translation>
+    </message>
+    <message>
+        <source>Keyhold stopped reading and kept what arrived. Check the base URL; the relay is misbehaving.</source>
+        <translation>Keyhold 已停止读取并保留了已收到的内容。请检查接口地址；该中转服务器行为异常。</translation>
+    </message>
+    <message>
         <source>No secure keyring is available</source>
         <translation>没有可用的安全钥匙串</translation>
     </message>
@@ -524,7 +540,8 @@
     <message numerus="yes">
         <source>%n image(s)</source>
         <translation>
-            <numerusform>%n 张图片</numerusform></translation>
+            <numerusform>%n 张图片</numerusform>
+        </translation>
     </message>
     <message>
         <source>The file is missing: %1. Rescan to update the index, or delete the entry.</source>
@@ -589,7 +606,8 @@
     <message numerus="yes">
         <source>%n image(s) deleted.</source>
         <translation>
-            <numerusform>已删除 %n 张图片。</numerusform></translation>
+            <numerusform>已删除 %n 张图片。</numerusform>
+        </translation>
     </message>
     <message>
         <source>Ctrl+Z undoes.</source>
@@ -606,12 +624,14 @@
     <message numerus="yes">
         <source>Imported %n image(s).</source>
         <translation>
-            <numerusform>已导入 %n 张图片。</numerusform></translation>
+            <numerusform>已导入 %n 张图片。</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n were already in the gallery.</source>
         <translation>
-            <numerusform>%n 张已在图库中。</numerusform></translation>
+            <numerusform>%n 张已在图库中。</numerusform>
+        </translation>
     </message>
     <message>
         <source>Export the selected images to a folder</source>
@@ -861,7 +881,8 @@
     <message numerus="yes">
         <source>%n image(s) in %1 s</source>
         <translation>
-            <numerusform>%n 张图片，用时 %1 秒</numerusform></translation>
+            <numerusform>%n 张图片，用时 %1 秒</numerusform>
+        </translation>
     </message>
     <message>
         <source>Revised prompt: %1</source>

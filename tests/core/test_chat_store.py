@@ -176,3 +176,24 @@ def test_a_locked_database_is_not_taken_for_a_damaged_one(home) -> None:
         blocker.close()
     assert not list(home.root.glob("keyhold.db.corrupt-*"))
     assert ChatStore(Database(home.database, home.backups, MIGRATIONS).open()).conversations() == []
+
+
+def test_a_streaming_save_appends_a_chunk_and_indexes_the_answer_once_at_the_end(store: ChatStore) -> None:
+    conv = store.create_conversation()
+    q = store.add_message(conv.id, "user", "q", parent_id=None)
+    a = store.add_message(conv.id, "assistant", parent_id=q.id, status=Status.STREAMING)
+    big = "prelude " * 100_000
+    store.append(a.id, big)
+    for word in ("zebrafish ", "quokka "):
+        store.append(a.id, word)
+    # Nothing already written was rewritten: the message row and the index are untouched…
+    row = store.db.query("SELECT content FROM messages WHERE id = ?", (a.id,))[0]
+    assert row["content"] == ""
+    assert store.search("quokka") == []
+    # …while every reader sees the whole answer.
+    assert store.message(a.id).content == big + "zebrafish quokka "
+    assert store.path(conv.id)[-1].content.endswith("quokka ")
+    store.finish(a.id, Status.COMPLETE)
+    assert store.db.query("SELECT count(*) FROM message_chunks")[0][0] == 0
+    assert [hit.message_id for hit in store.search("quokka")] == [a.id]
+    assert store.message(a.id).content == big + "zebrafish quokka "

@@ -118,9 +118,14 @@ def test_sigkill_mid_answer_keeps_the_partial_answer(tmp_path, keyring_store) ->
             proc.stderr.close()
     assert proc.returncode == -signal.SIGKILL
     db = sqlite3.connect(home / "keyhold.db")
-    content, status = db.execute("SELECT content, status FROM messages WHERE role = 'assistant'").fetchone()
+    message_id, stored, status = db.execute(
+        "SELECT id, content, status FROM messages WHERE role = 'assistant'"
+    ).fetchone()
+    # While it streams, an answer is kept as chunks of its own, folded in when it ends.
+    chunks = db.execute("SELECT content FROM message_chunks WHERE message_id = ? ORDER BY id", (message_id,))
+    content = stored + "".join(row[0] for row in chunks)
     db.close()
-    assert status == "streaming"
+    assert status == "streaming" and stored == ""
     assert content.startswith("word0 word1 ") and "word20 " in content
     assert len(content) < len("".join(words))
     # the next start (any command) marks it interrupted and keeps every word

@@ -16,9 +16,10 @@ import re
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -26,19 +27,23 @@ from desktop_client.core.aio import keyring_call
 from desktop_client.core.api.chat import ChatClient, ChatOptions, Usage
 from desktop_client.core.api.chat import Message as ApiMessage
 from desktop_client.core.api.retry import RetryNotice
-from desktop_client.core.errors import ErrorKind, InputError, KeyholdError
+from desktop_client.core.errors import ErrorKind, InputError, KeyholdError, StorageError
 from desktop_client.core.images import IMAGE_TYPES, sniff_image
 from desktop_client.core.net.client import HttpPool, origin
 from desktop_client.core.profiles import ProfileService
+from desktop_client.core.redact import REDACTOR, SERVER
 from desktop_client.core.settings import ProfileKind
 from desktop_client.core.storage.chats import ChatStore, Conversation, Message, Status, title_from
+from desktop_client.core.storage.db import is_disk_full
 
 log = logging.getLogger(__name__)
 
 CONTINUE_PROMPT = "Continue exactly where your previous answer stopped. Do not repeat what you already wrote."
 MAX_ATTACHMENT_BYTES = 20 * 1024 * 1024
 YIELD_EVERY = 0.008  # seconds of parsing before the event loop gets a turn
-_MD_IMAGE = re.compile(r"!\[[^\]]*\]\((https?://[^)\s]+|data:image/[a-z+]+;base64,[A-Za-z0-9+/=]+)\)")
+_MD_IMAGE = re.compile(
+    r"!\[[^\]]*\]\((https?://[^)\s]+|server:/[^)\s]*|data:image/[a-z+]+;base64,[A-Za-z0-9+/=]+)\)"
+)
 
 
 class StreamObserver(Protocol):
@@ -255,53 +260,25 @@ class ChatService:
         api: list[ApiMessage],
         observer: StreamObserver,
     ) -> StreamOutcome:
-        content: list[str] = []
-        reasoning: list[str] = []
-        lock = asyncio.Lock()
-        stop_flusher = asyncio.Event()
-        last_write = time.monotonic()
-
-        async def flush(heartbeat: bool = False) -> None:
-            nonlocal last_write
-            async with lock:
-                if not content and not reasoning and not heartbeat:
-                    return
-                taken_c, taken_r = len(content), len(reasoning)
-                text, thought = "".join(content[:taken_c]), "".join(reasoning[:taken_r])
-                await asyncio.to_thread(self.store.append, assistant.id, text, thought)
-                # Forget the text only once it is on disk; deltas that arrived meanwhile stay.
-                del content[:taken_c]
-                del reasoning[:taken_r]
-                last_write = time.monotonic()
-
-        async def flusher() -> None:
-            while not stop_flusher.is_set():
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop_flusher.wait(), self.flush_interval)
-                try:
-                    await flush(heartbeat=time.monotonic() - last_write > 5)
-                except Exception:  # a locked or full disk: keep the text, try again next time
-                    log.warning("could not write the streamed answer yet", exc_info=True)
-
+        writer = _AnswerWriter(self.store, assistant, self.flush_interval)
+        # What the model says passes the redactor before it is shown or stored: a key or the
+        # relay's address it echoes never reaches the database or an export.
+        redact_content, redact_reasoning = REDACTOR.stream(), REDACTOR.stream()
         finish: str | None = None
         usage: Usage | None = None
         model = assistant.model
         error: KeyholdError | None = None
         status = Status.FAILED
         client: ChatClient | None = None
-        flusher_task = asyncio.ensure_future(flusher())
+
+        def take(content: str, reasoning: str) -> None:
+            if content or reasoning:
+                writer.add(content, reasoning)
+                observer.on_delta(assistant.id, content, reasoning)
 
         async def settle() -> Message:
             """Saves the outcome. Shielded: a second Stop must not skip it."""
-            stop_flusher.set()
-            await flusher_task
-            for attempt in range(3):
-                try:
-                    await flush()
-                    break
-                except Exception:
-                    log.warning("could not write the end of the answer (attempt %d)", attempt + 1, exc_info=True)
-                    await asyncio.sleep(0.5)
+            take(redact_content.flush(), redact_reasoning.flush())
             changes: dict[str, Any] = {"finish_reason": finish or "", "model": model}
             if error is not None:
                 changes["error"] = str(error)
@@ -312,9 +289,9 @@ class ChatService:
                     completion_tokens=usage.completion_tokens,
                     reasoning_tokens=usage.reasoning_tokens,
                 )
-            final = await asyncio.to_thread(self.store.finish, assistant.id, status, **changes)
+            final = await writer.close(status, changes)
             observer.on_finished(final)
-            if status is Status.COMPLETE and client is not None:
+            if status is Status.COMPLETE and client is not None and writer.failure is None:
                 with_images = await self._fetch_images(final, client)
                 if with_images is not final:
                     final = with_images
@@ -332,9 +309,7 @@ class ChatService:
                         await asyncio.sleep(0)
                         yielded = time.monotonic()
                     if delta.content or delta.reasoning:
-                        content.append(delta.content)
-                        reasoning.append(delta.reasoning)
-                        observer.on_delta(assistant.id, delta.content, delta.reasoning)
+                        take(redact_content.feed(delta.content), redact_reasoning.feed(delta.reasoning))
                     finish = delta.finish_reason or finish
                     usage = delta.usage or usage
                     model = delta.model or model
@@ -357,6 +332,9 @@ class ChatService:
                 with contextlib.suppress(asyncio.CancelledError):
                     await asyncio.shield(settling)
             final = settling.result()
+        if writer.failure is not None:
+            # The disk refused the text: the answer in memory is all there is, say so first.
+            return StreamOutcome(final, writer.failure)
         if error is None and not final.content and finish == "length":
             error = KeyholdError(
                 "The answer was cut off at the token limit before any text arrived",
@@ -372,7 +350,13 @@ class ChatService:
         # Only images the server itself returned: an arbitrary URL in model output could be a
         # prompt injection leaking the conversation in its query string.
         own = origin(client.http.base_url)
-        sources = [u for u in _MD_IMAGE.findall(message.content) if u.startswith("data:") or origin(u) == own]
+        base = urlsplit(client.http.base_url)
+        # The redactor turned links on the profile's server into server:/path; that is where they point.
+        links = [
+            f"{base.scheme}://{base.netloc}{u[len(SERVER) :]}" if u.startswith(SERVER) else u
+            for u in _MD_IMAGE.findall(message.content)
+        ]
+        sources = [u for u in links if u.startswith("data:") or origin(u) == own]
         if not sources:
             return message
         saved: list[str] = []
@@ -410,6 +394,106 @@ class ChatService:
         if reply.status_code >= 300:
             raise ValueError(f"HTTP {reply.status_code}")
         return reply.content
+
+
+class _AnswerWriter:
+    """Writes a streaming answer to the store every ``interval`` seconds and keeps what the
+    disk would not take: if the last save fails, ``close`` returns the whole answer from
+    memory, marked failed with the reason, so nothing is lost without the user knowing."""
+
+    HEARTBEAT = 5.0  # seconds: a silent stream still shows its writer is alive
+
+    def __init__(self, store: ChatStore, assistant: Message, interval: float) -> None:
+        self.store = store
+        self.assistant = assistant
+        self.interval = interval
+        self.failure: KeyholdError | None = None
+        self._content: list[str] = []  # not on disk yet
+        self._reasoning: list[str] = []
+        self._all_content: list[str] = []  # everything this stream said, for a failed save
+        self._all_reasoning: list[str] = []
+        self._lock = asyncio.Lock()
+        self._stop = asyncio.Event()
+        self._last_write = time.monotonic()
+        self._warned = False
+        self._task = asyncio.ensure_future(self._run())
+
+    def add(self, content: str, reasoning: str) -> None:
+        self._content.append(content)
+        self._reasoning.append(reasoning)
+        self._all_content.append(content)
+        self._all_reasoning.append(reasoning)
+
+    async def _flush(self, heartbeat: bool = False) -> None:
+        async with self._lock:
+            if not self._content and not self._reasoning and not heartbeat:
+                return
+            taken_c, taken_r = len(self._content), len(self._reasoning)
+            text, thought = "".join(self._content[:taken_c]), "".join(self._reasoning[:taken_r])
+            await asyncio.to_thread(self.store.append, self.assistant.id, text, thought)
+            # Forget the text only once it is on disk; deltas that arrived meanwhile stay.
+            del self._content[:taken_c]
+            del self._reasoning[:taken_r]
+            self._last_write = time.monotonic()
+            self._warned = False
+
+    def _note(self, exc: Exception, what: str) -> None:
+        # Once per failing streak: a full disk must not fill the log (if that can even be written).
+        if not self._warned:
+            log.warning("%s: %s", what, exc if isinstance(exc, KeyholdError) else type(exc).__name__)
+            self._warned = True
+
+    async def _run(self) -> None:
+        while not self._stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), self.interval)
+            try:
+                await self._flush(heartbeat=time.monotonic() - self._last_write > self.HEARTBEAT)
+            except Exception as exc:  # a locked or full disk: keep the text, try again next time
+                self._note(exc, "could not write the streamed answer yet")
+
+    async def close(self, status: Status, changes: dict[str, Any]) -> Message:
+        self._stop.set()
+        await self._task
+        problem: Exception | None = None
+        for attempt in range(3):
+            try:
+                await self._flush()
+                return await asyncio.to_thread(self.store.finish, self.assistant.id, status, **changes)
+            except Exception as exc:
+                problem = exc
+                self._note(exc, "could not write the end of the answer")
+                if attempt < 2:
+                    await asyncio.sleep(0.5)
+        assert problem is not None
+        self.failure = _storage_failure(problem)
+        # The row stays "streaming" on disk; the next start marks it interrupted with what
+        # reached the disk. Here the caller gets every word, to show, copy or retry.
+        return replace(
+            self.assistant,
+            content=self.assistant.content + "".join(self._all_content),
+            reasoning=self.assistant.reasoning + "".join(self._all_reasoning),
+            status=Status.FAILED,
+            error=str(self.failure),
+            error_kind=self.failure.kind.value,
+            finish_reason=str(changes.get("finish_reason") or ""),
+            model=str(changes.get("model") or self.assistant.model),
+            stream_owner=None,
+            updated=time.time(),
+        )
+
+
+def _storage_failure(exc: Exception) -> KeyholdError:
+    if isinstance(exc, OSError | StorageError) and (is_disk_full(exc) or "disk is full" in str(exc)):
+        return StorageError(
+            "The disk is full: the answer could not be saved",
+            hint="Free some disk space; the whole answer is shown and can be copied, then regenerate",
+        )
+    return StorageError(
+        "The answer could not be saved",
+        hint="Check free disk space and permissions; the whole answer is shown and can be copied",
+        detail=str(exc) if isinstance(exc, KeyholdError) else type(exc).__name__,
+    )
 
 
 def answer_image_document(message: Message, question: str, profile_name: str) -> dict[str, Any]:

@@ -10,9 +10,10 @@ from __future__ import annotations
 import json
 import os
 import re
+import sqlite3
 import time
 import uuid
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from enum import StrEnum
 from typing import Any
 
@@ -255,14 +256,60 @@ class ChatStore:
         rows = self.db.query("SELECT * FROM messages WHERE id = ?", (message_id,))
         if not rows:
             raise InputError(f"No message with id {message_id!r}")
-        return _message(rows[0])
+        return self._with_chunks([_message(rows[0])])[0]
+
+    def _with_chunks(self, messages: list[Message]) -> list[Message]:
+        """Messages with the text still in their stream's chunks (an answer being written, or
+        one whose writer died) appended, as every reader should see them."""
+        if not messages:
+            return messages
+        pending: dict[str, tuple[list[str], list[str]]] = {}
+        ids = [m.id for m in messages]
+        for start in range(0, len(ids), 500):
+            part = ids[start : start + 500]
+            rows = self.db.query(
+                f"SELECT message_id, content, reasoning FROM message_chunks WHERE message_id IN "
+                f"({','.join('?' * len(part))}) ORDER BY id",
+                part,
+            )
+            for row in rows:
+                content, reasoning = pending.setdefault(row["message_id"], ([], []))
+                content.append(row["content"])
+                reasoning.append(row["reasoning"])
+        if not pending:
+            return messages
+        return [
+            replace(
+                m, content=m.content + "".join(pending[m.id][0]), reasoning=m.reasoning + "".join(pending[m.id][1])
+            )
+            if m.id in pending
+            else m
+            for m in messages
+        ]
 
     def append(self, message_id: str, content: str = "", reasoning: str = "") -> None:
-        """Adds streamed text; also the writer's heartbeat (see mark_interrupted)."""
+        """Adds streamed text as a chunk of its own (nothing already written is touched, so
+        the cost does not grow with the answer); an empty one is the writer's heartbeat."""
         self.db.execute(
-            "UPDATE messages SET content = content || ?, reasoning = reasoning || ?, updated = ? WHERE id = ?",
-            (content, reasoning, time.time(), message_id),
+            "INSERT INTO message_chunks (message_id, content, reasoning, at) VALUES (?, ?, ?, ?)",
+            (message_id, content, reasoning, time.time()),
         )
+
+    @staticmethod
+    def _fold_chunks(conn: sqlite3.Connection, message_id: str) -> None:
+        """Moves a stream's chunks into its message: the full-text index sees the text once."""
+        rows = conn.execute(
+            "SELECT content, reasoning FROM message_chunks WHERE message_id = ? ORDER BY id", (message_id,)
+        ).fetchall()
+        if not rows:
+            return
+        content = "".join(r["content"] for r in rows)
+        reasoning = "".join(r["reasoning"] for r in rows)
+        if content:
+            conn.execute("UPDATE messages SET content = content || ? WHERE id = ?", (content, message_id))
+        if reasoning:
+            conn.execute("UPDATE messages SET reasoning = reasoning || ? WHERE id = ?", (reasoning, message_id))
+        conn.execute("DELETE FROM message_chunks WHERE message_id = ?", (message_id,))
 
     def finish(self, message_id: str, status: Status, **changes: Any) -> Message:
         allowed = {
@@ -279,7 +326,9 @@ class ChatStore:
             raise ValueError(f"unknown fields {unknown}")
         changes.update(status=status.value, updated=time.time(), stream_owner=None)
         assignments = ", ".join(f"{name} = ?" for name in changes)
-        self.db.execute(f"UPDATE messages SET {assignments} WHERE id = ?", [*changes.values(), message_id])
+        with self.db.transaction() as conn:
+            self._fold_chunks(conn, message_id)
+            conn.execute(f"UPDATE messages SET {assignments} WHERE id = ?", [*changes.values(), message_id])
         return self.message(message_id)
 
     def set_attachments(self, message_id: str, names: tuple[str, ...]) -> Message:
@@ -296,25 +345,38 @@ class ChatStore:
     def mark_interrupted(self) -> int:
         """At start: answers whose writer died mid-stream are kept and marked interrupted."""
         rows = self.db.query(
-            "SELECT id, stream_owner, updated FROM messages WHERE status = ?", (Status.STREAMING.value,)
+            "SELECT m.id, m.stream_owner, max(m.updated, coalesce(max(c.at), 0)) AS seen FROM messages m "
+            "LEFT JOIN message_chunks c ON c.message_id = m.id WHERE m.status = ? GROUP BY m.id",
+            (Status.STREAMING.value,),
         )
         stale = [
             r["id"]
             for r in rows
-            if not _alive(r["stream_owner"]) or r["updated"] < time.time() - STALE_STREAM_SECONDS
+            if not _alive(r["stream_owner"]) or r["seen"] < time.time() - STALE_STREAM_SECONDS
         ]
         for message_id in stale:
-            self.db.execute(
-                "UPDATE messages SET status = ?, stream_owner = NULL WHERE id = ?",
-                (Status.INTERRUPTED.value, message_id),
-            )
+            with self.db.transaction() as conn:
+                self._fold_chunks(conn, message_id)
+                conn.execute(
+                    "UPDATE messages SET status = ?, stream_owner = NULL WHERE id = ?",
+                    (Status.INTERRUPTED.value, message_id),
+                )
+        # Chunks whose message was finished by an older Keyhold, or left by a crash in between.
+        orphans = self.db.query(
+            "SELECT DISTINCT c.message_id FROM message_chunks c JOIN messages m ON m.id = c.message_id "
+            "WHERE m.status != ?",
+            (Status.STREAMING.value,),
+        )
+        for row in orphans:
+            with self.db.transaction() as conn:
+                self._fold_chunks(conn, row["message_id"])
         return len(stale)
 
     def messages(self, conversation_id: str) -> list[Message]:
         rows = self.db.query(
             "SELECT * FROM messages WHERE conversation_id = ? ORDER BY created, rowid", (conversation_id,)
         )
-        return [_message(r) for r in rows]
+        return self._with_chunks([_message(r) for r in rows])
 
     def path(self, conversation_id: str, leaf: str | None = None) -> list[Message]:
         """Root → leaf: what the conversation shows and what is sent to the model."""
@@ -335,7 +397,7 @@ class ChatStore:
             "ORDER BY created, rowid",
             (message.conversation_id, message.parent_id, message.role),
         )
-        return [_message(r) for r in rows]
+        return self._with_chunks([_message(r) for r in rows])
 
     def select(self, message_id: str) -> Conversation:
         """Shows the branch through ``message_id``, down to its newest descendant."""

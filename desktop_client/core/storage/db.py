@@ -3,12 +3,13 @@ preceded by a backup copy so an upgrade can always be undone."""
 
 from __future__ import annotations
 
+import errno
 import logging
 import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,35 @@ class OpenReport:
     migrated_from: int | None = None
     backup: Path | None = None
     recovered_from_corruption: Path | None = None
+
+
+def is_disk_full(exc: BaseException) -> bool:
+    if isinstance(exc, OSError):
+        return exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+    if isinstance(exc, sqlite3.Error):
+        return getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "disk is full" in str(exc)
+    return False
+
+
+def disk_full_error(what: str = "Keyhold's data") -> StorageError:
+    return StorageError(
+        f"The disk is full: {what} could not be saved",
+        hint="Free some disk space, then retry",
+    )
+
+
+@contextmanager
+def _storage_errors() -> Iterator[None]:
+    """SQLite's errors as one clear StorageError (callers know KeyholdError, not sqlite3)."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        if is_disk_full(exc):
+            raise disk_full_error() from exc
+        raise StorageError(
+            f"Keyhold's database could not be read or written ({exc})",
+            hint="Check free disk space and permissions; if it persists, restart Keyhold",
+        ) from exc
 
 
 class Database:
@@ -174,22 +204,29 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
+        with self._lock, _storage_errors():
             conn = self.conn
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
             except BaseException:
-                conn.execute("ROLLBACK")
+                # On a full disk the rollback may fail too; the first error is the one to tell.
+                with suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
                 raise
-            conn.execute("COMMIT")
+            try:
+                conn.execute("COMMIT")
+            except sqlite3.Error:
+                with suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+                raise
 
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
-        with self._lock:
+        with self._lock, _storage_errors():
             return self.conn.execute(sql, params).fetchall()
 
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> int:
-        with self._lock:
+        with self._lock, _storage_errors():
             return self.conn.execute(sql, params).rowcount
 
     def close(self) -> None:

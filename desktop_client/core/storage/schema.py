@@ -200,4 +200,22 @@ def v4_gallery(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [v1_chat, v2_midjourney, v3_midjourney_details, v4_gallery]
+def v5_stream_chunks(conn: sqlite3.Connection) -> None:
+    # A streaming answer is appended here, one small row per save, and folded into its message
+    # (and the full-text index) once, when it ends: a save costs the same at 8 KB as at 8 MB.
+    run_script(
+        conn,
+        """
+        CREATE TABLE message_chunks (
+            id INTEGER PRIMARY KEY,
+            message_id TEXT NOT NULL REFERENCES messages(id) ON DELETE CASCADE,
+            content TEXT NOT NULL DEFAULT '',
+            reasoning TEXT NOT NULL DEFAULT '',
+            at REAL NOT NULL
+        );
+        CREATE INDEX message_chunks_message ON message_chunks(message_id, id);
+        """,
+    )
+
+
+MIGRATIONS: list[Migration] = [v1_chat, v2_midjourney, v3_midjourney_details, v4_gallery, v5_stream_chunks]

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_client.core.context import Core
-from desktop_client.core.errors import KeyholdError
+from desktop_client.core.errors import ErrorKind, KeyholdError
 from desktop_client.core.settings import ProfileKind
 from desktop_client.core.storage.chats import Conversation, Message, Status
 from desktop_client.ui.chat.message_widget import MessageWidget, copy_to_clipboard
@@ -139,6 +139,7 @@ class ChatPage(QWidget):
         self.conversation: Conversation | None = None
         self.tasks: dict[str, asyncio.Task[Any]] = {}  # conversation id → running answer
         self.live: dict[str, tuple[list[str], list[str]]] = {}  # message id → text so far
+        self.unsaved: dict[str, Message] = {}  # answers the disk refused, whole, for this session
         self.pending_attachments: list[str] = []
         self.show_all = False
         self._deleted: Conversation | None = None
@@ -475,6 +476,8 @@ class ChatPage(QWidget):
         self.view.earlier_btn.setVisible(len(shown) < len(path))
         widgets: list[MessageWidget] = []
         for message in shown:
+            # An answer the disk refused: what is in memory is the whole of it.
+            message = self.unsaved.get(message.id, message)
             widget = self.view.widgets.get(message.id)
             if widget is None:
                 widget = self._make_widget(message)
@@ -756,6 +759,10 @@ class ChatPage(QWidget):
 
     def on_finished(self, message: Message) -> None:
         self.live.pop(message.id, None)
+        if message.status is Status.FAILED and message.error_kind == ErrorKind.STORAGE:
+            self.unsaved[message.id] = message
+        else:
+            self.unsaved.pop(message.id, None)
         widget = self.view.widgets.get(message.id)
         if widget is not None:
             widget.finish(message)
