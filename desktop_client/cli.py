@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, TextIO
 from desktop_client import __version__
 from desktop_client.core.context import Core, build_core
 from desktop_client.core.errors import ErrorKind, ExitCode, InputError, KeyholdError
+from desktop_client.core.hardening import disable_crash_dumps
 from desktop_client.core.redact import redact, register_secret
 from desktop_client.core.settings import MjAuth, ProfileKind
 from desktop_client.core.urls import WARNING_TEXT
@@ -560,6 +561,8 @@ def run_history(args: argparse.Namespace, core: Core, out: TextIO) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # First of all, for the GUI too: no key read later may end up in a core file.
+    disable_crash_dumps()
     args = build_parser().parse_args(argv)
     if args.command in (None, "gui"):
         from desktop_client.app import run_gui

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from desktop_client.core.errors import SecretStoreError
+from desktop_client.core.hardening import log_crash_dump_state
 from desktop_client.core.logs import setup_logging
 from desktop_client.core.paths import DataHome
 from desktop_client.core.profiles import ProfileService
@@ -195,6 +196,7 @@ def build_core(
 ) -> Core:
     home = (home or DataHome.resolve()).ensure()
     setup_logging(home.logs, console=console_log)
+    log_crash_dump_state()
     settings = SettingsStore(home.settings_file)
     problem: SecretStoreError | None = None
     if secrets is None:
