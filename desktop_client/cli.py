@@ -568,19 +568,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         from desktop_client.app import run_gui
 
         return run_gui()
+    core: Core | None = None
+    warned: set[str] = set()
     try:
         core = build_core()
-        if args.command == "chat":
-            return asyncio.run(_chat(args, core, sys.stdin, sys.stdout, sys.stderr))
-        if args.command == "history":
-            return run_history(args, core, sys.stdout)
-        if args.command == "image":
-            return asyncio.run(_image(args, core, sys.stdin, sys.stdout, sys.stderr))
-        if args.command == "gallery":
-            return run_gallery(args, core, sys.stdout)
-        if args.command in ("imagine", "mj"):
-            return asyncio.run(_midjourney(args, core, sys.stdout, sys.stderr))
-        return run_profile(args, core, sys.stdin, sys.stdout, sys.stderr)
+        _warn_damage(core, warned, sys.stderr)  # the settings are read by now; the database opens later
+        return _run(args, core)
     except KeyholdError as exc:
         sys.stderr.write(f"keyhold: error: {exc.one_line()}\n")
         return int(exc.exit_code)
@@ -593,3 +586,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger("keyhold.cli").exception("unexpected error")
         sys.stderr.write(f"keyhold: internal error: {redact(repr(exc))} (details in the log)\n")
         return int(ExitCode.INTERNAL)
+    finally:
+        if core is not None:
+            _warn_damage(core, warned, sys.stderr)
+
+
+def _run(args: argparse.Namespace, core: Core) -> int:
+    if args.command == "chat":
+        return asyncio.run(_chat(args, core, sys.stdin, sys.stdout, sys.stderr))
+    if args.command == "history":
+        return run_history(args, core, sys.stdout)
+    if args.command == "image":
+        return asyncio.run(_image(args, core, sys.stdin, sys.stdout, sys.stderr))
+    if args.command == "gallery":
+        return run_gallery(args, core, sys.stdout)
+    if args.command in ("imagine", "mj"):
+        return asyncio.run(_midjourney(args, core, sys.stdout, sys.stderr))
+    return run_profile(args, core, sys.stdin, sys.stdout, sys.stderr)
+
+
+def _warn_damage(core: Core, warned: set[str], err: TextIO) -> None:
+    """Says once, on stderr, that a damaged settings file or database was set aside in this run."""
+    for notice in core.damage_notices():
+        if notice not in warned:
+            warned.add(notice)
+            err.write(f"keyhold: warning: {notice}\n")

@@ -77,6 +77,7 @@ def test_corrupt_database_is_set_aside_and_the_backup_restored(home) -> None:
     reopened = Database(home.database, home.backups, MIGRATIONS).open()
     assert reopened.report.recovered_from_corruption is not None
     assert reopened.report.recovered_from_corruption.exists()
+    assert reopened.report.restored_from is not None and reopened.report.restored_from.parent == home.backups
     assert [c.title for c in ChatStore(reopened).conversations()] == ["safe"]
 
 
