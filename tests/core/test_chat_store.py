@@ -157,6 +157,16 @@ def test_helpers() -> None:
     assert title_from("word " * 30).endswith("…")
 
 
+def test_titles_are_stored_inert(store: ChatStore) -> None:
+    hostile = "\x1b]0;pwned\x07Plan \u202eB\x1b[2J\nnext"
+    assert title_from(hostile) == "Plan B"
+    created = store.create_conversation(title=hostile)
+    assert created.title == "Plan B next"
+    assert store.conversation(created.id).title == "Plan B next"
+    store.update_conversation(created.id, title="\u2066Renamed\u2069\x9b31m")
+    assert store.conversation(created.id).title == "Renamed"
+
+
 def test_short_words_search_needs_all_of_them(store: ChatStore) -> None:
     conv = store.create_conversation(title="x")
     store.add_message(conv.id, "user", "ab and cd together", parent_id=None)
