@@ -616,4 +616,4 @@ def _warn_damage(core: Core, warned: set[str], err: TextIO) -> None:
     for notice in core.damage_notices():
         if notice not in warned:
             warned.add(notice)
-            err.write(f"keyhold: warning: {notice}\n")
+            err.write(f"keyhold: warning: {inert(notice)}\n")

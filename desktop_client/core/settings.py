@@ -23,6 +23,7 @@ from typing import Any
 
 from desktop_client.core.atomic import atomic_write_text
 from desktop_client.core.errors import StorageError
+from desktop_client.core.text import inert
 
 log = logging.getLogger(__name__)
 
@@ -97,7 +98,8 @@ def _typed(kind: Any, value: Any, where: str) -> Any:
         if not isinstance(value, dict):
             raise SettingsError(f"{where}: expected an object, got {_json_type(value)}")
         _key, item = typing.get_args(kind)
-        return {key: _typed(item, entry, f"{where}.{key}") for key, entry in value.items()}
+        # A key from the file names the place of a problem: inert and short, it is printed.
+        return {key: _typed(item, entry, f"{where}.{inert(key)[:40]}") for key, entry in value.items()}
     if isinstance(kind, type) and is_dataclass(kind):
         if not isinstance(value, dict):
             raise SettingsError(f"{where}: expected an object, got {_json_type(value)}")

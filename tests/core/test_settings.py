@@ -117,6 +117,8 @@ def test_the_problem_names_the_field(tmp_path) -> None:
     assert SettingsStore(path).problem == "settings.profiles[0].name: expected a string, got null"
     path.write_text(deep_json())
     assert SettingsStore(path).problem == "it is nested too deeply"
+    path.write_text(json.dumps({"ui_state": {"\x1b]0;pwned\x07" + "k" * 100: 5}}))
+    assert SettingsStore(path).problem == f"settings.ui_state.{'k' * 40}: expected a string, got a number"
 
 
 def test_a_directory_in_its_place_is_set_aside(tmp_path) -> None:
