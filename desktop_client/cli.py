@@ -22,8 +22,10 @@ from typing import TYPE_CHECKING, TextIO
 from desktop_client import __version__
 from desktop_client.core.context import Core, build_core
 from desktop_client.core.errors import ErrorKind, ExitCode, InputError, KeyholdError
+from desktop_client.core.hardening import disable_crash_dumps
 from desktop_client.core.redact import redact, register_secret
 from desktop_client.core.settings import MjAuth, ProfileKind
+from desktop_client.core.text import inert
 from desktop_client.core.urls import WARNING_TEXT
 
 if TYPE_CHECKING:
@@ -212,7 +214,7 @@ async def _test(core: Core, name: str, out: TextIO) -> int:
         await http.aclose()
     if report.error is not None:
         raise report.error
-    out.write(f"{profile.name}: {report.summary}\n")
+    out.write(f"{inert(profile.name)}: {inert(report.summary)}\n")
     return ExitCode.OK
 
 
@@ -261,10 +263,11 @@ def run_profile(args: argparse.Namespace, core: Core, stdin: TextIO, out: TextIO
         elif not summaries:
             out.write("no profiles yet: add one with `keyhold profile add NAME --kind openai --base-url URL`\n")
         else:
-            width = max(len(s.record.name) for s in summaries)
+            # Names checked when added; inert again for a settings file edited by hand.
+            width = max(len(inert(s.record.name)) for s in summaries)
             for s in summaries:
-                host = s.host or "(keyring locked or entry missing)"
-                out.write(f"{s.record.name:<{width}}  {s.record.kind.value:<10}  {host}  {s.fingerprint}\n")
+                host = inert(s.host) or "(keyring locked or entry missing)"
+                out.write(f"{inert(s.record.name):<{width}}  {s.record.kind.value:<10}  {host}  {s.fingerprint}\n")
         return ExitCode.OK
     if args.action == "test":
         return asyncio.run(_test(core, args.name, out))
@@ -306,7 +309,7 @@ class _CliObserver:
 
     def on_retry(self, notice: RetryNotice) -> None:
         self.err.write(
-            f"keyhold: {notice.reason}; retry {notice.attempt} of {notice.of} in {notice.delay:.1f} s\n"
+            f"keyhold: {inert(notice.reason)}; retry {notice.attempt} of {notice.of} in {notice.delay:.1f} s\n"
         )
 
     def on_finished(self, message: object) -> None:
@@ -379,13 +382,15 @@ async def _midjourney(args: argparse.Namespace, core: Core, out: TextIO, err: Te
                 for t in tasks
             ]
             out.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
+        # Ids, actions, progress and prompts come from the server: one inert line each.
         for t in [] if args.json else tasks:
-            state = f"{t.status.value} {t.progress}%" if t.open else t.status.value
-            out.write(f"{t.id}  {names.get(t.profile_id, '?'):<12} {t.action:<8} {state:<16} {t.prompt[:60]}\n")
+            state = inert(f"{t.status.value} {t.progress}%" if t.open else t.status.value)
+            name = inert(names.get(t.profile_id, "?"))
+            out.write(f"{inert(t.id)}  {name:<12} {inert(t.action):<8} {state:<16} {inert(t.prompt)[:60]}\n")
         return ExitCode.OK
     record = core.profiles.find(args.profile)
     if args.command == "mj" and args.action == "seed":
-        out.write(await service.seed(record.id, args.task_id) + "\n")
+        out.write(inert(await service.seed(record.id, args.task_id)) + "\n")
         return ExitCode.OK
     if args.command == "imagine":
         images = [_read_file(path, "reference image") for path in args.image]
@@ -404,9 +409,9 @@ async def _midjourney(args: argparse.Namespace, core: Core, out: TextIO, err: Te
     if result.queue_position:
         err.write(f"keyhold: queued, {result.queue_position} task(s) ahead\n")
     if not args.wait:
-        out.write(result.task_id + "\n")
+        out.write(inert(result.task_id) + "\n")
         return ExitCode.OK
-    err.write(f"keyhold: task {result.task_id} submitted; waiting\n")
+    err.write(f"keyhold: task {inert(result.task_id)} submitted; waiting\n")
     task = await service.wait(record.id, result.task_id, args.timeout)
     if task.status.value != "SUCCESS":
         raise KeyholdError(
@@ -419,7 +424,7 @@ async def _midjourney(args: argparse.Namespace, core: Core, out: TextIO, err: Te
         out.write(task.image_path + "\n")
     else:
         for number, prompt in enumerate(task.prompts, 1):
-            out.write(f"{number}. {prompt}\n")
+            out.write(f"{number}. {inert(prompt)}\n")
     return ExitCode.OK
 
 
@@ -450,7 +455,7 @@ async def _image(args: argparse.Namespace, core: Core, stdin: TextIO, out: TextI
         await core.aclose()
     for item in outcome.items:
         if item.prompt_extra:
-            err.write(f"keyhold: revised prompt: {item.prompt_extra}\n")
+            err.write(f"keyhold: revised prompt: {inert(item.prompt_extra)}\n")
         out.write(f"{core.gallery.absolute(item)}\n")
     for failure in outcome.failures[1:] if not outcome.items else outcome.failures:
         err.write(f"keyhold: warning: {failure.one_line()}\n")
@@ -516,7 +521,8 @@ def run_gallery(args: argparse.Namespace, core: Core, out: TextIO) -> int:
         stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime(item.created))
         mark = "*" if item.favourite else " "
         state = "" if item.state == "ok" else f" [{item.state}]"
-        out.write(f"{stamp} {mark} {item.source:<10} {' '.join(item.prompt.split())[:60]}{state}\n")
+        prompt = " ".join(inert(item.prompt).split())[:60]
+        out.write(f"{stamp} {mark} {inert(item.source):<10} {prompt}{inert(state)}\n")
         out.write(f"    {store.absolute(item)}\n")
     return ExitCode.OK
 
@@ -535,15 +541,16 @@ def run_history(args: argparse.Namespace, core: Core, out: TextIO) -> int:
             out.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
         for c in [] if args.json else conversations:
             stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime(c.updated))
-            out.write(f"{c.id[:12]}  {stamp}  {'*' if c.pinned else ' '} {c.title or '(untitled)'}\n")
+            out.write(f"{c.id[:12]}  {stamp}  {'*' if c.pinned else ' '} {inert(c.title) or '(untitled)'}\n")
         return ExitCode.OK
     if args.action == "search":
         hits = store.search(args.query)
         if args.json:
             out.write(json.dumps([h.__dict__ for h in hits], ensure_ascii=False, indent=2) + "\n")
         for hit in [] if args.json else hits:
-            snippet = " ".join(hit.snippet.split())
-            out.write(f"{hit.conversation_id[:12]}  {hit.conversation_title or '(untitled)'}: {snippet}\n")
+            snippet = " ".join(inert(hit.snippet).split())
+            title = inert(hit.conversation_title) or "(untitled)"
+            out.write(f"{hit.conversation_id[:12]}  {title}: {snippet}\n")
         return ExitCode.OK
     conversation = store.find_conversation(args.id)
     messages = store.path(conversation.id)
@@ -563,24 +570,19 @@ def run_history(args: argparse.Namespace, core: Core, out: TextIO) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # First of all, for the GUI too: no key read later may end up in a core file.
+    disable_crash_dumps()
     args = build_parser().parse_args(argv)
     if args.command in (None, "gui"):
         from desktop_client.app import run_gui
 
         return run_gui()
+    core: Core | None = None
+    warned: set[str] = set()
     try:
         core = build_core()
-        if args.command == "chat":
-            return asyncio.run(_chat(args, core, sys.stdin, sys.stdout, sys.stderr))
-        if args.command == "history":
-            return run_history(args, core, sys.stdout)
-        if args.command == "image":
-            return asyncio.run(_image(args, core, sys.stdin, sys.stdout, sys.stderr))
-        if args.command == "gallery":
-            return run_gallery(args, core, sys.stdout)
-        if args.command in ("imagine", "mj"):
-            return asyncio.run(_midjourney(args, core, sys.stdout, sys.stderr))
-        return run_profile(args, core, sys.stdin, sys.stdout, sys.stderr)
+        _warn_damage(core, warned, sys.stderr)  # the settings are read by now; the database opens later
+        return _run(args, core)
     except KeyholdError as exc:
         sys.stderr.write(f"keyhold: error: {exc.one_line()}\n")
         return int(exc.exit_code)
@@ -593,3 +595,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         logging.getLogger("keyhold.cli").exception("unexpected error")
         sys.stderr.write(f"keyhold: internal error: {redact(repr(exc))} (details in the log)\n")
         return int(ExitCode.INTERNAL)
+    finally:
+        if core is not None:
+            _warn_damage(core, warned, sys.stderr)
+
+
+def _run(args: argparse.Namespace, core: Core) -> int:
+    if args.command == "chat":
+        return asyncio.run(_chat(args, core, sys.stdin, sys.stdout, sys.stderr))
+    if args.command == "history":
+        return run_history(args, core, sys.stdout)
+    if args.command == "image":
+        return asyncio.run(_image(args, core, sys.stdin, sys.stdout, sys.stderr))
+    if args.command == "gallery":
+        return run_gallery(args, core, sys.stdout)
+    if args.command in ("imagine", "mj"):
+        return asyncio.run(_midjourney(args, core, sys.stdout, sys.stderr))
+    return run_profile(args, core, sys.stdin, sys.stdout, sys.stderr)
+
+
+def _warn_damage(core: Core, warned: set[str], err: TextIO) -> None:
+    """Says once, on stderr, that a damaged settings file or database was set aside in this run."""
+    for notice in core.damage_notices():
+        if notice not in warned:
+            warned.add(notice)
+            err.write(f"keyhold: warning: {inert(notice)}\n")

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from desktop_client.core.errors import SecretStoreError
+from desktop_client.core.hardening import log_crash_dump_state
 from desktop_client.core.logs import setup_logging
 from desktop_client.core.paths import DataHome
 from desktop_client.core.profiles import ProfileService
@@ -162,6 +163,32 @@ class Core:
         )
         return report
 
+    def damage_notices(self) -> list[str]:
+        """What was found damaged and set aside during this run, one English sentence each."""
+        notices: list[str] = []
+        settings = self.settings
+        if settings.set_aside is not None:
+            notices.append(
+                f"the settings file was damaged ({settings.problem}); it was kept as {settings.set_aside.name} "
+                "and Keyhold started with default settings"
+            )
+        elif settings.stuck:
+            notices.append(
+                f"the settings file {settings.path} is damaged ({settings.problem}) and could not be moved "
+                "aside; Keyhold runs with default settings and will not save any until it is moved away"
+            )
+        report = self._db.report if self._db is not None else None
+        if report is not None and report.recovered_from_corruption is not None:
+            then = (
+                f"the newest backup ({report.restored_from.name}) was restored"
+                if report.restored_from is not None
+                else "a new, empty database was started"
+            )
+            notices.append(
+                f"the database was damaged; it was kept as {report.recovered_from_corruption.name} and {then}"
+            )
+        return notices
+
     def use_secret_store(self, store: SecretStore) -> None:
         self.secrets = store
         self.profiles = ProfileService(self.settings, store)
@@ -195,6 +222,7 @@ def build_core(
 ) -> Core:
     home = (home or DataHome.resolve()).ensure()
     setup_logging(home.logs, console=console_log)
+    log_crash_dump_state()
     settings = SettingsStore(home.settings_file)
     problem: SecretStoreError | None = None
     if secrets is None:

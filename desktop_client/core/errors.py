@@ -10,6 +10,7 @@ from __future__ import annotations
 from enum import IntEnum, StrEnum
 
 from desktop_client.core.redact import redact
+from desktop_client.core.text import inert
 
 
 class ExitCode(IntEnum):
@@ -99,7 +100,8 @@ class KeyholdError(Exception):
             text = f"{text.rstrip('.')}. {self.hint}"
         if self.detail:
             text = f"{text.rstrip('.')}. Server said: {self.detail}"
-        return redact(" ".join(text.split()))
+        # A server's detail can hold terminal escapes or bidi overrides: none reach the terminal.
+        return redact(" ".join(inert(text).split()))
 
     def __str__(self) -> str:
         return self.one_line()

@@ -15,6 +15,7 @@ from desktop_client.core.errors import ErrorKind, InputError, KeyholdError, Secr
 from desktop_client.core.redact import register_secret
 from desktop_client.core.secrets import SecretStore, SecretStr, fingerprint
 from desktop_client.core.settings import MjAuth, ProfileKind, ProfileRecord, SettingsStore
+from desktop_client.core.text import has_unsafe_chars
 from desktop_client.core.urls import (
     UrlWarning,
     host_of,
@@ -78,6 +79,16 @@ def clean_key(raw: str) -> str:
         raise InputError("The API key contains spaces or line breaks", hint="Paste only the key itself")
     if not key.isprintable():
         raise InputError("The API key contains invisible characters", hint="Copy the key again")
+    # Named, never the key itself: one character says what went wrong (a pasted "…" or a
+    # typographic quote) and gives nothing away.
+    odd = next((c for c in key if not c.isascii()), None)
+    if odd is not None:
+        why = "it was probably shortened when copied" if odd == "…" else "it was probably changed when copied"
+        raise InputError(
+            f"The API key contains the non-ASCII character {odd!r} (U+{ord(odd):04X}); API keys are plain "
+            f"ASCII, so {why}",
+            hint="Copy the whole key again from your provider or relay",
+        )
     return key
 
 
@@ -139,6 +150,13 @@ class ProfileService:
     # ----- writing -------------------------------------------------------
     def _validate_name(self, name: str, own_id: str | None = None) -> str:
         name = name.strip()
+        if has_unsafe_chars(name):
+            # A name is printed by the CLI and shown in menus: it must show what it holds.
+            raise InputError(
+                "The profile name contains control characters, terminal escapes or invisible formatting "
+                "(such as bidi overrides)",
+                hint="Type the name again with visible characters only",
+            )
         if not _NAME_RE.match(name):
             raise InputError(
                 "The profile name is empty, too long or contains slashes",

@@ -1,13 +1,14 @@
 """Secrets live in the OS keyring, one entry per secret, and nowhere else.
 
-``KeyringSecretStore`` refuses backends that would write secrets to a file
-(keyrings.alt's plaintext and base64 files, the ``fail`` and ``null`` backends).
+``KeyringSecretStore`` accepts only the OS keyrings it knows (an allow-list of exact
+keyring backend classes); any other backend, whatever its priority, is refused with the fix.
 ``MemorySecretStore`` is the explicit session-only fallback: secrets vanish on exit.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import threading
 from dataclasses import dataclass
@@ -21,7 +22,21 @@ SERVICE = "keyhold"
 # Windows Credential Manager refuses blobs over 2,560 bytes (stored as UTF-16).
 MAX_SECRET_BYTES = 2560
 
-_INSECURE_MODULE_PREFIXES = ("keyrings.alt", "keyring.backends.fail", "keyring.backends.null")
+_LINUX_KEYRINGS = "Secret Service (GNOME Keyring, KWallet, KeePassXC)"
+# The backends that hand secrets to the OS's own store, by exact class (module + qualname): a
+# subclass or a look-alike from another package could send them anywhere, and a plugin can
+# claim any priority. libsecret is keyring's other Secret Service client.
+TRUSTED_BACKENDS: dict[str, str] = {
+    "keyring.backends.SecretService.Keyring": _LINUX_KEYRINGS,
+    "keyring.backends.libsecret.Keyring": _LINUX_KEYRINGS,
+    "keyring.backends.kwallet.DBusKeyring": "KWallet",
+    "keyring.backends.kwallet.DBusKeyringKWallet4": "KWallet",
+    "keyring.backends.macOS.Keyring": "macOS Keychain",
+    "keyring.backends.Windows.WinVaultKeyring": "Windows Credential Manager",
+}
+# keyring's chainer counts only through the trusted backends it chains.
+CHAINER = "keyring.backends.chainer.ChainerBackend"
+_UNTRUSTED = "it is not one of the OS keyrings Keyhold trusts"
 
 
 class SecretStore(Protocol):
@@ -102,52 +117,49 @@ class BackendCheck:
     reason: str = ""
 
 
-_FRIENDLY = {
-    "SecretService": "Secret Service (GNOME Keyring, KWallet, KeePassXC)",
-    "kwallet": "KWallet",
-    "macOS": "macOS Keychain",
-    "Windows": "Windows Credential Manager",
-}
+def backend_name(backend: Any) -> str:
+    cls = type(backend)
+    return f"{cls.__module__}.{cls.__qualname__}"
 
 
 def friendly_name(backend: Any) -> str:
-    module = type(backend).__module__
-    for marker, name in _FRIENDLY.items():
-        if marker in module:
-            return name
-    return type(backend).__qualname__
+    return TRUSTED_BACKENDS.get(backend_name(backend), type(backend).__qualname__)
 
 
 def check_backend(backend: Any) -> BackendCheck:
-    cls = type(backend)
-    name = f"{cls.__module__}.{cls.__qualname__}"
-    if cls.__module__.startswith(_INSECURE_MODULE_PREFIXES):
-        return BackendCheck(False, name, "this keyring backend stores secrets in a file, or not at all")
-    priority = getattr(backend, "priority", 0)
+    name = backend_name(backend)
+    if name not in TRUSTED_BACKENDS:
+        return BackendCheck(False, name, _UNTRUSTED)
     try:
-        priority = float(priority)
-    except (TypeError, ValueError):
-        priority = 0.0
-    if priority < 1:
-        return BackendCheck(False, name, "this keyring backend is not a recommended secure store")
+        # keyring's own viability test: raises where the store is missing (no D-Bus, not macOS…).
+        type(backend).priority  # noqa: B018
+    except Exception as exc:
+        return BackendCheck(False, name, f"it is not available here ({type(exc).__name__})")
     return BackendCheck(True, name)
+
+
+def select_backend(current: Any) -> Any:
+    """``current`` itself if trusted, the first trusted backend a chainer holds, or SecretStoreError."""
+    members = list(current.backends) if backend_name(current) == CHAINER else [current]
+    checks: list[BackendCheck] = []
+    for member in members:
+        checks.append(check_backend(member))
+        if checks[-1].secure:
+            return member
+    if backend_name(current) == CHAINER:
+        chained = ", ".join(check.name for check in checks) or "no backend"
+        problem = f"{CHAINER} over {chained}: none is an OS keyring Keyhold trusts and can use"
+    else:
+        problem = f"{checks[0].name}: {checks[0].reason}"
+    if os.environ.get("PYTHON_KEYRING_BACKEND"):
+        problem += "; chosen by PYTHON_KEYRING_BACKEND"
+    raise SecretStoreError(f"No secure keyring is available ({problem})", hint=platform_fix_hint())
 
 
 def _pick_secure_backend() -> Any:
     import keyring
-    import keyring.backend
-    from keyring.backends.chainer import ChainerBackend
 
-    current = keyring.get_keyring()
-    candidates = list(current.backends) if isinstance(current, ChainerBackend) else [current]
-    for candidate in candidates:
-        if check_backend(candidate).secure:
-            return candidate
-    check = check_backend(current)
-    raise SecretStoreError(
-        f"No secure keyring is available ({check.name}: {check.reason or 'no backend'})",
-        hint=platform_fix_hint(),
-    )
+    return select_backend(keyring.get_keyring())
 
 
 def _translate(exc: Exception, action: str) -> SecretStoreError:
@@ -177,7 +189,7 @@ class KeyringSecretStore:
         check = check_backend(backend)
         if not check.secure:
             raise SecretStoreError(
-                f"Refusing the insecure keyring backend {check.name}: {check.reason}",
+                f"Refusing the keyring backend {check.name}: {check.reason}",
                 hint=platform_fix_hint(),
             )
         self._backend = backend

@@ -1,23 +1,29 @@
 """Typed settings schema and its JSON store.
 
 Only non-secret fields live here: API keys, base URLs and proxy URLs are in the
-OS keyring (see ``secrets.py``). The file is written atomically; a corrupt file is
-set aside, never silently overwritten.
+OS keyring (see ``secrets.py``). The file is written atomically. A file that cannot be
+read or does not hold exactly these types is set aside, never silently overwritten, and the
+app starts with defaults.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import math
+import os
 import threading
 import time
+import typing
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import MISSING, asdict, dataclass, field, fields, is_dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
 from desktop_client.core.atomic import atomic_write_text
+from desktop_client.core.errors import StorageError
+from desktop_client.core.text import inert
 
 log = logging.getLogger(__name__)
 
@@ -53,17 +59,6 @@ class ProfileRecord:
     has_proxy: bool = False
     created: float = field(default_factory=time.time)
 
-    @classmethod
-    def from_dict(cls, raw: dict[str, Any]) -> ProfileRecord:
-        known = {f.name for f in fields(cls)}
-        data = {k: v for k, v in raw.items() if k in known}
-        record = cls(**data)
-        record.kind = ProfileKind(record.kind)
-        record.mj_auth = MjAuth(record.mj_auth)
-        record.allow_http = bool(record.allow_http)
-        record.has_proxy = bool(record.has_proxy)
-        return record
-
 
 @dataclass
 class Settings:
@@ -78,16 +73,84 @@ class Settings:
 
     @classmethod
     def from_json(cls, text: str) -> Settings:
-        raw = json.loads(text)
-        if not isinstance(raw, dict):
-            raise ValueError("settings root is not an object")
-        return cls(
-            version=int(raw.get("version", SCHEMA_VERSION)),
-            language=Language(raw.get("language", Language.SYSTEM)),
-            profiles=[ProfileRecord.from_dict(p) for p in raw.get("profiles", [])],
-            active_profiles={str(k): str(v) for k, v in dict(raw.get("active_profiles", {})).items()},
-            ui_state={str(k): str(v) for k, v in dict(raw.get("ui_state", {})).items()},
-        )
+        """Raises ValueError (or RecursionError) unless ``text`` holds exactly these types."""
+        settings: Settings = _typed(cls, json.loads(text, parse_constant=_no_constant), "settings")
+        return settings
+
+
+class SettingsError(ValueError):
+    """The settings file does not hold values of the expected types."""
+
+
+def _no_constant(name: str) -> Any:
+    raise SettingsError(f"{name} is not a number")
+
+
+def _typed(kind: Any, value: Any, where: str) -> Any:
+    """``value`` as ``kind`` (a field's type), checked all the way down; never coerces."""
+    origin = typing.get_origin(kind)
+    if origin is list:
+        if not isinstance(value, list):
+            raise SettingsError(f"{where}: expected a list, got {_json_type(value)}")
+        (item,) = typing.get_args(kind)
+        return [_typed(item, entry, f"{where}[{index}]") for index, entry in enumerate(value)]
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise SettingsError(f"{where}: expected an object, got {_json_type(value)}")
+        _key, item = typing.get_args(kind)
+        # A key from the file names the place of a problem: inert and short, it is printed.
+        return {key: _typed(item, entry, f"{where}.{inert(key)[:40]}") for key, entry in value.items()}
+    if isinstance(kind, type) and is_dataclass(kind):
+        if not isinstance(value, dict):
+            raise SettingsError(f"{where}: expected an object, got {_json_type(value)}")
+        hints = typing.get_type_hints(kind)
+        data: dict[str, Any] = {}
+        for spec in fields(kind):
+            if spec.name in value:
+                data[spec.name] = _typed(hints[spec.name], value[spec.name], f"{where}.{spec.name}")
+            elif spec.default is MISSING and spec.default_factory is MISSING:
+                raise SettingsError(f"{where}: {spec.name} is missing")
+        return kind(**data)  # unknown keys (from a newer version) are left out
+    if kind is bool:
+        if not isinstance(value, bool):
+            raise SettingsError(f"{where}: expected true or false, got {_json_type(value)}")
+        return value
+    if kind is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise SettingsError(f"{where}: expected a whole number, got {_json_type(value)}")
+        return value
+    if kind is float:
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+            raise SettingsError(f"{where}: expected a finite number, got {_json_type(value)}")
+        return float(value)
+    if isinstance(kind, type) and issubclass(kind, StrEnum):
+        if not isinstance(value, str) or value not in {member.value for member in kind}:
+            raise SettingsError(f"{where}: not one of {', '.join(member.value for member in kind)}")
+        return kind(value)
+    if kind is str:
+        if not isinstance(value, str):
+            raise SettingsError(f"{where}: expected a string, got {_json_type(value)}")
+        return value
+    raise TypeError(f"{where}: no check for the type {kind!r}")  # a new field type: add its check
+
+
+def _why(exc: Exception) -> str:
+    """Why the settings could not be read, in words (the log and the CLI's warning show it)."""
+    if isinstance(exc, SettingsError):
+        return str(exc)
+    causes: list[tuple[type[Exception], str]] = [
+        (IsADirectoryError, "it is a folder"),
+        (PermissionError, "no permission to read it"),
+        (UnicodeDecodeError, "it is not UTF-8 text"),
+        (json.JSONDecodeError, "it is not valid JSON"),
+        (RecursionError, "it is nested too deeply"),
+    ]
+    return next((text for cause, text in causes if isinstance(exc, cause)), type(exc).__name__)
+
+
+def _json_type(value: Any) -> str:
+    names = {type(None): "null", bool: "true/false", int: "a number", float: "a number", str: "a string"}
+    return names.get(type(value), "a list" if isinstance(value, list) else "an object")
 
 
 Listener = Callable[[Settings], None]
@@ -98,23 +161,55 @@ class SettingsStore:
         self.path = path
         self._lock = threading.RLock()
         self._listeners: list[Listener] = []
+        # Where a damaged settings file was moved during this run, and why it was damaged.
+        self.set_aside: Path | None = None
+        self.problem = ""
         self.settings = self._load()
 
     def _load(self) -> Settings:
-        if not self.path.exists():
-            return Settings()
         try:
             return Settings.from_json(self.path.read_text(encoding="utf-8"))
-        except (ValueError, TypeError, KeyError, AttributeError) as exc:
-            aside = self.path.with_name(f"{self.path.name}.corrupt-{int(time.time())}")
-            self.path.replace(aside)
-            log.warning("settings file was unreadable (%s); kept it as %s and started fresh", exc, aside.name)
+        except FileNotFoundError:
             return Settings()
+        except Exception as exc:  # a directory, no permission, bad UTF-8, 100k-deep JSON, wrong types…
+            self.problem = _why(exc)
+        try:
+            self.set_aside = self._move_aside()
+        except OSError as exc:
+            # Defaults in memory; save() refuses to write over the damaged file.
+            log.error("settings file is damaged (%s) and could not be moved aside (%s)", self.problem, exc)
+        else:
+            log.warning(
+                "settings file was unreadable (%s); kept it as %s and started fresh",
+                self.problem,
+                self.set_aside.name,
+            )
+        return Settings()
+
+    def _move_aside(self) -> Path:
+        stamp = int(time.time())
+        aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        number = 1
+        while os.path.lexists(aside):  # never over an earlier damaged file
+            number += 1
+            aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}-{number}")
+        self.path.replace(aside)
+        return aside
+
+    @property
+    def stuck(self) -> bool:
+        """The file is damaged and still in place: it must not be written over."""
+        return bool(self.problem) and self.set_aside is None
 
     def subscribe(self, listener: Listener) -> None:
         self._listeners.append(listener)
 
     def save(self) -> None:
+        if self.stuck:
+            raise StorageError(
+                f"The settings file {self.path} is damaged and could not be moved aside, so it is not overwritten",
+                hint="Move it away or fix its permissions, then restart Keyhold",
+            )
         with self._lock:
             atomic_write_text(self.path, self.settings.to_json())
         for listener in list(self._listeners):

@@ -77,6 +77,7 @@ def test_corrupt_database_is_set_aside_and_the_backup_restored(home) -> None:
     reopened = Database(home.database, home.backups, MIGRATIONS).open()
     assert reopened.report.recovered_from_corruption is not None
     assert reopened.report.recovered_from_corruption.exists()
+    assert reopened.report.restored_from is not None and reopened.report.restored_from.parent == home.backups
     assert [c.title for c in ChatStore(reopened).conversations()] == ["safe"]
 
 
@@ -154,6 +155,16 @@ def test_helpers() -> None:
     assert fts_query('a "b" c') == '"a" """b""" "c"'
     assert title_from("Short question\nsecond line") == "Short question"
     assert title_from("word " * 30).endswith("…")
+
+
+def test_titles_are_stored_inert(store: ChatStore) -> None:
+    hostile = "\x1b]0;pwned\x07Plan \u202eB\x1b[2J\nnext"
+    assert title_from(hostile) == "Plan B"
+    created = store.create_conversation(title=hostile)
+    assert created.title == "Plan B next"
+    assert store.conversation(created.id).title == "Plan B next"
+    store.update_conversation(created.id, title="\u2066Renamed\u2069\x9b31m")
+    assert store.conversation(created.id).title == "Renamed"
 
 
 def test_short_words_search_needs_all_of_them(store: ChatStore) -> None:

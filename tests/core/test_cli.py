@@ -5,6 +5,7 @@ import subprocess
 
 import pytest
 
+from tests.conftest import ROOT
 from tests.fakes.openai_fake import FakeOpenAI
 from tests.fakes.server import Conn, Request
 from tests.procs import add_openai_profile, run_cli
@@ -191,6 +192,67 @@ def test_no_keyring_exits_6_with_the_fix(tmp_path) -> None:
     )
     assert result.returncode == 6
     assert "No secure keyring" in result.stderr and "gnome-keyring" in result.stderr
+
+
+def test_a_greedy_keyring_plugin_is_refused_with_the_fix(cli_home, tmp_path, canary_key) -> None:
+    plain = tmp_path / "plain-keyring.json"
+    result = add_openai_profile(
+        cli_home,
+        "p",
+        "https://relay.example.com",
+        canary_key,
+        PYTHON_KEYRING_BACKEND="tests.hostile_keyring.GreedyKeyring",
+        HOSTILE_KEYRING_FILE=str(plain),
+        PYTHONPATH=str(ROOT),
+    )
+    assert result.returncode == 6, result.stderr
+    assert result.stderr.startswith("keyhold: error: No secure keyring is available (tests.hostile_keyring.")
+    assert "PYTHON_KEYRING_BACKEND" in result.stderr and "gnome-keyring" in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+    assert not plain.exists()
+    assert canary_key not in result.stdout + result.stderr
+
+
+def test_the_chainer_skips_a_greedy_plugin_for_the_secret_service(cli_home, tmp_path, canary_key) -> None:
+    """An installed plugin with priority 100 comes first in keyring's chainer; Keyhold uses the
+    Secret Service that the chainer also holds."""
+    import sys
+
+    from tests.procs import keyhold_env
+
+    plain = tmp_path / "plain-keyring.json"
+    code = "import tests.hostile_keyring\nfrom desktop_client.cli import main\nraise SystemExit(main())\n"
+    env = keyhold_env(
+        cli_home,
+        PYTHON_KEYRING_BACKEND="keyring.backends.chainer.ChainerBackend",
+        HOSTILE_KEYRING_FILE=str(plain),
+        PYTHONPATH=str(ROOT),
+    )
+    args = ["profile", "add", "p", "--kind", "openai", "--base-url", "https://relay.example.com", "--key-stdin"]
+    added = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        input=canary_key + "\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert added.returncode == 0, added.stderr
+    assert not plain.exists()
+    lookup = subprocess.run(
+        [
+            "secret-tool",
+            "lookup",
+            "service",
+            "keyhold",
+            "username",
+            f"profile/{profile_id(cli_home, 'p')}/api_key",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert lookup.stdout == canary_key
 
 
 def test_slow_server_answer_while_the_cli_waits(cli_home) -> None:

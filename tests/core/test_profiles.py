@@ -167,3 +167,27 @@ def test_clean_key_strips_bearer_and_spaces() -> None:
     assert clean_key("  Bearer sk-abc123456789 \n") == "sk-abc123456789"
     with pytest.raises(KeyholdError):
         clean_key("sk-abc\u200b123")
+
+
+@pytest.mark.parametrize(
+    ("key", "shown", "why"),
+    [
+        ("sk-abcdefghijkl…", "'…' (U+2026)", "shortened"),
+        ("sk-abc\u201cdefghijkl", "'\u201c' (U+201C)", "changed"),
+        ("sk-abcdеfghijkl", "'е' (U+0435)", "changed"),  # a Cyrillic e
+    ],
+)
+def test_a_key_with_a_non_ascii_character_is_refused_naming_only_that_character(key, shown, why) -> None:
+    with pytest.raises(InputError) as info:
+        clean_key(key)
+    assert f"non-ASCII character {shown}" in info.value.message and why in info.value.message
+    assert info.value.hint == "Copy the whole key again from your provider or relay"
+    assert "abcd" not in info.value.one_line()
+
+
+def test_a_rename_to_a_name_with_escapes_is_refused(home) -> None:
+    service = ProfileService(SettingsStore(home.settings_file), MemorySecretStore())
+    service.add("Plain", ProfileKind.OPENAI, "https://x.example.com", "sk-rename-0000001")
+    with pytest.raises(InputError, match="control characters, terminal escapes or invisible formatting"):
+        service.update("Plain", name="\x1b]0;pwned\x07Fancy")
+    assert [r.name for r in service.all()] == ["Plain"]

@@ -8,14 +8,16 @@ import pytest
 from desktop_client.core.errors import ErrorKind, InputError, KeyringLockedError, SecretStoreError
 from desktop_client.core.secrets import (
     SERVICE,
+    TRUSTED_BACKENDS,
     KeyringSecretStore,
     MemorySecretStore,
     SecretStr,
     check_backend,
     fingerprint,
     platform_fix_hint,
+    select_backend,
 )
-from tests import keyring_control
+from tests import hostile_keyring, keyring_control
 
 
 @pytest.mark.parametrize(
@@ -54,6 +56,50 @@ def test_keyrings_alt_file_backends_are_refused() -> None:
     for cls_name in ("PlaintextKeyring", "EncryptedKeyring"):
         cls = type(cls_name, (), {"priority": 1.5, "__module__": "keyrings.alt.file"})
         assert not check_backend(cls()).secure
+
+
+def test_a_backend_outside_the_allow_list_is_refused_whatever_its_priority(tmp_path, monkeypatch) -> None:
+    monkeypatch.setenv(hostile_keyring.ENV_FILE, str(tmp_path / "plain.json"))
+    greedy = hostile_keyring.GreedyKeyring()
+    assert greedy.priority == 100
+    check = check_backend(greedy)
+    assert not check.secure
+    assert check.name == "tests.hostile_keyring.GreedyKeyring"
+    assert check.reason == "it is not one of the OS keyrings Keyhold trusts"
+    with pytest.raises(SecretStoreError) as info:
+        select_backend(greedy)
+    assert "tests.hostile_keyring.GreedyKeyring" in str(info.value)
+    assert info.value.hint == platform_fix_hint()
+    with pytest.raises(SecretStoreError):
+        KeyringSecretStore(greedy)
+    assert not (tmp_path / "plain.json").exists()
+
+
+def test_the_allow_list_names_real_classes_and_needs_them_available() -> None:
+    import importlib
+
+    for name in TRUSTED_BACKENDS:
+        module, _, qualname = name.rpartition(".")
+        cls = getattr(importlib.import_module(module), qualname)
+        assert f"{cls.__module__}.{cls.__qualname__}" == name
+    # Trusted but absent on this machine (not macOS, not Windows): refused as unavailable.
+    for name in ("keyring.backends.macOS.Keyring", "keyring.backends.Windows.WinVaultKeyring"):
+        module, _, qualname = name.rpartition(".")
+        check = check_backend(getattr(importlib.import_module(module), qualname)())
+        assert not check.secure and check.reason.startswith("it is not available here")
+
+
+@pytest.mark.keyring
+def test_the_chainer_counts_only_through_its_trusted_members(tmp_path, monkeypatch, keyring_store) -> None:
+    from keyring.backends.chainer import ChainerBackend
+    from keyring.backends.SecretService import Keyring as SecretServiceKeyring
+
+    monkeypatch.setenv(hostile_keyring.ENV_FILE, str(tmp_path / "plain.json"))
+    chainer = ChainerBackend()
+    # keyring itself would try the greedy plugin first.
+    assert type(chainer.backends[0]) is hostile_keyring.GreedyKeyring
+    assert type(select_backend(chainer)) is SecretServiceKeyring
+    assert check_backend(SecretServiceKeyring()).secure
 
 
 def test_platform_hints_name_the_fix() -> None:

@@ -1,8 +1,11 @@
 import json
 import os
 
+import pytest
+
 from desktop_client.core.atomic import atomic_write_text
-from desktop_client.core.settings import Language, ProfileKind, ProfileRecord, Settings, SettingsStore
+from desktop_client.core.errors import StorageError
+from desktop_client.core.settings import Language, MjAuth, ProfileKind, ProfileRecord, Settings, SettingsStore
 
 
 def test_round_trip(tmp_path) -> None:
@@ -65,3 +68,122 @@ def test_wrong_shapes_are_set_aside(tmp_path) -> None:
     path.write_text(json.dumps({"version": 1, "profiles": ["not-an-object"]}))
     assert SettingsStore(path).settings == Settings()
     assert list(tmp_path.glob("settings.json.corrupt-*"))
+
+
+def deep_json(depth: int = 100_000) -> str:
+    return '{"profiles": ' + "[" * depth + "]" * depth + "}"
+
+
+def profile(**changes: object) -> dict[str, object]:
+    return {"id": "a1", "name": "Work", "kind": "openai", **changes}
+
+
+DAMAGED_DOCUMENTS = {
+    "100k deep": deep_json(),
+    "null name": json.dumps({"profiles": [profile(name=None)]}),
+    "profiles is a number": json.dumps({"profiles": 5}),
+    "unknown kind": json.dumps({"profiles": [profile(kind="anthropic")]}),
+    "unknown language": json.dumps({"language": "klingon"}),
+    "NaN": '{"profiles": [{"id": "a1", "name": "Work", "kind": "openai", "created": NaN}]}',
+    "overflowing number": '{"profiles": [{"id": "a1", "name": "Work", "kind": "openai", "created": 1e999}]}',
+    "string for a bool": json.dumps({"profiles": [profile(allow_http="yes")]}),
+    "number for a string": json.dumps({"profiles": [profile(default_model=4)]}),
+    "bool for a version": json.dumps({"version": True}),
+    "string for a version": json.dumps({"version": "1"}),
+    "missing id": json.dumps({"profiles": [{"name": "Work", "kind": "openai"}]}),
+    "list for ui_state": json.dumps({"ui_state": ["geometry"]}),
+    "number in ui_state": json.dumps({"ui_state": {"geometry": 5}}),
+    "null in active_profiles": json.dumps({"active_profiles": {"chat": None}}),
+    "root is a list": "[]",
+}
+
+
+@pytest.mark.parametrize("text", DAMAGED_DOCUMENTS.values(), ids=DAMAGED_DOCUMENTS.keys())
+def test_damaged_documents_are_set_aside_and_defaults_used(tmp_path, text: str) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(text)
+    store = SettingsStore(path)
+    assert store.settings == Settings()
+    assert store.set_aside is not None and store.set_aside.read_text() == text
+    assert store.problem
+    assert not path.exists()
+    store.save()  # a fresh file takes its place
+    assert SettingsStore(path).settings == Settings()
+
+
+def test_the_problem_names_the_field(tmp_path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(DAMAGED_DOCUMENTS["null name"])
+    assert SettingsStore(path).problem == "settings.profiles[0].name: expected a string, got null"
+    path.write_text(deep_json())
+    assert SettingsStore(path).problem == "it is nested too deeply"
+    path.write_text(json.dumps({"ui_state": {"\x1b]0;pwned\x07" + "k" * 100: 5}}))
+    assert SettingsStore(path).problem == f"settings.ui_state.{'k' * 40}: expected a string, got a number"
+
+
+def test_a_directory_in_its_place_is_set_aside(tmp_path) -> None:
+    path = tmp_path / "settings.json"
+    path.mkdir()
+    (path / "inside").write_text("kept")
+    store = SettingsStore(path)
+    assert store.settings == Settings()
+    assert store.problem == "it is a folder"
+    assert store.set_aside is not None and (store.set_aside / "inside").read_text() == "kept"
+    store.save()
+    assert path.is_file()
+
+
+def test_text_that_is_not_utf8_is_set_aside(tmp_path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_bytes(b'{"language": "\xff\xfe"}')
+    store = SettingsStore(path)
+    assert store.problem == "it is not UTF-8 text"
+    assert store.set_aside is not None and store.set_aside.read_bytes() == b'{"language": "\xff\xfe"}'
+
+
+def test_an_earlier_damaged_file_is_never_overwritten(tmp_path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text("first")
+    first = SettingsStore(path).set_aside
+    path.write_text("second")
+    second = SettingsStore(path).set_aside
+    assert first is not None and second is not None and first != second
+    assert (first.read_text(), second.read_text()) == ("first", "second")
+
+
+def test_when_it_cannot_be_moved_aside_defaults_are_used_and_it_is_never_overwritten(tmp_path) -> None:
+    # The name with ".corrupt-<stamp>" appended is longer than a file name may be: the rename fails.
+    path = tmp_path / ("s" * 250)
+    path.write_text("{ damaged")
+    store = SettingsStore(path)
+    assert store.settings == Settings()
+    assert store.set_aside is None and store.stuck
+    with pytest.raises(StorageError, match="could not be moved aside"):
+        store.update(lambda s: setattr(s, "language", Language.CHINESE))
+    assert path.read_text() == "{ damaged"
+
+
+def test_a_valid_file_loads_every_field(tmp_path) -> None:
+    path = tmp_path / "settings.json"
+    record = ProfileRecord(
+        id="a1",
+        name="MJ",
+        kind=ProfileKind.MIDJOURNEY,
+        default_model="m",
+        mj_auth=MjAuth.BEARER,
+        allow_http=True,
+        has_proxy=True,
+        created=12.5,
+    )
+    settings = Settings(
+        language=Language.CHINESE,
+        profiles=[record],
+        active_profiles={"chat": "a1"},
+        ui_state={"geometry": "AAAA"},
+    )
+    path.write_text(settings.to_json())
+    store = SettingsStore(path)
+    assert store.settings == settings and store.set_aside is None and not store.problem
+    # a whole number where a float belongs is still a number
+    path.write_text(json.dumps({"profiles": [profile(created=12)]}))
+    assert SettingsStore(path).settings.profiles[0].created == 12.0

@@ -19,6 +19,7 @@ from typing import Any
 
 from desktop_client.core.errors import InputError
 from desktop_client.core.storage.db import Database
+from desktop_client.core.text import inert
 
 # A streaming message whose writer has been silent this long is taken as interrupted.
 STALE_STREAM_SECONDS = 30.0
@@ -139,7 +140,7 @@ class ChatStore:
         now = time.time()
         conv = Conversation(
             id=_new_id(),
-            title=title,
+            title=inert(title),
             profile_id=profile_id,
             model=model,
             system_prompt=system_prompt,
@@ -184,6 +185,8 @@ class ChatStore:
         if unknown:
             raise ValueError(f"unknown fields {unknown}")
         touch = changes.pop("touch", True)
+        if isinstance(changes.get("title"), str):
+            changes["title"] = inert(changes["title"])  # titles are listed by the CLI and the app
         if touch:
             changes["updated"] = time.time()
         if changes:
@@ -462,7 +465,7 @@ class ChatStore:
 
 def title_from(first_prompt: str) -> str:
     """A title from the first question: its first line, cut at a word."""
-    line = first_prompt.strip().splitlines()[0] if first_prompt.strip() else ""
+    line = inert(first_prompt.strip().splitlines()[0]).strip() if first_prompt.strip() else ""
     if len(line) <= 48:
         return line
     cut = line[:48].rsplit(" ", 1)[0]

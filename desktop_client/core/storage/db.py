@@ -29,6 +29,7 @@ class OpenReport:
     migrated_from: int | None = None
     backup: Path | None = None
     recovered_from_corruption: Path | None = None
+    restored_from: Path | None = None  # the backup put in place of the damaged file, if any
 
 
 def is_disk_full(exc: BaseException) -> bool:
@@ -78,6 +79,7 @@ class Database:
 
     def open(self) -> Database:
         recovered: Path | None = None
+        restored: Path | None = None
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             first = self._connect()
@@ -87,18 +89,18 @@ class Database:
             damaged = any(word in exc.message for word in ("malformed", "not a database"))
             if not (damaged or self._header_is_damaged()):
                 raise
-            recovered = self._set_aside("the file is not a database")
+            recovered, restored = self._set_aside("the file is not a database")
             first = self._connect()
         else:
             problem = self._check(first)
             if problem:
                 first.close()
-                recovered = self._set_aside(problem)
+                recovered, restored = self._set_aside(problem)
                 first = self._connect()
         conn = first
         self._conn = conn
         migrated_from, backup = self._migrate(conn)
-        self.report = OpenReport(migrated_from, backup, recovered)
+        self.report = OpenReport(migrated_from, backup, recovered, restored)
         return self
 
     def _connect(self) -> sqlite3.Connection:
@@ -136,8 +138,9 @@ class Database:
         result = [r[0] for r in rows]
         return "" if result == ["ok"] else "; ".join(result[:3])
 
-    def _set_aside(self, problem: str) -> Path:
-        """A damaged file is kept for rescue, never deleted, and the newest backup restored."""
+    def _set_aside(self, problem: str) -> tuple[Path, Path | None]:
+        """A damaged file is kept for rescue, never deleted, and the newest backup restored.
+        Returns where the damaged file is now and the backup restored, if there was one."""
         stamp = time.strftime("%Y%m%d-%H%M%S")
         aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
         for suffix in ("", "-wal", "-shm"):
@@ -156,7 +159,8 @@ class Database:
             finally:
                 source.close()
             log.warning("restored the database from %s", backups[-1].name)
-        return aside
+            return aside, backups[-1]
+        return aside, None
 
     def _backup(self, conn: sqlite3.Connection, version: int) -> Path:
         self.backups.mkdir(parents=True, exist_ok=True)
