@@ -436,36 +436,23 @@ class ImagesClient:
             except (binascii.Error, ValueError, IndexError):
                 data = b""
         else:
-            try:
-                request = self.http.client.build_request(
-                    "GET", url, timeout=httpx.Timeout(120.0, connect=self.http.timeouts.connect)
-                )
-                response = await self.http.send(request, untrusted=True)
-            except httpx.InvalidURL:
+            reply = await self.http.request(
+                "GET",
+                url,
+                limit=self.http.limits.image,
+                what="image",
+                untrusted=True,
+                read_timeout=httpx.Timeout(120.0, connect=self.http.timeouts.connect),
+                on_bytes=lambda done, total: self._progress(Phase.DOWNLOADING, done, total),
+            )
+            if reply.status_code >= 300:
                 raise ApiError(
-                    "The server sent an image link that is not a URL", kind=ErrorKind.PROTOCOL
-                ) from None
-            except httpx.HTTPError as exc:
-                raise error_from_transport(exc) from None
-            try:
-                if response.status_code >= 300:
-                    raise ApiError(
-                        f"The image link failed (HTTP {response.status_code})",
-                        hint="Signed image links expire after about an hour; generate again",
-                        kind=ErrorKind.SERVER,
-                        status=response.status_code,
-                    )
-                length = response.headers.get("content-length")
-                total = int(length) if length and length.isdigit() else None
-                body = bytearray()
-                async for chunk in BodyReader(response, self.http.limits.image, "image").chunks():
-                    body += chunk
-                    self._progress(Phase.DOWNLOADING, len(body), total)
-                data = bytes(body)
-            except httpx.HTTPError as exc:
-                raise error_from_transport(exc) from None
-            finally:
-                await response.aclose()
+                    f"The image link failed (HTTP {reply.status_code})",
+                    hint="Signed image links expire after about an hour; generate again",
+                    kind=ErrorKind.SERVER,
+                    status=reply.status_code,
+                )
+            data = reply.content
         mime = sniff_image(data)
         if mime is None:
             raise ApiError(

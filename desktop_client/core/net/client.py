@@ -17,6 +17,7 @@ import ipaddress
 import logging
 import socket
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -236,6 +237,7 @@ class SecureHttp:
         untrusted: bool = False,
         read_timeout: httpx.Timeout | float | None = None,
         idle_read: float | None = None,
+        on_bytes: Callable[[int, int | None], None] | None = None,
         **content: Any,
     ) -> Reply:
         """One whole answer, bounded: a 2xx body within ``limit`` decoded bytes (or an error
@@ -246,16 +248,26 @@ class SecureHttp:
             request = self.client.build_request(method, url, **content, **extra)
             response = await self.send(request, untrusted=untrusted)
         except httpx.InvalidURL:
+            # A server's address that can't even be parsed won't get better on a retry.
             raise ApiError(
-                "The server named an address that is not a valid URL", kind=ErrorKind.PROTOCOL
+                "The server named an address that is not a valid URL",
+                kind=ErrorKind.REFUSED if untrusted else ErrorKind.PROTOCOL,
             ) from None
         except httpx.HTTPError as exc:
             raise self._transport_error(exc, idle_read) from None
         try:
             if response.status_code >= 300:
                 body = await read_prefix(response, self.limits.error)
-            else:
+            elif on_bytes is None:
                 body = await BodyReader(response, limit or self.limits.json, what).read()
+            else:
+                length = response.headers.get("content-length", "")
+                total = int(length) if length.isdigit() else None
+                received = bytearray()
+                async for piece in BodyReader(response, limit or self.limits.json, what).chunks():
+                    received += piece
+                    on_bytes(len(received), total)
+                body = bytes(received)
         except httpx.HTTPError as exc:
             raise self._transport_error(exc, idle_read) from None
         finally:

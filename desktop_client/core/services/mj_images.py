@@ -17,9 +17,7 @@ import httpx
 from desktop_client.core.atomic import atomic_write_bytes
 from desktop_client.core.errors import ApiError, ErrorKind, StorageError
 from desktop_client.core.images import IMAGE_TYPES, sniff_image
-from desktop_client.core.net.body import BodyReader
 from desktop_client.core.net.client import SecureHttp, origin, same_host
-from desktop_client.core.net.errors import error_from_transport
 from desktop_client.core.storage.gallery import read_sidecar, write_sidecar
 from desktop_client.core.storage.mj_tasks import StoredTask
 
@@ -129,28 +127,22 @@ def metadata(task: StoredTask, profile_name: str, source_url_host: str) -> dict[
 async def fetch_image(http: SecureHttp, url: str, read_seconds: float) -> tuple[bytes, str, httpx.URL]:
     """An image a task points at: its bytes, their type, and where they came from."""
     check_image_url(url)
-    try:
-        request = http.client.build_request(
-            "GET", absolute_url(url, http.base_url), timeout=httpx.Timeout(read_seconds, connect=10)
+    reply = await http.request(
+        "GET",
+        absolute_url(url, http.base_url),
+        limit=http.limits.image,
+        what="image",
+        untrusted=True,
+        read_timeout=httpx.Timeout(read_seconds, connect=10),
+    )
+    if reply.status_code >= 300:
+        # Not the profile's key or URL at fault: a CDN refusing, or a signed link that expired.
+        raise ApiError(
+            f"The image download failed (HTTP {reply.status_code})",
+            hint="The link may have expired; Keyhold keeps trying while the task is listed",
+            kind=ErrorKind.SERVER,
         )
-        response = await http.send(request, untrusted=True)
-    except httpx.InvalidURL:
-        raise refused_url("not a valid URL") from None
-    except httpx.HTTPError as exc:
-        raise error_from_transport(exc) from None
-    try:
-        if response.status_code >= 300:
-            # Not the profile's key or URL at fault: a CDN refusing, or a signed link that expired.
-            raise ApiError(
-                f"The image download failed (HTTP {response.status_code})",
-                hint="The link may have expired; Keyhold keeps trying while the task is listed",
-                kind=ErrorKind.SERVER,
-            )
-        data = await BodyReader(response, http.limits.image, "image").read()
-    except httpx.HTTPError as exc:
-        raise error_from_transport(exc) from None
-    finally:
-        await response.aclose()
+    data = reply.content
     kind = sniff_image(data)
     if kind is None:
         raise ApiError(
@@ -158,7 +150,7 @@ async def fetch_image(http: SecureHttp, url: str, read_seconds: float) -> tuple[
             hint="The link may have expired; Keyhold keeps trying while the task is listed",
             kind=ErrorKind.PROTOCOL,
         )
-    return data, kind, response.url
+    return data, kind, reply.url
 
 
 async def save_task_image(http: SecureHttp, task: StoredTask, gallery: Path, profile_name: str) -> Path:
