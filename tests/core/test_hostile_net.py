@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 
 import pytest
 
@@ -40,6 +41,19 @@ async def raises(coro, kind: ErrorKind) -> KeyholdError:
         await coro
     assert info.value.kind is kind, info.value.one_line()
     return info.value
+
+
+async def broken_stream(url: str, **options) -> tuple[list[str], KeyholdError]:
+    """Streams an answer that must fail: the text that arrived first, and the error."""
+    http = SecureHttp(make_profile(url, KEY), **options)
+    deltas: list[str] = []
+    try:
+        with pytest.raises(KeyholdError) as info:
+            async for delta in ChatClient(http).stream("m", MESSAGES):
+                deltas.append(delta.content)
+    finally:
+        await http.aclose()
+    return deltas, info.value
 
 
 def stopped_early(sent: Sent, limit: int) -> None:
@@ -108,16 +122,9 @@ async def test_an_endless_sse_line_stops_the_stream_after_the_text_before_it() -
     sent = Sent()
     handler = endless_line(sent, prefix=chunk("Hello"), size=200 * MiB)
     with LoopbackServer(handler) as server:
-        http = SecureHttp(make_profile(server.url, KEY))
-        deltas = []
-        try:
-            with pytest.raises(KeyholdError) as info:
-                async for delta in ChatClient(http).stream("m", MESSAGES):
-                    deltas.append(delta.content)
-        finally:
-            await http.aclose()
-    assert info.value.kind is ErrorKind.TOO_LARGE
-    assert "longer than 8 MB" in info.value.message
+        deltas, error = await broken_stream(server.url)
+    assert error.kind is ErrorKind.TOO_LARGE
+    assert "longer than 8 MB" in error.message
     assert "".join(deltas) == "Hello"
     stopped_early(sent, LIMITS.sse_line)
 
@@ -273,23 +280,14 @@ async def test_keep_alive_comments_alone_end_the_stream_at_the_idle_limit() -> N
             conn.send_chunk(chunk("Partial"))
             for _ in range(200):
                 conn.send_chunk(b": keep-alive\n\n")
-                import time
-
                 time.sleep(0.05)
         except OSError:
             pass
 
     with LoopbackServer(trickle) as server:
-        http = SecureHttp(make_profile(server.url, KEY), timeouts=Timeouts(stream_idle=0.6))
-        deltas = []
-        try:
-            with pytest.raises(KeyholdError) as info:
-                async for delta in ChatClient(http).stream("m", MESSAGES):
-                    deltas.append(delta.content)
-        finally:
-            await http.aclose()
-    assert info.value.kind is ErrorKind.TIMEOUT
-    assert "only keep-alive signals" in info.value.message
+        deltas, error = await broken_stream(server.url, timeouts=Timeouts(stream_idle=0.6))
+    assert error.kind is ErrorKind.TIMEOUT
+    assert "only keep-alive signals" in error.message
     assert deltas == ["Partial"]
 
 

@@ -35,6 +35,18 @@ class Sent:
         self.wire += len(data)
 
 
+def _until_the_client_leaves(sent: Sent, conn: Conn, write: Callable[[], None]) -> None:
+    """Runs ``write``; a client that hangs up ends it early (that is the point of the test)."""
+    try:
+        write()
+        sent.finished = True
+    except OSError:
+        pass
+    finally:
+        sent.done.set()
+        conn.close()
+
+
 def _zeros_compressed(coding: str, decoded: int, piece: int = MiB):
     """The compressed form of ``decoded`` zero bytes, piece by piece (about 1 KB a MiB)."""
     wbits = zlib.MAX_WBITS | 16 if coding == "gzip" else zlib.MAX_WBITS
@@ -55,17 +67,13 @@ def compression_bomb(
     """A 2xx whose body inflates to ``decoded`` bytes (2 GiB from about 2 MB on the wire)."""
 
     def handle(request: Request, conn: Conn) -> None:
-        conn.start_chunked(200, {"Content-Type": content_type, "Content-Encoding": coding})
-        try:
+        def write() -> None:
+            conn.start_chunked(200, {"Content-Type": content_type, "Content-Encoding": coding})
             for piece in _zeros_compressed(coding, decoded):
                 sent.send(conn, piece)
             conn.end_chunked()
-            sent.finished = True
-        except OSError:
-            pass
-        finally:
-            sent.done.set()
-            conn.close()
+
+        _until_the_client_leaves(sent, conn, write)
 
     return handle
 
@@ -76,18 +84,14 @@ def announced_length(
     """Announces ``length`` bytes, then sends them slowly forever (until the client leaves)."""
 
     def handle(request: Request, conn: Conn) -> None:
-        conn.send(
-            f"HTTP/1.1 {status} OK\r\nContent-Type: {content_type}\r\nContent-Length: {length}\r\n\r\n".encode()
-        )
-        try:
+        def write() -> None:
+            head = f"HTTP/1.1 {status} OK\r\nContent-Type: {content_type}\r\nContent-Length: {length}\r\n\r\n"
+            conn.send(head.encode())
             block = b"[" * (64 * 1024)
             for _ in range(length // len(block)):
                 sent.send(conn, block, chunked=False)
-        except OSError:
-            pass
-        finally:
-            sent.done.set()
-            conn.close()
+
+        _until_the_client_leaves(sent, conn, write)
 
     return handle
 
@@ -99,8 +103,8 @@ def endless_line(
     line break."""
 
     def handle(request: Request, conn: Conn) -> None:
-        conn.start_chunked(200, {"Content-Type": content_type})
-        try:
+        def write() -> None:
+            conn.start_chunked(200, {"Content-Type": content_type})
             if prefix:
                 sent.send(conn, prefix)
             sent.send(conn, b"data: ")
@@ -108,12 +112,8 @@ def endless_line(
             for _ in range(size // MiB):
                 sent.send(conn, block)
             conn.end_chunked()
-            sent.finished = True
-        except OSError:
-            pass
-        finally:
-            sent.done.set()
-            conn.close()
+
+        _until_the_client_leaves(sent, conn, write)
 
     return handle
 
