@@ -193,3 +193,41 @@ async def test_chinese_ui(chat) -> None:
     await asyncio.sleep(0.05)
     assert page.send_btn.text() == "发送"
     window.set_language(Language.ENGLISH)
+
+
+def shown_in(widget) -> list:
+    return [*widget.body.segments, widget.body.tail]
+
+
+async def test_a_long_streamed_answer_keeps_its_paragraphs_and_headings(chat) -> None:
+    from desktop_client.ui.chat.message_widget import LONG_ANSWER
+
+    sections = [
+        f"## Part {i}\n\nParagraph {i}: " + " ".join(f"w{i}x{k}" for k in range(150)) + "\n\n" for i in range(30)
+    ]
+    text = "".join(sections)
+    assert len(text) > LONG_ANSWER  # what streamed stays on screen: no final re-render
+    window, core, page, script = await chat(stream_of(pieces_of(text, 40)))
+    page.composer.setPlainText("a long answer")
+    await page.send()
+    await wait_until(
+        lambda: (
+            not page.tasks and len(page.view.widgets) == 2 and not list(page.view.widgets.values())[1].streaming
+        ),
+        message="answer streamed",
+    )
+    answer = list(page.view.widgets.values())[1]
+    blocks = []
+    for browser in shown_in(answer):
+        block = browser.document().begin()
+        while block.isValid():
+            blocks.append((block.text().strip(), block.blockFormat().headingLevel()))
+            block = block.next()
+    for i in range(30):
+        # Each streamed block is a block of its own: no paragraph runs into the next one.
+        assert (f"Part {i}", 2) in blocks
+        assert (f"Paragraph {i}: " + " ".join(f"w{i}x{k}" for k in range(150)), 0) in blocks
+
+
+def pieces_of(text: str, size: int) -> list[str]:
+    return [text[i : i + size] for i in range(0, len(text), size)]

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QSize, QSizeF, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QPixmap, QResizeEvent, QTextCursor
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QPixmap, QResizeEvent, QTextCursor, QTextDocument
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -93,6 +93,30 @@ class AutoHeightBrowser(QTextBrowser):
             self._fit(self.document().size())
 
 
+_STAND_IN = "\u2063"  # an invisible character, removed again at once
+
+
+def _append_html(document: QTextDocument, html: str) -> None:
+    """Appends ``html`` as blocks of their own.
+
+    insertHtml merges the first block of what it inserts into the block at the cursor: a
+    streamed paragraph would run on in the previous one, a heading or a code chunk would
+    lose its format, and a segment would grow one ever longer block that Qt lays out again
+    whole on every append. A stand-in first block takes the merge and is then removed."""
+    cursor = QTextCursor(document)
+    cursor.movePosition(QTextCursor.MoveOperation.End)
+    html = html.rstrip("\n")  # Qt would make the line end a trailing space
+    if document.isEmpty():
+        cursor.insertHtml(html)
+        return
+    start = cursor.position()
+    cursor.insertHtml(f"<p>{_STAND_IN}</p>{html}")
+    cursor.setPosition(start)
+    cursor.movePosition(QTextCursor.MoveOperation.NextCharacter, QTextCursor.MoveMode.KeepAnchor)
+    if cursor.selectedText() == _STAND_IN:
+        cursor.removeSelectedText()
+
+
 class SegmentedBody(QWidget):
     """A message body made of several small documents instead of one big one.
 
@@ -143,9 +167,7 @@ class SegmentedBody(QWidget):
                 self._layout.insertWidget(len(self.segments), segment)
                 self.segments.append(segment)
                 self._fragments_in_last = 0
-            cursor = QTextCursor(self.segments[-1].document())
-            cursor.movePosition(QTextCursor.MoveOperation.End)
-            cursor.insertHtml(fragment)
+            _append_html(self.segments[-1].document(), fragment)
             self._fragments_in_last += 1
 
     def set_tail(self, html: str) -> None:
