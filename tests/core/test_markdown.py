@@ -543,6 +543,14 @@ def test_cut_tokens_and_marks_cannot_be_forged() -> None:
         assert not re.search("[\ue013-\ue016]", html_text)
 
 
+def test_a_very_long_code_line_is_not_highlighted() -> None:
+    # Pygments takes tens of milliseconds over thousands of dense characters.
+    short = render_markdown("```python\nx = [1, 2]\n```").html
+    long = render_markdown("```python\nx = [" + ", ".join(map(str, range(400))) + "]\n```").html
+    assert "<span style=" in short
+    assert "<span style=" not in long
+
+
 def test_line_cutter_shows_the_same_however_the_text_is_split() -> None:
     text = "short\n" + "x" * 25 + "\n" + "y" * 10 + "\n\n" + "z" * 12
     whole = LineCutter(10, keep_tails=True)

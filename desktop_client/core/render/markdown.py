@@ -281,6 +281,11 @@ def _escape_code(code: str) -> str:
     return code.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+# A longer line (minified code, data) is shown unhighlighted: Pygments takes about 70 ms for
+# 8,000 characters of dense code, and such a line gains little from colours.
+_LEX_LINE_LIMIT: Final = 1_000
+
+
 def _highlight(code: str, lang: str, pal: _Palette) -> str:
     """Inline-styled HTML for ``code`` (no wrapper, no trailing newline)."""
     if CUT_OPEN in code:
@@ -288,7 +293,7 @@ def _highlight(code: str, lang: str, pal: _Palette) -> str:
     if code.endswith("\n"):
         code = code[:-1]
     lexer = _lexer_for(lang) if lang and code else None
-    if lexer is None:
+    if lexer is None or max(map(len, code.split("\n"))) > _LEX_LINE_LIMIT:
         return _escape_code(code)
     names = pal.pygments
     groups: list[tuple[str, list[str]]] = []
