@@ -175,6 +175,10 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("id")
     export.add_argument("--format", choices=["md", "json"], default="md")
     export.add_argument("-o", "--output", default=None, help="write to this file instead of stdout")
+    delete = hsub.add_parser(
+        "delete", help="delete a conversation, as the app does (hidden at once, purged after 7 days)"
+    )
+    delete.add_argument("id")
     return parser
 
 
@@ -529,6 +533,7 @@ def run_gallery(args: argparse.Namespace, core: Core, out: TextIO) -> int:
 
 def run_history(args: argparse.Namespace, core: Core, out: TextIO) -> int:
     from desktop_client.core.services.export import to_json, to_markdown
+    from desktop_client.core.storage.chats import UNDO_DAYS
 
     store = core.chats
     if args.action == "list":
@@ -553,6 +558,16 @@ def run_history(args: argparse.Namespace, core: Core, out: TextIO) -> int:
             out.write(f"{hit.conversation_id[:12]}  {title}: {snippet}\n")
         return ExitCode.OK
     conversation = store.find_conversation(args.id)
+    if args.action == "delete":
+        # A way out when a conversation cannot be opened: the app no longer lists it.
+        if conversation.deleted_at is not None:
+            raise InputError(f"No conversation with id {args.id!r}", hint="`keyhold history list` shows the ids")
+        store.delete_conversation(conversation.id)
+        title = conversation.title or "(untitled)"
+        out.write(
+            f'deleted conversation {conversation.id[:12]} "{title}" (hidden now, purged after {UNDO_DAYS} days)\n'
+        )
+        return ExitCode.OK
     messages = store.path(conversation.id)
     profile_name = next((p.name for p in core.profiles.all() if p.id == conversation.profile_id), "")
     render = to_json if args.format == "json" else to_markdown

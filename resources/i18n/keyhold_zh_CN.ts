@@ -1145,6 +1145,14 @@
         <translation>编辑消息内容</translation>
     </message>
     <message>
+        <source>… [line cut for display: %1 characters — Copy gets the full text]</source>
+        <translation>…［此行过长，仅显示开头：共 %1 个字符——“复制”可获得全文］</translation>
+    </message>
+    <message>
+        <source>… [line cut for display: %1 characters — an export keeps the full text]</source>
+        <translation>…［此行过长，仅显示开头：共 %1 个字符——导出的文件保留全文］</translation>
+    </message>
+    <message>
         <source>(image missing: %1)</source>
         <translation>（图片缺失：%1）</translation>
     </message>

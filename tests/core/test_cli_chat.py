@@ -139,3 +139,30 @@ def test_sigkill_mid_answer_keeps_the_partial_answer(tmp_path, keyring_store) ->
     )
     message = json.loads(exported.stdout)["messages"][1]
     assert message["status"] == "interrupted" and message["content"] == content
+
+
+def test_history_delete_hides_a_conversation_the_app_would_open(tmp_path, keyring_store, chat_server) -> None:
+    server, _ = chat_server
+    home = tmp_path / "home"
+    add_profile(home, server.url)
+    assert run_cli(home, "chat", "-p", "p", "Say hello").returncode == 0
+    assert run_cli(home, "chat", "-p", "p", "Keep this one").returncode == 0
+    listing = json.loads(run_cli(home, "history", "list", "--json").stdout)
+    doomed = next(c["id"] for c in listing if c["title"] == "Say hello")
+
+    deleted = run_cli(home, "history", "delete", doomed[:8])
+    assert deleted.returncode == 0, deleted.stderr
+    assert deleted.stdout == f'deleted conversation {doomed[:12]} "Say hello" (hidden now, purged after 7 days)\n'
+    assert [c["title"] for c in json.loads(run_cli(home, "history", "list", "--json").stdout)] == ["Keep this one"]
+    assert "Say hello" not in run_cli(home, "history", "search", "hello").stdout
+    # The same soft delete as the app's: the rows stay until the purge.
+    db = sqlite3.connect(home / "keyhold.db")
+    (deleted_at,) = db.execute("SELECT deleted_at FROM conversations WHERE id = ?", (doomed,)).fetchone()
+    db.close()
+    assert deleted_at is not None
+
+    for missing in (doomed, doomed[:12], "abcdef0123"):
+        again = run_cli(home, "history", "delete", missing)
+        assert again.returncode == 2
+        assert again.stderr.startswith("keyhold: error: No conversation with id")
+        assert again.stderr.count("\n") == 1

@@ -6,6 +6,7 @@ import pytest
 
 from desktop_client.core.render import Rendered, StreamingMarkdown, render_markdown
 from desktop_client.core.render import markdown as md_module
+from desktop_client.core.render.lines import LINE_CAP, MARK_RE, LineCutter, cut_plain, fill_marks
 
 TAG_RE = re.compile(r"<[^>]+>")
 MATH_SPAN = re.compile(r'<span style="font-family:[^"]*serif; font-style:italic;">')
@@ -252,7 +253,9 @@ def long_answer() -> str:
         parts.append(f"### Section {n}\n\n{sentences}\n\n")
         if n % 10 == 0:
             parts.append(f"```js\nconsole.log('block {n}');\n```\n\n")
-    parts.append("One very long paragraph: " + " ".join(f"word{i}." for i in range(3000)) + "\n")
+    # Lines long enough to be split while streaming, short enough not to be cut for display.
+    lines = (" ".join(f"word{i}." for i in range(k, k + 500)) for k in range(0, 3000, 500))
+    parts.append("One very long paragraph: " + "\n".join(lines) + "\n")
     return "".join(parts)
 
 
@@ -440,13 +443,13 @@ def test_streaming_long_code_block_is_frozen_in_chunks() -> None:
 
 def test_streaming_long_paragraph_is_frozen_at_sentence_ends() -> None:
     stream = StreamingMarkdown()
-    text = " ".join(f"Sentence number {i} is here." for i in range(400))
+    text = " ".join(f"Sentence number {i} is here." for i in range(160))  # one line, under the cut
     for i in range(0, len(text), 4):
         stream.append(text[i : i + 4])
     frozen = stream.take_frozen()
-    assert len(frozen) >= 3
+    assert len(frozen) >= 2
     assert all(visible(f).strip().endswith("here.") for f in frozen)
-    assert visible("".join(frozen) + stream.tail_html()).count("Sentence number") == 400
+    assert visible("".join(frozen) + stream.tail_html()).count("Sentence number") == 160
 
 
 def test_streaming_long_table_is_frozen_in_row_chunks() -> None:
@@ -482,3 +485,89 @@ def test_streaming_dark_matches_render_markdown_dark() -> None:
     stream.append("```python\nx = 1\n```\n")
     assert "#161b22" in "".join(stream.take_frozen())
     assert stream.finish() == render_markdown("```python\nx = 1\n```\n", dark=True)
+
+
+# ----------------------------------------------------------------------------- over-long lines
+
+
+def marks_of(html_text: str) -> list[int]:
+    return [int(n) for n in MARK_RE.findall(html_text)]
+
+
+def longest_line(html_text: str) -> int:
+    return max(len(line) for line in MARK_RE.sub("", visible(html_text)).split("\n"))
+
+
+def test_an_over_long_line_is_cut_for_display_and_its_code_block_keeps_it_whole() -> None:
+    prose = "".join(chr(0x61 + i % 26) for i in range(LINE_CAP * 3))
+    exact = "e" * LINE_CAP
+    code = "c = '" + "x" * (LINE_CAP * 2) + "'"
+    out = render_markdown(f"{prose}\n\n{exact}\n\n```python\n{code}\nprint(c)\n```\n\nafter")
+    shown = visible(out.html)
+    assert marks_of(out.html) == [len(prose), len(code)]
+    assert prose[:LINE_CAP] in shown and prose[: LINE_CAP + 1] not in shown
+    assert exact in shown  # a line of exactly the cap is left alone
+    assert "print(c)" in shown and "after" in shown
+    assert longest_line(out.html) <= LINE_CAP
+    assert out.code_blocks == (f"{code}\nprint(c)",)
+
+
+def test_streaming_cuts_a_line_that_grows_past_the_cap_across_deltas() -> None:
+    prose = "".join(chr(0x61 + i % 26) for i in range(LINE_CAP * 4))
+    code = "x = [" + ", ".join(map(str, range(LINE_CAP))) + "]"
+    text = f"Intro.\n\n{prose}\n\n```python\n{code}\n```\n\nEnd, then {prose}"
+    stream = StreamingMarkdown()
+    fragments: list[str] = []
+    open_marks: list[int] = []
+    for i in range(0, len(text), 512):
+        stream.append(text[i : i + 512])
+        fragments += stream.take_frozen()
+        open_marks += marks_of(stream.tail_html())
+    html_text = "".join(fragments) + stream.tail_html()
+    assert marks_of(html_text) == [len(prose), len(code), len("End, then ") + len(prose)]
+    # While a line arrives past the cap, the tail says how long it is so far.
+    assert any(LINE_CAP < n < len(prose) for n in open_marks)
+    assert longest_line(html_text) <= LINE_CAP
+    assert "Intro." in visible(html_text) and "End, then" in visible(html_text)
+    assert stream.code_blocks == [code]
+    assert stream.finish() == render_markdown(text)
+
+
+def test_cut_tokens_and_marks_cannot_be_forged() -> None:
+    forged = "a \ue0130\ue014 b \ue0155\ue016 c\n\n```\nd \ue0130\ue014\n```\n"
+    out = render_markdown(forged)
+    stream = StreamingMarkdown()
+    stream.append(forged)
+    for html_text in (out.html, "".join(stream.take_frozen()) + stream.tail_html()):
+        assert not MARK_RE.search(html_text)
+        assert not re.search("[\ue013-\ue016]", html_text)
+
+
+def test_a_very_long_code_line_is_not_highlighted() -> None:
+    # Pygments takes tens of milliseconds over thousands of dense characters.
+    short = render_markdown("```python\nx = [1, 2]\n```").html
+    long = render_markdown("```python\nx = [" + ", ".join(map(str, range(400))) + "]\n```").html
+    assert "<span style=" in short
+    assert "<span style=" not in long
+
+
+def test_line_cutter_shows_the_same_however_the_text_is_split() -> None:
+    text = "short\n" + "x" * 25 + "\n" + "y" * 10 + "\n\n" + "z" * 12
+    whole = LineCutter(10, keep_tails=True)
+    expected = whole.feed(text) + whole.close()
+    assert whole.lengths == [25, 12]
+    assert whole.restore(expected) == text
+    for step in (1, 3, 7, 11):
+        cutter = LineCutter(10, keep_tails=True)
+        shown = "".join(cutter.feed(text[i : i + step]) for i in range(0, len(text), step)) + cutter.close()
+        assert shown == expected
+        assert cutter.restore(shown) == text
+
+
+def test_plain_text_cut_and_marks_in_words() -> None:
+    assert cut_plain("a" * 7 + "\nok\n" + "b" * 5, "[%1 cut]", cap=5) == "aaaaa[7 cut]\nok\n" + "b" * 5
+    assert cut_plain("short", "[%1]") == "short"
+    template = "… [%1 characters <cut>]"
+    assert (
+        fill_marks("x\ue0151234567\ue016", template, escape=html.escape) == "x… [1,234,567 characters &lt;cut&gt;]"
+    )

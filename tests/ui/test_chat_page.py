@@ -193,3 +193,150 @@ async def test_chinese_ui(chat) -> None:
     await asyncio.sleep(0.05)
     assert page.send_btn.text() == "发送"
     window.set_language(Language.ENGLISH)
+
+
+# ----------------------------------------------------------------------------- over-long lines
+
+BIG_LINE = "".join(chr(0x61 + i % 26) for i in range(5 * 2**20))  # 5 MB, not one space
+
+
+def longest_shown_line(*browsers) -> int:
+    """The longest line (block) the documents of these text browsers show."""
+    longest = 0
+    for browser in browsers:
+        block = browser.document().begin()
+        while block.isValid():
+            # stripped: Qt turns the line end after a closing tag into a space
+            longest = max(longest, len(block.text().strip()))
+            block = block.next()
+    return longest
+
+
+def shown_in(widget) -> list:
+    return [*widget.body.segments, widget.body.tail]
+
+
+async def test_a_5mb_line_is_cut_for_display_and_kept_whole(chat, home, tmp_path, make_window) -> None:
+    from PySide6.QtGui import QGuiApplication
+
+    from desktop_client.core.render.lines import LINE_CAP
+    from tests.procs import run_cli
+
+    long_thought = "ponder" * 20_000  # 120,000 characters of reasoning on one line
+    question = "q" * 30_000 + "\nand a short second line"
+    pieces = [BIG_LINE[i : i + 16384] for i in range(0, len(BIG_LINE), 16384)]
+    window, core, page, script = await chat(stream_of(pieces, reasoning=long_thought))
+    page.composer.setPlainText(question)
+    await page.send()
+    await wait_until(
+        lambda: (
+            not page.tasks
+            and len(page.view.widgets) == 2
+            and not any(w.streaming for w in page.view.widgets.values())
+        ),
+        timeout=60,
+        message="the 5 MB answer streamed",
+    )
+    user, answer = page.view.widgets.values()
+    words = max(answer._cut_words(), answer._reasoning_cut_words(), key=len)
+    marker = len(words.replace("%1", f"{len(BIG_LINE):,}"))
+    assert core.chats.message(answer.message.id).content == BIG_LINE
+    # What is shown is cut: the line's start, then the marker, in one of the answer's documents.
+    assert LINE_CAP // 2 < longest_shown_line(*shown_in(answer)) <= LINE_CAP + marker
+    assert "".join(answer.body.toPlainText().split()).startswith(BIG_LINE[:LINE_CAP])
+    assert f"{len(BIG_LINE):,} characters" in answer.body.toPlainText()
+    assert LINE_CAP <= longest_shown_line(answer.reasoning_view) <= LINE_CAP + marker
+    assert "120,000 characters" in answer.reasoning_view.toPlainText()
+    assert LINE_CAP <= longest_shown_line(*shown_in(user)) <= LINE_CAP + marker
+    assert "and a short second line" in user.body.toPlainText()
+
+    # Copy, and an export, keep every character.
+    QGuiApplication.clipboard().clear()
+    answer.copy_btn.click()
+    assert QGuiApplication.clipboard().text() == BIG_LINE
+    user.copy_btn.click()
+    assert QGuiApplication.clipboard().text() == question
+    exported = tmp_path / "export.json"
+    result = await asyncio.to_thread(
+        run_cli, home.root, "history", "export", page.conversation.id[:12], "--format", "json", "-o", str(exported)
+    )
+    assert result.returncode == 0, result.stderr
+    messages = json.loads(exported.read_text())["messages"]
+    assert messages[1]["content"] == BIG_LINE and messages[1]["reasoning"] == long_thought
+    assert messages[0]["content"] == question
+
+    # The next start opens the conversation again: cut the same way.
+    again, _ = make_window(core)
+    again.nav.setCurrentRow(0)
+    reopened = again.chat_page
+    await wait_until(lambda: reopened.loaded and len(reopened.view.widgets) == 2, message="reopened")
+    answer = list(reopened.view.widgets.values())[1]
+    await wait_until(lambda: f"{len(BIG_LINE):,} characters" in answer.body.toPlainText(), message="rendered")
+    assert LINE_CAP // 2 < longest_shown_line(*shown_in(answer)) <= LINE_CAP + marker
+    answer.copy_btn.click()
+    assert QGuiApplication.clipboard().text() == BIG_LINE
+
+
+async def test_a_100k_code_line_is_cut_for_display_and_its_copy_link_copies_it_whole(chat) -> None:
+    from PySide6.QtCore import QUrl
+    from PySide6.QtGui import QGuiApplication
+
+    from desktop_client.core.render.lines import LINE_CAP
+
+    code = "data = [" + ", ".join(str(i % 997) for i in range(30_000)) + "]"  # about 130,000 characters
+    answer_text = f"Here:\n\n```python\n{code}\nprint(len(data))\n```\n\nDone."
+    pieces = [answer_text[i : i + 700] for i in range(0, len(answer_text), 700)]
+    window, core, page, script = await chat(stream_of(pieces))
+    page.composer.setPlainText("a long line of code, please")
+    await page.send()
+    await wait_until(
+        lambda: (
+            not page.tasks
+            and len(page.view.widgets) == 2
+            and not any(w.streaming for w in page.view.widgets.values())
+        ),
+        timeout=30,
+        message="answer streamed",
+    )
+    answer = list(page.view.widgets.values())[1]
+    marker = len(answer._cut_words().replace("%1", f"{len(code):,}"))
+    shown = answer.body.toPlainText()
+    assert LINE_CAP // 2 < longest_shown_line(*shown_in(answer)) <= LINE_CAP + marker
+    assert f"{len(code):,} characters" in shown and "print(len(data))" in shown and "Done." in shown
+    QGuiApplication.clipboard().clear()
+    answer._on_anchor(QUrl("copy:0"))
+    assert QGuiApplication.clipboard().text() == f"{code}\nprint(len(data))"
+
+
+async def test_a_long_streamed_answer_keeps_its_paragraphs_and_headings(chat) -> None:
+    from desktop_client.ui.chat.message_widget import LONG_ANSWER
+
+    sections = [
+        f"## Part {i}\n\nParagraph {i}: " + " ".join(f"w{i}x{k}" for k in range(150)) + "\n\n" for i in range(30)
+    ]
+    text = "".join(sections)
+    assert len(text) > LONG_ANSWER  # what streamed stays on screen: no final re-render
+    window, core, page, script = await chat(stream_of(pieces_of(text, 40)))
+    page.composer.setPlainText("a long answer")
+    await page.send()
+    await wait_until(
+        lambda: (
+            not page.tasks and len(page.view.widgets) == 2 and not list(page.view.widgets.values())[1].streaming
+        ),
+        message="answer streamed",
+    )
+    answer = list(page.view.widgets.values())[1]
+    blocks = []
+    for browser in shown_in(answer):
+        block = browser.document().begin()
+        while block.isValid():
+            blocks.append((block.text().strip(), block.blockFormat().headingLevel()))
+            block = block.next()
+    for i in range(30):
+        # Each streamed block is a block of its own: no paragraph runs into the next one.
+        assert (f"Part {i}", 2) in blocks
+        assert (f"Paragraph {i}: " + " ".join(f"w{i}x{k}" for k in range(150)), 0) in blocks
+
+
+def pieces_of(text: str, size: int) -> list[str]:
+    return [text[i : i + size] for i in range(0, len(text), size)]

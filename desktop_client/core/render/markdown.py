@@ -9,6 +9,10 @@ LaTeX is handled by a pre-pass: code is skipped, each formula is swapped for a
 private-use placeholder, markdown-it renders the rest, and the placeholders are then
 replaced by the formula's HTML. Code renderers put the formula's source back instead,
 so a formula the pre-pass wrongly found inside code still shows verbatim.
+
+A line longer than ``lines.LINE_CAP`` is cut for display before all of this (Qt would take
+seconds to lay it out); the cut leaves a token that becomes a mark in the HTML, and code
+blocks get their cut lines back whole in ``code_blocks``, for Copy.
 """
 
 from __future__ import annotations
@@ -24,6 +28,8 @@ from markdown_it.common.utils import escapeHtml, unescapeAll
 from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 from markdown_it.utils import EnvType, OptionsDict
+
+from desktop_client.core.render.lines import CUT_OPEN, CUT_RE, LineCutter, mark
 
 __all__ = ["Rendered", "StreamingMarkdown", "render_markdown"]
 
@@ -62,6 +68,8 @@ _PH_CLOSE: Final = "\ue001"
 _PH_RE: Final = re.compile("\ue000(\\d+)\ue001")
 _DISPLAY_P_RE: Final = re.compile("<p>\ue000(\\d+)\ue001</p>")
 _PRIVATE_RE: Final = re.compile("[\ue000-\ue01f]")
+# Scrubbed again inside, where the line cutter's tokens (\ue013, \ue014) are legitimate.
+_FORGED_RE: Final = re.compile("[\ue000-\ue012\ue015-\ue01f]")
 _SUP_MARK: Final = "\ue010"
 _SUB_MARK: Final = "\ue011"
 _END_MARK: Final = "\ue012"
@@ -273,12 +281,19 @@ def _escape_code(code: str) -> str:
     return code.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+# A longer line (minified code, data) is shown unhighlighted: Pygments takes about 70 ms for
+# 8,000 characters of dense code, and such a line gains little from colours.
+_LEX_LINE_LIMIT: Final = 1_000
+
+
 def _highlight(code: str, lang: str, pal: _Palette) -> str:
     """Inline-styled HTML for ``code`` (no wrapper, no trailing newline)."""
+    if CUT_OPEN in code:
+        return _highlight_cut(code, lang, pal)
     if code.endswith("\n"):
         code = code[:-1]
     lexer = _lexer_for(lang) if lang and code else None
-    if lexer is None:
+    if lexer is None or max(map(len, code.split("\n"))) > _LEX_LINE_LIMIT:
         return _escape_code(code)
     names = pal.pygments
     groups: list[tuple[str, list[str]]] = []
@@ -306,6 +321,21 @@ def _highlight(code: str, lang: str, pal: _Palette) -> str:
     return html
 
 
+def _highlight_cut(code: str, lang: str, pal: _Palette) -> str:
+    """``_highlight`` for code with cut lines: the lexer would split a cut token, so the
+    tokens are taken out and put back at the end of their lines' HTML."""
+    tokens: dict[int, str] = {}
+    line = pos = 0
+    for m in CUT_RE.finditer(code):
+        line += code.count("\n", pos, m.start())
+        pos = m.start()
+        tokens[line] = m[0]
+    lines = _highlight(CUT_RE.sub("", code), lang, pal).split("\n")
+    for index, token in tokens.items():
+        lines[min(index, len(lines) - 1)] += token
+    return "\n".join(lines)
+
+
 # Whole code blocks only: finish() then reuses what streaming already highlighted.
 _highlight_block: Final = functools.lru_cache(maxsize=128)(_highlight)
 
@@ -321,6 +351,27 @@ def _code_header(lang: str, index: int, pal: _Palette) -> str:
 def _pre(body: str, pal: _Palette, *, top: str = "0", bottom: str = _CODE_GAP) -> str:
     css = _PRE_CSS.format(bg=pal.code_bg)
     return f'<pre style="{css} margin-top:{top}; margin-bottom:{bottom};">{body}</pre>\n'
+
+
+def _cut_mark(length: int, pal: _Palette) -> str:
+    return f'<span style="font-style:italic; color:{pal.muted};">{mark(length)}</span>'
+
+
+def _marks(html: str, cutter: LineCutter, pal: _Palette) -> str:
+    """Rendered HTML with each cut token replaced by the styled mark the UI puts in words."""
+    return cutter.marks(html, lambda length: _cut_mark(length, pal))
+
+
+_CLOSING_TAGS_RE: Final = re.compile(r"(?:</[a-z0-9]+>\n?)+$")
+
+
+def _with_open_mark(html: str, length: int, pal: _Palette) -> str:
+    """``html`` with the mark of a line still being cut at its end, inside its last block."""
+    cut = _cut_mark(length, pal)
+    closers = _CLOSING_TAGS_RE.search(html)
+    if closers is None:
+        return f"{html}<p>{cut}</p>\n"
+    return f"{html[: closers.start()]}{cut}{closers[0]}"
 
 
 # --------------------------------------------------------------------------- math
@@ -513,6 +564,8 @@ def _script(m: re.Match[str]) -> str:
 
 
 def _tex_to_html(tex: str) -> str | None:
+    if CUT_OPEN in tex:
+        return None  # a formula cut for display shows its source, and the cut
     try:
         text = _latex()(_mark_scripts(tex.strip()))
     except Exception:
@@ -730,6 +783,7 @@ class _Ctx:
     maths: list[_Math]
     codes: list[str] = field(default_factory=list)
     links: list[bool] = field(default_factory=list)
+    restore: Callable[[str], str] = str  # the full text of code with cut lines, for Copy
 
     def raw(self, s: str) -> str:
         if _PH_OPEN not in s:
@@ -742,6 +796,11 @@ class _Ctx:
 
         return _PH_RE.sub(source, s)
 
+    def attr(self, s: str) -> str:
+        """An attribute's value: a cut mark there would break the HTML."""
+        s = self.raw(s)
+        return CUT_RE.sub("", s) if CUT_OPEN in s else s
+
 
 def _ctx(env: EnvType) -> _Ctx:
     ctx = env["keyhold"]
@@ -753,7 +812,7 @@ def _render_code(code: str, lang: str, ctx: _Ctx) -> str:
     if code.endswith("\n"):
         code = code[:-1]
     index = ctx.offset + len(ctx.codes)
-    ctx.codes.append(code)
+    ctx.codes.append(ctx.restore(code))
     return _code_header(lang, index, ctx.pal) + _pre(_highlight_block(code, lang, ctx.pal), ctx.pal)
 
 
@@ -784,13 +843,13 @@ def _rule_link_open(
 ) -> str:
     token = tokens[idx]
     ctx = _ctx(env)
-    href = ctx.raw(str(token.attrGet("href") or ""))
+    href = ctx.attr(str(token.attrGet("href") or ""))
     live = _SAFE_LINK_RE.match(href) is not None
     ctx.links.append(live)
     if not live:
         return ""
     title = token.attrGet("title")
-    title_attr = f' title="{escapeHtml(ctx.raw(str(title)))}"' if title else ""
+    title_attr = f' title="{escapeHtml(ctx.attr(str(title)))}"' if title else ""
     return f'<a href="{escapeHtml(href)}"{title_attr}>'
 
 
@@ -805,9 +864,9 @@ def _rule_image(self: RendererHTML, tokens: Sequence[Token], idx: int, options: 
     token = tokens[idx]
     ctx = _ctx(env)
     alt = ctx.raw(self.renderInlineAsText(token.children, options, env))
-    src = ctx.raw(str(token.attrGet("src") or ""))
+    src = ctx.attr(str(token.attrGet("src") or ""))
     if _SAFE_IMG_RE.match(src):
-        return f'<img src="{escapeHtml(src)}" alt="{escapeHtml(alt)}" />'
+        return f'<img src="{escapeHtml(src)}" alt="{escapeHtml(ctx.attr(alt))}" />'
     return escapeHtml(alt)
 
 
@@ -868,13 +927,23 @@ def _md_render(src: str, env: EnvType, inline: bool = False) -> str:
     return str(_MD.renderInline(src, env) if inline else _MD.render(src, env))
 
 
-def _render(text: str, pal: _Palette, offset: int = 0) -> tuple[str, list[str]]:
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")  # as markdown-it would
-    if _PRIVATE_RE.search(text):
-        text = _PRIVATE_RE.sub("\ufffd", text)
+def _scrub(text: str) -> str:
+    """No private-use character a model could use to forge a placeholder or a cut."""
+    return _PRIVATE_RE.sub("\ufffd", text) if _PRIVATE_RE.search(text) else text
+
+
+def _cutter() -> LineCutter:
+    return LineCutter(clean=_scrub, keep_tails=True)
+
+
+def _render(
+    text: str, pal: _Palette, offset: int = 0, restore: Callable[[str], str] = str
+) -> tuple[str, list[str]]:
+    """HTML of cleaned, cut text, with cut tokens left in; the full sources of its code blocks."""
+    if _FORGED_RE.search(text):
+        text = _FORGED_RE.sub("\ufffd", text)
     src, maths = _extract_math(text)
-    ctx = _Ctx(pal, offset, maths)
+    ctx = _Ctx(pal, offset, maths, restore=restore)
     html = _md_render(src, {"keyhold": ctx})
     if maths:
         html = _substitute_math(html, maths)
@@ -885,17 +954,23 @@ def _render_inline(text: str, pal: _Palette, offset: int = 0) -> str:
     """Inline-only rendering of one line, as it would appear inside a paragraph."""
     if _MD_SPECIAL_RE.search(text) is None:
         return escapeHtml(text)
-    if _PRIVATE_RE.search(text):
-        text = _PRIVATE_RE.sub("\ufffd", text)
+    if _FORGED_RE.search(text):
+        text = _FORGED_RE.sub("\ufffd", text)
     src, maths = _extract_math(text)
     html = _md_render(src, {"keyhold": _Ctx(pal, offset, maths)}, inline=True)
     return _substitute_math(html, maths) if maths else html
 
 
 def render_markdown(text: str, *, dark: bool = False) -> Rendered:
-    """Render a complete answer to Qt rich-text HTML."""
-    html, codes = _render(text, _DARK if dark else _LIGHT)
-    return Rendered(html, tuple(codes))
+    """Render a complete answer to Qt rich-text HTML; over-long lines are cut for display
+    (``code_blocks`` keep them whole)."""
+    pal = _DARK if dark else _LIGHT
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")  # as markdown-it would
+    cutter = _cutter()
+    text = cutter.feed(text) + cutter.close()
+    html, codes = _render(text, pal, restore=cutter.restore)
+    return Rendered(_marks(html, cutter, pal), tuple(codes))
 
 
 # --------------------------------------------------------------------------- streaming
@@ -1067,9 +1142,13 @@ class StreamingMarkdown:
     These cuts only affect the streaming view (e.g. a split paragraph or a list restarting
     with a new ``<ul>``); :meth:`finish` renders the whole text exactly.
 
-    ``code_blocks`` grows as code blocks are finished, numbered like ``render_markdown``
-    numbers them; the ``copy:N`` link of a long code block is frozen before the block is
-    finished, so ``code_blocks[N]`` may not exist yet while it is still streaming.
+    A line past ``lines.LINE_CAP`` is cut as it arrives: the rest of it is only counted,
+    and the tail shows how long it is so far.
+
+    ``code_blocks`` grows as code blocks are finished (with their cut lines whole), numbered
+    like ``render_markdown`` numbers them; the ``copy:N`` link of a long code block is frozen
+    before the block is finished, so ``code_blocks[N]`` may not exist yet while it is still
+    streaming.
     """
 
     FENCE_CHUNK_LINES: Final = 32
@@ -1084,6 +1163,7 @@ class StreamingMarkdown:
         self.code_blocks: list[str] = []
         self._parts: list[str] = []
         self._cr = ""
+        self._cutter = _cutter()
         # The unfrozen text; it always starts at the beginning of the open block.
         self._buf = ""
         self._scan = 0  # start of the first line of _buf not yet looked at
@@ -1117,13 +1197,16 @@ class StreamingMarkdown:
         if not delta:
             return
         self._parts.append(delta)
-        self._version += 1
         delta = self._cr + delta
         self._cr = ""
         if delta.endswith("\r"):
             self._cr, delta = "\r", delta[:-1]
         if "\r" in delta:
             delta = delta.replace("\r\n", "\n").replace("\r", "\n")
+        delta = self._cutter.feed(delta)
+        if not delta:
+            return  # more of a line cut for display: only the tail's mark changes
+        self._version += 1
         self._buf += delta
         if "\n" in delta:
             buf_find = self._buf.find
@@ -1140,15 +1223,22 @@ class StreamingMarkdown:
     def take_frozen(self) -> list[str]:
         """HTML fragments finished since the last call, in order; append them for good."""
         out, self._out = self._out, []
-        return out
+        return [_marks(html, self._cutter, self._pal) for html in out]
 
     def tail_html(self) -> str:
         """HTML of the still open end of the answer, to replace the previous tail."""
         version, html = self._tail
         if version != self._version or not self._version:
-            html = self._render_tail()
+            html = _marks(self._render_tail(), self._cutter, self._pal)
             self._tail = (self._version, html)
+        if self._cutter.open_length:
+            return _with_open_mark(html, self._cutter.open_length, self._pal)
         return html
+
+    @property
+    def cutting(self) -> bool:
+        """Is the line arriving now past the cap (so what arrives is not shown)?"""
+        return self._cutter.open_length > 0
 
     def finish(self) -> Rendered:
         """The exact rendering of everything appended, as ``render_markdown`` gives it."""
@@ -1242,7 +1332,7 @@ class StreamingMarkdown:
             self._fence = None
             if fence.chunked:
                 self._out.append(_pre(_highlight("".join(fence.pending), fence.lang, self._pal), self._pal))
-                self.code_blocks.append("".join(fence.lines).removesuffix("\n"))
+                self.code_blocks.append(self._cutter.restore("".join(fence.lines)).removesuffix("\n"))
                 self._trim(self._scan)
                 self._reset_block(listy=self._block_listy or fence.indent > 0)
             else:
@@ -1323,7 +1413,7 @@ class StreamingMarkdown:
         head = self._table_head
         if head is not None:
             text = head + text
-        html, codes = _render(text, self._pal, len(self.code_blocks))
+        html, codes = _render(text, self._pal, len(self.code_blocks), self._cutter.restore)
         if head is not None:
             html = _THEAD_RE.sub("", html, count=1)
         return html, codes

@@ -11,11 +11,20 @@ import asyncio
 import time
 from collections import deque
 from dataclasses import replace
+from html import escape as html_escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QSize, QSizeF, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QPixmap, QResizeEvent, QTextCursor
+from PySide6.QtGui import (
+    QDesktopServices,
+    QGuiApplication,
+    QPixmap,
+    QResizeEvent,
+    QTextCursor,
+    QTextDocument,
+    QTextOption,
+)
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -35,6 +44,7 @@ from desktop_client.ui.errors import headline_and_fix
 from desktop_client.ui.qtutils import named, spawn
 
 if TYPE_CHECKING:
+    from desktop_client.core.render.lines import LineCutter
     from desktop_client.core.render.markdown import StreamingMarkdown
 
 
@@ -46,12 +56,19 @@ def _markdown() -> Any:
     return markdown
 
 
+def _lines() -> Any:
+    from desktop_client.core.render import lines
+
+    return lines
+
+
 RENDER_INTERVAL_MS = 50
 LONG_ANSWER = 20_000  # characters: above this, final rendering never runs on the GUI thread
 PREVIEW_CHARS = 4_000
 SEGMENT_FRAGMENTS = 24  # blocks per document: bounds Qt's layout work per update
 TICK_BUDGET = 0.012  # seconds of parsing and layout per render tick
 PARSE_SLICE = 512  # characters given to the Markdown parser at a time
+SKIP_SLICE = 1 << 18  # characters of a line cut for display given at a time (only counted)
 
 
 class AutoHeightBrowser(QTextBrowser):
@@ -67,6 +84,8 @@ class AutoHeightBrowser(QTextBrowser):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setStyleSheet("QTextBrowser { background: transparent; }")
+        # A long word or URL wraps instead of widening the message (Qt's default, relied on here).
+        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
         self.document().setDocumentMargin(2)
         # The layout reports its new size itself: asking document().size() would lay out
         # the whole document again on every streamed update.
@@ -91,6 +110,30 @@ class AutoHeightBrowser(QTextBrowser):
             self._width = width
             self.document().setTextWidth(width)
             self._fit(self.document().size())
+
+
+_STAND_IN = "\u2063"  # an invisible character, removed again at once
+
+
+def _append_html(document: QTextDocument, html: str) -> None:
+    """Appends ``html`` as blocks of their own.
+
+    insertHtml merges the first block of what it inserts into the block at the cursor: a
+    streamed paragraph would run on in the previous one, a heading or a code chunk would
+    lose its format, and a segment would grow one ever longer block that Qt lays out again
+    whole on every append. A stand-in first block takes the merge and is then removed."""
+    cursor = QTextCursor(document)
+    cursor.movePosition(QTextCursor.MoveOperation.End)
+    html = html.rstrip("\n")  # Qt would make the line end a trailing space
+    if document.isEmpty():
+        cursor.insertHtml(html)
+        return
+    start = cursor.position()
+    cursor.insertHtml(f"<p>{_STAND_IN}</p>{html}")
+    cursor.setPosition(start)
+    cursor.movePosition(QTextCursor.MoveOperation.NextCharacter, QTextCursor.MoveMode.KeepAnchor)
+    if cursor.selectedText() == _STAND_IN:
+        cursor.removeSelectedText()
 
 
 class SegmentedBody(QWidget):
@@ -143,9 +186,7 @@ class SegmentedBody(QWidget):
                 self._layout.insertWidget(len(self.segments), segment)
                 self.segments.append(segment)
                 self._fragments_in_last = 0
-            cursor = QTextCursor(self.segments[-1].document())
-            cursor.movePosition(QTextCursor.MoveOperation.End)
-            cursor.insertHtml(fragment)
+            _append_html(self.segments[-1].document(), fragment)
             self._fragments_in_last += 1
 
     def set_tail(self, html: str) -> None:
@@ -178,6 +219,8 @@ class MessageWidget(QFrame):
         self.renders = 0  # for the benchmark: how many updates reached the document
         self._backlog: list[str] = []  # frozen blocks not yet on screen
         self._unparsed: deque[str] = deque()  # streamed text not yet given to the Markdown parser
+        self._parsed_upto = 0  # of _unparsed[0]: slicing a 5 MB chunk per piece would be quadratic
+        self._reasoning_cutter: LineCutter | None = None
         self._finishing: Message | None = None
         self._render_generation = 0
         self.setObjectName("message")
@@ -303,6 +346,19 @@ class MessageWidget(QFrame):
             named(widget, name)
         self._refresh_chrome()
 
+    def _cut_words(self) -> str:
+        return self.tr("… [line cut for display: %1 characters — Copy gets the full text]")
+
+    def _reasoning_cut_words(self) -> str:
+        # The Copy button copies the answer, not the reasoning; an export has both whole.
+        return self.tr("… [line cut for display: %1 characters — an export keeps the full text]")
+
+    def _localize(self, html: str) -> str:
+        """The renderer is Qt-free and English: its Copy links and cut marks get the UI's words."""
+        html = html.replace('">Copy</a>', f'">{self.tr("Copy")}</a>')
+        filled: str = _lines().fill_marks(html, self._cut_words(), escape=html_escape)
+        return filled
+
     # ----- content -----------------------------------------------------------
     def show_message(self, message: Message, siblings: list[str] | None = None) -> None:
         """Shows a stored message (final rendering)."""
@@ -310,7 +366,7 @@ class MessageWidget(QFrame):
         if siblings is not None:
             self.siblings = siblings
         if message.role == "user":
-            self.body.set_plain_text(message.content)
+            self.body.set_plain_text(_lines().cut_plain(message.content, self._cut_words()))
         else:
             self._render_final(message.content)
         self._set_reasoning(message.reasoning)
@@ -322,7 +378,7 @@ class MessageWidget(QFrame):
         if len(text) <= LONG_ANSWER:
             rendered = _markdown().render_markdown(text)
             self._code_blocks = list(rendered.code_blocks)
-            self.body.set_html(_localize(rendered.html, self.tr("Copy")))
+            self.body.set_html(self._localize(rendered.html))
             self.renders += 1
             return
         # A long answer is converted off the GUI thread and laid out a few blocks per turn
@@ -343,11 +399,11 @@ class MessageWidget(QFrame):
         self.body.clear()
         for start in range(0, len(fragments), SEGMENT_FRAGMENTS):
             batch = fragments[start : start + SEGMENT_FRAGMENTS]
-            self.body.append_fragments([_localize(f, self.tr("Copy")) for f in batch])
+            self.body.append_fragments([self._localize(f) for f in batch])
             await asyncio.sleep(0)
             if generation != self._render_generation:
                 return
-        self.body.set_tail(_localize(tail, self.tr("Copy")))
+        self.body.set_tail(self._localize(tail))
         self._code_blocks = code_blocks
         self.renders += 1
 
@@ -355,7 +411,7 @@ class MessageWidget(QFrame):
         has = bool(text.strip())
         self.reasoning_toggle.setVisible(has)
         if has:
-            self.reasoning_view.setPlainText(text)
+            self.reasoning_view.setPlainText(_lines().cut_plain(text, self._reasoning_cut_words()))
         self.reasoning_view.setVisible(has and self.reasoning_toggle.isChecked())
 
     def _show_attachments(self) -> None:
@@ -387,8 +443,10 @@ class MessageWidget(QFrame):
         self._stream = _markdown().StreamingMarkdown()
         self._backlog = []
         self._unparsed.clear()
+        self._parsed_upto = 0
         self._finishing = None
         self._code_blocks = []
+        self._reasoning_cutter = self._new_reasoning_cutter()
         self.body.clear()
         self.message = _with_status(self.message, Status.STREAMING)
         self._pending_content = [initial_content] if initial_content else []
@@ -396,6 +454,11 @@ class MessageWidget(QFrame):
         self.reasoning_view.clear()
         self._timer.start()
         self._refresh_chrome()
+
+    def _new_reasoning_cutter(self) -> LineCutter:
+        lines, words = _lines(), self._reasoning_cut_words()
+        cutter: LineCutter = lines.LineCutter(token=lambda _index, length: lines.words_for(words, length))
+        return cutter
 
     def append(self, content: str, reasoning: str) -> None:
         if content:
@@ -408,9 +471,9 @@ class MessageWidget(QFrame):
             text = "".join(self._pending_reasoning)
             self._pending_reasoning.clear()
             self.reasoning_toggle.setVisible(True)
-            cursor = QTextCursor(self.reasoning_view.document())
-            cursor.movePosition(QTextCursor.MoveOperation.End)
-            cursor.insertText(text)
+            if self._reasoning_cutter is not None:
+                text = self._reasoning_cutter.feed(text)
+            self._append_reasoning(text)
         if self._stream is None:
             return
         if self._pending_content:
@@ -423,20 +486,27 @@ class MessageWidget(QFrame):
         started = time.perf_counter()
         while self._unparsed and time.perf_counter() - started < TICK_BUDGET / 2:
             chunk = self._unparsed[0]
-            piece, rest = chunk[:PARSE_SLICE], chunk[PARSE_SLICE:]
-            if rest:
-                self._unparsed[0] = rest
+            start = self._parsed_upto
+            if self._stream.cutting:
+                # Past the cap a line is only counted, not parsed: up to its end at once.
+                nl = chunk.find("\n", start, start + SKIP_SLICE)
+                end = start + SKIP_SLICE if nl < 0 else nl + 1
             else:
+                end = start + PARSE_SLICE
+            piece = chunk[start:end]
+            self._parsed_upto += len(piece)
+            if self._parsed_upto >= len(chunk):
                 self._unparsed.popleft()
+                self._parsed_upto = 0
             self._stream.append(piece)
             self._backlog.extend(self._stream.take_frozen())
         taken = 0
         while taken < len(self._backlog) and (taken == 0 or time.perf_counter() - started < TICK_BUDGET):
-            self.body.append_fragments([_localize(self._backlog[taken], self.tr("Copy"))])
+            self.body.append_fragments([self._localize(self._backlog[taken])])
             taken += 1
         del self._backlog[:taken]
         if not self._backlog and not self._unparsed:
-            self.body.set_tail(_localize(self._stream.tail_html(), self.tr("Copy")))
+            self.body.set_tail(self._localize(self._stream.tail_html()))
             self._code_blocks = list(self._stream.code_blocks)
             if self._finishing is not None:
                 self._complete(self._finishing)
@@ -457,14 +527,24 @@ class MessageWidget(QFrame):
         self._pending_reasoning.clear()
         self._backlog = []
         self._unparsed.clear()
+        self._parsed_upto = 0
         self._finishing = None
         self._stream = None
+        cutter, self._reasoning_cutter = self._reasoning_cutter, None
         if rerender:
             self.show_message(message)
             return
         self.message = message
+        if cutter is not None:
+            self._append_reasoning(cutter.close())  # a reasoning line still being cut when the answer ended
         self._show_attachments()
         self.retranslate()
+
+    def _append_reasoning(self, text: str) -> None:
+        if text:
+            cursor = QTextCursor(self.reasoning_view.document())
+            cursor.movePosition(QTextCursor.MoveOperation.End)
+            cursor.insertText(text)
 
     @property
     def streaming(self) -> bool:
@@ -571,11 +651,6 @@ class MessageWidget(QFrame):
         self.status_label.setStyleSheet(
             "color: #b3261e;" if message.status in (Status.FAILED, Status.INTERRUPTED) else "color: palette(mid);"
         )
-
-
-def _localize(html: str, copy_label: str) -> str:
-    """The renderer is Qt-free and English; the code blocks' Copy link speaks the UI's language."""
-    return html.replace('">Copy</a>', f'">{copy_label}</a>')
 
 
 def _with_status(message: Message, status: Status) -> Message:
