@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -40,6 +41,18 @@ def wait(predicate, timeout: float, what: str) -> None:
         time.sleep(0.1)
 
 
+def image_recorded(home: Path, task_id: str) -> bool:
+    try:
+        db = sqlite3.connect(f"file:{home / 'keyhold.db'}?mode=ro", uri=True, timeout=1)
+        try:
+            row = db.execute("SELECT image_path FROM mj_tasks WHERE id = ?", (task_id,)).fetchone()
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return False
+    return bool(row and row[0])
+
+
 def test_killed_app_finishes_the_task_when_started_again(tmp_path, keyring_store) -> None:
     home = tmp_path / "home"
     with MjSimulator(SECRET, dialect="trueai") as sim:
@@ -61,7 +74,8 @@ def test_killed_app_finishes_the_task_when_started_again(tmp_path, keyring_store
         sim.release("*")
         gui = start_gui(home)
         try:
-            wait(lambda: list((home / "gallery").rglob("*.png")), 60, "the image in the gallery")
+            # The file is written first, then recorded on the task: wait for the record.
+            wait(lambda: image_recorded(home, task_id), 60, "the image recorded on the task")
         finally:
             gui.terminate()
             gui.wait(20)
