@@ -25,7 +25,7 @@ from desktop_client.core.errors import ErrorKind, ExitCode, InputError, KeyholdE
 from desktop_client.core.hardening import disable_crash_dumps
 from desktop_client.core.redact import redact, register_secret
 from desktop_client.core.settings import MjAuth, ProfileKind
-from desktop_client.core.text import inert
+from desktop_client.core.text import inert, inert_text
 from desktop_client.core.urls import WARNING_TEXT
 
 if TYPE_CHECKING:
@@ -295,11 +295,15 @@ class _CliObserver:
         self.out = out
         self.err = err
         self.reasoning_open = False
+        # A model's escape sequences could retitle or rewrite a terminal; a pipe gets every byte.
+        self._out_text = inert_text if out.isatty() else str
+        self._err_text = inert_text if err.isatty() else str
 
     def on_started(self, user: object, assistant: object) -> None:
         pass
 
     def on_delta(self, message_id: str, content: str, reasoning: str) -> None:
+        content, reasoning = self._out_text(content), self._err_text(reasoning)
         if reasoning:
             self.err.write(reasoning)
             self.err.flush()

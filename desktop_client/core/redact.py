@@ -49,7 +49,7 @@ class Redactor:
             for form in forms:
                 if len(form) >= _MIN_SECRET_LEN:
                     self._secrets[form] = label
-            self._origins.update(origins)
+            self._origins.update(o.casefold() for o in origins)
             self._pattern = None
             self._known = None
 
@@ -65,14 +65,25 @@ class Redactor:
             if self._pattern is None and self._secrets:
                 # Longest first so a base URL is replaced whole, not piecewise.
                 alternatives = sorted(self._secrets, key=len, reverse=True)
-                self._pattern = re.compile("|".join(re.escape(a) for a in alternatives))
+                # Any case: a host or path written in capitals is the same address.
+                self._pattern = re.compile("|".join(re.escape(a) for a in alternatives), re.IGNORECASE)
             return self._pattern
+
+    def _label(self, found: str) -> str:
+        label = self._secrets.get(found)
+        if label is None:
+            folded = found.casefold()
+            label = next((v for k, v in self._secrets.items() if k.casefold() == folded), "secret")
+        return label
 
     def _known_pattern(self) -> tuple[re.Pattern[str], tuple[str, ...]] | None:
         with self._lock:
             if self._known is None and (self._secrets or self._origins):
                 forms = sorted({*self._secrets, *self._origins}, key=len, reverse=True)
-                self._known = re.compile("|".join(re.escape(f) for f in forms)), tuple(forms)
+                self._known = (
+                    re.compile("|".join(re.escape(f) for f in forms), re.IGNORECASE),
+                    tuple(f.casefold() for f in forms),
+                )
             return self._known
 
     def redact_known(self, text: str) -> str:
@@ -82,9 +93,9 @@ class Redactor:
         known = self._known_pattern()
         if not text or known is None:
             return text
-        secrets, origins = self._secrets, self._origins
+        origins = self._origins
         return known[0].sub(
-            lambda m: SERVER if m.group(0) in origins else f"<{secrets.get(m.group(0), 'secret')}>", text
+            lambda m: SERVER if m.group(0).casefold() in origins else f"<{self._label(m.group(0))}>", text
         )
 
     def stream(self) -> StreamRedactor:
@@ -95,8 +106,7 @@ class Redactor:
             return text
         pattern = self._compiled()
         if pattern is not None:
-            secrets = self._secrets
-            text = pattern.sub(lambda m: f"<{secrets.get(m.group(0), 'secret')}>", text)
+            text = pattern.sub(lambda m: f"<{self._label(m.group(0))}>", text)
         text = _GENERIC_PATTERNS[0].sub("<key>", text)
         text = _GENERIC_PATTERNS[1].sub(lambda m: m.group(1) + "<key>", text)
         return _GENERIC_PATTERNS[2].sub(lambda m: m.group(1) + "<key>", text)
@@ -173,8 +183,8 @@ class StreamRedactor:
         starts = {form[0] for form in forms}
         cut = len(buffer)
         for index in range(max(0, len(buffer) - longest + 1), len(buffer)):
-            if buffer[index] in starts:
-                tail = buffer[index:]
+            if buffer[index].casefold() in starts:
+                tail = buffer[index:].casefold()
                 if any(len(form) > len(tail) and form.startswith(tail) for form in forms):
                     cut = index
                     break

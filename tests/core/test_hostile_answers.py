@@ -115,7 +115,16 @@ async def test_a_midjourney_image_on_the_servers_host_at_another_port_keeps_no_a
             if request.path == "/mj/submit/imagine":
                 conn.send_json(200, {"code": 1, "description": "ok", "result": "1700000000000001"})
             elif request.path == "/mj/task/list-by-condition":
-                task = {"id": "1700000000000001", "status": "SUCCESS", "imageUrl": f"{cdn.url}/att/grid.png"}
+                echo = f"{server.url.upper()} mj-secret-0000000001"
+                task = {
+                    "id": "1700000000000001",
+                    "status": "SUCCESS",
+                    "imageUrl": f"{cdn.url}/att/grid.png",
+                    "description": f"done at {echo}",
+                    "failReason": echo,
+                    "properties": {"finalPrompt": f"a fox {echo}"},
+                    "buttons": [{"customId": "MJ::JOB::upsample::1", "label": f"U1 {echo}"}],
+                }
                 conn.send_json(200, [task])
             else:
                 conn.send_json(404, {"code": 3, "description": "none"})
@@ -133,6 +142,7 @@ async def test_a_midjourney_image_on_the_servers_host_at_another_port_keeps_no_a
     assert sidecar["image_host"] is None
     data = every_file(home.root)
     assert f"127.0.0.1:{cdn.port}".encode() not in data and f"127.0.0.1:{server.port}".encode() not in data
+    assert b"mj-secret-0000000001" not in data and task.final_prompt == "a fox server: <key:mj>"
     core.chats.db.close()
 
 
@@ -146,3 +156,32 @@ async def test_portable_urls_round_trip_and_leave_other_hosts_alone() -> None:
     ]:
         assert portable_url(url, base) == stored
         assert absolute_url(stored, base).lower() == url.lower()
+
+
+async def test_capitals_model_names_finish_reasons_and_lone_surrogates_change_nothing(home, canary_key) -> None:
+    def handle(request: Request, conn: Conn) -> None:
+        base = f"HTTP://127.0.0.1:{server.port}/TOK-7F3A9E2B4C"
+        events = [
+            b'data: {"choices":[{"delta":{"content":"A \\ud800 b "}}]}\n\n',
+            chunk(f"{canary_key.upper()} at {base.lower()}/v1 "),
+            b'data: {"model":"m via ' + base.encode() + b'","choices":[{"delta":{"content":"."}}]}\n\n',
+            b'data: {"choices":[{"delta":{},"finish_reason":"stop:tok-7f3a9e2b4c"}]}\n\n',
+            b"data: [DONE]\n\n",
+        ]
+        conn.send_response(200, b"".join(events), {"Content-Type": "text/event-stream"})
+
+    with LoopbackServer(handle) as server:
+        core = build_core(home, secrets=MemorySecretStore())
+        base_url = f"{server.url}/tok-7f3a9e2b4c/v1"
+        record, _ = core.profiles.add("relay", ProfileKind.OPENAI, base_url, canary_key, default_model="m")
+        conversation = core.chats.create_conversation(profile_id=record.id, model="m")
+        outcome = await core.chat.send(conversation.id, "go")
+        await core.http.aclose()
+    message = core.chats.path(conversation.id)[-1]
+    assert outcome.error is None and message.status is Status.COMPLETE
+    assert message.content.startswith("A \ufffd b ")  # a lone surrogate could not even be stored
+    data = every_file(home.root).decode("utf-8", "replace").casefold()
+    for secret in (canary_key, f"127.0.0.1:{server.port}", "tok-7f3a9e2b4c"):
+        assert secret.casefold() not in data
+    assert "<base-url:relay>" in message.model and "<base-url:relay>" in message.finish_reason
+    core.chats.db.close()

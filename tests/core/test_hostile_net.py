@@ -5,8 +5,10 @@ image links into this machine. Every read stops at its limit, with one clear err
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
+import zlib
 
 import pytest
 
@@ -309,3 +311,162 @@ async def test_json_error_bodies_with_deep_nesting_or_odd_types_still_give_one_e
         finally:
             await http.aclose()
     await asyncio.sleep(0)
+
+
+# -- what a hostile-server review found --------------------------------------------------------
+
+
+async def test_a_flood_of_blank_lines_ends_without_piling_up_or_hanging() -> None:
+    # 64 MB of newlines from about 64 KB of gzip: once parsed line by line on every read
+    # (minutes of CPU on the GUI thread), now dropped as it comes and cut at 16 MB.
+    sent = Sent()
+    handler = compression_bomb(sent, decoded=64 * MiB, content_type="text/event-stream", byte=b"\n")
+    with LoopbackServer(handler) as server:
+        deltas, error = await broken_stream(server.url)
+    assert deltas == []
+    assert error.kind is ErrorKind.TOO_LARGE and "without any text" in error.message
+
+
+async def test_blank_lines_or_empty_gzip_members_are_no_progress_either() -> None:
+    import gzip
+
+    def blank_lines(request: Request, conn: Conn) -> None:
+        conn.start_chunked(200, {"Content-Type": "text/event-stream"})
+        with contextlib.suppress(OSError):
+            for _ in range(100):
+                conn.send_chunk(b"\n")
+                time.sleep(0.05)
+
+    def empty_members(request: Request, conn: Conn) -> None:
+        conn.start_chunked(200, {"Content-Type": "text/event-stream", "Content-Encoding": "gzip"})
+        with contextlib.suppress(OSError):
+            conn.send_chunk(gzip.compress(chunk("Partial")))
+            for _ in range(100):
+                conn.send_chunk(gzip.compress(b""))
+                time.sleep(0.05)
+
+    for handler, before in ((blank_lines, []), (empty_members, ["Partial"])):
+        with LoopbackServer(handler) as server:
+            deltas, error = await broken_stream(server.url, timeouts=Timeouts(stream_idle=0.5))
+        assert error.kind is ErrorKind.TIMEOUT and deltas == before
+
+
+async def test_bytes_after_the_end_of_a_deflate_stream_count_against_the_limit() -> None:
+    def trailing(request: Request, conn: Conn) -> None:
+        conn.start_chunked(200, {"Content-Type": "application/json", "Content-Encoding": "deflate"})
+        with contextlib.suppress(OSError):
+            conn.send_chunk(zlib.compress(b'{"object":"list","data":[{"id":"m"}]}'))
+            for _ in range(64):
+                conn.send_chunk(b"x" * MiB)
+            conn.end_chunked()
+
+    with LoopbackServer(trailing) as server:
+        http = SecureHttp(make_profile(server.url, KEY))
+        try:
+            await raises(ChatClient(http).list_models(), ErrorKind.TOO_LARGE)
+        finally:
+            await http.aclose()
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Location": "http://127.0.0.1:99999/v1/models"},
+        {"Location": "http://xn--ls8h.test/"},
+        {"Content-Encoding": ", ".join(["deflate"] * 3000)},
+    ],
+)
+async def test_a_server_cannot_make_the_client_raise_anything_but_a_keyhold_error(headers) -> None:
+    def handle(request: Request, conn: Conn) -> None:
+        status = 302 if "Location" in headers else 200
+        conn.send_response(status, b"{}", {"Content-Type": "application/json", **headers})
+
+    with LoopbackServer(handle) as server:
+        for kind in (ProfileKind.OPENAI, ProfileKind.MIDJOURNEY):
+            http = SecureHttp(make_profile(server.url, KEY, kind=kind))
+            try:
+                with pytest.raises(KeyholdError):
+                    if kind is ProfileKind.OPENAI:
+                        await ChatClient(http).list_models()
+                    else:
+                        await MjClient(http).fetch("1700000000000001")
+            finally:
+                await http.aclose()
+
+
+async def test_odd_retry_fields_and_far_dates_are_ignored_not_fatal() -> None:
+    answers = [
+        (503, {"Retry-After": "Mon, 01 Jan 10000 00:00:00 GMT"}, b""),
+        (
+            200,
+            {"Content-Type": "text/event-stream"},
+            b"retry: \xc2\xb2\nretry: " + b"9" * 5000 + b"\n" + chunk("ok"),
+        ),
+    ]
+
+    def handle(request: Request, conn: Conn) -> None:
+        status, headers, body = answers.pop(0)
+        conn.send_response(status, body + (b"data: [DONE]\n\n" if status == 200 else b""), headers)
+
+    with LoopbackServer(handle) as server:
+        http = SecureHttp(make_profile(server.url, KEY))
+
+        async def no_wait(_seconds: float) -> None:
+            pass
+
+        try:
+            answer, *_ = await collect(ChatClient(http, sleep=no_wait).stream("m", MESSAGES))
+        finally:
+            await http.aclose()
+    assert answer == "ok"
+
+
+async def test_a_whole_answer_has_a_total_time_limit_however_slowly_it_drips() -> None:
+    def drip(request: Request, conn: Conn) -> None:
+        conn.send(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n")
+        with contextlib.suppress(OSError):
+            for _ in range(100):
+                conn.send(b" ")
+                time.sleep(0.1)
+
+    with LoopbackServer(drip) as server:
+        http = SecureHttp(make_profile(server.url, KEY), timeouts=Timeouts(idle_read=5, total=1.0))
+        try:
+            error = await raises(ChatClient(http).list_models(), ErrorKind.TIMEOUT)
+        finally:
+            await http.aclose()
+    assert "more than 1 s" in error.message
+
+
+async def test_json_of_a_million_empty_objects_is_refused_before_it_is_built() -> None:
+    def handle(request: Request, conn: Conn) -> None:
+        body = b'{"object":"list","data":[' + b"{}," * 1_000_000 + b"{}]}"
+        conn.send_response(200, body, {"Content-Type": "application/json"})
+
+    with LoopbackServer(handle) as server:
+        http = SecureHttp(make_profile(server.url, KEY))
+        try:
+            await raises(ChatClient(http).list_models(), ErrorKind.WRONG_URL)
+        finally:
+            await http.aclose()
+
+
+@pytest.mark.parametrize(
+    "address",
+    ["[64:ff9b::a00:1]", "[2002:a00:1::]", "[::127.0.0.1]", "[fec0::1]", "[::ffff:127.0.0.2]", "0.0.0.0"],
+)
+async def test_ipv4_hidden_in_ipv6_and_other_local_forms_are_refused(address) -> None:
+    http = SecureHttp(make_profile("https://relay.example.com", KEY))
+    try:
+        await raises(ImagesClient(http).download(f"https://{address}/x.png"), ErrorKind.REFUSED)
+    finally:
+        await http.aclose()
+
+
+@pytest.mark.parametrize("url", ["https://a.example:99999/x.png", "https://[::1/x.png", "ftp://a.example/x"])
+async def test_an_image_address_that_cannot_work_is_refused_for_good(url) -> None:
+    http = SecureHttp(make_profile("https://relay.example.com", KEY, kind=ProfileKind.MIDJOURNEY))
+    try:
+        await raises(fetch_image(http, url, 5), ErrorKind.REFUSED)
+    finally:
+        await http.aclose()

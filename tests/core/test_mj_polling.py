@@ -3,6 +3,7 @@ connections, unknown ids and a restart."""
 
 import asyncio
 import json
+import threading
 from pathlib import Path
 
 import pytest
@@ -311,4 +312,43 @@ async def test_a_poison_answer_neither_stops_the_poller_nor_its_back_off(world) 
     assert "task list was not understood" in store.get(PROFILE, "T1").last_error or store.get(PROFILE, "T1").open
     # Once the list parses, the good record counts and the malformed one is skipped.
     assert store.get(PROFILE, "T2").status is MjStatus.SUCCESS
+    await http.aclose()
+
+
+async def test_a_server_that_hangs_does_not_hold_up_another_profile(world) -> None:
+    fake, store, client_for, http = world
+    hanging = FakeMidjourney(SECRET, dialect="novicezk").start()
+    release = threading.Event()
+
+    def hang(request: Request, conn: Conn) -> None:
+        release.wait(10)
+        conn.send_response(502, b"", {})
+
+    hanging.route_overrides[("POST", "/mj/task/list-by-condition")] = hang
+    hanging_http = SecureHttp(make_profile(hanging.url, SECRET, kind=ProfileKind.MIDJOURNEY))
+
+    async def client_for_two(profile_id: str) -> MjClient:
+        return MjClient(hanging_http if profile_id == "hangs" else http)
+
+    store.add("hangs", "H1", action="IMAGINE")
+    store.add(PROFILE, "T1", action="IMAGINE")
+    fake.tasks["T1"] = task("IN_PROGRESS", "10%")
+    polls = {"n": 0}
+
+    def counting(request: Request, conn: Conn) -> None:
+        polls["n"] += 1
+        fake.handle(request, conn)
+
+    fake.route_overrides[("POST", "/mj/task/list-by-condition")] = counting
+    stop = asyncio.Event()
+    poller = MjPoller(store, client_for_two, interval=0.02, max_interval=0.04, max_error_interval=5.0)
+    running = asyncio.ensure_future(poller.run(stop))
+    await asyncio.sleep(1.0)
+    stop.set()
+    await asyncio.wait_for(running, 5)  # stopping does not wait for the hanging answer either
+    release.set()
+    # The healthy profile kept its pace while the other one's answer never came.
+    assert polls["n"] >= 10
+    hanging.stop()
+    await hanging_http.aclose()
     await http.aclose()

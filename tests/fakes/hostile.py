@@ -47,11 +47,11 @@ def _until_the_client_leaves(sent: Sent, conn: Conn, write: Callable[[], None]) 
         conn.close()
 
 
-def _zeros_compressed(coding: str, decoded: int, piece: int = MiB):
-    """The compressed form of ``decoded`` zero bytes, piece by piece (about 1 KB a MiB)."""
+def _zeros_compressed(coding: str, decoded: int, piece: int = MiB, byte: bytes = b"\0"):
+    """The compressed form of ``decoded`` bytes all alike, piece by piece (about 1 KB a MiB)."""
     wbits = zlib.MAX_WBITS | 16 if coding == "gzip" else zlib.MAX_WBITS
     compressor = zlib.compressobj(9, zlib.DEFLATED, wbits)
-    zeros = bytes(piece)
+    zeros = byte * piece
     left = decoded
     while left > 0:
         out = compressor.compress(zeros[: min(piece, left)])
@@ -62,14 +62,20 @@ def _zeros_compressed(coding: str, decoded: int, piece: int = MiB):
 
 
 def compression_bomb(
-    sent: Sent, *, coding: str = "gzip", decoded: int = 2 * GiB, content_type: str = "application/json"
+    sent: Sent,
+    *,
+    coding: str = "gzip",
+    decoded: int = 2 * GiB,
+    content_type: str = "application/json",
+    byte: bytes = b"\0",
 ) -> Callable[[Request, Conn], None]:
-    """A 2xx whose body inflates to ``decoded`` bytes (2 GiB from about 2 MB on the wire)."""
+    """A 2xx whose body inflates to ``decoded`` bytes (2 GiB from about 2 MB on the wire) of
+    ``byte``."""
 
     def handle(request: Request, conn: Conn) -> None:
         def write() -> None:
             conn.start_chunked(200, {"Content-Type": content_type, "Content-Encoding": coding})
-            for piece in _zeros_compressed(coding, decoded):
+            for piece in _zeros_compressed(coding, decoded, byte=byte):
                 sent.send(conn, piece)
             conn.end_chunked()
 

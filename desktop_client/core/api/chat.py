@@ -181,6 +181,46 @@ def _error_message(payload: dict[str, Any]) -> str:
     return as_str(payload.get("message"), 2000) or "the server reported an error"
 
 
+class _Progress:
+    """Whether a stream still says something: text or reasoning within ``idle`` seconds, and
+    within ``max_bytes`` of whatever else (comments, blank lines, empty events). Also gives
+    the event loop a turn while a fast server floods it, so the window and Stop keep working."""
+
+    YIELD_EVERY = 0.008
+
+    def __init__(self, idle: float, max_bytes: int) -> None:
+        self.idle = idle
+        self.max_bytes = max_bytes
+        self._since = time.monotonic()
+        self._bytes = 0
+        self._yielded = time.monotonic()
+
+    def received(self, count: int) -> None:
+        self._bytes += count
+
+    def progressed(self) -> None:
+        self._since = time.monotonic()
+        self._bytes = 0
+
+    async def check(self) -> None:
+        now = time.monotonic()
+        if now - self._yielded > self.YIELD_EVERY:
+            await asyncio.sleep(0)
+            self._yielded = time.monotonic()
+        if now - self._since > self.idle:
+            raise StreamError(
+                f"The server sent only keep-alive signals, no text, for {self.idle:g} s",
+                hint="What arrived is kept; retry or continue",
+                kind=ErrorKind.TIMEOUT,
+            )
+        if self._bytes > self.max_bytes:
+            raise StreamError(
+                f"The server sent {self.max_bytes // (1024 * 1024)} MB without any text; Keyhold stopped reading",
+                hint="What arrived is kept; the relay is misbehaving",
+                kind=ErrorKind.TOO_LARGE,
+            )
+
+
 class ChatClient:
     def __init__(
         self,
@@ -299,15 +339,21 @@ class ChatClient:
         ctype = response.headers.get("content-type", "").lower()
         chunks = BodyReader(response, self.http.limits.stream, "answer").chunks()
         head = b""
-        # Decide by content type, or by the first bytes when a server sends none.
+        # Decide by content type, or by the first bytes when a server sends none. Leading
+        # whitespace says nothing either way: it is dropped as it comes, within the same
+        # bounds as keep-alives later on (it can't pile up, and can't hold the stream open).
+        guard = _Progress(self.idle_timeout, 2 * self.http.limits.sse_line)
         try:
-            # Fix: a page starting with "<" that arrives in small reads was sniffed from its
-            # first byte alone, missed as HTML and read as an empty stream; read enough of it
-            # to recognise "<!doctype html" (an SSE body never starts with "<").
-            while not head.strip() or (head.lstrip()[:1] == b"<" and len(head.lstrip()) < len(b"<!doctype html")):
+            # A page starting with "<" may arrive in small reads: read enough of it to
+            # recognise "<!doctype html" (an SSE body never starts with "<").
+            while not head or (head[:1] == b"<" and len(head) < len(b"<!doctype html")):
                 chunk = await anext(chunks, None)
                 if chunk is None:
                     break
+                if not head:
+                    guard.received(len(chunk))
+                    chunk = chunk.lstrip()
+                    await guard.check()
                 head += chunk
         except httpx.HTTPError as exc:
             raise error_from_transport(exc, idle_read=self.idle_timeout) from None
@@ -376,8 +422,9 @@ class ChatClient:
         splitter = ThinkSplitter()
         pending = [head] if head else []
         done = False
-        # Keep-alive comments reset httpx's read timeout; only data counts as progress here.
-        last_data = time.monotonic()
+        # Keep-alive comments, blank lines and empty events reset httpx's read timeout; only
+        # text or reasoning counts as progress here.
+        guard = _Progress(self.idle_timeout, 2 * self.http.limits.sse_line)
         while not done:
             if pending:
                 chunk: bytes | None = pending.pop()
@@ -397,6 +444,7 @@ class ChatClient:
                         detail=str(error_from_transport(exc).message),
                     ) from None
             at_eof = chunk is None
+            guard.received(len(chunk or b""))
             try:
                 events = decoder.flush() if chunk is None else decoder.feed(chunk)
             except LineTooLong as exc:
@@ -431,16 +479,13 @@ class ChatClient:
                     )
                 delta = self._delta_of(payload, splitter)
                 if delta is not None:
-                    last_data = time.monotonic()
+                    if delta.content or delta.reasoning:
+                        guard.progressed()
                     yield delta
             if at_eof:
                 break
-            if not done and time.monotonic() - last_data > self.idle_timeout:
-                raise StreamError(
-                    f"The server sent only keep-alive signals, no text, for {self.idle_timeout:g} s",
-                    hint="What arrived is kept; retry or continue",
-                    kind=ErrorKind.TIMEOUT,
-                )
+            if not done:
+                await guard.check()
         answer, thought = splitter.flush()
         if answer or thought:
             yield ChatDelta(content=answer, reasoning=thought)

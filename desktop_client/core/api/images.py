@@ -21,7 +21,7 @@ import httpx
 from desktop_client.core.api.retry import retry_delay, should_retry
 from desktop_client.core.errors import ApiError, ErrorKind, InputError, KeyholdError
 from desktop_client.core.images import sniff_image
-from desktop_client.core.jsonsafe import as_int, as_str, loads
+from desktop_client.core.jsonsafe import as_int, as_str, finite_number, loads
 from desktop_client.core.net.body import BodyReader, read_prefix
 from desktop_client.core.net.client import SecureHttp
 from desktop_client.core.net.errors import (
@@ -247,6 +247,22 @@ def _policy_error(status: int, body: bytes) -> ApiError | None:
     return None
 
 
+def _numbers(value: object, depth: int = 0) -> dict[str, Any] | None:
+    """Usage as a server reports it, numbers only: its text would reach the sidecar unchecked."""
+    if not isinstance(value, dict) or depth > 2:
+        return None
+    found: dict[str, Any] = {}
+    for key, item in list(value.items())[:40]:
+        if not isinstance(key, str) or len(key) > 64:
+            continue
+        number = finite_number(item)
+        if number is not None:
+            found[key] = item if isinstance(item, int) else number
+        elif (inner := _numbers(item, depth + 1)) is not None:
+            found[key] = inner
+    return found or None
+
+
 class ImagesClient:
     def __init__(
         self,
@@ -315,15 +331,17 @@ class ImagesClient:
         if not any(item.data for item in items):
             first = next((item.error for item in items if item.error), None)
             raise first or ApiError("The server's answer held no image", kind=ErrorKind.PROTOCOL)
-        usage = payload.get("usage") if isinstance(payload.get("usage"), dict) else None
+        usage = _numbers(payload.get("usage"))
         meta = {
             k: as_str(payload[k], 100)
             for k in ("size", "quality", "background", "output_format")
             if payload.get(k)
         }
         created = as_int(payload.get("created"))
+        now = int(time.time())
         return ImagesResult(
-            created if created is not None and 0 < created < 2**40 else int(time.time()),
+            # The server's clock picks the gallery's month folder: within a year of ours, or ours.
+            created if created is not None and abs(created - now) < 366 * 86400 else now,
             items,
             usage,
             meta,
@@ -444,6 +462,7 @@ class ImagesClient:
                 untrusted=True,
                 read_timeout=httpx.Timeout(120.0, connect=self.http.timeouts.connect),
                 on_bytes=lambda done, total: self._progress(Phase.DOWNLOADING, done, total),
+                total=300.0,
             )
             if reply.status_code >= 300:
                 raise ApiError(

@@ -7,6 +7,7 @@ Mirrors openai-python's policy with its known gaps fixed: a quota error is never
 from __future__ import annotations
 
 import email.utils
+import math
 import random
 import time
 from dataclasses import dataclass
@@ -28,24 +29,34 @@ class RetryNotice:
     reason: str
 
 
+def _seconds(text: str, scale: float = 1.0) -> float | None:
+    try:
+        value = float(text) * scale
+    except ValueError:
+        return None
+    # Infinity is a clear "not soon" (above any cap); NaN says nothing.
+    return None if math.isnan(value) else max(0.0, value)
+
+
 def parse_retry_after(headers: httpx.Headers, now: float | None = None) -> float | None:
+    """Seconds to wait, or None when the server gave nothing usable (NaN, a date in year
+    10000 and other nonsense included)."""
     ms = headers.get("retry-after-ms")
-    if ms:
-        try:
-            return max(0.0, float(ms) / 1000)
-        except ValueError:
-            pass
+    if ms and (found := _seconds(ms, 1 / 1000)) is not None:
+        return found
     value = headers.get("retry-after")
     if not value:
         return None
+    found = _seconds(value)
+    if found is not None or value.strip().lstrip("+-").replace(".", "", 1).isdigit():
+        return found
     try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    parsed = email.utils.parsedate_tz(value)
-    if parsed is None:
+        parsed = email.utils.parsedate_tz(value)
+        if parsed is None:
+            return None
+        return max(0.0, email.utils.mktime_tz(parsed) - (now if now is not None else time.time()))
+    except (ValueError, OverflowError, OSError):
         return None
-    return max(0.0, email.utils.mktime_tz(parsed) - (now if now is not None else time.time()))
 
 
 def should_retry(status: int, headers: httpx.Headers, error: ErrorBody | None) -> bool:

@@ -64,11 +64,16 @@ class SseDecoder:
         start = 0
         buffer = self._buffer
         length = len(buffer)
+        # Where the next CR and LF are: each is searched for again only once passed, so a
+        # chunk of a million LF-only (or CR-only) lines is read once, not a million times.
+        cr = lf = -2
         while start < length:
             # A long event arriving in many reads is scanned once, not once per read.
             origin = max(start, self._scanned)
-            cr = buffer.find(b"\r", origin)
-            lf = buffer.find(b"\n", origin)
+            if cr == -2 or 0 <= cr < origin:
+                cr = buffer.find(b"\r", origin)
+            if lf == -2 or 0 <= lf < origin:
+                lf = buffer.find(b"\n", origin)
             if cr < 0 and lf < 0:
                 self._scanned = length
                 if length - start > self.max_line:
@@ -116,7 +121,7 @@ class SseDecoder:
         if sep and value.startswith(" "):
             value = value[1:]
         if name == "data":
-            self._data_size += len(value)
+            self._data_size += len(value) + 1  # the line break it is joined with counts too
             if self._data_size > self.max_line:
                 raise LineTooLong(self.max_line)
             self._data.append(value)
@@ -129,7 +134,7 @@ class SseDecoder:
                 self.last_id = value
             self._has_fields = True
         elif name == "retry":
-            if value.isdigit():
+            if value.isascii() and value.isdigit() and len(value) < 10:
                 self.retry_ms = int(value)
             self._has_fields = True
         return None

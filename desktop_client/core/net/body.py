@@ -34,7 +34,7 @@ class Limits:
     error: int = 64 * 1024  # an error body: only its start is read, the rest is dropped
     image: int = MAX_IMAGE_BYTES
     sse_line: int = 8 * MiB  # one line of an event stream
-    stream: int = 256 * MiB  # a whole streamed answer
+    stream: int = 64 * MiB  # a whole streamed answer (a real one is rarely 1 MB; each MB costs ~10 in memory)
 
 
 LIMITS = Limits()
@@ -64,11 +64,14 @@ class _Inflater:
         self._raw_fallback = coding == "deflate"
         self._obj = self._new()
         self._started = False
+        self._ended = False
 
     def _new(self) -> zlib._Decompress:
         return zlib.decompressobj(zlib.MAX_WBITS | 16 if self._coding == "gzip" else zlib.MAX_WBITS)
 
     def feed(self, data: bytes) -> Iterator[bytes]:
+        if self._ended:
+            return
         pending = data
         while True:
             try:
@@ -86,6 +89,8 @@ class _Inflater:
             if self._obj.eof:
                 rest = self._obj.unused_data
                 if not rest or self._coding != "gzip":
+                    # Bytes after a deflate stream mean nothing; kept, zlib would pile them up.
+                    self._ended = True
                     return
                 self._obj = self._new()
                 pending = rest
@@ -114,7 +119,14 @@ class BodyReader:
         unknown = [c for c in codings if c not in ("gzip", "deflate")]
         if unknown:
             raise ApiError(
-                f"The server compressed its answer as {unknown[0]!r}, which Keyhold did not ask for",
+                f"The server compressed its answer as {unknown[0][:40]!r}, which Keyhold did not ask for",
+                hint="Check the base URL; a relay or proxy in between may be misconfigured",
+                kind=ErrorKind.PROTOCOL,
+            )
+        if len(codings) > 2:
+            # Real servers compress once (a proxy may add a second layer); more is an attack.
+            raise ApiError(
+                f"The server compressed its answer {len(codings)} times over",
                 hint="Check the base URL; a relay or proxy in between may be misconfigured",
                 kind=ErrorKind.PROTOCOL,
             )
@@ -138,10 +150,22 @@ class BodyReader:
         return piece
 
     async def chunks(self) -> AsyncGenerator[bytes, None]:
+        """Decoded pieces; an empty one for raw bytes that decoded to nothing (so a reader can
+        tell that something arrived, and judge whether it was worth anything)."""
+        raw_received = 0
         try:
             async for raw in self.response.aiter_raw():
+                raw_received += len(raw)
+                if raw_received > self.limit:
+                    # Compressed data is never larger than what it decodes to, except when it
+                    # decodes to nothing at all: that much is too much already.
+                    raise too_large(self.what, self.limit)
+                produced = False
                 for piece in self._decode(raw):
+                    produced = True
                     yield self._count(piece)
+                if not produced:
+                    yield b""
             for stage, inflater in enumerate(self._inflaters):
                 tail = inflater.flush()
                 if tail:

@@ -20,7 +20,7 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import httpx
 
@@ -47,20 +47,40 @@ class Timeouts:
     pool: float = 10.0
     # A streamed answer with no data for this long has stalled, keep-alive comments or not.
     stream_idle: float = 180.0
+    # A whole (not streamed) answer, from the request to its last byte.
+    total: float = 120.0
 
     def httpx(self) -> httpx.Timeout:
         return httpx.Timeout(connect=self.connect, read=self.idle_read, write=self.write, pool=self.pool)
 
 
+def _host(name: str) -> str:
+    # "relay.example.com.", "RELAY.example.com" and "relay%2Eexample.com" are one host, and
+    # so are "::ffff:127.0.0.1" and "127.0.0.1".
+    host = unquote(name).lower().rstrip(".")
+    try:
+        ip = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return host
+    mapped = ip.ipv4_mapped if isinstance(ip, ipaddress.IPv6Address) else None
+    return str(mapped or ip)
+
+
 def origin(url: httpx.URL | str) -> tuple[str, str, int]:
-    parts = urlsplit(str(url))
-    scheme = parts.scheme.lower()
-    return scheme, (parts.hostname or "").lower(), parts.port or DEFAULT_PORTS.get(scheme, 0)
+    """Scheme, host and port; for an address that can't be parsed (a server's port 99999),
+    one that equals no real origin."""
+    try:
+        parts = urlsplit(str(url))
+        scheme = parts.scheme.lower()
+        return scheme, _host(parts.hostname or ""), parts.port or DEFAULT_PORTS.get(scheme, 0)
+    except ValueError:
+        return "", "", -1
 
 
 def same_host(url: httpx.URL | str, base_url: str) -> bool:
     """The profile's own server on any port or scheme: its address is a secret like the key."""
-    return httpx.URL(url).host == httpx.URL(base_url).host
+    own = origin(base_url)[1]
+    return bool(own) and origin(url)[1] == own
 
 
 def auth_headers(profile: ResolvedProfile) -> dict[str, str]:
@@ -83,10 +103,21 @@ class Reply:
     url: httpx.URL
 
 
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+_V4_COMPATIBLE = ipaddress.ip_network("::/96")
+
+
 def _is_public(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    ip: ipaddress.IPv4Address | ipaddress.IPv6Address = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.is_site_local:
+            return False
+        # An IPv4 address inside an IPv6 one reaches that IPv4 host: judge it instead.
+        embedded = ip.ipv4_mapped or ip.sixtofour
+        if embedded is None and (ip in _NAT64 or ip in _V4_COMPATIBLE):
+            embedded = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        if embedded is not None:
+            ip = embedded
     return ip.is_global and not ip.is_multicast
 
 
@@ -152,6 +183,14 @@ class SecureHttp:
         return self._plain_text_leaves_machine(scheme, host)
 
     async def _on_request(self, request: httpx.Request) -> None:
+        port = request.url.port
+        if port is not None and not 0 < port < 65536:
+            # httpx takes port 99999 from a server's Location; the socket layer would crash on it.
+            raise ApiError(
+                "The server named an address that is not a valid URL (its port is out of range)",
+                hint="Check the base URL; the server is misbehaving",
+                kind=ErrorKind.REFUSED if request.extensions.get(UNTRUSTED) else ErrorKind.PROTOCOL,
+            )
         if request.extensions.get(UNTRUSTED):
             await self._check_target(request.url)
         scheme, host, _ = origin(request.url)
@@ -175,7 +214,7 @@ class SecureHttp:
             return {literal}
         try:
             infos = await asyncio.get_running_loop().getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except OSError:
+        except (OSError, UnicodeError, ValueError):
             return set()  # the connection will fail and say so; through a proxy, the proxy resolves
         return {str(info[4][0]) for info in infos}
 
@@ -205,11 +244,22 @@ class SecureHttp:
         if untrusted:
             request.extensions = {**request.extensions, UNTRUSTED: True}
         for _hop in range(self.max_redirects + 1):
-            response = await self.client.send(request, stream=True, follow_redirects=False)
+            try:
+                response = await self.client.send(request, stream=True, follow_redirects=False)
+            except (ValueError, UnicodeError, httpx.InvalidURL):
+                # httpx builds the next hop from the server's Location before returning.
+                raise ApiError(
+                    "The server redirected to an address that is not a valid URL",
+                    hint="Check the base URL; the server is misbehaving",
+                    kind=ErrorKind.REFUSED if request.extensions.get(UNTRUSTED) else ErrorKind.PROTOCOL,
+                ) from None
             following = response.next_request
             if following is None:
                 return response
             await response.aclose()
+            if origin(following.url) != self._origin:
+                # Where a redirect leads is the server's choice: judged like any address it names.
+                following.extensions = {**following.extensions, UNTRUSTED: True}
             if request.method not in ("GET", "HEAD") and (
                 response.status_code not in (307, 308) or origin(following.url) != origin(request.url)
             ):
@@ -238,16 +288,43 @@ class SecureHttp:
         read_timeout: httpx.Timeout | float | None = None,
         idle_read: float | None = None,
         on_bytes: Callable[[int, int | None], None] | None = None,
+        total: float | None = None,
         **content: Any,
     ) -> Reply:
         """One whole answer, bounded: a 2xx body within ``limit`` decoded bytes (or an error
-        naming the size), an error status with the start of its body. Transport failures
-        become one clear KeyholdError."""
+        naming the size), an error status with the start of its body, all within ``total``
+        seconds (a byte now and then must not hold a poll forever). Transport failures become
+        one clear KeyholdError."""
+        seconds = self.timeouts.total if total is None else total
+        try:
+            async with asyncio.timeout(seconds):
+                return await self._request(
+                    method, url, limit, what, untrusted, read_timeout, idle_read, on_bytes, content
+                )
+        except TimeoutError:
+            raise ApiError(
+                f"Timeout: the server took more than {seconds:g} s to send its answer",
+                hint="Retry; if it keeps happening, the server or relay is overloaded or misbehaving",
+                kind=ErrorKind.TIMEOUT,
+            ) from None
+
+    async def _request(
+        self,
+        method: str,
+        url: str,
+        limit: int | None,
+        what: str,
+        untrusted: bool,
+        read_timeout: httpx.Timeout | float | None,
+        idle_read: float | None,
+        on_bytes: Callable[[int, int | None], None] | None,
+        content: dict[str, Any],
+    ) -> Reply:
         extra: dict[str, Any] = {} if read_timeout is None else {"timeout": read_timeout}
         try:
             request = self.client.build_request(method, url, **content, **extra)
             response = await self.send(request, untrusted=untrusted)
-        except httpx.InvalidURL:
+        except (httpx.InvalidURL, ValueError, UnicodeError):
             # A server's address that can't even be parsed won't get better on a retry.
             raise ApiError(
                 "The server named an address that is not a valid URL",

@@ -110,7 +110,7 @@ class ChatService:
         if cached and not refresh and fetched and time.time() - fetched < 24 * 3600:
             return cached
         client = await self.client(profile_id)
-        models = await client.list_models()
+        models = [REDACTOR.redact_known(model) for model in await client.list_models()]
         await asyncio.to_thread(self.store.cache_models, profile_id, models)
         return models
 
@@ -310,9 +310,10 @@ class ChatService:
                         yielded = time.monotonic()
                     if delta.content or delta.reasoning:
                         take(redact_content.feed(delta.content), redact_reasoning.feed(delta.reasoning))
-                    finish = delta.finish_reason or finish
+                    # Server text, like the answer: the redactor sees it before it is stored.
+                    finish = REDACTOR.redact_known(delta.finish_reason) if delta.finish_reason else finish
                     usage = delta.usage or usage
-                    model = delta.model or model
+                    model = REDACTOR.redact_known(delta.model) if delta.model else model
             status = Status.COMPLETE
         except asyncio.CancelledError:
             status = Status.STOPPED

@@ -27,6 +27,7 @@ from desktop_client.core.errors import ApiError, InputError, KeyholdError, Stora
 from desktop_client.core.images import IMAGE_TYPES, sniff_image
 from desktop_client.core.net.client import HttpPool, same_host
 from desktop_client.core.profiles import ProfileService
+from desktop_client.core.redact import REDACTOR
 from desktop_client.core.settings import ProfileKind
 from desktop_client.core.storage.gallery import GalleryItem, GalleryStore, write_sidecar
 
@@ -122,9 +123,9 @@ class ImageService:
                 "action": action,
                 "model": request.model,
                 "prompt": request.prompt,
-                "revised_prompt": item.revised_prompt or None,
+                "revised_prompt": REDACTOR.redact_known(item.revised_prompt) or None,
                 "params": params,
-                "server": result.meta or None,
+                "server": {k: REDACTOR.redact_known(v) for k, v in result.meta.items()} or None,
                 "usage": result.usage,
                 "profile": client.http.profile.name,
                 "index": number,

@@ -21,6 +21,7 @@ from typing import Any
 from desktop_client.core.aio import keyring_call
 from desktop_client.core.api.midjourney import MjClient, unusable_task_id
 from desktop_client.core.api.mj_types import (
+    MjButton,
     MjStatus,
     MjTask,
     SubmitResult,
@@ -33,8 +34,8 @@ from desktop_client.core.errors import ErrorKind, InputError, KeyholdError
 from desktop_client.core.images import sniff_image
 from desktop_client.core.net.client import HttpPool
 from desktop_client.core.profiles import ProfileService
-from desktop_client.core.redact import redact
-from desktop_client.core.services.mj_images import fetch_image, portable_url, save_task_image
+from desktop_client.core.redact import REDACTOR, redact
+from desktop_client.core.services.mj_images import fetch_image, is_server_url, portable_url, save_task_image
 from desktop_client.core.settings import ProfileKind
 from desktop_client.core.storage.mj_tasks import MjTaskStore, StoredTask
 
@@ -111,7 +112,9 @@ class MjPoller:
                     self.store.note_not_found, profile_id, stored.id, self.give_up_not_found
                 )
             else:
-                task = dataclasses.replace(task, image_url=portable_url(task.image_url, client.http.base_url))
+                task = _redacted(
+                    dataclasses.replace(task, image_url=portable_url(task.image_url, client.http.base_url))
+                )
                 now = await asyncio.to_thread(self.store.update, profile_id, task)
         else:
             # Finished with its image not saved yet: the stored URL is all we need (the
@@ -144,53 +147,87 @@ class MjPoller:
         return saved
 
     async def run(self, stop: asyncio.Event, known: Callable[[str], bool] | None = None) -> None:
-        """Polls until ``stop``. Each profile backs off on its own (one relay being down does
-        not slow the others); with nothing running it still looks every ``max_interval``, for
-        tasks another process (the CLI) submitted. ``known`` filters out removed profiles."""
+        """Polls until ``stop``. Each profile is polled in a round of its own and backs off on
+        its own: a relay that is down, or one that answers a byte a minute, never holds up
+        the others. With nothing running it still looks every ``max_interval``, for tasks
+        another process (the CLI) submitted. ``known`` filters out removed profiles."""
         loop = asyncio.get_running_loop()
         delays: dict[str, float] = {}
         due: dict[str, float] = {}
-        while not stop.is_set():
-            self.wake.clear()  # before the round: a submit during it wakes the next one
-            open_tasks = await asyncio.to_thread(
-                self.store.unfinished, None, with_pending_images=self.save_image is not None
-            )
-            profiles = sorted({t.profile_id for t in open_tasks if known is None or known(t.profile_id)})
-            now = loop.time()
-            for profile_id in profiles:
-                if due.get(profile_id, 0.0) > now:
-                    continue
-                delay = delays.get(profile_id, self.interval)
-                try:
-                    await self.poll_once(profile_id)
-                except KeyholdError as exc:
-                    log.info("polling Midjourney tasks failed, will retry: %s", exc)
-                    delay = min(max(delay, self.interval) * 2, self.max_error_interval)
-                except Exception:
-                    # A bug or an answer nobody foresaw: the round is lost, polling and its
-                    # back-off go on (restarting the poller would hammer the server).
-                    log.exception("a Midjourney polling round failed")
-                    delay = min(max(delay, self.interval) * 2, self.max_error_interval)
-                else:
-                    delay = min(delay * 1.5, self.max_interval)
-                delays[profile_id] = delay
-                due[profile_id] = loop.time() + delay
-            for gone in set(delays) - set(profiles):
-                delays.pop(gone)
-                due.pop(gone, None)
-            timeout = max(0.0, min(due.values()) - loop.time()) if due else self.max_interval
-            waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self.wake.wait())]
+        rounds: dict[str, asyncio.Task[None]] = {}
+
+        async def one_round(profile_id: str) -> None:
+            delay = delays.get(profile_id, self.interval)
             try:
-                await asyncio.wait(waiters, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
-            finally:
-                for waiter in waiters:
-                    waiter.cancel()
-                    with contextlib.suppress(asyncio.CancelledError):
-                        await waiter
-            if self.wake.is_set():
-                # A new task: look at every profile soon.
-                delays = {key: self.interval for key in delays}
-                due.clear()
+                await self.poll_once(profile_id)
+            except KeyholdError as exc:
+                log.info("polling Midjourney tasks failed, will retry: %s", exc)
+                delay = min(max(delay, self.interval) * 2, self.max_error_interval)
+            except Exception:
+                # A bug or an answer nobody foresaw: the round is lost, polling and its
+                # back-off go on (restarting the poller would hammer the server).
+                log.exception("a Midjourney polling round failed")
+                delay = min(max(delay, self.interval) * 2, self.max_error_interval)
+            else:
+                delay = min(delay * 1.5, self.max_interval)
+            delays[profile_id] = delay
+            due[profile_id] = loop.time() + delay
+
+        try:
+            while not stop.is_set():
+                self.wake.clear()  # before looking: a submit meanwhile wakes the next look
+                open_tasks = await asyncio.to_thread(
+                    self.store.unfinished, None, with_pending_images=self.save_image is not None
+                )
+                profiles = sorted({t.profile_id for t in open_tasks if known is None or known(t.profile_id)})
+                now = loop.time()
+                for profile_id in profiles:
+                    if profile_id not in rounds and due.get(profile_id, 0.0) <= now:
+                        rounds[profile_id] = asyncio.ensure_future(one_round(profile_id))
+                for gone in set(delays) - set(profiles) - set(rounds):
+                    delays.pop(gone)
+                    due.pop(gone, None)
+                waiting = [d for p, d in due.items() if p not in rounds]
+                timeout = max(0.0, min(waiting) - loop.time()) if waiting else self.max_interval
+                waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self.wake.wait())]
+                try:
+                    await asyncio.wait(
+                        [*waiters, *rounds.values()], timeout=timeout, return_when=asyncio.FIRST_COMPLETED
+                    )
+                finally:
+                    for waiter in waiters:
+                        waiter.cancel()
+                        with contextlib.suppress(asyncio.CancelledError):
+                            await waiter
+                for profile_id in [p for p, r in rounds.items() if r.done()]:
+                    rounds.pop(profile_id)
+                if self.wake.is_set():
+                    # A new task: look at every profile soon.
+                    delays = {key: self.interval for key in delays}
+                    due.clear()
+        finally:
+            for pending in rounds.values():
+                pending.cancel()
+            if rounds:
+                await asyncio.gather(*rounds.values(), return_exceptions=True)
+
+
+def _redacted(task: MjTask) -> MjTask:
+    """The server's words on a task pass the redactor before they are stored: a key or the
+    server's address echoed in a reason or a prompt never reaches the database or a sidecar."""
+    clean = REDACTOR.redact_known
+    return dataclasses.replace(
+        task,
+        # A link on the server itself is already a path; one elsewhere that spells out the
+        # server's address or key is broken by this, which is fine: it is hostile.
+        image_url=task.image_url if is_server_url(task.image_url) else clean(task.image_url),
+        prompt=clean(task.prompt),
+        prompt_en=clean(task.prompt_en),
+        description=clean(task.description),
+        fail_reason=clean(task.fail_reason),
+        buttons=tuple(MjButton(clean(b.custom_id), clean(b.emoji), clean(b.label)) for b in task.buttons),
+        properties={"finalPrompt": clean(task.final_prompt)},
+    )
 
 
 MAX_REFERENCE_BYTES = 10 * 1024 * 1024
@@ -273,8 +310,9 @@ class MidjourneyService:
             poller.wake.set()
 
     async def _store(self, profile_id: str, result: SubmitResult, **fields: Any) -> StoredTask:
+        description = REDACTOR.redact_known(result.description)
         task = await asyncio.to_thread(
-            self.store.add, profile_id, result.task_id, description=result.description, **fields
+            self.store.add, profile_id, result.task_id, description=description, **fields
         )
         self.wake_pollers()
         return task

@@ -26,8 +26,11 @@ _SERVER_PORT = re.compile(r"server\+(https?):(\d{1,5}):")  # the same host on an
 MAX_URL = 4096
 
 
+BASE_URL = "base:"  # below the base URL's own path, which is kept out of files too
+
+
 def is_server_url(url: str) -> bool:
-    return url.startswith(SERVER_URL) or bool(_SERVER_PORT.match(url))
+    return url.startswith((SERVER_URL, BASE_URL)) or bool(_SERVER_PORT.match(url))
 
 
 def portable_url(url: str, base_url: str) -> str:
@@ -41,6 +44,9 @@ def portable_url(url: str, base_url: str) -> str:
         parts = urlsplit(url)
         path = parts.path + (f"?{parts.query}" if parts.query else "")
         if origin(url) == origin(base_url):
+            base_path = urlsplit(base_url).path.rstrip("/")
+            if base_path and parts.path.startswith(base_path + "/"):
+                return BASE_URL + path[len(base_path) :]
             return SERVER_URL + path
         _scheme, _host, port = origin(url)
         return f"server+{parts.scheme.lower()}:{port}:{path}"
@@ -50,6 +56,8 @@ def portable_url(url: str, base_url: str) -> str:
 
 def absolute_url(url: str, base_url: str) -> str:
     base = urlsplit(base_url)
+    if url.startswith(BASE_URL):
+        return base_url.rstrip("/") + url[len(BASE_URL) :]
     if url.startswith(SERVER_URL):
         return f"{base.scheme}://{base.netloc}{url[len(SERVER_URL) :]}"
     match = _SERVER_PORT.match(url)
@@ -100,7 +108,11 @@ def check_image_url(url: str) -> None:
         raise refused_url("too long")
     if any(ord(c) < 0x21 or ord(c) == 0x7F for c in url):
         raise refused_url("spaces or control characters")
-    if not is_server_url(url) and urlsplit(url).scheme.lower() not in ("http", "https"):
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        raise refused_url("not a valid URL") from None
+    if not is_server_url(url) and scheme not in ("http", "https"):
         raise refused_url("not an http or https address")
 
 
@@ -134,6 +146,7 @@ async def fetch_image(http: SecureHttp, url: str, read_seconds: float) -> tuple[
         what="image",
         untrusted=True,
         read_timeout=httpx.Timeout(read_seconds, connect=10),
+        total=read_seconds * 2,
     )
     if reply.status_code >= 300:
         # Not the profile's key or URL at fault: a CDN refusing, or a signed link that expired.
