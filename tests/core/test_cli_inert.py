@@ -184,3 +184,37 @@ def test_gallery_prompts_are_printed_inert(home, tmp_path) -> None:
     assert listed.returncode == 0, listed.stderr
     assert f"a fox {SAFE_PART}" in listed.stdout
     assert_inert(listed.stdout)
+
+
+def test_a_models_escape_sequences_never_reach_a_terminal_but_a_pipe_gets_every_byte(home) -> None:
+    import os
+    import pty
+    import sys
+
+    from tests.procs import keyhold_env
+
+    answer = f"Hello {HOSTILE} bye"
+    script = ChatScript(stream_of([answer]))
+    with LoopbackServer(script) as server:
+        assert add_openai_profile(home, "p", server.url, "sk-inert-tty-0000001", "--model", "m").returncode == 0
+        piped = run_cli(home, "chat", "-p", "p", "say it")
+        # The same command with its output on a terminal (a pseudo-terminal here).
+        pid, fd = pty.fork()
+        if pid == 0:
+            env = keyhold_env(home)
+            os.execve(sys.executable, [sys.executable, "-m", "desktop_client", "chat", "-p", "p", "say it"], env)
+        seen = b""
+        while True:
+            try:
+                data = os.read(fd, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            seen += data
+        _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert piped.returncode == 0 and piped.stdout == answer + "\n"  # a pipe is data: untouched
+    shown = seen.decode("utf-8", "replace")
+    assert "Hello" in shown and "bye" in shown
+    assert_inert(shown)
