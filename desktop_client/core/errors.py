@@ -43,6 +43,7 @@ class ErrorKind(StrEnum):
     KEYRING_UNAVAILABLE = "keyring_unavailable"
     KEYRING_LOCKED = "keyring_locked"
     STORAGE = "storage"
+    DISK_FULL = "disk_full"
     INTERNAL = "internal"
 
 
@@ -66,6 +67,7 @@ _EXIT_CODES: dict[ErrorKind, ExitCode] = {
     ErrorKind.KEYRING_UNAVAILABLE: ExitCode.LOCAL,
     ErrorKind.KEYRING_LOCKED: ExitCode.LOCAL,
     ErrorKind.STORAGE: ExitCode.LOCAL,
+    ErrorKind.DISK_FULL: ExitCode.LOCAL,
     ErrorKind.INTERNAL: ExitCode.INTERNAL,
 }
 

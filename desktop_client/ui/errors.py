@@ -130,6 +130,12 @@ def headline_and_fix(kind: ErrorKind) -> tuple[str, str]:
             QCoreApplication.translate("Errors", "Could not read or write Keyhold's data"),
             QCoreApplication.translate("Errors", "Check free disk space and permissions."),
         ),
+        ErrorKind.DISK_FULL: (
+            QCoreApplication.translate("Errors", "The disk is full: this could not be saved"),
+            QCoreApplication.translate(
+                "Errors", "Free some disk space. An answer is shown whole and can be copied; then regenerate it."
+            ),
+        ),
         ErrorKind.INTERNAL: (
             QCoreApplication.translate("Errors", "Something went wrong inside Keyhold"),
             QCoreApplication.translate("Errors", "The details are in the log file."),

@@ -343,6 +343,14 @@
         <translation>请检查磁盘空间和权限。</translation>
     </message>
     <message>
+        <source>The disk is full: this could not be saved</source>
+        <translation>磁盘已满：无法保存</translation>
+    </message>
+    <message>
+        <source>Free some disk space. An answer is shown whole and can be copied; then regenerate it.</source>
+        <translation>请释放一些磁盘空间。回答会完整显示，可以复制；之后再重新生成。</translation>
+    </message>
+    <message>
         <source>Something went wrong inside Keyhold</source>
         <translation>Keyhold 内部出错</translation>
     </message>

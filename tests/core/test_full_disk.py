@@ -60,9 +60,9 @@ async def test_the_answer_that_cannot_be_saved_is_failed_and_kept_whole(tmp_path
         outcome = await asyncio.wait_for(task, 60)
         await core.http.aclose()
         message = outcome.message
-        assert outcome.error is not None and outcome.error.kind is ErrorKind.STORAGE
+        assert outcome.error is not None and outcome.error.kind is ErrorKind.DISK_FULL
         assert "disk is full" in outcome.error.message
-        assert message.status is Status.FAILED and message.error_kind == "storage"
+        assert message.status is Status.FAILED and message.error_kind == "disk_full"
         assert message.content == "".join(WORDS)  # every word, from memory
         assert finished[-1] == message
         # On disk the answer keeps what fit, never marked complete (the next start marks it

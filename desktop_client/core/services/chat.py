@@ -485,10 +485,11 @@ class _AnswerWriter:
 
 
 def _storage_failure(exc: Exception) -> KeyholdError:
-    if isinstance(exc, OSError | StorageError) and (is_disk_full(exc) or "disk is full" in str(exc)):
+    if is_disk_full(exc) or (isinstance(exc, KeyholdError) and exc.kind is ErrorKind.DISK_FULL):
         return StorageError(
             "The disk is full: the answer could not be saved",
             hint="Free some disk space; the whole answer is shown and can be copied, then regenerate",
+            kind=ErrorKind.DISK_FULL,
         )
     return StorageError(
         "The answer could not be saved",

@@ -23,12 +23,13 @@ from desktop_client.core.api.images import (
     ProgressCallback,
 )
 from desktop_client.core.atomic import atomic_write_bytes
-from desktop_client.core.errors import ApiError, InputError, KeyholdError, StorageError
+from desktop_client.core.errors import ApiError, ErrorKind, InputError, KeyholdError, StorageError
 from desktop_client.core.images import IMAGE_TYPES, sniff_image
 from desktop_client.core.net.client import HttpPool, same_host
 from desktop_client.core.profiles import ProfileService
 from desktop_client.core.redact import REDACTOR
 from desktop_client.core.settings import ProfileKind
+from desktop_client.core.storage.db import is_disk_full
 from desktop_client.core.storage.gallery import GalleryItem, GalleryStore, write_sidecar
 
 MAX_INPUT_BYTES = 50 * 1024 * 1024
@@ -114,7 +115,9 @@ class ImageService:
                 # A full disk costs this image (named in the notice), not the ones after it.
                 failures.append(
                     StorageError(
-                        f"Image {number} could not be written ({exc.strerror})", hint="Free some disk space"
+                        f"Image {number} could not be written ({exc.strerror})",
+                        hint="Free some disk space",
+                        kind=ErrorKind.DISK_FULL if is_disk_full(exc) else ErrorKind.STORAGE,
                     )
                 )
                 continue

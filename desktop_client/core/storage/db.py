@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from desktop_client.core.errors import StorageError
+from desktop_client.core.errors import ErrorKind, StorageError
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +44,7 @@ def disk_full_error(what: str = "Keyhold's data") -> StorageError:
     return StorageError(
         f"The disk is full: {what} could not be saved",
         hint="Free some disk space, then retry",
+        kind=ErrorKind.DISK_FULL,
     )
 
 

@@ -759,7 +759,7 @@ class ChatPage(QWidget):
 
     def on_finished(self, message: Message) -> None:
         self.live.pop(message.id, None)
-        if message.status is Status.FAILED and message.error_kind == ErrorKind.STORAGE:
+        if message.status is Status.FAILED and message.error_kind in (ErrorKind.STORAGE, ErrorKind.DISK_FULL):
             self.unsaved[message.id] = message
         else:
             self.unsaved.pop(message.id, None)
