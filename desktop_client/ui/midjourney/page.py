@@ -120,6 +120,7 @@ class MidjourneyPage(QWidget):
         self.core = core
         self.current: StoredTask | None = None
         self._poll_task: asyncio.Task[None] | None = None
+        self._closed = False
         self._stopping: list[asyncio.Task[None]] = []  # cancelled, maybe not unwound yet
         self._stop = asyncio.Event()
         self._preview_urls: dict[str, str] = {}  # task id → preview URL shown
@@ -442,8 +443,8 @@ class MidjourneyPage(QWidget):
         self.start_polling()
 
     def start_polling(self) -> None:
-        if self._poll_task is not None and not self._poll_task.done():
-            return
+        if self._closed or (self._poll_task is not None and not self._poll_task.done()):
+            return  # closed: a late start (a page load finishing after shutdown) would outlive it
         self._stop = asyncio.Event()
         poller = self.core.midjourney.poller(on_update=self.on_update)
         known = lambda profile_id: any(r.id == profile_id for r in self.core.profiles.all())  # noqa: E731
@@ -460,6 +461,7 @@ class MidjourneyPage(QWidget):
         QTimer.singleShot(2000, self, self.start_polling)
 
     def shutdown(self) -> None:
+        self._closed = True
         self._stop.set()
         if self._poll_task is not None:
             self._poll_task.cancel()
