@@ -4,6 +4,7 @@ connections, unknown ids and a restart."""
 import asyncio
 import json
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -246,16 +247,18 @@ async def test_an_idle_poller_finds_tasks_another_process_submitted(world) -> No
     await http.aclose()
 
 
-async def test_one_failing_profile_does_not_slow_another(world) -> None:
+async def healthy_pace_beside(world, other: Callable[[Request, Conn], None]) -> tuple[int, FakeMidjourney]:
+    """Runs the poller for a second over this profile and one more whose server answers
+    with ``other``; returns how often the healthy server was polled, and the other one."""
     fake, store, client_for, http = world
-    broken = FakeMidjourney(SECRET, dialect="novicezk").start()
-    broken.route_overrides[("POST", "/mj/task/list-by-condition")] = lambda r, c: c.send_response(502, b"", {})
-    broken_http = SecureHttp(make_profile(broken.url, SECRET, kind=ProfileKind.MIDJOURNEY))
+    second = FakeMidjourney(SECRET, dialect="novicezk").start()
+    second.route_overrides[("POST", "/mj/task/list-by-condition")] = other
+    second_http = SecureHttp(make_profile(second.url, SECRET, kind=ProfileKind.MIDJOURNEY))
 
     async def client_for_two(profile_id: str) -> MjClient:
-        return MjClient(broken_http if profile_id == "down" else http)
+        return MjClient(second_http if profile_id == "other" else http)
 
-    store.add("down", "D1", action="IMAGINE")
+    store.add("other", "D1", action="IMAGINE")
     store.add(PROFILE, "T1", action="IMAGINE")
     fake.tasks["T1"] = task("IN_PROGRESS", "10%")
     polls = {"n": 0}
@@ -270,13 +273,18 @@ async def test_one_failing_profile_does_not_slow_another(world) -> None:
     running = asyncio.ensure_future(poller.run(stop))
     await asyncio.sleep(1.0)
     stop.set()
-    await asyncio.wait_for(running, 5)
-    # The healthy profile kept its pace (~every 0.04 s) while the broken one backed off.
-    assert polls["n"] >= 10
-    assert sum(1 for r in broken.requests if r.path.endswith("list-by-condition")) <= 6
-    broken.stop()
-    await broken_http.aclose()
+    await asyncio.wait_for(running, 5)  # stopping waits for no answer either
+    second.stop()
+    await second_http.aclose()
     await http.aclose()
+    return polls["n"], second
+
+
+async def test_one_failing_profile_does_not_slow_another(world) -> None:
+    healthy, broken = await healthy_pace_beside(world, lambda r, c: c.send_response(502, b"", {}))
+    # The healthy profile kept its pace (~every 0.04 s) while the broken one backed off.
+    assert healthy >= 10
+    assert sum(1 for r in broken.requests if r.path.endswith("list-by-condition")) <= 6
 
 
 async def test_a_poison_answer_neither_stops_the_poller_nor_its_back_off(world) -> None:
@@ -316,39 +324,15 @@ async def test_a_poison_answer_neither_stops_the_poller_nor_its_back_off(world) 
 
 
 async def test_a_server_that_hangs_does_not_hold_up_another_profile(world) -> None:
-    fake, store, client_for, http = world
-    hanging = FakeMidjourney(SECRET, dialect="novicezk").start()
     release = threading.Event()
 
     def hang(request: Request, conn: Conn) -> None:
-        release.wait(10)
+        release.wait(3)
         conn.send_response(502, b"", {})
 
-    hanging.route_overrides[("POST", "/mj/task/list-by-condition")] = hang
-    hanging_http = SecureHttp(make_profile(hanging.url, SECRET, kind=ProfileKind.MIDJOURNEY))
-
-    async def client_for_two(profile_id: str) -> MjClient:
-        return MjClient(hanging_http if profile_id == "hangs" else http)
-
-    store.add("hangs", "H1", action="IMAGINE")
-    store.add(PROFILE, "T1", action="IMAGINE")
-    fake.tasks["T1"] = task("IN_PROGRESS", "10%")
-    polls = {"n": 0}
-
-    def counting(request: Request, conn: Conn) -> None:
-        polls["n"] += 1
-        fake.handle(request, conn)
-
-    fake.route_overrides[("POST", "/mj/task/list-by-condition")] = counting
-    stop = asyncio.Event()
-    poller = MjPoller(store, client_for_two, interval=0.02, max_interval=0.04, max_error_interval=5.0)
-    running = asyncio.ensure_future(poller.run(stop))
-    await asyncio.sleep(1.0)
-    stop.set()
-    await asyncio.wait_for(running, 5)  # stopping does not wait for the hanging answer either
-    release.set()
+    try:
+        healthy, _hanging = await healthy_pace_beside(world, hang)
+    finally:
+        release.set()
     # The healthy profile kept its pace while the other one's answer never came.
-    assert polls["n"] >= 10
-    hanging.stop()
-    await hanging_http.aclose()
-    await http.aclose()
+    assert healthy >= 10
