@@ -86,8 +86,8 @@ async def test_an_answer_echoing_the_key_and_the_relays_address_is_stored_withou
 
 async def test_a_403_page_echoing_the_base_urls_path_does_not_carry_it_into_the_error(home) -> None:
     def forbidden(request: Request, conn: Conn) -> None:
-        page = f"<html><head><title>403 Forbidden</title></head><body>Denied: {request.path}</body></html>"
-        conn.send_response(403, page.encode(), {"Content-Type": "text/html"})
+        # A gateway's plain-text refusal naming the path it refused (the error keeps its text).
+        conn.send_response(403, f"Denied: {request.path}".encode(), {"Content-Type": "text/plain"})
 
     with LoopbackServer(forbidden) as server:
         core = build_core(home, secrets=MemorySecretStore())
