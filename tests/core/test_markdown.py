@@ -5,7 +5,7 @@ from collections.abc import Iterator
 import pytest
 
 from desktop_client.core.render import Rendered, StreamingMarkdown, render_markdown
-from desktop_client.core.render import markdown as md_module
+from desktop_client.core.render import html as html_module
 from desktop_client.core.render.lines import LINE_CAP, MARK_RE, LineCutter, cut_plain, fill_marks
 
 TAG_RE = re.compile(r"<[^>]+>")
@@ -264,13 +264,13 @@ class ParserSpy:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.sizes: list[int] = []
-        real = md_module._md_render
+        real = html_module._md_render
 
-        def spy(src: str, env: md_module.EnvType, inline: bool = False) -> str:
+        def spy(src: str, env: html_module.EnvType, inline: bool = False) -> str:
             self.sizes.append(len(src))
             return real(src, env, inline)
 
-        monkeypatch.setattr(md_module, "_md_render", spy)
+        monkeypatch.setattr(html_module, "_md_render", spy)
 
 
 def feed(stream: StreamingMarkdown, text: str, spy: ParserSpy, step: int) -> Iterator[tuple[list[str], str, int]]:
