@@ -8,8 +8,11 @@ Qt sends every widget a LanguageChange event, which they answer by retranslating
 from __future__ import annotations
 
 import logging
+import re
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtWidgets import QWidget
 
 from desktop_client.core.settings import Language
 from desktop_client.ui.resources import resource
@@ -59,3 +62,30 @@ class Translations:
                 self._installed.append(qt_translator)
                 break
         return language
+
+
+if TYPE_CHECKING:
+    _WidgetBase = QWidget
+else:
+    _WidgetBase = object
+
+
+class Retranslatable(_WidgetBase):
+    """Mixin for widgets with words: put it before the Qt class (``class Page(Retranslatable,
+    QFrame)``), write the words in ``retranslate()``, call it once at the end of ``__init__``;
+    every language change calls it again."""
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        raise NotImplementedError
+
+
+def tr_args(text: str, *args: object) -> str:
+    """A translated sentence with its %1, %2… filled in (in one pass: an argument that holds
+    "%2" is never filled again)."""
+    values = [str(a) for a in args]
+    return re.sub(r"%(\d+)", lambda m: values[int(m[1]) - 1] if 0 < int(m[1]) <= len(values) else m[0], text)

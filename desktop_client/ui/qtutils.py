@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import functools
+import inspect
 import logging
 import sys
-from collections.abc import Collection, Coroutine, Iterable
+from collections.abc import Callable, Collection, Coroutine, Iterable
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QCoreApplication
@@ -19,7 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_client.core.errors import KeyholdError
 from desktop_client.core.settings import ProfileKind, ProfileRecord
+from desktop_client.ui.widgets.notice import Notice
 
 log = logging.getLogger(__name__)
 
@@ -137,3 +141,34 @@ def fill_profile_combo(
         if record.kind is kind:
             combo.addItem(record.name, record.id)
     combo.setCurrentIndex(max(0, combo.findData(current)))
+
+
+def async_slot(
+    method: Callable[..., Coroutine[Any, Any, Any]],
+) -> Callable[..., asyncio.Task[Any]]:
+    """Makes an ``async def`` method a Qt slot: ``button.clicked.connect(self.save)``.
+
+    The coroutine runs as an owned task (never collected mid-flight). A KeyholdError goes to
+    the owner's ``notice`` (a ``Notice``) when it has one; anything else reaches the
+    exception hook. Signal arguments the method does not take are dropped (``clicked``
+    sends ``checked``)."""
+    parameters = list(inspect.signature(method).parameters.values())[1:]
+    takes_all = any(p.kind is p.VAR_POSITIONAL for p in parameters)
+    positional = len([p for p in parameters if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)])
+
+    @functools.wraps(method)
+    def slot(self: Any, *args: Any) -> asyncio.Task[Any]:
+        return spawn(_to_notice(self, method(self, *(args if takes_all else args[:positional]))))
+
+    return slot
+
+
+async def _to_notice(owner: Any, coro: Coroutine[Any, Any, Any]) -> Any:
+    try:
+        return await coro
+    except KeyholdError as exc:
+        notice = getattr(owner, "notice", None)
+        if not isinstance(notice, Notice):
+            raise
+        notice.show_error(exc)
+        return None
