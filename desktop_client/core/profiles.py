@@ -273,7 +273,6 @@ class ProfileService:
         def drop(settings_: object) -> None:
             settings = self._settings.settings
             settings.profiles = [p for p in settings.profiles if p.id != record.id]
-            settings.active_profiles = {k: v for k, v in settings.active_profiles.items() if v != record.id}
 
         self._settings.update(drop)
         log.info("removed profile %r", record.name)

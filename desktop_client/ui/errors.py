@@ -184,11 +184,6 @@ def describe(error: BaseException) -> tuple[str, str]:
     return headline, redact(f"{fix}\n{type(error).__name__}: {error}")
 
 
-def one_line(error: BaseException) -> str:
-    headline, body = describe(error)
-    return redact(f"{headline} — {body}")
-
-
 class _Bridge(QObject):
     """Hops exceptions from any thread to the GUI thread before showing them."""
 
