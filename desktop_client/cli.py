@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from desktop_client import __version__
 from desktop_client.core.context import Core, build_core
-from desktop_client.core.errors import ErrorKind, ExitCode, InputError, KeyholdError, error_line
+from desktop_client.core.errors import ErrorKind, ExitCode, InputError, KeyholdError, NotFoundError, error_line
 from desktop_client.core.hardening import disable_crash_dumps
 from desktop_client.core.i18n import error_texts, system_language
 from desktop_client.core.redact import redact, register_secret
@@ -566,7 +566,7 @@ def run_history(args: argparse.Namespace, core: Core, out: TextIO) -> int:
     if args.action == "delete":
         # A way out when a conversation cannot be opened: the app no longer lists it.
         if conversation.deleted_at is not None:
-            raise InputError(f"No conversation with id {args.id!r}", hint="`keyhold history list` shows the ids")
+            raise NotFoundError("conversation", args.id, hint="`keyhold history list` shows the ids")
         store.delete_conversation(conversation.id)
         title = conversation.title or "(untitled)"
         out.write(

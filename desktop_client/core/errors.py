@@ -312,6 +312,19 @@ class InputError(KeyholdError):
     kind = ErrorKind.BAD_INPUT
 
 
+class NotFoundError(KeyholdError):
+    """A profile, conversation, message, Midjourney task or gallery image that is not stored here
+    (or no longer is). Every store lookup raises this one shape; ``what`` and ``key`` say which."""
+
+    kind = ErrorKind.MISSING
+
+    def __init__(self, what: str, key: str | int, *, hint: str = "", named: bool = False) -> None:
+        self.what = what
+        self.key = key
+        by = "named" if named else "with id"
+        super().__init__(f"No {what} {by} {key!r}", hint=hint)
+
+
 class ApiError(KeyholdError):
     """Something the remote API (or the way to it) refused or broke."""
 

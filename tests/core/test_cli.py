@@ -344,3 +344,13 @@ def test_errors_are_printed_in_the_system_language(cli_home) -> None:
     assert chinese.stderr.startswith(f"keyhold: error: {headline}. 请检查此配置的密钥")
     assert "Bad key" not in chinese.stderr and len(chinese.stderr.splitlines()) == 1
     assert english.stderr.startswith("keyhold: error: Bad key: the server rejected the API key")
+    # A local not-found, in both languages: the id the user typed is data and stays as typed.
+    missing = run_cli(cli_home, "history", "export", "abcdef0123", LANG="zh_CN.UTF-8")
+    assert missing.returncode == 2
+    assert missing.stderr.startswith(
+        f"keyhold: error: {catalogue['Not found: it is not stored here, or was deleted']}"
+    )
+    assert "'abcdef0123'" in missing.stderr
+    assert run_cli(cli_home, "history", "export", "abcdef0123").stderr.startswith(
+        "keyhold: error: No conversation with id 'abcdef0123'"
+    )

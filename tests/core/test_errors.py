@@ -134,3 +134,30 @@ def test_a_hostile_detail_stays_inert_in_every_language() -> None:
 )
 def test_the_system_language_is_read_as_gettext_reads_it(env, language) -> None:
     assert system_language(env) is language
+
+
+def test_every_store_lookup_raises_one_not_found(home) -> None:
+    from desktop_client.core.context import build_core
+    from desktop_client.core.errors import NotFoundError
+    from desktop_client.core.secrets import MemorySecretStore
+
+    core = build_core(home, secrets=MemorySecretStore())
+    try:
+        lookups = {
+            "profile": lambda: core.profiles.find("nobody"),
+            "conversation": lambda: core.chats.conversation("c-gone"),
+            "conversation prefix": lambda: core.chats.find_conversation("c-gone-0001"),
+            "message": lambda: core.chats.message("m-gone"),
+            "Midjourney task": lambda: core.midjourney.store.get("p1", "t-gone"),
+            "image": lambda: core.gallery.item(404),
+        }
+        for name, lookup in lookups.items():
+            with pytest.raises(NotFoundError) as info:
+                lookup()
+            error = info.value
+            assert error.kind is ErrorKind.MISSING and error.exit_code is ExitCode.USAGE, name
+            assert name.startswith(error.what) and str(error.key) in error.message, name
+            assert error.message.startswith(f"No {error.what} "), name
+    finally:
+        if core._db is not None:
+            core._db.close()

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, fields, replace
 from enum import StrEnum
 from typing import Any
 
-from desktop_client.core.errors import InputError
+from desktop_client.core.errors import InputError, NotFoundError
 from desktop_client.core.storage.db import Database
 from desktop_client.core.text import inert
 
@@ -157,9 +157,7 @@ class ChatStore:
     def conversation(self, conversation_id: str) -> Conversation:
         rows = self.db.query("SELECT * FROM conversations WHERE id = ?", (conversation_id,))
         if not rows:
-            raise InputError(
-                f"No conversation with id {conversation_id!r}", hint="`keyhold history list` shows the ids"
-            )
+            raise NotFoundError("conversation", conversation_id, hint="`keyhold history list` shows the ids")
         return _conversation(rows[0])
 
     def find_conversation(self, prefix: str) -> Conversation:
@@ -258,7 +256,7 @@ class ChatStore:
     def message(self, message_id: str) -> Message:
         rows = self.db.query("SELECT * FROM messages WHERE id = ?", (message_id,))
         if not rows:
-            raise InputError(f"No message with id {message_id!r}")
+            raise NotFoundError("message", message_id)
         return self._with_chunks([_message(rows[0])])[0]
 
     def _with_chunks(self, messages: list[Message]) -> list[Message]:
