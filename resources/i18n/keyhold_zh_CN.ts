@@ -1177,10 +1177,6 @@
         <translation>附加的图片</translation>
     </message>
     <message>
-        <source>Server said: %1</source>
-        <translation>服务器返回：%1</translation>
-    </message>
-    <message>
         <source>Code copied</source>
         <translation>代码已复制</translation>
     </message>

@@ -58,8 +58,9 @@ class Message:
     content: str = ""
     reasoning: str = ""
     status: Status = Status.COMPLETE
-    error: str = ""
+    error: str = ""  # the whole English line (a tooltip, an export): never parsed back
     error_kind: str = ""  # an ErrorKind value, so the UI can say it in the user's language
+    error_detail: str = ""  # what the server said, as it came (empty in rows from before schema v6)
     model: str = ""
     finish_reason: str = ""
     prompt_tokens: int | None = None
@@ -316,6 +317,7 @@ class ChatStore:
         allowed = {
             "error",
             "error_kind",
+            "error_detail",
             "finish_reason",
             "prompt_tokens",
             "completion_tokens",
@@ -338,8 +340,8 @@ class ChatStore:
 
     def restart_stream(self, message_id: str, owner: int) -> None:
         self.db.execute(
-            "UPDATE messages SET status = ?, error = '', error_kind = '', stream_owner = ?, updated = ? "
-            "WHERE id = ?",
+            "UPDATE messages SET status = ?, error = '', error_kind = '', error_detail = '', stream_owner = ?, "
+            "updated = ? WHERE id = ?",
             (Status.STREAMING.value, owner, time.time(), message_id),
         )
 
