@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING, TextIO
 
 from desktop_client import __version__
 from desktop_client.core.context import Core, build_core
-from desktop_client.core.errors import ErrorKind, ExitCode, InputError, KeyholdError
+from desktop_client.core.errors import ErrorKind, ExitCode, InputError, KeyholdError, NotFoundError, error_line
 from desktop_client.core.hardening import disable_crash_dumps
+from desktop_client.core.i18n import error_texts, system_language
 from desktop_client.core.redact import redact, register_secret
 from desktop_client.core.settings import MjAuth, ProfileKind
 from desktop_client.core.text import inert, inert_text
@@ -466,7 +467,7 @@ async def _image(args: argparse.Namespace, core: Core, stdin: TextIO, out: TextI
             err.write(f"keyhold: revised prompt: {inert(item.prompt_extra)}\n")
         out.write(f"{core.gallery.absolute(item)}\n")
     for failure in outcome.failures[1:] if not outcome.items else outcome.failures:
-        err.write(f"keyhold: warning: {failure.one_line()}\n")
+        err.write(f"keyhold: warning: {_say(failure)}\n")
     if outcome.usage:
         err.write(f"keyhold: usage: {json.dumps(outcome.usage, ensure_ascii=False)}\n")
     if not outcome.items and outcome.failures:
@@ -565,7 +566,7 @@ def run_history(args: argparse.Namespace, core: Core, out: TextIO) -> int:
     if args.action == "delete":
         # A way out when a conversation cannot be opened: the app no longer lists it.
         if conversation.deleted_at is not None:
-            raise InputError(f"No conversation with id {args.id!r}", hint="`keyhold history list` shows the ids")
+            raise NotFoundError("conversation", args.id, hint="`keyhold history list` shows the ids")
         store.delete_conversation(conversation.id)
         title = conversation.title or "(untitled)"
         out.write(
@@ -603,7 +604,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _warn_damage(core, warned, sys.stderr)  # the settings are read by now; the database opens later
         return _run(args, core)
     except KeyholdError as exc:
-        sys.stderr.write(f"keyhold: error: {exc.one_line()}\n")
+        sys.stderr.write(f"keyhold: error: {_say(exc)}\n")
         return int(exc.exit_code)
     except KeyboardInterrupt:
         sys.stderr.write("keyhold: interrupted\n")
@@ -617,6 +618,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if core is not None:
             _warn_damage(core, warned, sys.stderr)
+
+
+def _say(error: KeyholdError) -> str:
+    """An error's one line, in the system language (the catalogue is read only when one is printed)."""
+    return error_line(error, error_texts(system_language()))
 
 
 def _run(args: argparse.Namespace, core: Core) -> int:

@@ -2,8 +2,12 @@
 
 python scripts/i18n.py update        # lupdate: collect strings into resources/i18n/*.ts
 python scripts/i18n.py fill F.json   # put translations from {"source": "translation"} into the .ts
-python scripts/i18n.py release       # lrelease: compile .ts into the .qm the app loads
-python scripts/i18n.py check         # fails if a string is new, untranslated, or a .qm is stale
+python scripts/i18n.py release       # lrelease: compile .ts into the .qm the app loads, and write the
+                                     # CLI's errors_<lang>.json (the "Errors" context, source → translation)
+python scripts/i18n.py check         # fails if a string is new, untranslated, or a .qm or .json is stale
+
+The GUI is scanned whole; of the core only the error catalogue, whose strings are marked with
+N_("Errors", "…"), an alias of QT_TRANSLATE_NOOP.
 """
 
 from __future__ import annotations
@@ -19,9 +23,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 I18N = ROOT / "resources" / "i18n"
 LANGUAGES = ("zh_CN",)
+CATALOGUE = ROOT / "desktop_client" / "core" / "errors.py"
 SOURCES = sorted(
-    str(p.relative_to(ROOT)) for p in (ROOT / "desktop_client").rglob("*.py") if "core" not in p.parts
+    str(p.relative_to(ROOT))
+    for p in (ROOT / "desktop_client").rglob("*.py")
+    if "core" not in p.parts or p == CATALOGUE
 )
+CATALOGUE_CONTEXT = "Errors"  # core.errors.CONTEXT, read here without importing the app
 
 
 def tool(name: str) -> str:
@@ -39,7 +47,18 @@ def ts_path(lang: str) -> Path:
 
 def lupdate(target: Path) -> None:
     subprocess.run(
-        [tool("lupdate"), "-silent", "-no-obsolete", "-locations", "none", *SOURCES, "-ts", str(target)],
+        [
+            tool("lupdate"),
+            "-silent",
+            "-no-obsolete",
+            "-locations",
+            "none",
+            "-tr-function-alias",
+            "QT_TRANSLATE_NOOP+=N_",
+            *SOURCES,
+            "-ts",
+            str(target),
+        ],
         cwd=ROOT,
         check=True,
     )
@@ -47,6 +66,22 @@ def lupdate(target: Path) -> None:
 
 def lrelease(source: Path, target: Path) -> None:
     subprocess.run([tool("lrelease"), "-silent", str(source), "-qm", str(target)], cwd=ROOT, check=True)
+
+
+def errors_json_path(lang: str) -> Path:
+    return I18N / f"errors_{lang}.json"
+
+
+def errors_json(ts: Path) -> str:
+    """The CLI's catalogue: Qt-free, so `keyhold` prints errors in the system language without Qt."""
+    texts = {}
+    for (context, source), message in messages(ts).items():
+        translation = message.find("translation")
+        if context != CATALOGUE_CONTEXT or translation is None or not translation.text:
+            continue
+        if translation.get("type") not in ("unfinished", "vanished", "obsolete"):
+            texts[source] = translation.text
+    return json.dumps(dict(sorted(texts.items())), ensure_ascii=False, indent=1) + "\n"
 
 
 def messages(ts: Path) -> dict[tuple[str, str], ET.Element]:
@@ -113,6 +148,9 @@ def check() -> list[str]:
             committed = ts.with_suffix(".qm")
             if not committed.exists() or committed.read_bytes() != qm.read_bytes():
                 problems.append(f"{lang}: {committed.name} is stale (run release)")
+            catalogue = errors_json_path(lang)
+            if not catalogue.exists() or catalogue.read_text(encoding="utf-8") != errors_json(ts):
+                problems.append(f"{lang}: {catalogue.name} is stale (run release)")
     return problems
 
 
@@ -128,6 +166,7 @@ def main(argv: list[str]) -> int:
     elif command == "release":
         for lang in LANGUAGES:
             lrelease(ts_path(lang), ts_path(lang).with_suffix(".qm"))
+            errors_json_path(lang).write_text(errors_json(ts_path(lang)), encoding="utf-8")
     elif command == "check":
         problems = check()
         print("\n".join(problems) or "translations are complete and compiled")

@@ -14,6 +14,10 @@ ACCEPTING = 0x00010000  # __SO_ACCEPTCON in /proc/net/unix: a listening unix soc
 
 def keyhold_env(home: Path, **extra: str) -> dict[str, str]:
     env = dict(os.environ)
+    # The CLI speaks the system language; tests read English unless they ask for another.
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        env.pop(name, None)
+    env["LANG"] = "C.UTF-8"
     env["KEYHOLD_HOME"] = str(home)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     env.update(extra)

@@ -10,6 +10,7 @@ from tests.conftest import ROOT
 from tests.procs import keyhold_env
 
 
+@pytest.mark.keyring  # the frozen app and CLI open the real Secret Service
 @pytest.mark.skipif(importlib.util.find_spec("PyInstaller") is None, reason="PyInstaller is not installed")
 @pytest.mark.timeout(600)
 def test_frozen_app_starts(tmp_path) -> None:

@@ -15,10 +15,6 @@ T = TypeVar("T")
 KEYRING_TIMEOUT = 120.0
 
 
-async def in_thread(fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
-    return await asyncio.to_thread(fn, *args, **kwargs)
-
-
 async def keyring_call(fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
     """A keyring call that cannot freeze the app: a stuck unlock prompt becomes a clear error."""
     try:

@@ -1,16 +1,34 @@
-"""One error hierarchy for the whole app.
+"""One error hierarchy for the whole app, and the catalogue of what each kind of error means.
 
-Every error carries a ``kind`` (what went wrong, for the UI to translate), a plain
-English ``message`` naming the cause, a ``hint`` naming the fix and optional
-``detail`` (what the server said). All text passes the redactor when rendered.
+Every error carries a ``kind`` (what went wrong), a plain English ``message`` naming the cause
+in this case, a ``hint`` naming this case's fix and optional ``detail`` (what the server said).
+``KINDS`` gives each kind its exit code, headline and fix once: the GUI translates them with
+Qt, the CLI reads the same translations from a JSON file (``core.i18n.error_texts``). All text passes
+the redactor when rendered.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from enum import IntEnum, StrEnum
+from types import MappingProxyType
+from typing import Final
 
 from desktop_client.core.redact import redact
 from desktop_client.core.text import inert
+
+# The translation context of every catalogue string, in the .ts file and in errors_<lang>.json.
+CONTEXT: Final = "Errors"
+
+
+def N_(context: str, text: str) -> str:
+    """Marks ``text`` for lupdate and returns it unchanged: it is translated where it is shown.
+
+    scripts/i18n.py passes ``-tr-function-alias QT_TRANSLATE_NOOP+=N_``; lupdate only reads
+    literal arguments, so each call spells out ``"Errors"``.
+    """
+    return text
 
 
 class ExitCode(IntEnum):
@@ -38,6 +56,7 @@ class ErrorKind(StrEnum):
     PROXY = "proxy"
     INSECURE_HTTP = "insecure_http"
     PROTOCOL = "protocol"
+    MISSING = "missing"  # a conversation, message, task or image that is not (or no longer) stored here
     REFUSED = "refused"  # the server asked for something Keyhold will not do (a private address)
     TOO_LARGE = "too_large"  # the server sent more than Keyhold reads
     KEYRING_UNAVAILABLE = "keyring_unavailable"
@@ -47,29 +66,209 @@ class ErrorKind(StrEnum):
     INTERNAL = "internal"
 
 
-_EXIT_CODES: dict[ErrorKind, ExitCode] = {
-    ErrorKind.BAD_INPUT: ExitCode.USAGE,
-    ErrorKind.INSECURE_HTTP: ExitCode.USAGE,
-    ErrorKind.BAD_KEY: ExitCode.AUTH,
-    ErrorKind.FORBIDDEN: ExitCode.AUTH,
-    ErrorKind.QUOTA: ExitCode.QUOTA,
-    ErrorKind.RATE_LIMIT: ExitCode.QUOTA,
-    ErrorKind.WRONG_URL: ExitCode.NETWORK,
-    ErrorKind.NOT_FOUND: ExitCode.NETWORK,
-    ErrorKind.UNREACHABLE: ExitCode.NETWORK,
-    ErrorKind.TLS: ExitCode.NETWORK,
-    ErrorKind.TIMEOUT: ExitCode.NETWORK,
-    ErrorKind.SERVER: ExitCode.NETWORK,
-    ErrorKind.PROXY: ExitCode.NETWORK,
-    ErrorKind.PROTOCOL: ExitCode.NETWORK,
-    ErrorKind.REFUSED: ExitCode.NETWORK,
-    ErrorKind.TOO_LARGE: ExitCode.NETWORK,
-    ErrorKind.KEYRING_UNAVAILABLE: ExitCode.LOCAL,
-    ErrorKind.KEYRING_LOCKED: ExitCode.LOCAL,
-    ErrorKind.STORAGE: ExitCode.LOCAL,
-    ErrorKind.DISK_FULL: ExitCode.LOCAL,
-    ErrorKind.INTERNAL: ExitCode.INTERNAL,
-}
+@dataclass(frozen=True)
+class KindSpec:
+    exit_code: ExitCode
+    headline: str
+    fix: str
+    # The raising site's own sentence names the exact input, file or platform: it is shown in place
+    # of the generic fix (a "Correct the value" says less than "dall-e-3 makes 1 to 1 images").
+    own_words: bool = False
+
+
+KINDS: Final[Mapping[ErrorKind, KindSpec]] = MappingProxyType(
+    {
+        ErrorKind.BAD_INPUT: KindSpec(
+            ExitCode.USAGE,
+            N_("Errors", "Invalid input"),
+            N_("Errors", "Correct the highlighted value and try again."),
+            own_words=True,
+        ),
+        ErrorKind.BAD_KEY: KindSpec(
+            ExitCode.AUTH,
+            N_("Errors", "Bad key: the server rejected the API key"),
+            N_(
+                "Errors",
+                "Check the key of this profile, or rotate it (Settings → Profiles, or `keyhold profile rotate`).",
+            ),
+        ),
+        ErrorKind.FORBIDDEN: KindSpec(
+            ExitCode.AUTH,
+            N_("Errors", "Forbidden: the key may not do this, or your region is not served"),
+            N_("Errors", "Check the key's permissions, or use a relay that serves your region."),
+        ),
+        ErrorKind.QUOTA: KindSpec(
+            ExitCode.QUOTA,
+            N_("Errors", "Out of credit: the account has no quota left"),
+            N_("Errors", "Top up the account or switch to another profile. Keyhold does not retry this."),
+        ),
+        ErrorKind.RATE_LIMIT: KindSpec(
+            ExitCode.QUOTA,
+            N_("Errors", "Rate limited: the server asks to slow down"),
+            N_("Errors", "Wait a moment and retry."),
+        ),
+        ErrorKind.WRONG_URL: KindSpec(
+            ExitCode.NETWORK,
+            N_("Errors", "Wrong URL: the server returned a web page, not the API"),
+            N_("Errors", "Use the API root, e.g. https://relay.example.com/v1, not the address of its web page."),
+        ),
+        ErrorKind.NOT_FOUND: KindSpec(
+            ExitCode.NETWORK,
+            N_("Errors", "Not found: the server has no such model or endpoint"),
+            N_("Errors", "Check the base URL and pick a model from the server's list."),
+        ),
+        ErrorKind.MISSING: KindSpec(
+            ExitCode.USAGE,
+            N_("Errors", "Not found: it is not stored here, or was deleted"),
+            N_("Errors", "Check the id, or reload the list."),
+            own_words=True,
+        ),
+        ErrorKind.UNREACHABLE: KindSpec(
+            ExitCode.NETWORK,
+            N_("Errors", "Unreachable: could not connect to the server"),
+            N_("Errors", "Check the address, your network, and any proxy or firewall."),
+        ),
+        ErrorKind.TLS: KindSpec(
+            ExitCode.NETWORK,
+            N_("Errors", "TLS problem: the server's certificate could not be verified"),
+            N_("Errors", "Check the address. A relay with a self-signed or expired certificate must fix it."),
+        ),
+        ErrorKind.TIMEOUT: KindSpec(
+            ExitCode.NETWORK,
+            N_("Errors", "Timeout: the server stopped answering"),
+            N_("Errors", "Retry. If it keeps happening, the server or relay is overloaded."),
+        ),
+        ErrorKind.SERVER: KindSpec(
+            ExitCode.NETWORK,
+            N_("Errors", "Server error: the server or a gateway failed"),
+            N_("Errors", "Retry later. If it persists, the relay or provider is down."),
+        ),
+        ErrorKind.PROXY: KindSpec(
+            ExitCode.NETWORK,
+            N_("Errors", "Proxy problem"),
+            N_("Errors", "Check the proxy address and that the proxy is running."),
+        ),
+        ErrorKind.INSECURE_HTTP: KindSpec(
+            ExitCode.USAGE,
+            N_("Errors", "Plain HTTP refused: the key would travel unencrypted"),
+            N_("Errors", "Use https://, or allow plain HTTP in the profile if you accept the risk."),
+        ),
+        ErrorKind.PROTOCOL: KindSpec(
+            ExitCode.NETWORK,
+            N_("Errors", "The server's answer was not understood"),
+            N_("Errors", "Check that the base URL points at an OpenAI-compatible or midjourney-proxy API."),
+        ),
+        ErrorKind.REFUSED: KindSpec(
+            ExitCode.NETWORK,
+            N_("Errors", "Refused: the server asked for something unsafe"),
+            N_(
+                "Errors",
+                "Keyhold does not fetch addresses on this computer or the local network that a server names, "
+                "and does not resend a request to another server.",
+            ),
+            own_words=True,
+        ),
+        ErrorKind.TOO_LARGE: KindSpec(
+            ExitCode.NETWORK,
+            N_("Errors", "Too large: the server sent more than Keyhold reads"),
+            N_(
+                "Errors",
+                "Keyhold stopped reading and kept what arrived. Check the base URL; the relay is misbehaving.",
+            ),
+            own_words=True,
+        ),
+        ErrorKind.KEYRING_UNAVAILABLE: KindSpec(
+            ExitCode.LOCAL,
+            N_("Errors", "No secure keyring is available"),
+            N_("Errors", "Install or unlock your system keyring, or use session-only keys for this run."),
+            own_words=True,
+        ),
+        ErrorKind.KEYRING_LOCKED: KindSpec(
+            ExitCode.LOCAL,
+            N_("Errors", "The keyring is locked, or unlocking was cancelled"),
+            N_("Errors", "Unlock your keyring and retry. Nothing was lost."),
+        ),
+        ErrorKind.STORAGE: KindSpec(
+            ExitCode.LOCAL,
+            N_("Errors", "Could not read or write Keyhold's data"),
+            N_("Errors", "Check free disk space and permissions."),
+            own_words=True,
+        ),
+        ErrorKind.DISK_FULL: KindSpec(
+            ExitCode.LOCAL,
+            N_("Errors", "The disk is full: this could not be saved"),
+            N_("Errors", "Free some disk space. An answer is shown whole and can be copied; then regenerate it."),
+        ),
+        ErrorKind.INTERNAL: KindSpec(
+            ExitCode.INTERNAL,
+            N_("Errors", "Something went wrong inside Keyhold"),
+            N_("Errors", "The details are in the log file."),
+            own_words=True,
+        ),
+    }
+)
+
+# What the server said, shown below (GUI) or after (CLI) the rest.
+SERVER_SAID: Final = N_("Errors", "Server said: %1")
+
+# A catalogue string → the reader's language (QCoreApplication.translate in the GUI, a lookup in the
+# CLI). The identity is English.
+Translate = Callable[[str], str]
+
+
+def english(text: str) -> str:
+    return text
+
+
+def headline_and_fix(kind: ErrorKind, tr: Translate = english) -> tuple[str, str]:
+    spec = KINDS[kind]
+    return tr(spec.headline), tr(spec.fix)
+
+
+def server_said(detail: str, tr: Translate = english) -> str:
+    return tr(SERVER_SAID).replace("%1", detail)
+
+
+def describe(error: BaseException, tr: Translate = english) -> tuple[str, str]:
+    """(headline, body) for a dialog or a notice line: the kind's headline, then this case's own
+    words where the kind has them (else the kind's fix), then what the server said. Redacted."""
+    if isinstance(error, KeyholdError):
+        headline, fix = headline_and_fix(error.kind, tr)
+        body = fix
+        if KINDS[error.kind].own_words:
+            body = f"{error.message}. {error.hint}".strip(". ") + "."
+        if error.detail:
+            body += "\n" + server_said(error.detail, tr)
+        return headline, redact(body)
+    headline, fix = headline_and_fix(ErrorKind.INTERNAL, tr)
+    return headline, redact(f"{fix}\n{type(error).__name__}: {error}")
+
+
+def error_line(error: KeyholdError, texts: Mapping[str, str]) -> str:
+    """The CLI's one line, in the language of ``texts`` (from ``core.i18n.error_texts``).
+
+    In English it is the raising site's sentence: it opens with the kind's headline in words fitted
+    to this case ("Timeout: the server sent nothing for 30 s") and names this case's fix, which
+    scripts and their tests have always read. In another language the catalogue leads (headline,
+    then fix or the own words of a kind that has them) and only data stays as it came: those own
+    words and the server's.
+    """
+    if not texts:
+        return error.one_line()
+
+    def tr(text: str) -> str:
+        return texts.get(text) or text
+
+    spec = KINDS[error.kind]
+    headline = tr(spec.headline)
+    if spec.own_words:
+        own = f"{error.message.rstrip('.')}. {error.hint}".strip(". ")
+        text = f"{headline}: {own}"
+    else:
+        text = f"{headline}. {tr(spec.fix)}"
+    if error.detail:
+        text = f"{text} {server_said(error.detail, tr)}"
+    return redact(" ".join(inert(text).split()))
 
 
 class KeyholdError(Exception):
@@ -94,7 +293,7 @@ class KeyholdError(Exception):
 
     @property
     def exit_code(self) -> ExitCode:
-        return _EXIT_CODES[self.kind]
+        return KINDS[self.kind].exit_code
 
     def one_line(self) -> str:
         text = self.message
@@ -111,6 +310,19 @@ class KeyholdError(Exception):
 
 class InputError(KeyholdError):
     kind = ErrorKind.BAD_INPUT
+
+
+class NotFoundError(KeyholdError):
+    """A profile, conversation, message, Midjourney task or gallery image that is not stored here
+    (or no longer is). Every store lookup raises this one shape; ``what`` and ``key`` say which."""
+
+    kind = ErrorKind.MISSING
+
+    def __init__(self, what: str, key: str | int, *, hint: str = "", named: bool = False) -> None:
+        self.what = what
+        self.key = key
+        by = "named" if named else "with id"
+        super().__init__(f"No {what} {by} {key!r}", hint=hint)
 
 
 class ApiError(KeyholdError):

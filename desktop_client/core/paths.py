@@ -6,12 +6,21 @@ The home is chosen with platformdirs and overridden by ``KEYHOLD_HOME``.
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from platformdirs import user_data_path
 
 ENV_HOME = "KEYHOLD_HOME"
+
+
+def resources_dir() -> Path:
+    """The top-level ``resources/`` folder, from source and when frozen by PyInstaller."""
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    if frozen_root:
+        return Path(frozen_root) / "resources"
+    return Path(__file__).resolve().parents[2] / "resources"
 
 
 @dataclass(frozen=True)

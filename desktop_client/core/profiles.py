@@ -11,7 +11,7 @@ import re
 import uuid
 from dataclasses import dataclass, replace
 
-from desktop_client.core.errors import ErrorKind, InputError, KeyholdError, SecretStoreError
+from desktop_client.core.errors import ErrorKind, InputError, KeyholdError, NotFoundError, SecretStoreError
 from desktop_client.core.redact import register_secret
 from desktop_client.core.secrets import SecretStore, SecretStr, fingerprint
 from desktop_client.core.settings import MjAuth, ProfileKind, ProfileRecord, SettingsStore
@@ -117,7 +117,7 @@ class ProfileService:
         for record in self._settings.settings.profiles:
             if record.name.casefold() == name_or_id.casefold():
                 return record
-        raise InputError(f"No profile named {name_or_id!r}", hint="`keyhold profile list` shows the names")
+        raise NotFoundError("profile", name_or_id, named=True, hint="`keyhold profile list` shows the names")
 
     def _read(self, record: ProfileRecord, field: str, label: str) -> str | None:
         value = self.secrets.get(account(record.id, field))
@@ -273,7 +273,6 @@ class ProfileService:
         def drop(settings_: object) -> None:
             settings = self._settings.settings
             settings.profiles = [p for p in settings.profiles if p.id != record.id]
-            settings.active_profiles = {k: v for k, v in settings.active_profiles.items() if v != record.id}
 
         self._settings.update(drop)
         log.info("removed profile %r", record.name)

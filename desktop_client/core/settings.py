@@ -65,7 +65,6 @@ class Settings:
     version: int = SCHEMA_VERSION
     language: Language = Language.SYSTEM
     profiles: list[ProfileRecord] = field(default_factory=list)
-    active_profiles: dict[str, str] = field(default_factory=dict)
     ui_state: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> str:
@@ -110,7 +109,7 @@ def _typed(kind: Any, value: Any, where: str) -> Any:
                 data[spec.name] = _typed(hints[spec.name], value[spec.name], f"{where}.{spec.name}")
             elif spec.default is MISSING and spec.default_factory is MISSING:
                 raise SettingsError(f"{where}: {spec.name} is missing")
-        return kind(**data)  # unknown keys (from a newer version) are left out
+        return kind(**data)  # unknown keys (from a newer version, or a field since dropped) are left out
     if kind is bool:
         if not isinstance(value, bool):
             raise SettingsError(f"{where}: expected true or false, got {_json_type(value)}")
@@ -153,14 +152,10 @@ def _json_type(value: Any) -> str:
     return names.get(type(value), "a list" if isinstance(value, list) else "an object")
 
 
-Listener = Callable[[Settings], None]
-
-
 class SettingsStore:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._lock = threading.RLock()
-        self._listeners: list[Listener] = []
         # Where a damaged settings file was moved during this run, and why it was damaged.
         self.set_aside: Path | None = None
         self.problem = ""
@@ -201,9 +196,6 @@ class SettingsStore:
         """The file is damaged and still in place: it must not be written over."""
         return bool(self.problem) and self.set_aside is None
 
-    def subscribe(self, listener: Listener) -> None:
-        self._listeners.append(listener)
-
     def save(self) -> None:
         if self.stuck:
             raise StorageError(
@@ -212,8 +204,6 @@ class SettingsStore:
             )
         with self._lock:
             atomic_write_text(self.path, self.settings.to_json())
-        for listener in list(self._listeners):
-            listener(self.settings)
 
     def update(self, change: Callable[[Settings], None]) -> None:
         with self._lock:

@@ -298,20 +298,15 @@ class MainWindow(QMainWindow):
         self._rebind_store()
 
     def _rebind_store(self) -> None:
+        # Pages and forms hold this same Core, which use_secret_store changed in place: they only redraw.
         for form in (self.onboarding.form, self.settings_page.profiles.form):
-            form.core = self.core
             form.retranslate()
         self._show_keyring_problem()
         self.settings_page.profiles.reload(force=True)
-        self.chat_page.core = self.core
         self.chat_page.refresh_profiles()
-        self.mj_page.core = self.core
         self.mj_page.refresh_profiles()
         if self._images_holder.page is not None:
-            self.images_page.core = self.core
             self.images_page.refresh_profiles()
-        if self._gallery_holder.page is not None:
-            self.gallery_page.core = self.core
 
     # ----- modes -------------------------------------------------------------
     def _update_mode(self) -> None:

@@ -203,8 +203,8 @@
         <translation>密钥错误：服务器拒绝了该 API 密钥</translation>
     </message>
     <message>
-        <source>Check the key of this profile, or rotate it in Settings → Profiles.</source>
-        <translation>请检查此配置的密钥，或在 设置 → 配置 中更换。</translation>
+        <source>Check the key of this profile, or rotate it (Settings → Profiles, or `keyhold profile rotate`).</source>
+        <translation>请检查此配置的密钥，或更换密钥（设置 → 配置，或 `keyhold profile rotate`）。</translation>
     </message>
     <message>
         <source>Forbidden: the key may not do this, or your region is not served</source>
@@ -245,6 +245,14 @@
     <message>
         <source>Check the base URL and pick a model from the server's list.</source>
         <translation>请检查接口地址，并从服务器提供的列表中选择模型。</translation>
+    </message>
+    <message>
+        <source>Not found: it is not stored here, or was deleted</source>
+        <translation>未找到：此处没有保存它，或它已被删除</translation>
+    </message>
+    <message>
+        <source>Check the id, or reload the list.</source>
+        <translation>请检查 ID，或重新加载列表。</translation>
     </message>
     <message>
         <source>Unreachable: could not connect to the server</source>
@@ -1167,10 +1175,6 @@
     <message>
         <source>Attached image</source>
         <translation>附加的图片</translation>
-    </message>
-    <message>
-        <source>Server said: %1</source>
-        <translation>服务器返回：%1</translation>
     </message>
     <message>
         <source>Code copied</source>

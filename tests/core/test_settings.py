@@ -93,7 +93,6 @@ DAMAGED_DOCUMENTS = {
     "missing id": json.dumps({"profiles": [{"name": "Work", "kind": "openai"}]}),
     "list for ui_state": json.dumps({"ui_state": ["geometry"]}),
     "number in ui_state": json.dumps({"ui_state": {"geometry": 5}}),
-    "null in active_profiles": json.dumps({"active_profiles": {"chat": None}}),
     "root is a list": "[]",
 }
 
@@ -109,6 +108,16 @@ def test_damaged_documents_are_set_aside_and_defaults_used(tmp_path, text: str) 
     assert not path.exists()
     store.save()  # a fresh file takes its place
     assert SettingsStore(path).settings == Settings()
+
+
+def test_a_file_from_before_active_profiles_was_dropped_still_loads(tmp_path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"language": "zh_CN", "active_profiles": {"chat": "a1", "images": None}}))
+    store = SettingsStore(path)
+    assert store.settings == Settings(language=Language.CHINESE)
+    assert store.set_aside is None and not store.problem
+    store.save()
+    assert "active_profiles" not in path.read_text()
 
 
 def test_the_problem_names_the_field(tmp_path) -> None:
@@ -178,7 +187,6 @@ def test_a_valid_file_loads_every_field(tmp_path) -> None:
     settings = Settings(
         language=Language.CHINESE,
         profiles=[record],
-        active_profiles={"chat": "a1"},
         ui_state={"geometry": "AAAA"},
     )
     path.write_text(settings.to_json())

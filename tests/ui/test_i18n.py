@@ -41,3 +41,27 @@ def test_system_language_is_followed() -> None:
     assert effective_language(Language.SYSTEM, QLocale(QLocale.Language.Chinese)) is Language.CHINESE
     assert effective_language(Language.SYSTEM, QLocale(QLocale.Language.German)) is Language.ENGLISH
     assert effective_language(Language.ENGLISH, QLocale(QLocale.Language.Chinese)) is Language.ENGLISH
+
+
+def test_every_error_kind_reads_in_both_languages(qapp) -> None:
+    import re
+
+    from desktop_client.core.errors import KINDS, ErrorKind, KeyholdError
+    from desktop_client.ui.errors import describe, headline_and_fix
+
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    english = {kind: headline_and_fix(kind) for kind in ErrorKind}
+    assert english == {kind: (spec.headline, spec.fix) for kind, spec in KINDS.items()}
+    translations = Translations()
+    try:
+        translations.apply(Language.CHINESE)
+        for kind in ErrorKind:
+            headline, fix = headline_and_fix(kind)
+            for chinese, source in ((headline, english[kind][0]), (fix, english[kind][1])):
+                assert chinese != source and cjk.search(chinese), (kind, chinese)
+            shown_headline, body = describe(KeyholdError("the case", detail="raw words", kind=kind))
+            assert shown_headline == headline
+            assert body.endswith("服务器返回：raw words"), (kind, body)
+    finally:
+        translations.apply(Language.ENGLISH)
+    assert headline_and_fix(ErrorKind.BAD_KEY) == english[ErrorKind.BAD_KEY]

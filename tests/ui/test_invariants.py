@@ -3,8 +3,8 @@
 (a) After a scripted session with a canary key and a canary base URL, no file under the
     data home holds either canary, plain or encoded.
 (b) Neither the GUI nor the CLI opens a listening socket (the CLI half is in
-    tests/core/test_cli.py, while it waits on a slow server).
-(c) and (d) are in tests/core/test_net.py: cross-origin redirects drop auth headers,
+    tests/cli/test_cli.py, while it waits on a slow server).
+(c) and (d) are in tests/core/net/test_net.py: cross-origin redirects drop auth headers,
     plain http to a remote host is refused unless allowed.
 """
 

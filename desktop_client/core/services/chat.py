@@ -247,9 +247,7 @@ class ChatService:
     async def _fail_before_start(
         self, assistant: Message, error: KeyholdError, observer: StreamObserver
     ) -> StreamOutcome:
-        final = await asyncio.to_thread(
-            self.store.finish, assistant.id, Status.FAILED, error=str(error), error_kind=error.kind.value
-        )
+        final = await asyncio.to_thread(self.store.finish, assistant.id, Status.FAILED, **_error_fields(error))
         observer.on_finished(final)
         return StreamOutcome(final, error)
 
@@ -281,8 +279,7 @@ class ChatService:
             take(redact_content.flush(), redact_reasoning.flush())
             changes: dict[str, Any] = {"finish_reason": finish or "", "model": model}
             if error is not None:
-                changes["error"] = str(error)
-                changes["error_kind"] = error.kind.value
+                changes.update(_error_fields(error))
             if usage is not None:
                 changes.update(
                     prompt_tokens=usage.prompt_tokens,
@@ -477,11 +474,17 @@ class _AnswerWriter:
             status=Status.FAILED,
             error=str(self.failure),
             error_kind=self.failure.kind.value,
+            error_detail=self.failure.detail,
             finish_reason=str(changes.get("finish_reason") or ""),
             model=str(changes.get("model") or self.assistant.model),
             stream_owner=None,
             updated=time.time(),
         )
+
+
+def _error_fields(error: KeyholdError) -> dict[str, str]:
+    """A failed answer's error as the message row keeps it: the line, and its kind and detail as data."""
+    return {"error": str(error), "error_kind": error.kind.value, "error_detail": error.detail}
 
 
 def _storage_failure(exc: Exception) -> KeyholdError:

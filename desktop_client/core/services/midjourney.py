@@ -30,7 +30,7 @@ from desktop_client.core.api.mj_types import (
     data_url,
     valid_task_id,
 )
-from desktop_client.core.errors import ErrorKind, InputError, KeyholdError
+from desktop_client.core.errors import ErrorKind, InputError, KeyholdError, NotFoundError
 from desktop_client.core.images import sniff_image
 from desktop_client.core.net.client import HttpPool
 from desktop_client.core.profiles import ProfileService
@@ -369,7 +369,7 @@ class MidjourneyService:
                     hint="Seed lookup needs a trueai/plus server or a relay that offers it",
                 ) from None
             raise
-        with contextlib.suppress(KeyError):
+        with contextlib.suppress(NotFoundError):
             await asyncio.to_thread(self.store.set_seed, profile_id, task_id, seed)
         return seed
 
@@ -436,7 +436,7 @@ class MidjourneyService:
         try:
             result = await client.modal(task_id, prompt, mask)
         except KeyholdError as exc:
-            with contextlib.suppress(KeyError):
+            with contextlib.suppress(NotFoundError):
                 await asyncio.to_thread(self.store.note_error, profile_id, task_id, str(exc))
             raise
         self.wake_pollers()

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, fields, replace
 from enum import StrEnum
 from typing import Any
 
-from desktop_client.core.errors import InputError
+from desktop_client.core.errors import InputError, NotFoundError
 from desktop_client.core.storage.db import Database
 from desktop_client.core.text import inert
 
@@ -58,8 +58,9 @@ class Message:
     content: str = ""
     reasoning: str = ""
     status: Status = Status.COMPLETE
-    error: str = ""
+    error: str = ""  # the whole English line (a tooltip, an export): never parsed back
     error_kind: str = ""  # an ErrorKind value, so the UI can say it in the user's language
+    error_detail: str = ""  # what the server said, as it came (empty in rows from before schema v6)
     model: str = ""
     finish_reason: str = ""
     prompt_tokens: int | None = None
@@ -157,9 +158,7 @@ class ChatStore:
     def conversation(self, conversation_id: str) -> Conversation:
         rows = self.db.query("SELECT * FROM conversations WHERE id = ?", (conversation_id,))
         if not rows:
-            raise InputError(
-                f"No conversation with id {conversation_id!r}", hint="`keyhold history list` shows the ids"
-            )
+            raise NotFoundError("conversation", conversation_id, hint="`keyhold history list` shows the ids")
         return _conversation(rows[0])
 
     def find_conversation(self, prefix: str) -> Conversation:
@@ -258,7 +257,7 @@ class ChatStore:
     def message(self, message_id: str) -> Message:
         rows = self.db.query("SELECT * FROM messages WHERE id = ?", (message_id,))
         if not rows:
-            raise InputError(f"No message with id {message_id!r}")
+            raise NotFoundError("message", message_id)
         return self._with_chunks([_message(rows[0])])[0]
 
     def _with_chunks(self, messages: list[Message]) -> list[Message]:
@@ -318,6 +317,7 @@ class ChatStore:
         allowed = {
             "error",
             "error_kind",
+            "error_detail",
             "finish_reason",
             "prompt_tokens",
             "completion_tokens",
@@ -340,8 +340,8 @@ class ChatStore:
 
     def restart_stream(self, message_id: str, owner: int) -> None:
         self.db.execute(
-            "UPDATE messages SET status = ?, error = '', error_kind = '', stream_owner = ?, updated = ? "
-            "WHERE id = ?",
+            "UPDATE messages SET status = ?, error = '', error_kind = '', error_detail = '', stream_owner = ?, "
+            "updated = ? WHERE id = ?",
             (Status.STREAMING.value, owner, time.time(), message_id),
         )
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_client.core.atomic import atomic_write_bytes, atomic_write_text
-from desktop_client.core.errors import InputError
+from desktop_client.core.errors import InputError, NotFoundError
 from desktop_client.core.images import IMAGE_TYPES, image_size, sniff_image
 from desktop_client.core.jsonsafe import loads
 from desktop_client.core.storage.chats import fts_query
@@ -245,9 +245,7 @@ class GalleryStore:
             item_id = self._upsert(conn, row)
             # A file written again (a grid split anew) is wanted, whatever became of the old one.
             conn.execute("UPDATE gallery SET deleted_at = NULL WHERE id = ?", (item_id,))
-        found = self.item(item_id)
-        assert found is not None
-        return found
+        return self.item(item_id)
 
     # ----- reading -------------------------------------------------------------
     def _where(self, flt: GalleryFilter) -> tuple[str, list[Any]]:
@@ -302,9 +300,11 @@ class GalleryStore:
         rows = self.rows(ids)
         return [rows[i] for i in ids if i in rows]
 
-    def item(self, item_id: int) -> GalleryItem | None:
+    def item(self, item_id: int) -> GalleryItem:
         rows = self.db.query(f"SELECT {_LIGHT}, meta FROM gallery WHERE id = ?", (item_id,))
-        return _item(rows[0], with_meta=True) if rows else None
+        if not rows:
+            raise NotFoundError("image", item_id, hint="`keyhold gallery list` shows the images")
+        return _item(rows[0], with_meta=True)
 
     def by_path(self, path: Path) -> GalleryItem | None:
         rows = self.db.query(f"SELECT {_LIGHT}, meta FROM gallery WHERE path = ?", (self.relative(path),))
@@ -320,8 +320,11 @@ class GalleryStore:
     # ----- changing ------------------------------------------------------------
     def set_favourite(self, item_id: int, favourite: bool) -> None:
         self.db.execute("UPDATE gallery SET favourite = ? WHERE id = ?", (int(favourite), item_id))
-        item = self.item(item_id)
-        if item is None or item.source == "chat":
+        try:
+            item = self.item(item_id)
+        except NotFoundError:
+            return
+        if item.source == "chat":
             return
         # Kept in the sidecar too, so a rebuilt index still knows it.
         path = self.absolute(item)
@@ -500,7 +503,10 @@ class GalleryStore:
                 continue
             target = _free_name(destination / item.name)
             shutil.copy2(source, target)
-            full = self.item(item.id) or item
+            try:
+                full = self.item(item.id)
+            except NotFoundError:  # dropped from the index meanwhile: its list entry still says enough
+                full = item
             document = {**full.meta, "file": target.name, "prompt": item.prompt, "source": item.source}
             document.update(
                 {

@@ -218,4 +218,23 @@ def v5_stream_chunks(conn: sqlite3.Connection) -> None:
     )
 
 
-MIGRATIONS: list[Migration] = [v1_chat, v2_midjourney, v3_midjourney_details, v4_gallery, v5_stream_chunks]
+def v6_error_detail(conn: sqlite3.Connection) -> None:
+    # What the server said about a failed answer, as it came: the UI shows it under the translated
+    # headline instead of cutting it out of the formatted English line in ``error``.
+    conn.execute("ALTER TABLE messages ADD COLUMN error_detail TEXT NOT NULL DEFAULT ''")
+    # Once, for rows written before: the detail was the end of the line, after "Server said: ".
+    conn.execute(
+        "UPDATE messages SET error_detail = substr(error, instr(error, :said) + length(:said)) "
+        "WHERE instr(error, :said) > 0",
+        {"said": "Server said: "},
+    )
+
+
+MIGRATIONS: list[Migration] = [
+    v1_chat,
+    v2_midjourney,
+    v3_midjourney_details,
+    v4_gallery,
+    v5_stream_chunks,
+    v6_error_detail,
+]

@@ -38,9 +38,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_client.core.errors import ErrorKind
+from desktop_client.core.errors import ErrorKind, server_said
 from desktop_client.core.storage.chats import Message, Status
-from desktop_client.ui.errors import headline_and_fix
+from desktop_client.ui.errors import headline_and_fix, tr_error
 from desktop_client.ui.qtutils import named, spawn
 
 if TYPE_CHECKING:
@@ -558,9 +558,8 @@ class MessageWidget(QFrame):
             return message.error
         headline, fix = headline_and_fix(kind)
         text = f"{headline}. {fix}"
-        _, said, detail = message.error.partition("Server said: ")
-        if said:
-            text += " " + self.tr("Server said: %1").replace("%1", detail)
+        if message.error_detail:
+            text += " " + server_said(message.error_detail, tr_error)
         return text
 
     def _on_anchor(self, url: QUrl) -> None:

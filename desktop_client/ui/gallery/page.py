@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 
 from desktop_client.core.api.mj_types import MjButton
 from desktop_client.core.context import Core
-from desktop_client.core.errors import KeyholdError
+from desktop_client.core.errors import KeyholdError, NotFoundError
 from desktop_client.core.storage.gallery import CORRUPT, MISSING, OK, GalleryFilter, GalleryItem, GalleryStore
 from desktop_client.ui.errors import describe
 from desktop_client.ui.gallery.model import CELL, GalleryDelegate, GalleryModel, ItemRole, day_range
@@ -409,8 +409,11 @@ class GalleryPage(QWidget):
             self._show_detail(None)
             return
         store = self.store
-        full, state = await asyncio.to_thread(lambda: (store.item(item.id), store.check(item)))
-        if token != self._detail_token or full is None:
+        try:
+            full, state = await asyncio.to_thread(lambda: (store.item(item.id), store.check(item)))
+        except NotFoundError:  # deleted or rescanned away since the list was drawn
+            return
+        if token != self._detail_token:
             return
         self._show_detail(full, state)
         image = await asyncio.to_thread(load_scaled, store.absolute(full), VIEW_SIDE) if state == OK else None

@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 from desktop_client.core.api.mj_prompt import ASPECTS, VERSIONS, MjParams, build_prompt
 from desktop_client.core.api.mj_types import MjButton, MjStatus
 from desktop_client.core.context import Core
-from desktop_client.core.errors import KeyholdError
+from desktop_client.core.errors import KeyholdError, NotFoundError
 from desktop_client.core.settings import ProfileKind
 from desktop_client.core.storage.mj_tasks import StoredTask
 from desktop_client.ui.errors import describe, show_notice_on
@@ -820,7 +820,7 @@ class MidjourneyPage(QWidget):
         except KeyholdError as exc:
             self.show_notice(exc)
             # A modal task made before the error waits in the list, to be confirmed again.
-            with contextlib.suppress(KeyError):
+            with contextlib.suppress(NotFoundError):
                 for waiting in await asyncio.to_thread(self.core.midjourney.store.unfinished, task.profile_id):
                     self.model.upsert(waiting)
             return

@@ -249,3 +249,14 @@ async def test_images_from_other_hosts_are_not_fetched(setup) -> None:
     outcome = await core.chat.send(conv.id, "q")
     await close(core)
     assert outcome.message.attachments == ()
+
+
+async def test_a_failed_answer_keeps_the_servers_words_as_data(setup) -> None:
+    broken = chunk("Partial") + b'data: {"error":{"message":"Provider disconnected"}}\n\n'
+    core, conv, _ = setup(broken)
+    outcome = await core.chat.send(conv.id, "q")
+    await close(core)
+    assert outcome.error is not None and outcome.error.detail == "Provider disconnected"
+    stored = core.chats.message(outcome.message.id)
+    assert (stored.error_kind, stored.error_detail) == (outcome.error.kind.value, "Provider disconnected")
+    assert stored.error == str(outcome.error)

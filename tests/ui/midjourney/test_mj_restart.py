@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.cli.test_cli_mj import SECRET, add_mj_profile
 from tests.conftest import find_canaries
-from tests.core.test_cli_mj import SECRET, add_mj_profile
 from tests.fakes.mj_sim import MjSimulator
 from tests.procs import keyhold_env, run_cli
 

@@ -208,3 +208,22 @@ def test_a_streaming_save_appends_a_chunk_and_indexes_the_answer_once_at_the_end
     assert store.db.query("SELECT count(*) FROM message_chunks")[0][0] == 0
     assert [hit.message_id for hit in store.search("quokka")] == [a.id]
     assert store.message(a.id).content == big + "zebrafish quokka "
+
+
+def test_v6_keeps_the_servers_words_of_older_failed_answers_as_data(home) -> None:
+    db = Database(home.database, home.backups, MIGRATIONS[:5]).open()
+    db.execute("INSERT INTO conversations (id, created, updated) VALUES ('c1', 0, 0)")
+    for message_id, error in (
+        ("m1", "Bad key: rejected. Check the key. Server said: invalid token"),
+        ("m2", "Timeout: the server sent nothing"),
+    ):
+        db.execute(
+            "INSERT INTO messages (id, conversation_id, role, status, error, error_kind, created, updated) "
+            "VALUES (?, 'c1', 'assistant', 'failed', ?, 'bad_key', 0, 0)",
+            (message_id, error),
+        )
+    db.close()
+    store = ChatStore(Database(home.database, home.backups, MIGRATIONS).open())
+    assert store.message("m1").error_detail == "invalid token"
+    assert store.message("m1").error == "Bad key: rejected. Check the key. Server said: invalid token"
+    assert store.message("m2").error_detail == ""

@@ -329,3 +329,28 @@ def test_a_proxy_password_is_never_echoed(cli_home) -> None:
     assert result.returncode == 2
     assert "hunter22" not in result.stdout + result.stderr
     assert "hunter22" not in (cli_home / "logs" / "keyhold.log").read_text()
+
+
+def test_errors_are_printed_in_the_system_language(cli_home) -> None:
+    catalogue = json.loads((ROOT / "resources" / "i18n" / "errors_zh_CN.json").read_text(encoding="utf-8"))
+    headline = catalogue["Bad key: the server rejected the API key"]
+    key = "sk-language-000000000001"
+    with FakeOpenAI(key) as fake:
+        assert add_openai(cli_home, "p", fake.url, key).returncode == 0
+        run_cli(cli_home, "profile", "rotate", "p", "--key-stdin", stdin="sk-language-wrong-0000002\n")
+        chinese = run_cli(cli_home, "profile", "test", "p", LANG="zh_CN.UTF-8")
+        english = run_cli(cli_home, "profile", "test", "p", LANG="C")
+    assert chinese.returncode == english.returncode == 3
+    assert chinese.stderr.startswith(f"keyhold: error: {headline}. 请检查此配置的密钥")
+    assert "Bad key" not in chinese.stderr and len(chinese.stderr.splitlines()) == 1
+    assert english.stderr.startswith("keyhold: error: Bad key: the server rejected the API key")
+    # A local not-found, in both languages: the id the user typed is data and stays as typed.
+    missing = run_cli(cli_home, "history", "export", "abcdef0123", LANG="zh_CN.UTF-8")
+    assert missing.returncode == 2
+    assert missing.stderr.startswith(
+        f"keyhold: error: {catalogue['Not found: it is not stored here, or was deleted']}"
+    )
+    assert "'abcdef0123'" in missing.stderr
+    assert run_cli(cli_home, "history", "export", "abcdef0123").stderr.startswith(
+        "keyhold: error: No conversation with id 'abcdef0123'"
+    )

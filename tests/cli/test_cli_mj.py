@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import find_canaries
-from tests.core.test_mj_polling import PNG
+from tests.core.services.test_mj_polling import PNG
 from tests.fakes.mj_fake import FakeMidjourney
 from tests.fakes.server import Conn, Request
 from tests.procs import run_cli

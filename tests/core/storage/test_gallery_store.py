@@ -12,6 +12,7 @@ import pytest
 
 from desktop_client.core.api.images import Family, ImageRequest, family_of
 from desktop_client.core.context import build_core
+from desktop_client.core.errors import NotFoundError
 from desktop_client.core.images import image_size
 from desktop_client.core.secrets import MemorySecretStore
 from desktop_client.core.storage.gallery import CORRUPT, MISSING, OK, GalleryFilter, write_sidecar
@@ -123,7 +124,8 @@ def test_delete_hides_at_once_undo_restores_and_purge_goes_to_the_trash(core, tm
     assert not path.exists() and not path.with_suffix(".json").exists()
     trashed = tmp_path / "xdg-data" / "Trash" / "files"
     assert sorted(p.name for p in trashed.iterdir()) == ["cat.json", "cat.png"]
-    assert core.gallery.item(ids["cat"]) is None
+    with pytest.raises(NotFoundError):
+        core.gallery.item(ids["cat"])
     # A rescan does not bring it back: the file is in the trash.
     core.rescan_gallery()
     assert "cat" not in names(core, GalleryFilter())

@@ -7,7 +7,7 @@ from pathlib import Path
 from desktop_client.core.storage.gallery import GalleryStore
 from desktop_client.ui.gallery.model import GalleryModel
 from desktop_client.ui.gallery.thumbs import ThumbnailCache
-from tests.ui.test_gallery import add_images
+from tests.ui.gallery.test_gallery import add_images
 
 
 def test_model_passes_qtmodeltester(qtmodeltester, home, tmp_path) -> None:

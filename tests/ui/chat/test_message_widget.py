@@ -1,0 +1,48 @@
+"""A failed answer's status line is built from the message's fields, in the user's language."""
+
+from desktop_client.core.errors import ErrorKind
+from desktop_client.core.settings import Language
+from desktop_client.core.storage.chats import Message, Status
+from desktop_client.ui.chat.message_widget import MessageWidget
+from desktop_client.ui.i18n import Translations
+
+
+def failed(error: str, detail: str, kind: ErrorKind = ErrorKind.BAD_KEY) -> Message:
+    return Message(
+        id="m1",
+        conversation_id="c1",
+        parent_id=None,
+        role="assistant",
+        content="partial",
+        status=Status.FAILED,
+        error=error,
+        error_kind=kind.value,
+        error_detail=detail,
+    )
+
+
+def test_the_servers_words_come_from_the_detail_field_never_from_the_line(qapp, tmp_path) -> None:
+    stored = failed("Bad key: rejected. Check it. Server said: words in the line", "invalid token sk-…")
+    widget = MessageWidget(stored, tmp_path)
+    try:
+        text = widget.status_label.text()
+        assert "Bad key: the server rejected the API key" in text
+        assert "Server said: invalid token sk-…" in text and "words in the line" not in text
+        assert widget.status_label.toolTip() == stored.error  # the exact words stay at hand
+        widget.show_message(failed("Bad key: rejected. Server said: only in the line", ""))
+        assert "Server said" not in widget.status_label.text()  # a row without a detail still shows
+    finally:
+        widget.deleteLater()
+
+
+def test_the_status_line_is_chinese_in_the_chinese_ui(qapp, tmp_path) -> None:
+    translations = Translations()
+    try:
+        translations.apply(Language.CHINESE)
+        widget = MessageWidget(failed("Bad key: rejected", "invalid token"), tmp_path)
+        text = widget.status_label.text()
+        widget.deleteLater()
+    finally:
+        translations.apply(Language.ENGLISH)
+    assert "密钥错误" in text and "服务器返回：invalid token" in text
+    assert "Bad key" not in text and "Server said" not in text
