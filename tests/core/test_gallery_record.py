@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
-from desktop_client.core.gallery_record import ImageRecord
+from desktop_client.core.context import build_core
+from desktop_client.core.gallery_record import VERSION, ImageRecord
+from desktop_client.core.secrets import MemorySecretStore
+from desktop_client.core.storage.gallery import write_sidecar
+from tests.fakes.mj_sim import solid_png
 
 # Sidecars exactly as Keyhold wrote them before they carried a version (None values included,
 # as Midjourney's were), and an import's: someone else's file with the oldest key names.
@@ -50,6 +55,59 @@ MIDJOURNEY_V1 = {
     "bytes": 2345,
 }
 IMPORTED_V1 = {"prompt": "by hand", "kind": "sketch", "saved": 1600000000, "imported_from": "x.png"}
+
+# What the index made of each (before this schema existed): the guesses among old key names.
+ROWS = {
+    "openai": ("openai", "edit", "relay", "dall-e-3", "a cat", "A fluffy cat on a sofa", "", 1714000000.5),
+    "midjourney": (
+        "midjourney",
+        "IMAGINE",
+        "mj",
+        "MID_JOURNEY",
+        "a lighthouse",
+        "a lighthouse --v 6.1",
+        "1712205491372990",
+        1714000042.0,  # "finished" wins over "submitted" and "saved"
+    ),
+    "import": ("import", "sketch", "", "", "by hand", "", "", 1600000000.0),
+}
+COLUMNS = "source, action, profile, model, prompt, prompt_extra, task_id, created"
+
+
+@pytest.fixture
+def core(home):
+    built = build_core(home, secrets=MemorySecretStore())
+    yield built
+    if built._db is not None:
+        built._db.close()
+
+
+def row(core, item_id: int) -> tuple:
+    return tuple(core.database.query(f"SELECT {COLUMNS} FROM gallery WHERE id = ?", (item_id,))[0])
+
+
+@pytest.mark.parametrize(
+    ("name", "document"), [("openai", OPENAI_V1), ("midjourney", MIDJOURNEY_V1), ("import", IMPORTED_V1)]
+)
+def test_unversioned_sidecars_still_read_into_the_same_rows(core, name, document) -> None:
+    path = core.home.gallery / name / f"{name}.png"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(solid_png(8, 8, (1, 2, 3)))
+    write_sidecar(path, document)
+    item = core.gallery.store.index_file(path)
+    assert row(core, item.id) == ROWS[name]
+    assert item.meta == document  # the detail view shows the file as it is, not a conversion
+    # Written again in the current schema (as an import does), it reads into the same row.
+    record = ImageRecord.from_json(document)
+    assert record.version == 1
+    again = record.to_json()
+    assert again["version"] == VERSION
+    write_sidecar(path, again)
+    core.database.execute("DELETE FROM gallery")
+    assert row(core, core.gallery.store.index_file(path).id) == ROWS[name]
+    # Nothing an old writer kept is lost on the way.
+    assert {key: again[key] for key in document} == document
+    assert ImageRecord.from_json(again) == replace(record, version=VERSION)
 
 
 @pytest.mark.parametrize(
