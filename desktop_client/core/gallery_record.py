@@ -17,7 +17,7 @@ among them, and only for version 1."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 VERSION = 2
@@ -64,21 +64,6 @@ class ImageRecord:
     extra: Mapping[str, Any] = field(default_factory=dict, hash=False)
     version: int = VERSION  # the schema it was read from; to_json always writes the current one
 
-    def _keys(self) -> set[str]:
-        """The keys this record's typed fields own in a version-2 document."""
-        return {
-            "version",
-            "source",
-            "action",
-            "prompt",
-            prompt_extra_key(self.source),
-            model_key(self.source),
-            "profile",
-            "task_id",
-            "created",
-            "favourite",
-        }
-
     def to_json(self) -> dict[str, Any]:
         typed: dict[str, Any] = {"version": VERSION, "source": self.source}
         if self.action:
@@ -96,7 +81,7 @@ class ImageRecord:
             typed["created"] = self.created
         if self.favourite:
             typed["favourite"] = True
-        owned = self._keys()
+        owned = _owned_keys(self.source)
         # A typed field wins over a stale copy of its key in extra (read from an old document).
         return {**typed, **{k: v for k, v in self.extra.items() if k not in owned}}
 
@@ -106,9 +91,11 @@ class ImageRecord:
         an imported folder's sidecars are as untrusted as a server's answers."""
         version = document.get("version")
         source = _text(document.get("source"))
-        favourite = document.get("favourite") is True
+        owned = _owned_keys(source)
+        # The other names an old writer used (kind, finished, submitted…) stay: they are its data.
+        extra = {k: v for k, v in document.items() if k not in owned}
         if isinstance(version, int) and not isinstance(version, bool) and version >= VERSION:
-            record = cls(
+            return cls(
                 source,
                 _text(document.get("prompt")),
                 _text(document.get("action")),
@@ -117,22 +104,32 @@ class ImageRecord:
                 _text(document.get("profile")),
                 _text(document.get("task_id")),
                 _number(document.get("created")),
-                favourite,
-                version=version,
+                document.get("favourite") is True,
+                extra,
+                version,
             )
-        else:
-            record = cls(
-                source,
-                _text(document.get("prompt")),
-                _first(document, _V1_ACTION),
-                _first(document, _V1_PROMPT_EXTRA),
-                _first(document, _V1_MODEL),
-                _text(document.get("profile")),
-                _text(document.get("task_id")),
-                next((n for key in _V1_CREATED if (n := _number(document.get(key))) is not None), None),
-                favourite,
-                version=UNVERSIONED,
-            )
-        # The other names an old writer used (kind, finished, submitted…) stay: they are its data.
-        owned = record._keys()
-        return replace(record, extra={k: v for k, v in document.items() if k not in owned})
+        return cls(
+            source,
+            _text(document.get("prompt")),
+            _first(document, _V1_ACTION),
+            _first(document, _V1_PROMPT_EXTRA),
+            _first(document, _V1_MODEL),
+            _text(document.get("profile")),
+            _text(document.get("task_id")),
+            next((n for key in _V1_CREATED if (n := _number(document.get(key))) is not None), None),
+            document.get("favourite") is True,
+            extra,
+            UNVERSIONED,
+        )
+
+
+_COMMON_KEYS = ("version", "source", "action", "prompt", "profile", "task_id", "created", "favourite")
+_OWNED = {
+    source: frozenset((*_COMMON_KEYS, prompt_extra_key(source), model_key(source)))
+    for source in ("midjourney", "openai")
+}
+
+
+def _owned_keys(source: str) -> frozenset[str]:
+    """The keys a record's typed fields own in a version-2 document of this source."""
+    return _OWNED["midjourney" if source == "midjourney" else "openai"]
