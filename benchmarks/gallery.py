@@ -5,7 +5,7 @@ noise each) with Keyhold sidecars (OpenAI and Midjourney alternately, English pr
 with some Chinese, spread over a year) is generated once and cached under /tmp; every
 measurement hard-links it into a fresh data home. Prints, all measured in this run:
 
-1. index build from the files (empty index, first ``core.gallery``) and a rescan when
+1. index build from the files (empty index, first ``core.gallery.store``) and a rescan when
    nothing changed;
 2. time from ``go_to("gallery")`` to the first paint with placeholders and to the first
    paint with every visible thumbnail, with a cold and a warm thumbnail disk cache, against
@@ -327,14 +327,14 @@ def index_build(library: Path, count: int, secrets: Any) -> tuple[Path, dict[str
     _ = core.database
     opened = time.perf_counter() - started
     started = time.perf_counter()
-    store = core.gallery  # an empty index: built from the files and sidecars
+    store = core.gallery.store  # an empty index: built from the files and sidecars
     built = time.perf_counter() - started
     if store.count() != count:
         raise RuntimeError(f"indexed {store.count()} images of {count}")
     rescans = []
     for _ in range(3):
         started = time.perf_counter()
-        report = core.rescan_gallery()
+        report = asyncio.run(core.gallery.rescan())
         rescans.append(time.perf_counter() - started)
         if report.unchanged != count or report.added or report.updated:
             raise RuntimeError(f"a rescan of unchanged files changed the index: {report}")
@@ -613,7 +613,7 @@ async def search_to_rows(gui: GUI, page: Any, visible: int) -> dict[str, list[fl
     from desktop_client.core.storage.gallery import GalleryFilter
     from desktop_client.ui.gallery.model import ItemRole
 
-    model, store = page.model, page.store
+    model, store = page.model, page.gallery.store
     set_and_fetch: list[float] = []
     for query in FTS_QUERIES[:10] + MULTI_QUERIES[:10]:
         ids = store.ids(GalleryFilter(search=query))
@@ -680,7 +680,7 @@ async def gui_run(gui: GUI, root: Path, count: int, runs: int) -> dict[str, Any]
         out["relayout"].append(grid_relayout(window.gallery_page.grid))
         if run == runs - 1:
             page = window.gallery_page
-            out["search"] = search_latency(page.store)
+            out["search"] = search_latency(page.gallery.store)
             out["to_rows"] = await search_to_rows(gui, page, out["warm"][-1]["visible"])
         await gui.close_window(window, core)
     return out

@@ -476,19 +476,19 @@ async def _image(args: argparse.Namespace, core: Core, stdin: TextIO, out: TextI
     return ExitCode.OK
 
 
-def run_gallery(args: argparse.Namespace, core: Core, out: TextIO) -> int:
+async def run_gallery(args: argparse.Namespace, core: Core, out: TextIO) -> int:
     from desktop_client.core.storage.gallery import GalleryFilter
 
-    store = core.gallery
+    gallery = core.gallery
     if args.action == "rescan":
-        report = core.rescan_gallery()
+        report = await gallery.rescan()
         out.write(
             f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
             f"{report.missing} missing, {report.corrupt} corrupt\n"
         )
         return ExitCode.OK
     if args.action == "import":
-        imported = store.import_folder(Path(args.folder))
+        imported = await gallery.import_folder(Path(args.folder))
         for path in imported.added:
             out.write(f"{path}\n")
         out.write(
@@ -498,16 +498,16 @@ def run_gallery(args: argparse.Namespace, core: Core, out: TextIO) -> int:
         return ExitCode.OK
     flt = GalleryFilter(search=args.search, source=args.source, favourites=args.favourites)
     if args.action == "export":
-        items = store.items(flt)
-        written = store.export(items, Path(args.destination))
+        items = await gallery.items(flt)
+        written = await gallery.export(items, Path(args.destination))
         out.write(f"exported {len(written)} images to {args.destination}\n")
         return ExitCode.OK
-    items = store.items(flt, limit=args.limit)
+    items = await gallery.items(flt, limit=args.limit)
     if args.json:
         rows = [
             {
                 "id": item.id,
-                "path": str(store.absolute(item)),
+                "path": str(gallery.absolute(item)),
                 "source": item.source,
                 "action": item.action,
                 "profile": item.profile or None,
@@ -532,7 +532,7 @@ def run_gallery(args: argparse.Namespace, core: Core, out: TextIO) -> int:
         state = "" if item.state == "ok" else f" [{item.state}]"
         prompt = " ".join(inert(item.prompt).split())[:60]
         out.write(f"{stamp} {mark} {inert(item.source):<10} {prompt}{inert(state)}\n")
-        out.write(f"    {store.absolute(item)}\n")
+        out.write(f"    {gallery.absolute(item)}\n")
     return ExitCode.OK
 
 
@@ -633,7 +633,7 @@ def _run(args: argparse.Namespace, core: Core) -> int:
     if args.command == "image":
         return asyncio.run(_image(args, core, sys.stdin, sys.stdout, sys.stderr))
     if args.command == "gallery":
-        return run_gallery(args, core, sys.stdout)
+        return asyncio.run(run_gallery(args, core, sys.stdout))
     if args.command in ("imagine", "mj"):
         return asyncio.run(_midjourney(args, core, sys.stdout, sys.stderr))
     return run_profile(args, core, sys.stdin, sys.stdout, sys.stderr)

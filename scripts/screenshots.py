@@ -203,7 +203,7 @@ async def shoot_images(core, window, out: Path, tag: str) -> None:
         gallery = window.gallery_page
         window.go_to("gallery")
         await gallery.load()
-        first_dalle = next(i for i in core.gallery.items() if i.model == "dall-e-3")
+        first_dalle = next(i for i in await core.gallery.items() if i.model == "dall-e-3")
         gallery.select(first_dalle.id)
         await wait_for(lambda: gallery.current is not None and not gallery.view.pixmap().isNull())
         await wait_for(
@@ -214,7 +214,7 @@ async def shoot_images(core, window, out: Path, tag: str) -> None:
         )
         await asyncio.sleep(0.3)
         window.grab().save(str(out / f"gallery-{tag}.png"))
-        upscale = next(i for i in core.gallery.items() if i.source == "midjourney" and i.action == "UPSCALE")
+        upscale = next(i for i in await core.gallery.items() if i.source == "midjourney" and i.action == "UPSCALE")
         gallery.select(upscale.id)
         await wait_for(lambda: gallery.current is not None and gallery.current.id == upscale.id)
         await asyncio.sleep(0.3)

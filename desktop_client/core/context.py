@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from desktop_client.core.errors import SecretStoreError
 from desktop_client.core.hardening import log_crash_dump_state
@@ -17,13 +18,14 @@ from desktop_client.core.secrets import MemorySecretStore, SecretStore, open_sec
 from desktop_client.core.settings import SettingsStore
 
 if TYPE_CHECKING:
+    from desktop_client.core.gallery_record import ImageRecord
     from desktop_client.core.net.client import HttpPool
     from desktop_client.core.services.chat import ChatService
+    from desktop_client.core.services.gallery import GalleryService
     from desktop_client.core.services.images import ImageService
     from desktop_client.core.services.midjourney import MidjourneyService
     from desktop_client.core.storage.chats import ChatStore
     from desktop_client.core.storage.db import Database
-    from desktop_client.core.storage.gallery import GalleryStore, RescanReport
 
 log = logging.getLogger(__name__)
 
@@ -40,12 +42,11 @@ class Core:
     _db: Database | None = field(default=None, repr=False)
     _chat: ChatService | None = field(default=None, repr=False)
     _mj: MidjourneyService | None = field(default=None, repr=False)
-    _gallery: GalleryStore | None = field(default=None, repr=False)
+    _gallery: GalleryService | None = field(default=None, repr=False)
     _images: ImageService | None = field(default=None, repr=False)
     _open_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     # Services are built on first use, from the GUI thread or a worker: one of each.
     _service_lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
-    _gallery_lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     @property
     def http(self) -> HttpPool:
@@ -88,8 +89,7 @@ class Core:
                 from desktop_client.core.storage.chats import ChatStore
 
                 store = ChatStore(self.database)
-                self._chat = ChatService(store, self.profiles, self.http, self.home.attachments)
-                self._chat.on_image = self.index_image
+                self._chat = ChatService(store, self.profiles, self.http, self.home.attachments, self.gallery)
             return self._chat
 
     @property
@@ -100,68 +100,40 @@ class Core:
                 from desktop_client.core.storage.mj_tasks import MjTaskStore
 
                 store = MjTaskStore(self.database)
-                self._mj = MidjourneyService(store, self.profiles, self.http, self.home.gallery)
-                self._mj.on_image = self.index_image
+                self._mj = MidjourneyService(store, self.profiles, self.http, self.gallery)
             return self._mj
 
     @property
-    def gallery(self) -> GalleryStore:
-        # Its own lock: a first-start rescan of thousands of files must not hold up chat.
-        with self._gallery_lock:
+    def gallery(self) -> GalleryService:
+        """Cheap to build: the index is opened (and on a first start built from the files) on
+        its first use, in a worker thread."""
+        with self._service_lock:
             if self._gallery is None:
-                from desktop_client.core.storage.gallery import GalleryStore
+                from desktop_client.core.services.gallery import GalleryService
 
-                store = GalleryStore(self.database, self.home.root)
-                # Deletions whose undo window ended with the last session go to the trash now;
-                # a minute's grace leaves another running process's undo alone.
-                purged = store.purge_deleted(older_than=60.0)
-                if purged:
-                    log.info("at start: %d deleted images moved to the trash", purged)
-                if store.count() == 0:
-                    # First start with a gallery index (or after losing it): build it from the files.
-                    self._rescan(store)
-                self._gallery = store
+                self._gallery = GalleryService(self.home.root, lambda: self.database, self._chat_images)
             return self._gallery
 
     @property
     def images(self) -> ImageService:
-        gallery = self.gallery  # outside the service lock (see gallery)
         with self._service_lock:
             if self._images is None:
                 from desktop_client.core.services.images import ImageService
 
-                self._images = ImageService(gallery, self.profiles, self.http)
+                self._images = ImageService(self.gallery, self.profiles, self.http)
             return self._images
 
-    def index_image(self, path: Path, document: dict[str, Any] | None = None) -> None:
-        try:
-            self.gallery.index_file(path, document)
-        except Exception as exc:  # the image is saved; an index problem must not undo that
-            log.warning("an image was saved but not indexed (a rescan will add it): %s", type(exc).__name__)
-
-    def rescan_gallery(self) -> RescanReport:
-        return self._rescan(self.gallery)
-
-    def _rescan(self, store: GalleryStore) -> RescanReport:
-        from desktop_client.core.services.chat import answer_image_document
+    def _chat_images(self) -> Iterator[tuple[Path, ImageRecord]]:
+        """The images in chat answers, for a gallery rescan: the database is their record."""
+        from desktop_client.core.services.chat import answer_image_record
         from desktop_client.core.storage.chats import ChatStore
 
         chats = ChatStore(self.database)
         names = {record.id: record.name for record in self.profiles.all()}
-        chat_images = []
         for message, question, profile_id in chats.answers_with_images():
-            document = answer_image_document(message, question, names.get(profile_id, ""))
+            record = answer_image_record(message, question, names.get(profile_id, ""))
             for name in message.attachments:
-                chat_images.append((self.home.attachments / Path(name).name, document))
-        report = store.rescan(chat_images)
-        log.info(
-            "gallery rescan: %d added, %d updated, %d missing, %d corrupt",
-            report.added,
-            report.updated,
-            report.missing,
-            report.corrupt,
-        )
-        return report
+                yield self.home.attachments / Path(name).name, record
 
     def damage_notices(self) -> list[str]:
         """What was found damaged and set aside during this run, one English sentence each."""

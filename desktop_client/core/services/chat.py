@@ -15,7 +15,7 @@ import os
 import re
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Protocol
@@ -28,10 +28,12 @@ from desktop_client.core.api.chat import ChatClient, ChatOptions, Usage
 from desktop_client.core.api.chat import Message as ApiMessage
 from desktop_client.core.api.retry import RetryNotice
 from desktop_client.core.errors import ErrorKind, InputError, KeyholdError, StorageError
+from desktop_client.core.gallery_record import ImageRecord
 from desktop_client.core.images import IMAGE_TYPES, sniff_image
 from desktop_client.core.net.client import HttpPool, origin
 from desktop_client.core.profiles import ProfileService
 from desktop_client.core.redact import REDACTOR, SERVER
+from desktop_client.core.services.gallery import GalleryService, NotIndexed
 from desktop_client.core.settings import ProfileKind
 from desktop_client.core.storage.chats import ChatStore, Conversation, Message, Status, title_from
 from desktop_client.core.storage.db import is_disk_full
@@ -83,6 +85,7 @@ class ChatService:
         profiles: ProfileService,
         pool: HttpPool,
         attachments: Path,
+        gallery: GalleryService,
         *,
         flush_interval: float = 0.5,
     ) -> None:
@@ -90,9 +93,8 @@ class ChatService:
         self.profiles = profiles
         self.pool = pool
         self.attachments = attachments
+        self.gallery = gallery  # where the images in answers are saved (and shown)
         self.flush_interval = flush_interval
-        # Set by the core: puts an image from an answer into the gallery index.
-        self.on_image: Callable[[Path, dict[str, Any]], object] | None = None
 
     # ----- set-up ------------------------------------------------------------
     async def client(self, profile_id: str, observer: StreamObserver | None = None) -> ChatClient:
@@ -115,18 +117,11 @@ class ChatService:
         return models
 
     def save_attachment(self, data: bytes, suggested_name: str = "") -> str:
-        """Copies an image into the data home; returns its path relative to it."""
-        if len(data) > MAX_ATTACHMENT_BYTES:
-            raise InputError("The image is larger than 20 MB", hint="Attach a smaller image")
-        kind = sniff_image(data)
-        if kind is None:
-            raise InputError(
-                f"{suggested_name or 'The file'} is not a PNG, JPEG, WebP or GIF image", hint="Attach an image"
-            )
+        """Copies an image the user attaches into the data home; returns its name there."""
+        name = _attachment_name(data, suggested_name)
         self.attachments.mkdir(parents=True, exist_ok=True)
-        path = self.attachments / f"{uuid.uuid4().hex}{IMAGE_TYPES[kind]}"
-        path.write_bytes(data)
-        return path.name
+        (self.attachments / name).write_bytes(data)
+        return name
 
     def attachment_path(self, name: str) -> Path:
         return self.attachments / Path(name).name
@@ -357,6 +352,9 @@ class ChatService:
         sources = [u for u in links if u.startswith("data:") or origin(u) == own]
         if not sources:
             return message
+        question = await asyncio.to_thread(self.store.message, message.parent_id) if message.parent_id else None
+        record = answer_image_record(message, question.content if question else "", client.http.profile.name)
+        folder = self.gallery.relative(self.attachments)
         saved: list[str] = []
         for source in sources[:8]:
             try:
@@ -364,25 +362,18 @@ class ChatService:
                     data = base64.b64decode(source.split(",", 1)[1], validate=True)
                 else:
                     data = await self._download(client, source)
-                saved.append(await asyncio.to_thread(self.save_attachment, data))
+                name = _attachment_name(data)
+                # Kept with the conversation, in attachments/; the gallery only lists it (no sidecar).
+                await self.gallery.save(data, record, folder, name, sidecar=False)
+                saved.append(name)
+            except NotIndexed as exc:
+                saved.append(exc.path.name)
+                log.warning("an answer's image was not added to the gallery: %s", exc.cause)
             except (httpx.HTTPError, ValueError, OSError, KeyholdError) as exc:
                 log.warning("an image in the answer could not be saved: %s", type(exc).__name__)
         if not saved:
             return message
-        updated = await asyncio.to_thread(self.store.set_attachments, message.id, (*message.attachments, *saved))
-        if self.on_image is not None:
-            question = (
-                await asyncio.to_thread(self.store.message, message.parent_id) if message.parent_id else None
-            )
-            document = answer_image_document(
-                message, question.content if question else "", client.http.profile.name
-            )
-            for name in saved:
-                try:
-                    await asyncio.to_thread(self.on_image, self.attachment_path(name), document)
-                except (OSError, KeyholdError) as exc:
-                    log.warning("an answer's image was not added to the gallery: %s", exc)
-        return updated
+        return await asyncio.to_thread(self.store.set_attachments, message.id, (*message.attachments, *saved))
 
     @staticmethod
     async def _download(client: ChatClient, url: str) -> bytes:
@@ -501,16 +492,27 @@ def _storage_failure(exc: Exception) -> KeyholdError:
     )
 
 
-def answer_image_document(message: Message, question: str, profile_name: str) -> dict[str, Any]:
+def _attachment_name(data: bytes, suggested_name: str = "") -> str:
+    """A fresh file name for an image to keep in attachments/, once it is known to be one."""
+    if len(data) > MAX_ATTACHMENT_BYTES:
+        raise InputError("The image is larger than 20 MB", hint="Attach a smaller image")
+    kind = sniff_image(data)
+    if kind is None:
+        raise InputError(
+            f"{suggested_name or 'The file'} is not a PNG, JPEG, WebP or GIF image", hint="Attach an image"
+        )
+    return f"{uuid.uuid4().hex}{IMAGE_TYPES[kind]}"
+
+
+def answer_image_record(message: Message, question: str, profile_name: str) -> ImageRecord:
     """What the gallery keeps of an image in an answer (chat images have no sidecar; a
     rescan builds the same from the database)."""
-    return {
-        "source": "chat",
-        "action": "answer",
-        "prompt": question,
-        "model": message.model,
-        "profile": profile_name,
-        "conversation_id": message.conversation_id,
-        "message_id": message.id,
-        "created": message.created,
-    }
+    return ImageRecord(
+        "chat",
+        question,
+        "answer",
+        model=message.model,
+        profile=profile_name,
+        created=message.created,
+        extra={"conversation_id": message.conversation_id, "message_id": message.id},
+    )

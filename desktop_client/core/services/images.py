@@ -1,7 +1,8 @@
 """Generating and editing images with an OpenAI-compatible profile, for the GUI and the CLI.
 
-Every image is written at once, atomically, into ``gallery/openai/YYYY-MM/`` beside a JSON
-sidecar (prompt, revised prompt, parameters, usage, inputs) and indexed in the gallery."""
+Every image is saved at once through the gallery service: written atomically into
+``gallery/openai/YYYY-MM/`` beside a JSON sidecar (prompt, revised prompt, parameters, usage,
+inputs) and indexed."""
 
 from __future__ import annotations
 
@@ -22,15 +23,16 @@ from desktop_client.core.api.images import (
     InputImage,
     ProgressCallback,
 )
-from desktop_client.core.atomic import atomic_write_bytes
 from desktop_client.core.errors import ApiError, ErrorKind, InputError, KeyholdError, StorageError
+from desktop_client.core.gallery_record import ImageRecord
 from desktop_client.core.images import IMAGE_TYPES, sniff_image
 from desktop_client.core.net.client import HttpPool, same_host
 from desktop_client.core.profiles import ProfileService
 from desktop_client.core.redact import REDACTOR
+from desktop_client.core.services.gallery import GalleryService, NotIndexed
 from desktop_client.core.settings import ProfileKind
 from desktop_client.core.storage.db import is_disk_full
-from desktop_client.core.storage.gallery import GalleryItem, GalleryStore, write_sidecar
+from desktop_client.core.storage.gallery import GalleryItem
 
 MAX_INPUT_BYTES = 50 * 1024 * 1024
 
@@ -44,7 +46,7 @@ class Generation:
 
 
 class ImageService:
-    def __init__(self, gallery: GalleryStore, profiles: ProfileService, pool: HttpPool) -> None:
+    def __init__(self, gallery: GalleryService, profiles: ProfileService, pool: HttpPool) -> None:
         self.gallery = gallery
         self.profiles = profiles
         self.pool = pool
@@ -64,7 +66,7 @@ class ImageService:
         request.validate()
         client = await self.client(profile_id, on_progress)
         result = await client.generate(request)
-        return await asyncio.to_thread(self._save, client, result, request, "generate", [], False)
+        return await self._save(client, result, request, "generate", [], False)
 
     async def edit(
         self,
@@ -81,9 +83,9 @@ class ImageService:
             raise InputError("The mask must be a PNG with transparency", hint="Paint the mask again")
         client = await self.client(profile_id, on_progress)
         result = await client.edit(request, images, mask)
-        return await asyncio.to_thread(self._save, client, result, request, "edit", sources, mask is not None)
+        return await self._save(client, result, request, "edit", sources, mask is not None)
 
-    def _save(
+    async def _save(
         self,
         client: ImagesClient,
         result: ImagesResult,
@@ -93,7 +95,7 @@ class ImageService:
         masked: bool,
     ) -> Generation:
         stamp = time.localtime(result.created or time.time())
-        folder = self.gallery.gallery / "openai" / time.strftime("%Y-%m", stamp)
+        folder = f"gallery/openai/{time.strftime('%Y-%m', stamp)}"
         base = f"{time.strftime('%Y%m%d-%H%M%S', stamp)}-{secrets.token_hex(3)}"
         params = {k: v for k, v in request.fields().items() if k not in ("prompt", "model", "response_format")}
         inputs = []
@@ -108,9 +110,40 @@ class ImageService:
             if item.data is None:
                 failures.append(item.error or ApiError("An image could not be had"))
                 continue
-            path = folder / f"{base}-{number}{IMAGE_TYPES[item.mime]}"
+            extra: dict[str, Any] = {
+                "params": params,
+                "server": {k: REDACTOR.redact_known(v) for k, v in result.meta.items()} or None,
+                "usage": result.usage,
+                "index": number,
+                "count": len(result.items),
+                "inputs": inputs or None,
+                "mask": masked or None,
+                # A CDN host is worth keeping; the profile's own address is never written.
+                "image_host": _cdn_host(item.url, client.http.base_url),
+                "server_created": result.created,
+                "seconds": round(result.seconds, 2),
+                "saved": time.time(),
+            }
+            record = ImageRecord(
+                "openai",
+                request.prompt,
+                action,
+                prompt_extra=REDACTOR.redact_known(item.revised_prompt),
+                model=request.model,
+                profile=client.http.profile.name,
+                # Local time orders the gallery; the server's own stamp is kept beside it.
+                created=time.time(),
+                extra={k: v for k, v in extra.items() if v is not None},
+            )
+            name = f"{base}-{number}{IMAGE_TYPES[item.mime]}"
             try:
-                atomic_write_bytes(path, item.data, mode=0o644)
+                saved.append(await self.gallery.save(item.data, record, folder, name))
+            except NotIndexed as exc:
+                if not isinstance(exc.cause, OSError):
+                    raise exc.cause from None  # the database refused: as before, the whole call fails
+                failures.append(
+                    StorageError(f"Image {number} was saved without its details ({exc.cause.strerror})")
+                )
             except OSError as exc:
                 # A full disk costs this image (named in the notice), not the ones after it.
                 failures.append(
@@ -120,37 +153,6 @@ class ImageService:
                         kind=ErrorKind.DISK_FULL if is_disk_full(exc) else ErrorKind.STORAGE,
                     )
                 )
-                continue
-            document: dict[str, Any] = {
-                "source": "openai",
-                "action": action,
-                "model": request.model,
-                "prompt": request.prompt,
-                "revised_prompt": REDACTOR.redact_known(item.revised_prompt) or None,
-                "params": params,
-                "server": {k: REDACTOR.redact_known(v) for k, v in result.meta.items()} or None,
-                "usage": result.usage,
-                "profile": client.http.profile.name,
-                "index": number,
-                "count": len(result.items),
-                "inputs": inputs or None,
-                "mask": masked or None,
-                # A CDN host is worth keeping; the profile's own address is never written.
-                "image_host": _cdn_host(item.url, client.http.base_url),
-                # Local time orders the gallery; the server's own stamp is kept beside it.
-                "created": time.time(),
-                "server_created": result.created,
-                "seconds": round(result.seconds, 2),
-                "file": path.name,
-                "bytes": len(item.data),
-                "saved": time.time(),
-            }
-            document = {k: v for k, v in document.items() if v is not None}
-            try:
-                write_sidecar(path, document)
-                saved.append(self.gallery.index_file(path, document))
-            except OSError as exc:
-                failures.append(StorageError(f"Image {number} was saved without its details ({exc.strerror})"))
         return Generation(saved, failures, result.usage, result.seconds)
 
 

@@ -31,12 +31,21 @@ from desktop_client.core.api.mj_types import (
     valid_task_id,
 )
 from desktop_client.core.errors import ErrorKind, InputError, KeyholdError, NotFoundError
+from desktop_client.core.gallery_record import ImageRecord
 from desktop_client.core.images import sniff_image
 from desktop_client.core.net.client import HttpPool
 from desktop_client.core.profiles import ProfileService
 from desktop_client.core.redact import REDACTOR, redact
-from desktop_client.core.services.mj_images import fetch_image, is_server_url, portable_url, save_task_image
+from desktop_client.core.services.gallery import GalleryService
+from desktop_client.core.services.mj_images import (
+    fetch_image,
+    is_server_url,
+    portable_url,
+    save_quadrants,
+    save_task_image,
+)
 from desktop_client.core.settings import ProfileKind
+from desktop_client.core.storage.gallery import read_sidecar
 from desktop_client.core.storage.mj_tasks import MjTaskStore, StoredTask
 
 log = logging.getLogger(__name__)
@@ -50,7 +59,6 @@ class MjPoller:
         *,
         on_update: Callable[[StoredTask], None] | None = None,
         save_image: Callable[[str, StoredTask], Awaitable[str]] | None = None,
-        after_save: Callable[[Path], object] | None = None,
         interval: float = 2.0,
         max_interval: float = 15.0,
         max_error_interval: float = 60.0,
@@ -59,8 +67,7 @@ class MjPoller:
         self.store = store
         self.client_for = client_for
         self.on_update = on_update
-        self.save_image = save_image
-        self.after_save = after_save  # runs in a worker thread once the task records its image
+        self.save_image = save_image  # saves the task's image into the gallery; returns its path
         self.interval = interval
         self.max_interval = max_interval
         self.max_error_interval = max_error_interval
@@ -140,11 +147,7 @@ class MjPoller:
             log.warning("the image of task %s is not saved yet: %s", task.id, exc)
             reason = str(exc) if isinstance(exc, KeyholdError) else redact(repr(exc))
             return await asyncio.to_thread(self.store.image_failed, profile_id, task.id, reason)
-        saved = await asyncio.to_thread(self.store.image_saved, profile_id, task.id, path)
-        if self.after_save is not None:
-            # After the task knows its file: a crash in between must not leave it pending.
-            await asyncio.to_thread(self.after_save, Path(path))
-        return saved
+        return await asyncio.to_thread(self.store.image_saved, profile_id, task.id, path)
 
     async def run(self, stop: asyncio.Event, known: Callable[[str], bool] | None = None) -> None:
         """Polls until ``stop``. Each profile is polled in a round of its own and backs off on
@@ -250,13 +253,13 @@ def reference_image(data: bytes, what: str = "A reference image") -> str:
 class MidjourneyService:
     """Submit, act and wait, for the GUI and the CLI; every submit is stored at once."""
 
-    def __init__(self, store: MjTaskStore, profiles: ProfileService, pool: HttpPool, gallery: Path) -> None:
+    def __init__(
+        self, store: MjTaskStore, profiles: ProfileService, pool: HttpPool, gallery: GalleryService
+    ) -> None:
         self.store = store
         self.profiles = profiles
         self.pool = pool
         self.gallery = gallery
-        # Set by the core: puts a saved image into the gallery index.
-        self.on_image: Callable[[Path], object] | None = None
         # Weak: a poller whose run ended is gone with it.
         self._pollers: weakref.WeakSet[MjPoller] = weakref.WeakSet()
         # Seconds between looks at running tasks (backing off to the maximum); servers
@@ -297,7 +300,6 @@ class MidjourneyService:
             self.client,
             on_update=on_update,
             save_image=self._save,
-            after_save=self.on_image,
             interval=self.poll_interval,
             max_interval=self.poll_max_interval,
             max_error_interval=max(self.poll_max_interval, 60.0 if self.poll_interval >= 1 else 1.0),
@@ -442,6 +444,24 @@ class MidjourneyService:
         self.wake_pollers()
         return result
 
+    async def split(
+        self, profile_id: str, task_id: str, splitter: Callable[[bytes], Sequence[tuple[bytes, str]]]
+    ) -> list[Path]:
+        """Splits a task's saved grid into its four images, saved beside it into the gallery;
+        their paths. ``splitter`` decodes and cuts the grid (the GUI's, built on Qt, which the
+        core does without); it runs in a worker thread. Raises OSError or ValueError when the
+        grid cannot be read or split."""
+        task = await asyncio.to_thread(self.store.get, profile_id, task_id)  # NotFoundError if gone
+        if not task.image_path:
+            raise InputError(f"Task {task_id} has no saved image", hint="Wait until its image is saved")
+        grid = Path(task.image_path)
+        data = await asyncio.to_thread(grid.read_bytes)
+        parts = await asyncio.to_thread(splitter, data)
+        # The grid's own sidecar (written earlier, maybe by an older Keyhold) is what each quadrant inherits.
+        document = await asyncio.to_thread(read_sidecar, grid)
+        record = ImageRecord.from_json(document) if document else ImageRecord("midjourney")
+        return await save_quadrants(self.gallery, grid, record, parts)
+
     async def preview(self, profile_id: str, url: str) -> bytes:
         """An in-progress preview (or a text task's image) for display only; never saved."""
         client = await self.client(profile_id)
@@ -450,7 +470,7 @@ class MidjourneyService:
 
     async def wait(self, profile_id: str, task_id: str, limit: float, interval: float | None = None) -> StoredTask:
         """Polls until the task ended and its image is saved, or raises a timeout."""
-        poller = MjPoller(self.store, self.client, save_image=self._save, after_save=self.on_image)
+        poller = MjPoller(self.store, self.client, save_image=self._save)
         deadline = asyncio.get_running_loop().time() + limit
         while True:
             try:

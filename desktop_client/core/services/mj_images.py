@@ -1,25 +1,30 @@
 """Saving a finished Midjourney image at once: signed Discord URLs expire within hours.
 
-The original bytes are downloaded, checked to be an image, and written atomically into the
-gallery folder beside a JSON sidecar with the task's metadata (so the gallery can always be
-rebuilt from the files)."""
+The original bytes are downloaded, checked to be an image, and saved through the gallery
+service: written atomically into the gallery folder beside a JSON sidecar with the task's
+metadata (so the gallery can always be rebuilt from the files), and indexed."""
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import time
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
 
-from desktop_client.core.atomic import atomic_write_bytes
 from desktop_client.core.errors import ApiError, ErrorKind, StorageError
+from desktop_client.core.gallery_record import ImageRecord
 from desktop_client.core.images import IMAGE_TYPES, sniff_image
 from desktop_client.core.net.client import SecureHttp, origin, same_host
-from desktop_client.core.storage.gallery import read_sidecar, write_sidecar
+from desktop_client.core.services.gallery import INDEX, GalleryService, NotIndexed
 from desktop_client.core.storage.mj_tasks import StoredTask
+
+log = logging.getLogger(__name__)
 
 SERVER_URL = "server:"  # an image on the profile's own server, stored without its address
 _SERVER_PORT = re.compile(r"server\+(https?):(\d{1,5}):")  # the same host on another scheme or port
@@ -116,24 +121,28 @@ def check_image_url(url: str) -> None:
         raise refused_url("not an http or https address")
 
 
-def metadata(task: StoredTask, profile_name: str, source_url_host: str) -> dict[str, object]:
-    return {
-        "source": "midjourney",
-        "task_id": task.id,
-        "parent_task_id": task.parent_id or None,
-        "action": task.action,
-        "custom_id": task.custom_id or None,
-        "prompt": task.prompt,
-        "final_prompt": task.final_prompt,
-        "buttons": [{"customId": b.custom_id, "emoji": b.emoji, "label": b.label} for b in task.buttons],
-        "bot": task.bot or None,
-        "seed": task.seed or None,
-        "profile": profile_name,
-        "image_host": source_url_host or None,
-        "submitted": task.submitted,
-        "finished": task.finished,
-        "saved": time.time(),
-    }
+def metadata(task: StoredTask, profile_name: str, source_url_host: str) -> ImageRecord:
+    return ImageRecord(
+        "midjourney",
+        task.prompt,
+        task.action,
+        prompt_extra=task.final_prompt,
+        model=task.bot,
+        profile=profile_name,
+        task_id=task.id,
+        # When the image was made orders the gallery (as version-1 sidecars' "finished" did).
+        created=task.finished or task.submitted,
+        extra={
+            "parent_task_id": task.parent_id or None,
+            "custom_id": task.custom_id or None,
+            "buttons": [{"customId": b.custom_id, "emoji": b.emoji, "label": b.label} for b in task.buttons],
+            "seed": task.seed or None,
+            "image_host": source_url_host or None,
+            "submitted": task.submitted,
+            "finished": task.finished,
+            "saved": time.time(),
+        },
+    )
 
 
 async def fetch_image(http: SecureHttp, url: str, read_seconds: float) -> tuple[bytes, str, httpx.URL]:
@@ -166,29 +175,36 @@ async def fetch_image(http: SecureHttp, url: str, read_seconds: float) -> tuple[
     return data, kind, reply.url
 
 
-async def save_task_image(http: SecureHttp, task: StoredTask, gallery: Path, profile_name: str) -> Path:
+async def save_task_image(http: SecureHttp, task: StoredTask, gallery: GalleryService, profile_name: str) -> Path:
+    """The task's image, saved into the gallery; its path. Raises when the image or its sidecar
+    could not be written (the poller tries again); a missing index row only costs a warning."""
     data, kind, source = await fetch_image(http, task.image_url, 120)
-    image_path = gallery_path(gallery, task, IMAGE_TYPES[kind])
-    atomic_write_bytes(image_path, data, mode=0o644)
+    image_path = gallery_path(gallery.folder, task, IMAGE_TYPES[kind])
     # A CDN host is worth keeping; the profile's own server address is not written anywhere.
     on_server = is_server_url(task.image_url) or same_host(source, http.base_url)
-    document = metadata(task, profile_name, "" if on_server else str(source.host))
-    document["file"] = image_path.name
-    document["bytes"] = len(data)
-    write_sidecar(image_path, document)
-    return image_path
+    record = metadata(task, profile_name, "" if on_server else str(source.host))
+    return await _save(gallery, data, record, image_path)
 
 
-def save_quadrants(original: Path, parts: list[tuple[bytes, str]]) -> list[Path]:
+async def _save(gallery: GalleryService, data: bytes, record: ImageRecord, path: Path) -> Path:
+    try:
+        await gallery.save(data, record, gallery.relative(path.parent), path.name)
+    except NotIndexed as exc:
+        if exc.stage != INDEX:
+            raise exc.cause from None
+        # The image and its sidecar are saved; an index problem must not undo that.
+        log.warning("an image was saved but not indexed (a rescan will add it): %s", type(exc.cause).__name__)
+    return path
+
+
+async def save_quadrants(
+    gallery: GalleryService, original: Path, grid: ImageRecord, parts: Sequence[tuple[bytes, str]]
+) -> list[Path]:
     """The four images of a split grid, beside the grid, each with its own sidecar (the
-    grid's metadata plus which quadrant it is), so the gallery knows where each came from."""
-    base = read_sidecar(original) or {"source": "midjourney"}
+    grid's record plus which quadrant it is), so the gallery knows where each came from."""
     saved: list[Path] = []
     for number, (data, extension) in enumerate(parts, 1):
+        extra = {**grid.extra, "split_from": original.name, "quadrant": number, "saved": time.time()}
         path = original.with_name(f"{original.stem}-{number}.{extension}")
-        atomic_write_bytes(path, data, mode=0o644)
-        document = {**base, "file": path.name, "bytes": len(data), "split_from": original.name, "quadrant": number}
-        document["saved"] = time.time()
-        write_sidecar(path, document)
-        saved.append(path)
+        saved.append(await _save(gallery, data, replace(grid, extra=extra), path))
     return saved

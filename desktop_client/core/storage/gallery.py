@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from desktop_client.core.atomic import atomic_write_bytes, atomic_write_text
+from desktop_client.core.atomic import atomic_write_text
 from desktop_client.core.errors import InputError, NotFoundError
-from desktop_client.core.images import IMAGE_TYPES, image_size, sniff_image
+from desktop_client.core.gallery_record import ImageRecord
+from desktop_client.core.images import image_size, sniff_image
 from desktop_client.core.jsonsafe import loads
 from desktop_client.core.storage.chats import fts_query
 from desktop_client.core.storage.db import Database
@@ -115,14 +116,6 @@ def _item(row: Any, *, with_meta: bool = False) -> GalleryItem:
     )
 
 
-def _text(value: object) -> str:
-    return value if isinstance(value, str) else ""
-
-
-def _number(value: object) -> float | None:
-    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) and value > 0 else None
-
-
 def probe(path: Path) -> tuple[str, tuple[int, int] | None]:
     """OK and the size, or CORRUPT. The size is in the first 64 KiB, except in a JPEG whose
     EXIF/XMP/ICC data is longer: then the file is read further."""
@@ -134,6 +127,33 @@ def probe(path: Path) -> tuple[str, tuple[int, int] | None]:
             head += handle.read(_MAX_PROBE)
             size = image_size(head)
     return (OK if kind and size else CORRUPT), size
+
+
+def probe_bytes(data: bytes) -> tuple[str, tuple[int, int] | None]:
+    """What ``probe`` finds in a file holding ``data`` (for an image still in memory)."""
+    head = data[:_HEAD]
+    kind = sniff_image(head)
+    size = image_size(head)
+    if kind == "image/jpeg" and size is None:
+        size = image_size(data[: _HEAD + _MAX_PROBE])
+    return (OK if kind and size else CORRUPT), size
+
+
+def index_source(record: ImageRecord, hint: str = "") -> str:
+    """The source column: what the record says, else the hint, else import; unknown words
+    (a hand-edited or hostile sidecar) count as import."""
+    source = record.source or hint or "import"
+    return source if source in SOURCES else "import"
+
+
+def relative_path(root: Path, path: Path) -> str:
+    """``path`` relative to the data home, with forward slashes (ValueError outside it)."""
+    # Not resolve(): a gallery folder that is a link to another disk still lies "inside".
+    return Path(os.path.abspath(path)).relative_to(os.path.abspath(root)).as_posix()  # noqa: PTH100
+
+
+def absolute_path(root: Path, rel: str) -> Path:
+    return root / Path(*rel.split("/"))
 
 
 def sidecar_of(path: Path) -> Path:
@@ -184,46 +204,51 @@ class GalleryStore:
 
     # ----- paths -------------------------------------------------------------
     def relative(self, path: Path) -> str:
-        # Not resolve(): a gallery folder that is a link to another disk still lies "inside".
-        return Path(os.path.abspath(path)).relative_to(os.path.abspath(self.root)).as_posix()  # noqa: PTH100
+        return relative_path(self.root, path)
 
     def absolute(self, item: GalleryItem | str) -> Path:
-        rel = item.path if isinstance(item, GalleryItem) else item
-        return self.root / Path(*rel.split("/"))
+        return absolute_path(self.root, item.path if isinstance(item, GalleryItem) else item)
 
     # ----- adding --------------------------------------------------------------
-    def _row(self, path: Path, document: dict[str, Any], source_hint: str = "") -> dict[str, Any]:
+    def _row(
+        self,
+        path: Path,
+        record: ImageRecord,
+        meta: dict[str, Any],
+        probed: tuple[str, tuple[int, int] | None],
+        sha256: str,
+        source_hint: str = "",
+    ) -> dict[str, Any]:
+        """One index row. ``meta`` is what the detail view shows: the sidecar as written."""
         stat = path.stat()
-        state, size = probe(path)
+        state, size = probed
         width, height = size or (0, 0)
-        source = _text(document.get("source")) or source_hint or "import"
-        created = (
-            _number(document.get("finished"))
-            or _number(document.get("created"))
-            or _number(document.get("submitted"))
-            or _number(document.get("saved"))
-            or stat.st_mtime
-        )
         return {
             "path": self.relative(path),
-            "source": source if source in SOURCES else "import",
-            "action": _text(document.get("action")) or _text(document.get("kind")),
-            "profile": _text(document.get("profile")),
-            "model": _text(document.get("model")) or _text(document.get("bot")),
-            "prompt": _text(document.get("prompt")),
-            "prompt_extra": _text(document.get("revised_prompt")) or _text(document.get("final_prompt")),
-            "task_id": _text(document.get("task_id")),
-            "created": created,
+            "source": index_source(record, source_hint),
+            "action": record.action,
+            "profile": record.profile,
+            "model": record.model,
+            "prompt": record.prompt,
+            "prompt_extra": record.prompt_extra,
+            "task_id": record.task_id,
+            "created": record.created or stat.st_mtime,
             "width": width,
             "height": height,
             "bytes": stat.st_size,
             "mtime": stat.st_mtime,
             "sidecar_mtime": _mtime(sidecar_of(path)),
-            "sha256": _sha256(path),
-            "favourite": 1 if document.get("favourite") is True else 0,
+            "sha256": sha256,
+            "favourite": 1 if record.favourite else 0,
             "state": state,
-            "meta": json.dumps(document, ensure_ascii=False),
+            "meta": json.dumps(meta, ensure_ascii=False),
         }
+
+    def _file_row(self, path: Path, document: dict[str, Any] | None, source_hint: str = "") -> dict[str, Any]:
+        """The row of a file found on disk: its sidecar (or the given document) and its bytes read."""
+        if document is None:
+            document = read_sidecar(path)
+        return self._row(path, ImageRecord.from_json(document), document, probe(path), _sha256(path), source_hint)
 
     def _upsert(self, conn: Any, row: dict[str, Any]) -> int:
         columns = list(row)
@@ -239,8 +264,17 @@ class GalleryStore:
         return int(found["id"])
 
     def index_file(self, path: Path, document: dict[str, Any] | None = None, *, source: str = "") -> GalleryItem:
-        """Adds (or refreshes) one image; its metadata is the given document or its sidecar."""
-        row = self._row(path, document if document is not None else read_sidecar(path), source)
+        """Adds (or refreshes) an image someone else wrote; its metadata is the given document or its
+        sidecar. (An image Keyhold itself writes is indexed by ``index_written``, from memory.)"""
+        return self._index(self._file_row(path, document, source))
+
+    def index_written(self, path: Path, data: bytes, record: ImageRecord, meta: dict[str, Any]) -> GalleryItem:
+        """Adds (or refreshes) an image just written as ``data``, with ``meta`` as its sidecar (or
+        the document a rescan will rebuild for it): the row comes from memory, and only the
+        two files' sizes and times from the disk."""
+        return self._index(self._row(path, record, meta, probe_bytes(data), hashlib.sha256(data).hexdigest()))
+
+    def _index(self, row: dict[str, Any]) -> GalleryItem:
         with self.db.transaction() as conn:
             item_id = self._upsert(conn, row)
             # A file written again (a grid split anew) is wanted, whatever became of the old one.
@@ -386,7 +420,7 @@ class GalleryStore:
                 if Path(name).suffix.lower() in IMAGE_SUFFIXES and not name.startswith("."):
                     yield Path(folder) / name
 
-    def rescan(self, chat_images: Iterable[tuple[Path, dict[str, Any]]] = ()) -> RescanReport:
+    def rescan(self, chat_images: Iterable[tuple[Path, ImageRecord]] = ()) -> RescanReport:
         """Brings the index in line with the files: new files are added from their sidecars,
         changed ones re-read, vanished ones marked missing (never dropped: the user decides)."""
         report = RescanReport()
@@ -396,9 +430,10 @@ class GalleryStore:
         }
         seen: set[str] = set()
         pending: list[dict[str, Any]] = []
-        sources: list[tuple[Path, dict[str, Any] | None, str]] = [(p, None, "") for p in self._gallery_files()]
-        sources += [(path, document, "chat") for path, document in chat_images]
-        for path, document, hint in sources:
+        # Chat images have no sidecar: the conversation in the database is their record.
+        sources: list[tuple[Path, ImageRecord | None, str]] = [(p, None, "") for p in self._gallery_files()]
+        sources += [(path, record, "chat") for path, record in chat_images]
+        for path, record, hint in sources:
             try:
                 rel = self.relative(path)
                 stat = path.stat()
@@ -411,12 +446,15 @@ class GalleryStore:
                 before is not None
                 and before[2] != MISSING
                 and (before[0], before[1]) == (stat.st_mtime, stat.st_size)
-                and (document is not None or before[3] == _mtime(sidecar_of(path)))
+                and (record is not None or before[3] == _mtime(sidecar_of(path)))
             ):
                 report.unchanged += 1
                 continue
             try:
-                row = self._row(path, document if document is not None else read_sidecar(path), hint)
+                if record is None:
+                    row = self._file_row(path, None, hint)
+                else:
+                    row = self._row(path, record, record.to_json(), probe(path), _sha256(path), hint)
             except OSError as exc:
                 log.warning("rescan skipped a file: %s", exc)
                 continue
@@ -451,46 +489,9 @@ class GalleryStore:
         return state
 
     # ----- import / export -----------------------------------------------------
-    def import_folder(self, folder: Path) -> ImportReport:
-        """Copies the images of a folder (and its subfolders) into the gallery. A Keyhold
-        sidecar beside an image (from an export) brings its prompt along; identical files
-        already in the gallery are skipped."""
-        report = ImportReport()
-        if not folder.is_dir():
-            raise InputError(f"{folder} is not a folder", hint="Choose a folder that holds images")
-        known = {row[0] for row in self.db.query("SELECT sha256 FROM gallery WHERE sha256 != ''")}
-        stamp = time.strftime("%Y-%m")
-        target_dir = self.gallery / "imported" / stamp
-        for path in sorted(folder.rglob("*")):
-            if not path.is_file() or path.suffix.lower() not in IMAGE_SUFFIXES:
-                continue
-            try:
-                data = path.read_bytes()
-            except OSError:
-                continue
-            kind = sniff_image(data)
-            if kind is None:
-                report.not_images += 1
-                continue
-            digest = hashlib.sha256(data).hexdigest()
-            if digest in known:
-                report.duplicates += 1
-                continue
-            known.add(digest)
-            document = read_sidecar(path)
-            document = {k: v for k, v in document.items() if k not in ("file", "bytes")}
-            document.setdefault("source", "import")
-            document["imported_from"] = path.name
-            document["imported"] = time.time()
-            target = _free_name(target_dir / f"{path.stem}{IMAGE_TYPES[kind]}")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            atomic_write_bytes(target, data, mode=0o644)
-            document["file"] = target.name
-            document["bytes"] = len(data)
-            write_sidecar(target, document)
-            self.index_file(target, document)
-            report.added.append(target)
-        return report
+    def known_hashes(self) -> set[str]:
+        """The SHA-256 of every indexed file (an import skips files already in the gallery)."""
+        return {row[0] for row in self.db.query("SELECT sha256 FROM gallery WHERE sha256 != ''")}
 
     def export(self, items: Sequence[GalleryItem], destination: Path) -> list[Path]:
         """Copies the files with a sidecar each, plus one index of all of them."""
@@ -501,7 +502,7 @@ class GalleryStore:
             source = self.absolute(item)
             if not source.exists():
                 continue
-            target = _free_name(destination / item.name)
+            target = free_name(destination / item.name)
             shutil.copy2(source, target)
             try:
                 full = self.item(item.id)
@@ -532,7 +533,7 @@ class GalleryStore:
         return written
 
 
-def _free_name(path: Path) -> Path:
+def free_name(path: Path) -> Path:
     """A name neither the file nor its sidecar uses yet (cat.png and cat.jpg share cat.json)."""
     if not path.exists() and not sidecar_of(path).exists():
         return path
@@ -553,6 +554,6 @@ def trash(path: Path, home: Path) -> None:
         return
     except Exception as exc:  # send2trash raises OSError subclasses and its own errors
         log.info("no OS trash for this file (%s); keeping it in the data home's trash", type(exc).__name__)
-    fallback = _free_name(home / "trash" / path.name)
+    fallback = free_name(home / "trash" / path.name)
     fallback.parent.mkdir(parents=True, exist_ok=True)
     path.replace(fallback)

@@ -31,7 +31,8 @@ from PySide6.QtWidgets import (
 from desktop_client.core.api.mj_types import MjButton
 from desktop_client.core.context import Core
 from desktop_client.core.errors import KeyholdError, NotFoundError
-from desktop_client.core.storage.gallery import CORRUPT, MISSING, OK, GalleryFilter, GalleryItem, GalleryStore
+from desktop_client.core.services.gallery import GalleryService
+from desktop_client.core.storage.gallery import CORRUPT, MISSING, OK, GalleryFilter, GalleryItem
 from desktop_client.ui.errors import describe
 from desktop_client.ui.gallery.model import CELL, GalleryDelegate, GalleryModel, ItemRole, day_range
 from desktop_client.ui.gallery.thumbs import ThumbnailCache
@@ -61,7 +62,7 @@ class GalleryPage(QWidget):
     def __init__(self, core: Core) -> None:
         super().__init__()
         self.core = core
-        self.store: GalleryStore | None = None
+        self.gallery: GalleryService | None = None
         self.thumbs = ThumbnailCache(core.home.cache / "thumbs")
         self.current: GalleryItem | None = None
         self._pending_delete: list[int] = []
@@ -323,11 +324,12 @@ class GalleryPage(QWidget):
     # ----- loading -----------------------------------------------------------------
     async def load(self) -> None:
         """Opens the index (and builds it from the files on a first start) off the GUI thread."""
-        if self.store is None:
-            store: GalleryStore = await asyncio.to_thread(lambda: self.core.gallery)
-            if self.store is not None:
+        if self.gallery is None:
+            gallery = self.core.gallery
+            store = await gallery.open()
+            if self.gallery is not None:
                 return  # another load() got there first
-            self.store = store
+            self.gallery = gallery
             self.model = GalleryModel(store, self.thumbs, self)
             self.grid.setModel(self.model)
             self.grid.selectionModel().currentChanged.connect(self._current_changed)
@@ -350,12 +352,13 @@ class GalleryPage(QWidget):
         )
 
     async def refresh(self) -> None:
-        if self.store is None or self.model is None:
+        if self.gallery is None or self.model is None:
             return
         self._load_token += 1
         token = self._load_token
-        store = self.store
+        store = self.gallery.store
         flt = self.filter()
+        # One thread hop for both: the search runs while the user types.
         ids, profiles = await asyncio.to_thread(lambda: (store.ids(flt), store.profiles()))
         if token != self._load_token:
             return  # a newer search is on its way
@@ -405,10 +408,11 @@ class GalleryPage(QWidget):
     async def show_item(self, item: GalleryItem | None) -> None:
         self._detail_token += 1
         token = self._detail_token
-        if item is None or self.store is None:
+        if item is None or self.gallery is None:
             self._show_detail(None)
             return
-        store = self.store
+        gallery = self.gallery
+        store = gallery.store
         try:
             full, state = await asyncio.to_thread(lambda: (store.item(item.id), store.check(item)))
         except NotFoundError:  # deleted or rescanned away since the list was drawn
@@ -416,12 +420,12 @@ class GalleryPage(QWidget):
         if token != self._detail_token:
             return
         self._show_detail(full, state)
-        image = await asyncio.to_thread(load_scaled, store.absolute(full), VIEW_SIDE) if state == OK else None
+        image = await asyncio.to_thread(load_scaled, gallery.absolute(full), VIEW_SIDE) if state == OK else None
         if token != self._detail_token:
             return
         if image is None and state == OK:
             state = CORRUPT
-            await asyncio.to_thread(store.mark_state, full.id, CORRUPT)
+            await gallery.mark_state(full.id, CORRUPT)
             self._show_detail(full, state)
         self.view.set_pixmap(QPixmap.fromImage(image) if image is not None else None)
         if self.model is not None and state != full.state:
@@ -439,7 +443,7 @@ class GalleryPage(QWidget):
         if state == MISSING:
             self.state_label.setText(
                 self.tr("The file is missing: %1. Rescan to update the index, or delete the entry.").replace(
-                    "%1", str(self.store.absolute(item) if self.store else item.path)
+                    "%1", str(self.gallery.absolute(item) if self.gallery else item.path)
                 )
             )
         elif state == CORRUPT:
@@ -536,38 +540,41 @@ class GalleryPage(QWidget):
 
     def _edit(self) -> None:
         items = [i for i in self.selected_items() if i.state == OK] or ([self.current] if self.current else [])
-        if self.store is not None and items:
-            self.edit_requested.emit([self.store.absolute(i) for i in items[:16]])
+        if self.gallery is not None and items:
+            self.edit_requested.emit([self.gallery.absolute(i) for i in items[:16]])
 
     async def set_favourite(self, favourite: bool) -> None:
         item = self.current
-        if item is None or self.store is None or self.model is None:
+        if item is None or self.gallery is None or self.model is None:
             return
-        await asyncio.to_thread(self.store.set_favourite, item.id, favourite)
+        await self.gallery.set_favourite(item.id, favourite)
         self.model.refresh_item(item.id)
-        updated = await asyncio.to_thread(self.store.item, item.id)
+        try:
+            updated: GalleryItem | None = await self.gallery.item(item.id)
+        except NotFoundError:
+            updated = None  # deleted meanwhile (another window, the CLI)
         if self.current is not None and self.current.id == item.id:
             self.current = updated  # unless the user has moved on to another image meanwhile
         if self.favourites_box.isChecked() and not favourite:
             await self.refresh()
 
     def open_external(self) -> None:
-        if self.current is not None and self.store is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.store.absolute(self.current))))
+        if self.current is not None and self.gallery is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.gallery.absolute(self.current))))
 
     def reveal(self) -> None:
-        if self.current is not None and self.store is not None:
+        if self.current is not None and self.gallery is not None:
             # The folder, not the file: "select in file manager" differs per desktop.
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.store.absolute(self.current).parent)))
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.gallery.absolute(self.current).parent)))
 
     async def delete_selected(self) -> None:
         items = self.selected_items() or ([self.current] if self.current else [])
-        if not items or self.store is None:
+        if not items or self.gallery is None:
             return
         if self._pending_delete:
             await self.finish_delete()  # one undo at a time: the earlier deletion becomes final
         ids = [item.id for item in items]
-        await asyncio.to_thread(self.store.delete, ids)
+        await self.gallery.delete(ids)
         self._pending_delete = ids
         self.undo_label.setText(self.tr("%n image(s) deleted.", "", len(ids)) + " " + self.tr("Ctrl+Z undoes."))
         self.undo_bar.setVisible(True)
@@ -578,8 +585,8 @@ class GalleryPage(QWidget):
         ids, self._pending_delete = self._pending_delete, []
         self.undo_timer.stop()
         self.undo_bar.setVisible(False)
-        if ids and self.store is not None:
-            await asyncio.to_thread(self.store.restore, ids)
+        if ids and self.gallery is not None:
+            await self.gallery.restore(ids)
             await self.refresh()
             self.select(ids[0])
 
@@ -588,8 +595,8 @@ class GalleryPage(QWidget):
         ids, self._pending_delete = self._pending_delete, []
         self.undo_timer.stop()
         self.undo_bar.setVisible(False)
-        if ids and self.store is not None:
-            await asyncio.to_thread(self.store.purge_deleted, ids)
+        if ids and self.gallery is not None:
+            await self.gallery.purge_deleted(ids)
 
     def choose_import(self) -> None:
         dialog = QFileDialog(self, self.tr("Import images from a folder"))
@@ -600,10 +607,10 @@ class GalleryPage(QWidget):
         self.dialog = dialog
 
     async def import_folder(self, folder: Path) -> None:
-        if self.store is None:
+        if self.gallery is None:
             return
         try:
-            report = await asyncio.to_thread(self.store.import_folder, folder)
+            report = await self.gallery.import_folder(folder)
         except KeyholdError as exc:
             self.status.emit(" — ".join(describe(exc)))
             return
@@ -631,18 +638,14 @@ class GalleryPage(QWidget):
         self.dialog = dialog
 
     async def export_to(self, folder: Path) -> list[Path]:
-        if self.store is None:
+        if self.gallery is None:
             return []
-        store = self.store
+        gallery = self.gallery
         selected = self.selected_items()
         flt = self.filter()
-
-        def export() -> list[Path]:
-            # Nothing selected: what the filters show, read here rather than row by row on the GUI thread.
-            return store.export(selected or store.items(flt), folder)
-
         try:
-            written = await asyncio.to_thread(export)
+            # Nothing selected: what the filters show, read off the GUI thread rather than row by row.
+            written = await gallery.export(selected or await gallery.items(flt), folder)
         except KeyholdError as exc:
             self.status.emit(" — ".join(describe(exc)))
             return []
@@ -657,7 +660,7 @@ class GalleryPage(QWidget):
     async def rescan(self) -> None:
         self.rescan_btn.setEnabled(False)
         try:
-            report = await asyncio.to_thread(self.core.rescan_gallery)
+            report = await self.core.gallery.rescan()
         except KeyholdError as exc:
             self.status.emit(" — ".join(describe(exc)))
             return

@@ -467,7 +467,7 @@ class ImagesPage(QWidget):
         self._show_progress()
         self._ticker.start()
         try:
-            # Built off the GUI thread: the first use may index an existing gallery.
+            # Built off the GUI thread: the first use loads the HTTP stack.
             service = await asyncio.to_thread(lambda: self.core.images)
             if self.editing:
                 outcome = await service.edit(
@@ -487,8 +487,8 @@ class ImagesPage(QWidget):
             self.progress_label.setText("")
             self.generate_btn.setEnabled(True)
             self.cancel_btn.setVisible(False)
-        store = self.core.gallery
-        previews = await asyncio.to_thread(lambda: [load_scaled(store.absolute(i), 220) for i in outcome.items])
+        gallery = self.core.gallery
+        previews = await asyncio.to_thread(lambda: [load_scaled(gallery.absolute(i), 220) for i in outcome.items])
         self.show_result(outcome.items, previews, outcome.usage, time.monotonic() - self._started)
         if outcome.failures:
             self.show_notice(outcome.failures[0])

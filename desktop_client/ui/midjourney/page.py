@@ -866,15 +866,11 @@ class MidjourneyPage(QWidget):
         task = self.current
         if task is None or not task.image_path:
             return
-        from desktop_client.core.services.mj_images import save_quadrants
-
-        path = Path(task.image_path)
         try:
-            data = await asyncio.to_thread(path.read_bytes)
-            parts = await asyncio.to_thread(split_grid, data)
-            saved = await asyncio.to_thread(save_quadrants, path, parts)
-            for part in saved:
-                await asyncio.to_thread(self.core.index_image, part)
+            saved = await self.core.midjourney.split(task.profile_id, task.id, split_grid)
+        except KeyholdError as exc:
+            self.show_notice(exc)
+            return
         except (OSError, ValueError) as exc:
             self.show_notice(None, self.tr("Could not split the image: %1").replace("%1", str(exc)))
             return

@@ -180,7 +180,7 @@ async def test_images_in_answers_are_saved(setup) -> None:
     data_url = "data:image/png;base64," + base64.b64encode(PNG).decode()
     core, conv, _ = setup(stream_of([f"Here: ![pixel]({data_url})"]))
     outcome = await core.chat.send(conv.id, "draw")
-    (shown,) = core.gallery.items()  # in the gallery too, under the question that asked for it
+    (shown,) = core.gallery.store.items()  # in the gallery too, under the question that asked for it
     await close(core)
     assert len(outcome.message.attachments) == 1
     assert core.chat.attachment_path(outcome.message.attachments[0]).read_bytes() == PNG

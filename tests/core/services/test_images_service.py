@@ -85,7 +85,7 @@ async def test_gpt_image_b64_of_several_megabytes_lands_in_the_gallery(setup) ->
     # The body (~4.7 MB of base64) was counted as it arrived.
     received = [p.done for p in seen if p.phase is Phase.RECEIVING]
     assert len(received) > 3 and received == sorted(received) and received[-1] > 4_500_000
-    assert core.gallery.items()[0].id == item.id
+    assert core.gallery.store.items()[0].id == item.id
 
 
 async def test_dalle3_url_form_is_downloaded_at_once_with_its_revised_prompt(setup) -> None:
@@ -137,7 +137,7 @@ async def test_all_links_expired_is_one_clear_error(setup) -> None:
     fake, core, profile = setup(mode="url", files_gone=True)
     with pytest.raises(KeyholdError, match="image link failed"):
         await run(core, core.images.generate(profile, ImageRequest("one", "dall-e-2")))
-    assert core.gallery.count() == 0
+    assert core.gallery.store.count() == 0
 
 
 async def test_multipart_edit_with_two_images_and_a_mask(setup, tmp_path) -> None:

@@ -12,6 +12,7 @@ import pytest
 from desktop_client.core.api.midjourney import MjClient, MjStatus
 from desktop_client.core.errors import ApiError
 from desktop_client.core.net.client import SecureHttp
+from desktop_client.core.services.gallery import GalleryService
 from desktop_client.core.services.midjourney import MjPoller
 from desktop_client.core.settings import ProfileKind
 from desktop_client.core.storage.db import Database
@@ -168,6 +169,7 @@ async def test_success_saves_the_image_and_its_metadata_once(world, home) -> Non
     from desktop_client.core.services.mj_images import save_task_image
 
     fake, store, client_for, http = world
+    gallery = GalleryService(home.root, lambda: store.db)
     attempts = {"n": 0}
 
     def image(request: Request, conn: Conn) -> None:
@@ -182,7 +184,7 @@ async def test_success_saves_the_image_and_its_metadata_once(world, home) -> Non
     fake.tasks["T1"] = task("SUCCESS", "100%", f"{fake.url}/attachments/grid.png?ex=1&is=2&hm=3")
 
     async def save(profile_id, stored):
-        return str(await save_task_image(http, stored, home.gallery, "MJ relay"))
+        return str(await save_task_image(http, stored, gallery, "MJ relay"))
 
     poller = MjPoller(store, client_for, save_image=save)
     [first] = await poller.poll_once(PROFILE)
@@ -208,6 +210,7 @@ async def test_a_forgotten_task_with_its_image_pending_is_never_failed(world, ho
     from desktop_client.core.services.mj_images import save_task_image
 
     fake, store, client_for, http = world
+    gallery = GalleryService(home.root, lambda: store.db)
     cdn = {"up": False}
     fake.route_overrides[("GET", "/attachments/grid.png")] = lambda r, c: (
         c.send_response(200, PNG, {"Content-Type": "image/png"}) if cdn["up"] else c.send_response(403, b"", {})
@@ -216,7 +219,7 @@ async def test_a_forgotten_task_with_its_image_pending_is_never_failed(world, ho
     fake.tasks["T1"] = task("SUCCESS", "100%", f"{fake.url}/attachments/grid.png?ex=1")
 
     async def save(profile_id, stored):
-        return str(await save_task_image(http, stored, home.gallery, "MJ relay"))
+        return str(await save_task_image(http, stored, gallery, "MJ relay"))
 
     poller = MjPoller(store, client_for, save_image=save, give_up_not_found=2)
     [first] = await poller.poll_once(PROFILE)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import os
@@ -25,6 +26,10 @@ def core(home):
     yield built
     if built._db is not None:
         built._db.close()
+
+
+def rescan(core):
+    return asyncio.run(core.gallery.rescan())
 
 
 def add_image(core, folder: str, name: str, document: dict, color=(10, 20, 30), size=(16, 12)) -> Path:
@@ -77,12 +82,12 @@ def fill(core) -> dict[str, int]:
     ids = {}
     for number, (name, (folder, document)) in enumerate(entries.items()):
         path = add_image(core, folder, f"{name}.png", document, color=(number * 40, 10, 10))
-        ids[name] = core.gallery.index_file(path).id
+        ids[name] = core.gallery.store.index_file(path).id
     return ids
 
 
 def names(core, flt: GalleryFilter) -> list[str]:
-    return [item.name.removesuffix(".png") for item in core.gallery.items(flt)]
+    return [item.name.removesuffix(".png") for item in core.gallery.store.items(flt)]
 
 
 def test_search_and_filters(core) -> None:
@@ -96,62 +101,62 @@ def test_search_and_filters(core) -> None:
     assert names(core, GalleryFilter(source="midjourney")) == ["dragon", "old"]
     assert names(core, GalleryFilter(profile="other")) == ["cat"]
     assert names(core, GalleryFilter(since=time.time() - 30 * 86400)) == ["lighthouse", "cat"]
-    assert core.gallery.profiles() == ["mj", "other", "relay"]
+    assert core.gallery.store.profiles() == ["mj", "other", "relay"]
 
 
 def test_favourite_survives_losing_the_index(core) -> None:
     ids = fill(core)
-    core.gallery.set_favourite(ids["cat"], True)
+    core.gallery.store.set_favourite(ids["cat"], True)
     assert names(core, GalleryFilter(favourites=True)) == ["cat"]
     core.database.execute("DELETE FROM gallery")
-    report = core.rescan_gallery()
+    report = rescan(core)
     assert report.added == 4
     assert names(core, GalleryFilter(favourites=True)) == ["cat"]
-    rebuilt = core.gallery.items(GalleryFilter(search="lighthouse"))[0]
+    rebuilt = core.gallery.store.items(GalleryFilter(search="lighthouse"))[0]
     assert rebuilt.model == "gpt-image-1" and rebuilt.profile == "relay"
 
 
 def test_delete_hides_at_once_undo_restores_and_purge_goes_to_the_trash(core, tmp_path) -> None:
     ids = fill(core)
-    path = core.gallery.absolute(core.gallery.item(ids["cat"]))
-    core.gallery.delete([ids["cat"]])
+    path = core.gallery.absolute(core.gallery.store.item(ids["cat"]))
+    core.gallery.store.delete([ids["cat"]])
     assert "cat" not in names(core, GalleryFilter())
     assert path.exists()  # nothing is gone during the undo window
-    core.gallery.restore([ids["cat"]])
+    core.gallery.store.restore([ids["cat"]])
     assert "cat" in names(core, GalleryFilter())
-    core.gallery.delete([ids["cat"]])
-    assert core.gallery.purge_deleted([ids["cat"]]) == 1
+    core.gallery.store.delete([ids["cat"]])
+    assert core.gallery.store.purge_deleted([ids["cat"]]) == 1
     assert not path.exists() and not path.with_suffix(".json").exists()
     trashed = tmp_path / "xdg-data" / "Trash" / "files"
     assert sorted(p.name for p in trashed.iterdir()) == ["cat.json", "cat.png"]
     with pytest.raises(NotFoundError):
-        core.gallery.item(ids["cat"])
+        core.gallery.store.item(ids["cat"])
     # A rescan does not bring it back: the file is in the trash.
-    core.rescan_gallery()
+    rescan(core)
     assert "cat" not in names(core, GalleryFilter())
 
 
 def test_missing_and_corrupt_files_are_marked_not_fatal(core) -> None:
     ids = fill(core)
-    lighthouse = core.gallery.item(ids["lighthouse"])
+    lighthouse = core.gallery.store.item(ids["lighthouse"])
     core.gallery.absolute(lighthouse).unlink()
-    dragon_path = core.gallery.absolute(core.gallery.item(ids["dragon"]))
+    dragon_path = core.gallery.absolute(core.gallery.store.item(ids["dragon"]))
     dragon_path.write_bytes(b"\x89PNG\r\n\x1a\n" + b"garbage")
     os.utime(dragon_path, (time.time() + 5, time.time() + 5))
-    report = core.rescan_gallery()
+    report = rescan(core)
     assert report.missing == 1 and report.corrupt == 1
-    assert core.gallery.item(ids["lighthouse"]).state == MISSING
-    assert core.gallery.item(ids["dragon"]).state == CORRUPT
-    assert core.gallery.check(core.gallery.item(ids["cat"])) == OK
+    assert core.gallery.store.item(ids["lighthouse"]).state == MISSING
+    assert core.gallery.store.item(ids["dragon"]).state == CORRUPT
+    assert core.gallery.store.check(core.gallery.store.item(ids["cat"])) == OK
     # Missing entries stay listed (the user decides), and the file coming back heals them.
     assert "lighthouse" in names(core, GalleryFilter())
     core.gallery.absolute(lighthouse).write_bytes(solid_png(8, 8, (1, 1, 1)))
-    core.rescan_gallery()
-    assert core.gallery.item(ids["lighthouse"]).state == OK
+    rescan(core)
+    assert core.gallery.store.item(ids["lighthouse"]).state == OK
 
 
 def test_rescan_finds_new_files_without_sidecars_and_chat_images(core) -> None:
-    assert core.gallery.count() == 0  # the index exists before the files arrive
+    assert core.gallery.store.count() == 0  # the index exists before the files arrive
     stray = core.home.gallery / "loose" / "by-hand.png"
     stray.parent.mkdir(parents=True)
     stray.write_bytes(solid_png(10, 10, (0, 0, 0)))
@@ -162,22 +167,22 @@ def test_rescan_finds_new_files_without_sidecars_and_chat_images(core) -> None:
     (core.home.attachments / "fox.png").write_bytes(solid_png(20, 10, (200, 100, 0)))
     answer = core.chats.add_message(conv.id, "assistant", "here", parent_id=question.id)
     core.chats.set_attachments(answer.id, ("fox.png",))
-    report = core.rescan_gallery()
+    report = rescan(core)
     assert report.added == 2
-    by_source = {item.source: item for item in core.gallery.items()}
+    by_source = {item.source: item for item in core.gallery.store.items()}
     assert by_source["import"].name == "by-hand.png"
     assert by_source["chat"].prompt == "draw a fox" and (by_source["chat"].width, by_source["chat"].height) == (
         20,
         10,
     )
-    assert core.rescan_gallery().unchanged == 2  # unchanged files are not read again
+    assert rescan(core).unchanged == 2  # unchanged files are not read again
 
 
 def test_export_then_import_round_trip(core, tmp_path) -> None:
     fill(core)
     destination = tmp_path / "export"
-    items = core.gallery.items(GalleryFilter(source="openai"))
-    written = core.gallery.export(items, destination)
+    items = core.gallery.store.items(GalleryFilter(source="openai"))
+    written = core.gallery.store.export(items, destination)
     assert sorted(p.name for p in written) == ["cat.png", "lighthouse.png"]
     index = json.loads((destination / "keyhold-export.json").read_text(encoding="utf-8"))
     assert {entry["prompt"] for entry in index["images"]} == {"a cat", "a lighthouse at dusk"}
@@ -186,14 +191,14 @@ def test_export_then_import_round_trip(core, tmp_path) -> None:
         == "A fluffy cat on a sofa"
     )
     # Importing the same files again finds them already there.
-    assert core.gallery.import_folder(destination).duplicates == 2
+    assert asyncio.run(core.gallery.import_folder(destination)).duplicates == 2
     # Into a fresh data home, they come back with their prompts.
     # (An empty index is built from the files on first use, so this one starts from an import.)
     other = build_core(type(core.home)(tmp_path / "other-home").ensure(), secrets=MemorySecretStore())
     (destination / "junk.png").write_bytes(b"not really a png")
-    report = other.gallery.import_folder(destination)
+    report = asyncio.run(other.gallery.import_folder(destination))
     assert len(report.added) == 2 and report.not_images == 1
-    imported = {item.prompt: item for item in other.gallery.items()}
+    imported = {item.prompt: item for item in other.gallery.store.items()}
     assert set(imported) == {"a cat", "a lighthouse at dusk"}
     assert imported["a cat"].prompt_extra == "A fluffy cat on a sofa"
     other._db.close()
@@ -243,9 +248,9 @@ def test_a_gallery_folder_linked_to_another_disk_still_works(core, tmp_path) -> 
     core.home.gallery.rmdir()
     core.home.gallery.symlink_to(elsewhere, target_is_directory=True)
     path = add_image(core, "openai", "linked.png", {"source": "openai", "prompt": "through a link"})
-    item = core.gallery.index_file(path)
+    item = core.gallery.store.index_file(path)
     assert item.path == "gallery/openai/linked.png" and item.state == OK
-    assert core.rescan_gallery().missing == 0
+    assert rescan(core).missing == 0
 
 
 def test_a_jpeg_with_long_metadata_is_not_called_damaged(core) -> None:
@@ -265,7 +270,7 @@ def test_a_jpeg_with_long_metadata_is_not_called_damaged(core) -> None:
     path = core.home.gallery / "import" / "phone.jpg"
     path.parent.mkdir(parents=True)
     path.write_bytes(jpeg)
-    item = core.gallery.index_file(path)
+    item = core.gallery.store.index_file(path)
     assert (item.state, item.width, item.height) == (OK, 64, 48)
 
 
@@ -274,8 +279,8 @@ def test_import_keeps_one_sidecar_per_image(core, tmp_path) -> None:
     folder.mkdir()
     (folder / "cat.png").write_bytes(solid_png(8, 8, (1, 2, 3)))
     (folder / "cat.webp").write_bytes(b"RIFF\0\0\0\0WEBPVP8X" + b"\0" * 8 + (7).to_bytes(3, "little") * 2)
-    core.gallery.count()
-    report = core.gallery.import_folder(folder)
+    core.gallery.store.count()
+    report = asyncio.run(core.gallery.import_folder(folder))
     assert len(report.added) == 2
     sidecars = {p.with_suffix(".json") for p in report.added}
     assert len(sidecars) == 2 and all(s.exists() for s in sidecars)
@@ -288,24 +293,24 @@ def test_deleting_a_chat_image_hides_it_but_keeps_the_conversation_file(core) ->
     (core.home.attachments / "a.png").write_bytes(solid_png(8, 8, (9, 9, 9)))
     answer = core.chats.add_message(conv.id, "assistant", "here", parent_id=question.id)
     core.chats.set_attachments(answer.id, ("a.png",))
-    (item,) = core.gallery.items()
-    core.gallery.delete([item.id])
-    core.gallery.purge_deleted([item.id])
+    (item,) = core.gallery.store.items()
+    core.gallery.store.delete([item.id])
+    core.gallery.store.purge_deleted([item.id])
     assert (core.home.attachments / "a.png").exists()
-    core.rescan_gallery()
-    assert core.gallery.items() == []  # and a rescan does not bring it back
+    rescan(core)
+    assert core.gallery.store.items() == []  # and a rescan does not bring it back
 
 
 def test_rescan_reads_a_changed_sidecar(core) -> None:
     ids = fill(core)
-    path = core.gallery.absolute(core.gallery.item(ids["cat"]))
+    path = core.gallery.absolute(core.gallery.store.item(ids["cat"]))
     document = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
     document["favourite"] = True
     time.sleep(0.01)
     write_sidecar(path, document)
     os.utime(path.with_suffix(".json"), (time.time() + 2, time.time() + 2))
-    assert core.rescan_gallery().updated == 1
-    assert core.gallery.item(ids["cat"]).favourite
+    assert rescan(core).updated == 1
+    assert core.gallery.store.item(ids["cat"]).favourite
 
 
 def test_edits_leave_out_what_the_edit_endpoint_lacks() -> None:

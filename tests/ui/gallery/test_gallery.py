@@ -97,7 +97,7 @@ async def test_delete_undo_then_trash(make_window, tmp_path) -> None:
     await page.finish_delete()  # what the undo timer does when it runs out
     assert not paths[0].exists()
     assert (tmp_path / "xdg-data" / "Trash" / "files" / paths[0].name).exists()
-    assert page.model.rowCount() == 5 and core.gallery.count() == 5
+    assert page.model.rowCount() == 5 and core.gallery.store.count() == 5
 
 
 async def test_missing_and_corrupt_files_are_shown_as_such(make_window) -> None:
@@ -105,7 +105,7 @@ async def test_missing_and_corrupt_files_are_shown_as_such(make_window) -> None:
     core.profiles.add("relay", ProfileKind.OPENAI, "http://127.0.0.1:9", KEY)
     window._update_mode()
     paths = add_images(core, 3)
-    assert core.gallery.count() == 3  # indexed while the files were whole
+    assert core.gallery.store.count() == 3  # indexed while the files were whole
     paths[0].unlink()  # newest: row 0
     paths[1].write_bytes(paths[1].read_bytes()[:60])  # truncated: row 1
     window.go_to("gallery")
@@ -171,7 +171,7 @@ async def test_generate_with_each_family_lands_in_the_gallery(make_window) -> No
                 assert fake.image_requests[-1].json[name] == value
         assert images.results.count() == 1
         assert "Revised" not in images.result_info.text()  # gpt-image has no revised prompt
-        listed = core.gallery.items()
+        listed = core.gallery.store.items()
         assert [item.model for item in listed] == ["gpt-image-1", "dall-e-3", "dall-e-2"]
         assert listed[1].prompt_extra == "A revised a harbour by dall-e-3"
 
@@ -214,9 +214,9 @@ async def test_edit_from_the_gallery_with_a_painted_mask(make_window) -> None:
         decoded = QImage.fromData(mask.data)
         assert decoded.pixelColor(32, 24).alpha() == 0  # painted: to be redrawn
         assert decoded.pixelColor(1, 1).alpha() == 255
-        edited = core.gallery.items()[0]
+        edited = core.gallery.store.items()[0]
         assert edited.action == "edit" and edited.prompt == "add a moon"
-        assert core.gallery.item(edited.id).meta["inputs"] == [core.gallery.relative(paths[0])]
+        assert core.gallery.store.item(edited.id).meta["inputs"] == [core.gallery.relative(paths[0])]
 
 
 async def test_reuse_prompt_goes_to_the_page_that_made_it(make_window) -> None:
@@ -226,9 +226,9 @@ async def test_reuse_prompt_goes_to_the_page_that_made_it(make_window) -> None:
     mj.write_bytes(solid_png(20, 20, (0, 0, 0)))
     buttons = [{"customId": "MJ::JOB::upsample::1::abc", "emoji": "", "label": "U1"}]
     write_sidecar(mj, {"source": "midjourney", "prompt": "a dragon --ar 1:1", "task_id": "T9", "buttons": buttons})
-    core.gallery.index_file(mj)
+    core.gallery.store.index_file(mj)
     await page.refresh()
-    page.select(core.gallery.by_path(mj).id)
+    page.select(core.gallery.store.by_path(mj).id)
     await wait_until(lambda: page.current is not None and page.current.source == "midjourney")
     assert page.mj_box.isVisibleTo(page) and page.mj_layout.count() == 1
     page.reuse_btn.click()

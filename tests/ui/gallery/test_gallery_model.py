@@ -16,7 +16,7 @@ def test_model_passes_qtmodeltester(qtmodeltester, home, tmp_path) -> None:
 
     core = build_core(home, secrets=MemorySecretStore())
     add_images(core, 30)
-    store: GalleryStore = core.gallery
+    store: GalleryStore = core.gallery.store
     thumbs = ThumbnailCache(tmp_path / "thumbs")
     model = GalleryModel(store, thumbs)
     model.set_ids(store.ids())

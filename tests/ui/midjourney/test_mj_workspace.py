@@ -198,8 +198,8 @@ async def test_imagine_upscale_vary_region_zoom_out(
     whole = QImage(grid.image_path)
     assert (quarter.width(), quarter.height()) == (whole.width() // 2, whole.height() // 2)
     # Every saved image, quadrants included, is in the gallery with the task's prompt.
-    await wait_until(lambda: core.gallery.by_path(stem.with_name(f"{stem.stem}-4.png")) is not None)
-    indexed = {item.path.rsplit("/", 1)[-1]: item for item in core.gallery.items()}
+    await wait_until(lambda: core.gallery.store.by_path(stem.with_name(f"{stem.stem}-4.png")) is not None)
+    indexed = {item.path.rsplit("/", 1)[-1]: item for item in core.gallery.store.items()}
     assert indexed[f"{stem.stem}-2.png"].prompt == grid.prompt
     assert indexed[stem.name].task_id == grid.id and indexed[stem.name].source == "midjourney"
 
