@@ -149,7 +149,7 @@ def test_every_store_lookup_raises_one_not_found(home) -> None:
             "conversation prefix": lambda: core.chats.find_conversation("c-gone-0001"),
             "message": lambda: core.chats.message("m-gone"),
             "Midjourney task": lambda: core.midjourney.store.get("p1", "t-gone"),
-            "image": lambda: core.gallery.item(404),
+            "image": lambda: core.gallery.store.item(404),
         }
         for name, lookup in lookups.items():
             with pytest.raises(NotFoundError) as info:
