@@ -9,6 +9,7 @@ the redactor when rendered.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
@@ -225,18 +226,34 @@ def headline_and_fix(kind: ErrorKind, tr: Translate = english) -> tuple[str, str
     return tr(spec.headline), tr(spec.fix)
 
 
+def fill(template: str, args: tuple[str, ...]) -> str:
+    """%1, %2… replaced in one pass (an argument holding "%2" is never filled again)."""
+    if not args or "%" not in template:
+        return template
+    return re.sub(r"%(\d+)", lambda m: args[int(m[1]) - 1] if 0 < int(m[1]) <= len(args) else m[0], template)
+
+
+def _sentence(text: str) -> str:
+    # A translation brings its own full stop (。); an English sentence gets one.
+    text = text.strip()
+    return text if text[-1:] in (".", "。", "!", "！", "?", "？") else f"{text}."
+
+
 def server_said(detail: str, tr: Translate = english) -> str:
-    return tr(SERVER_SAID).replace("%1", detail)
+    return fill(tr(SERVER_SAID), (detail,))
 
 
 def describe(error: BaseException, tr: Translate = english) -> tuple[str, str]:
     """(headline, body) for a dialog or a notice line: the kind's headline, then this case's own
     words where the kind has them (else the kind's fix), then what the server said. Redacted."""
     if isinstance(error, KeyholdError):
+        spec = KINDS[error.kind]
         headline, fix = headline_and_fix(error.kind, tr)
         body = fix
-        if KINDS[error.kind].own_words:
-            body = f"{error.message}. {error.hint}".strip(". ") + "."
+        # In another language an English sentence would stand out: the kind's fix stands in for
+        # own words that were not raised as a template (the exact words stay in error.message).
+        if spec.own_words and (error.template or tr(spec.headline) == spec.headline):
+            body = error.own_words(tr)
         if error.detail:
             body += "\n" + server_said(error.detail, tr)
         return headline, redact(body)
@@ -261,7 +278,11 @@ def error_line(error: KeyholdError, texts: Mapping[str, str]) -> str:
 
     spec = KINDS[error.kind]
     headline = tr(spec.headline)
-    if spec.own_words:
+    if spec.own_words and error.template:
+        text = f"{headline}: {error.own_words(tr)}"
+    elif spec.own_words:
+        # Untranslatable own words stay (a script's user needs the exact cause), after the
+        # translated headline.
         own = f"{error.message.rstrip('.')}. {error.hint}".strip(". ")
         text = f"{headline}: {own}"
     else:
@@ -282,14 +303,28 @@ class KeyholdError(Exception):
         detail: str = "",
         kind: ErrorKind | None = None,
         status: int | None = None,
+        args: tuple[object, ...] = (),
     ) -> None:
         if kind is not None:
             self.kind = kind
-        self.message = redact(message)
-        self.hint = redact(hint)
+        # With ``args``, ``message`` and ``hint`` are catalogue templates (marked with N_, holding
+        # %1, %2…): kept as data, so the GUI and the CLI can say them in the user's language.
+        self.template = message if args else ""
+        self.hint_template = hint if args else ""
+        self.args_ = tuple(str(a) for a in args)
+        self.message = redact(fill(message, self.args_))
+        self.hint = redact(fill(hint, self.args_))
         self.detail = redact(detail)
         self.status = status
         super().__init__(self.one_line())
+
+    def own_words(self, tr: Translate = english) -> str:
+        """This case's sentence and fix, translated when they were raised as templates."""
+        if self.template:
+            message, hint = fill(tr(self.template), self.args_), fill(tr(self.hint_template), self.args_)
+        else:
+            message, hint = self.message, self.hint
+        return redact(" ".join(_sentence(part) for part in (message, hint) if part.strip()))
 
     @property
     def exit_code(self) -> ExitCode:

@@ -161,3 +161,28 @@ def test_every_store_lookup_raises_one_not_found(home) -> None:
     finally:
         if core._db is not None:
             core._db.close()
+
+
+def test_own_words_raised_as_a_template_are_said_in_the_readers_language() -> None:
+    from desktop_client.core.errors import N_, InputError, describe
+
+    chinese = {
+        "Invalid input": "无效输入",
+        "The image is larger than %1 MB": "图片大于 %1 MB。",
+        "Attach a smaller image": "请附加更小的图片。",
+        "Correct the highlighted value and try again.": "请更正高亮的值后重试。",
+    }
+
+    def tr(text: str) -> str:
+        return chinese.get(text, text)
+
+    templated = InputError(
+        N_("Errors", "The image is larger than %1 MB"), hint=N_("Errors", "Attach a smaller image"), args=(20,)
+    )
+    assert templated.message == "The image is larger than 20 MB"  # English, filled, for the log and CLI
+    assert describe(templated, tr) == ("无效输入", "图片大于 20 MB。 请附加更小的图片。")
+    assert describe(templated) == ("Invalid input", "The image is larger than 20 MB. Attach a smaller image.")
+    # Own words raised as a plain English sentence: in another language the kind's fix stands in.
+    plain = InputError("The prompt is empty", hint="Describe the image to draw")
+    assert describe(plain, tr) == ("无效输入", "请更正高亮的值后重试。")
+    assert describe(plain)[1] == "The prompt is empty. Describe the image to draw."
