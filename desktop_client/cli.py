@@ -205,18 +205,10 @@ def _print_warnings(warnings: Sequence[object], err: TextIO) -> None:
 
 
 async def _test(core: Core, name: str, out: TextIO) -> int:
-    # Imported here: `keyhold` alone starts the GUI and must not pay for httpx up front.
-    from desktop_client.core.net.client import SecureHttp
-    from desktop_client.core.services.connection import check_connection
-
     profile = await asyncio.to_thread(core.profiles.resolve, name)
-    http = SecureHttp(profile)
-    try:
-        if http.plain_http_warning:
-            sys.stderr.write("keyhold: warning: plain http — the key travels unencrypted\n")
-        report = await check_connection(http)
-    finally:
-        await http.aclose()
+    report = await core.profiles.test(profile)
+    if report.plain_http:
+        sys.stderr.write("keyhold: warning: plain http — the key travels unencrypted\n")
     if report.error is not None:
         raise report.error
     out.write(f"{inert(profile.name)}: {inert(report.summary)}\n")
