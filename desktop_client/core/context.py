@@ -15,11 +15,11 @@ from desktop_client.core.logs import setup_logging
 from desktop_client.core.paths import DataHome
 from desktop_client.core.profiles import ProfileService
 from desktop_client.core.secrets import MemorySecretStore, SecretStore, open_secret_store
+from desktop_client.core.services.connections import Connections
 from desktop_client.core.settings import SettingsStore
 
 if TYPE_CHECKING:
     from desktop_client.core.gallery_record import ImageRecord
-    from desktop_client.core.net.client import HttpPool
     from desktop_client.core.services.chat import ChatService
     from desktop_client.core.services.gallery import GalleryService
     from desktop_client.core.services.images import ImageService
@@ -36,9 +36,9 @@ class Core:
     settings: SettingsStore
     secrets: SecretStore
     profiles: ProfileService
+    connections: Connections
     # Why the persistent keyring could not be used (None when it is in use).
     keyring_problem: SecretStoreError | None = None
-    _http: HttpPool | None = field(default=None, repr=False)
     _db: Database | None = field(default=None, repr=False)
     _chat: ChatService | None = field(default=None, repr=False)
     _mj: MidjourneyService | None = field(default=None, repr=False)
@@ -47,15 +47,6 @@ class Core:
     _open_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     # Services are built on first use, from the GUI thread or a worker: one of each.
     _service_lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
-
-    @property
-    def http(self) -> HttpPool:
-        # httpx is imported on first use, not on the way to the first painted window.
-        if self._http is None:
-            from desktop_client.core.net.client import HttpPool
-
-            self._http = HttpPool()
-        return self._http
 
     @property
     def database(self) -> Database:
@@ -89,7 +80,7 @@ class Core:
                 from desktop_client.core.storage.chats import ChatStore
 
                 store = ChatStore(self.database)
-                self._chat = ChatService(store, self.profiles, self.http, self.home.attachments, self.gallery)
+                self._chat = ChatService(store, self.connections, self.home.attachments, self.gallery)
             return self._chat
 
     @property
@@ -100,7 +91,7 @@ class Core:
                 from desktop_client.core.storage.mj_tasks import MjTaskStore
 
                 store = MjTaskStore(self.database)
-                self._mj = MidjourneyService(store, self.profiles, self.http, self.gallery)
+                self._mj = MidjourneyService(store, self.connections, self.gallery)
             return self._mj
 
     @property
@@ -120,7 +111,7 @@ class Core:
             if self._images is None:
                 from desktop_client.core.services.images import ImageService
 
-                self._images = ImageService(self.gallery, self.profiles, self.http)
+                self._images = ImageService(self.gallery, self.connections)
             return self._images
 
     def _chat_images(self) -> Iterator[tuple[Path, ImageRecord]]:
@@ -162,25 +153,20 @@ class Core:
         return notices
 
     def use_secret_store(self, store: SecretStore) -> None:
+        """Every service holds the one profile service, which swaps its store (and forgets
+        what it resolved from the old one)."""
         self.secrets = store
-        self.profiles = ProfileService(self.settings, store)
-        if self._chat is not None:
-            self._chat.profiles = self.profiles
-        if self._mj is not None:
-            self._mj.profiles = self.profiles
-        if self._images is not None:
-            self._images.profiles = self.profiles
+        self.profiles.use_store(store)
         if store.persistent:
             self.keyring_problem = None
 
     async def forget_client(self, profile_id: str) -> None:
-        """Drops the cached HTTP client of a changed or removed profile."""
-        if self._http is not None:
-            await self._http.discard(profile_id)
+        """Kept for the profile form until it stops calling it: ProfileService already tells
+        the connections about every change."""
+        self.connections.forget(profile_id)
 
     async def aclose(self) -> None:
-        if self._http is not None:
-            await self._http.aclose()
+        await self.connections.aclose()
         if self._db is not None:
             self._db.close()
 
@@ -207,4 +193,5 @@ def build_core(
             problem = exc
             secrets = MemorySecretStore()
     log.info("secret store: %s", secrets.description)
-    return Core(home, settings, secrets, ProfileService(settings, secrets), keyring_problem=problem)
+    profiles = ProfileService(settings, secrets)
+    return Core(home, settings, secrets, profiles, Connections(profiles), keyring_problem=problem)

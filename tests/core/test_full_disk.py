@@ -58,7 +58,7 @@ async def test_the_answer_that_cannot_be_saved_is_failed_and_kept_whole(tmp_path
         fill(disk)
         script.release.set()
         outcome = await asyncio.wait_for(task, 60)
-        await core.http.aclose()
+        await core.connections.aclose()
         message = outcome.message
         assert outcome.error is not None and outcome.error.kind is ErrorKind.DISK_FULL
         assert "disk is full" in outcome.error.message

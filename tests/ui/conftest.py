@@ -111,6 +111,5 @@ async def make_window(qapp: QApplication, home: DataHome) -> AsyncIterator[Calla
     OPEN_WINDOWS.clear()
     # HTTP clients left open would be collected during a later test, outside the loop.
     for core in cores_made:
-        if core._http is not None:
-            await core._http.aclose()
+        await core.connections.aclose()
     await asyncio.sleep(0)

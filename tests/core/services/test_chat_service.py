@@ -72,7 +72,7 @@ async def until_stored(core, conv, text: str) -> None:
 
 async def close(core) -> None:
     """Closes the HTTP clients; the database stays open for the assertions."""
-    await core.http.aclose()
+    await core.connections.aclose()
 
 
 async def test_send_stores_question_answer_usage_and_title(setup) -> None:

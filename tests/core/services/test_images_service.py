@@ -47,7 +47,7 @@ async def run(core, coro):
     try:
         return await coro
     finally:
-        await core.http.aclose()  # the database stays open for the assertions
+        await core.connections.aclose()  # the database stays open for the assertions
 
 
 def sidecar(core, item) -> dict:
@@ -234,5 +234,5 @@ async def test_parameters_are_checked_before_anything_is_sent(setup) -> None:
     ):
         with pytest.raises(InputError):
             await core.images.generate(profile, request)
-    await core.http.aclose()
+    await core.connections.aclose()
     assert fake.image_requests == []
