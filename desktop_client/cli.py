@@ -593,7 +593,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     warned: set[str] = set()
     try:
         core = build_core()
-        _warn_damage(core, warned, sys.stderr)  # the settings are read by now; the database opens later
+        _warn_damage(core, warned, sys.stderr)  # the settings are read by now; the database opens in _run
         return _run(args, core)
     except KeyholdError as exc:
         sys.stderr.write(f"keyhold: error: {_say(exc)}\n")
@@ -618,6 +618,9 @@ def _say(error: KeyholdError) -> str:
 
 
 def _run(args: argparse.Namespace, core: Core) -> int:
+    if args.command != "profile":
+        # Profiles live in the settings and the keyring; every other command needs the data.
+        core.open_blocking()
     if args.command == "chat":
         return asyncio.run(_chat(args, core, sys.stdin, sys.stdout, sys.stderr))
     if args.command == "history":

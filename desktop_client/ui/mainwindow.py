@@ -135,8 +135,8 @@ class MainWindow(QMainWindow):
         self.chat_page = ChatPage(core)
         self.mj_page = MidjourneyPage(core)
         # Built on first visit (or first use): off the way to the first paint.
-        self._images_holder = LazyPage(self._build_images_page)
-        self._gallery_holder = LazyPage(self._build_gallery_page)
+        self._images_holder = LazyPage(self._build_images_page, ready=lambda: core.is_open)
+        self._gallery_holder = LazyPage(self._build_gallery_page, ready=lambda: core.is_open)
         self.notifier = Notifier(self, QIcon(str(resource("icons", "keyhold.svg"))))
         for key in NAV_KEYS:
             page: QWidget
@@ -195,12 +195,16 @@ class MainWindow(QMainWindow):
         self._update_mode()
         self.nav.setCurrentRow(NAV_KEYS.index("settings") if not core.profiles.all() else 0)
         # Background work (database, keyring, HTTP stack) starts after the first paint:
-        # worker threads would compete with it for the interpreter.
-        self._after_paint: list[Callable[[], object]] = [
-            lambda: spawn(self.chat_page.load()),
-            lambda: spawn(self.mj_page.load()),
-        ]
+        # worker threads would compete with it for the interpreter. app.py opens the core then.
+        self._after_paint: list[Callable[[], object]] = []
         self._painted = False
+
+    def core_opened(self) -> None:
+        """The database is open (app.py opens it after the first paint): the pages read their data."""
+        spawn(self.chat_page.load())
+        spawn(self.mj_page.load())
+        self._images_holder.now_ready()
+        self._gallery_holder.now_ready()
 
     def after_first_paint(self, callback: Callable[[], object]) -> None:
         if self._painted:

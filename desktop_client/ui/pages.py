@@ -177,11 +177,13 @@ class OnboardingPage(QWidget):
 
 
 class LazyPage(QWidget):
-    """A place in the page stack whose page is built the first time it is shown or asked for."""
+    """A place in the page stack whose page is built the first time it is shown or asked for;
+    shown before ``ready()`` (the core still opening), it stays empty until ``now_ready()``."""
 
-    def __init__(self, build: Callable[[], QWidget]) -> None:
+    def __init__(self, build: Callable[[], QWidget], ready: Callable[[], bool] = lambda: True) -> None:
         super().__init__()
         self._build = build
+        self._ready = ready
         self.page: QWidget | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -194,6 +196,11 @@ class LazyPage(QWidget):
             layout.addWidget(self.page)
         return self.page
 
+    def now_ready(self) -> None:
+        if self.isVisible():
+            self.ensure()
+
     def showEvent(self, event: QShowEvent) -> None:
-        self.ensure()
+        if self._ready():
+            self.ensure()
         super().showEvent(event)

@@ -34,7 +34,7 @@ async def test_the_answer_that_cannot_be_saved_is_failed_and_kept_whole(tmp_path
     script.hold_after = 3
     with small_disk(tmp_path / "disk") as disk, LoopbackServer(script) as server:
         home = DataHome(disk / "home").ensure()
-        core = build_core(home, secrets=MemorySecretStore())
+        core = build_core(home, secrets=MemorySecretStore()).open_blocking()
         record, _ = core.profiles.add(
             "p", ProfileKind.OPENAI, server.url, "sk-full-disk-000000001", default_model="m"
         )

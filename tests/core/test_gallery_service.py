@@ -36,10 +36,10 @@ GRID = grid_png(64, 48, [(200, 10, 10), (10, 200, 10), (10, 10, 200), (200, 200,
 
 @pytest.fixture
 def core(home):
-    built = build_core(home, secrets=MemorySecretStore())
+    built = build_core(home, secrets=MemorySecretStore()).open_blocking()
     yield built
-    if built._db is not None:
-        built._db.close()
+    if built.is_open:
+        built.database.close()
 
 
 @pytest.fixture

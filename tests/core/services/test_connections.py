@@ -50,7 +50,7 @@ def mj_task(status: str, progress: str, image: str = "") -> dict:
 
 async def test_a_midjourney_poll_round_reads_the_keyring_only_the_first_time(home) -> None:
     store = CountingStore()
-    core = build_core(home, secrets=store)
+    core = build_core(home, secrets=store).open_blocking()
     fake = FakeMidjourney(SECRET, dialect="novicezk").start()
     png = solid_png(8, 8, (200, 40, 40))
     fake.route_overrides[("GET", "/attachments/grid.png")] = lambda r, c: c.send_response(
@@ -123,7 +123,7 @@ async def test_a_swapped_store_is_read_from_then_on(profiles) -> None:
 
 
 async def test_a_profile_of_the_other_kind_is_refused_with_the_services_words(home) -> None:
-    core = build_core(home, secrets=MemorySecretStore())
+    core = build_core(home, secrets=MemorySecretStore()).open_blocking()
     try:
         mj, _ = core.profiles.add("MJ", ProfileKind.MIDJOURNEY, "https://mj.example.com", SECRET)
         openai, _ = core.profiles.add("relay", ProfileKind.OPENAI, "https://relay.example.com/v1", KEY)

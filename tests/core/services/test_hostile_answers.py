@@ -52,7 +52,7 @@ async def test_an_answer_echoing_the_key_and_the_relays_address_is_stored_withou
 
     with LoopbackServer(handle) as server:
         base_url = f"{server.url}/tok-7f3a9e2b4c/v1"
-        core = build_core(home, secrets=MemorySecretStore())
+        core = build_core(home, secrets=MemorySecretStore()).open_blocking()
         record, _ = core.profiles.add("relay", ProfileKind.OPENAI, base_url, canary_key, default_model="m")
         conversation = core.chats.create_conversation(profile_id=record.id, model="m")
 
@@ -90,7 +90,7 @@ async def test_a_403_page_echoing_the_base_urls_path_does_not_carry_it_into_the_
         conn.send_response(403, f"Denied: {request.path}".encode(), {"Content-Type": "text/plain"})
 
     with LoopbackServer(forbidden) as server:
-        core = build_core(home, secrets=MemorySecretStore())
+        core = build_core(home, secrets=MemorySecretStore()).open_blocking()
         base = f"{server.url}/u/secret-tenant-42/v1"
         record, _ = core.profiles.add(
             "relay", ProfileKind.OPENAI, base, "sk-forbidden-0000000001", default_model="m"
@@ -130,7 +130,7 @@ async def test_a_midjourney_image_on_the_servers_host_at_another_port_keeps_no_a
                 conn.send_json(404, {"code": 3, "description": "none"})
 
         with LoopbackServer(mj) as server:
-            core = build_core(home, secrets=MemorySecretStore())
+            core = build_core(home, secrets=MemorySecretStore()).open_blocking()
             record, _ = core.profiles.add("mj", ProfileKind.MIDJOURNEY, server.url, "mj-secret-0000000001")
             await core.midjourney.imagine(record.id, "a fox")
             await core.midjourney.poller().poll_once(record.id)
@@ -171,7 +171,7 @@ async def test_capitals_model_names_finish_reasons_and_lone_surrogates_change_no
         conn.send_response(200, b"".join(events), {"Content-Type": "text/event-stream"})
 
     with LoopbackServer(handle) as server:
-        core = build_core(home, secrets=MemorySecretStore())
+        core = build_core(home, secrets=MemorySecretStore()).open_blocking()
         base_url = f"{server.url}/tok-7f3a9e2b4c/v1"
         record, _ = core.profiles.add("relay", ProfileKind.OPENAI, base_url, canary_key, default_model="m")
         conversation = core.chats.create_conversation(profile_id=record.id, model="m")

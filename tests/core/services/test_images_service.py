@@ -31,7 +31,7 @@ def setup(home):
 
     def make(**options):
         fake = FakeImages(KEY, **options).start()
-        core = build_core(home, secrets=MemorySecretStore())
+        core = build_core(home, secrets=MemorySecretStore()).open_blocking()
         record, _ = core.profiles.add("relay", ProfileKind.OPENAI, fake.url, KEY)
         made.append((fake, core))
         return fake, core, record.id
@@ -39,8 +39,8 @@ def setup(home):
     yield make
     for fake, core in made:
         fake.stop()
-        if core._db is not None:
-            core._db.close()
+        if core.is_open:
+            core.database.close()
 
 
 async def run(core, coro):
