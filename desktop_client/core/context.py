@@ -186,11 +186,6 @@ class Core:
         if store.persistent:
             self.keyring_problem = None
 
-    async def forget_client(self, profile_id: str) -> None:
-        """Kept for the profile form until it stops calling it: ProfileService already tells
-        the connections about every change."""
-        self.connections.forget(profile_id)
-
     async def aclose(self) -> None:
         await self.connections.aclose()
         if self._services is not None:

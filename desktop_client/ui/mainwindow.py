@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QByteArray, QEvent, QSize, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QIcon, QPaintEvent
+from PySide6.QtGui import QCloseEvent, QIcon, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -30,11 +30,11 @@ from desktop_client.core.secrets import DeferredSecretStore, MemorySecretStore, 
 from desktop_client.core.settings import Language
 from desktop_client.ui.chat.page import ChatPage
 from desktop_client.ui.errors import describe, keyring_fix_hint
-from desktop_client.ui.i18n import Translations
+from desktop_client.ui.i18n import Retranslatable, Translations
 from desktop_client.ui.midjourney.page import MidjourneyPage
 from desktop_client.ui.notify import Notifier
 from desktop_client.ui.pages import ComingSoonPage, LazyPage, OnboardingPage, SettingsPage
-from desktop_client.ui.qtutils import named, spawn
+from desktop_client.ui.qtutils import async_slot, named, spawn
 from desktop_client.ui.resources import resource
 
 if TYPE_CHECKING:
@@ -55,16 +55,19 @@ def _open_and_warm_up() -> SecretStore:
     return store
 
 
-class KeyringBanner(QFrame):
+class KeyringBanner(Retranslatable, QFrame):
     """Shown when no secure keyring exists: the fix, a retry, and the session-only choice."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("keyringBanner")
-        self.setStyleSheet(
-            "#keyringBanner { background: #fff4ce; border: 1px solid #e0c060; border-radius: 4px; }"
-            " QLabel { color: #3d2f00; }"
-        )
+        # The tooltip roles: the palette's own "look here" colours, light or dark.
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAutoFillBackground(True)
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.Window, palette.color(QPalette.ColorRole.ToolTipBase))
+        palette.setColor(QPalette.ColorRole.WindowText, palette.color(QPalette.ColorRole.ToolTipText))
+        self.setPalette(palette)
         self.text = QLabel()
         self.text.setWordWrap(True)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -79,11 +82,6 @@ class KeyringBanner(QFrame):
         self.problem: SecretStoreError | None = None
         self.session_only = False
         self.retranslate()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.retry_btn.setText(self.tr("Retry the keyring"))
@@ -186,7 +184,7 @@ class MainWindow(QMainWindow):
         self.mj_page.task_ended.connect(self.notifier.task_ended)
         self.mj_page.go_to_settings.connect(lambda: self.nav.setCurrentRow(NAV_KEYS.index("settings")))
         self.settings_page.language_chosen.connect(self.set_language)
-        self.banner.retry_btn.clicked.connect(lambda: spawn(self.retry_keyring()))
+        self.banner.retry_btn.clicked.connect(self.retry_keyring)
         self.banner.session_btn.clicked.connect(self.use_session_only)
 
         self._restore_geometry()
@@ -280,6 +278,7 @@ class MainWindow(QMainWindow):
             self.core.use_secret_store(store)
         self._rebind_store()
 
+    @async_slot
     async def retry_keyring(self) -> None:
         try:
             store = await keyring_call(open_secret_store)
