@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop_client.core.errors import SecretStoreError
+from desktop_client.core.errors import KeyholdError, SecretStoreError
 from desktop_client.core.hardening import log_crash_dump_state
 from desktop_client.core.logs import setup_logging
 from desktop_client.core.paths import DataHome
@@ -96,7 +96,12 @@ class Core:
         if interrupted or purged:
             log.info("at start: %d answers marked interrupted, %d conversations purged", interrupted, purged)
         gallery = GalleryService(self.home.root, lambda: db, lambda: self._chat_images(chats))
-        gallery.open_index()
+        try:
+            gallery.open_index()
+        except (OSError, KeyholdError) as exc:
+            # The gallery's trouble stays the gallery's: chat and Midjourney open all the same,
+            # and the gallery's first use tries again and says why.
+            log.warning("the gallery index did not open: %s", exc)
         return Services(
             database=db,
             chat=ChatService(chats, self.connections, self.home.attachments, gallery),

@@ -58,3 +58,23 @@ def test_every_service_holds_the_one_profile_service_across_a_store_swap(home) -
     for service in (core.chat, core.midjourney, core.images):
         assert service.profiles is profiles and service.connections is core.connections
     core.database.close()
+
+
+def test_a_gallery_index_that_will_not_open_holds_up_nothing_else(home, monkeypatch) -> None:
+    from desktop_client.core.services.gallery import GalleryService
+
+    real = GalleryService.open_index
+    calls = []
+
+    def first_fails(self):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OSError(13, "Permission denied")
+        return real(self)
+
+    monkeypatch.setattr(GalleryService, "open_index", first_fails)
+    core = build_core(home, secrets=MemorySecretStore()).open_blocking()
+    assert core.chats.conversations() == []
+    assert core.gallery.store.count() == 0  # its first use opens it after all
+    assert len(calls) >= 2
+    core.database.close()
