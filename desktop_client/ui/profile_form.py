@@ -138,10 +138,7 @@ class ProfileForm(Retranslatable, QWidget):
         for key, (field, buddy) in rows.items():
             label = self._labels[key]
             label.setBuddy(buddy)
-            if isinstance(field, QLayout):  # addRow is overloaded: one call per type
-                self.form.addRow(label, field)
-            else:
-                self.form.addRow(label, field)
+            self.form.addRow(label, field)
         buttons = QHBoxLayout()
         buttons.addWidget(self.test_btn)
         buttons.addStretch(1)
