@@ -126,7 +126,7 @@ def gui_measurements(url: str, pieces: list[str]) -> None:
     asyncio.set_event_loop(loop)
     install_asyncgen_hooks(loop)
     home = DataHome(Path(tempfile.mkdtemp(prefix="keyhold-bench-"))).ensure()
-    core = build_core(home, secrets=MemorySecretStore())
+    core = build_core(home, secrets=MemorySecretStore()).open_blocking()
     core.profiles.add("bench", ProfileKind.OPENAI, url, "sk-bench-000000000001", default_model="m")
     window, _translations, _hook = build_window(core)
     window.resize(1100, 800)

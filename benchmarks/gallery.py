@@ -324,7 +324,7 @@ def index_build(library: Path, count: int, secrets: Any) -> tuple[Path, dict[str
     root = fresh_home(library)
     core = build_core(DataHome(root).ensure(), secrets=secrets)
     started = time.perf_counter()
-    _ = core.database
+    core.open_blocking()  # the database, the services and the gallery index (not yet built)
     opened = time.perf_counter() - started
     started = time.perf_counter()
     store = core.gallery.store  # an empty index: built from the files and sidecars

@@ -193,7 +193,7 @@ def main() -> None:
 
     def new_home() -> tuple[DataHome, Core]:
         home = DataHome(Path(tempfile.mkdtemp(prefix="keyhold-bench-"))).ensure()
-        core = build_core(home, secrets=MemorySecretStore())
+        core = build_core(home, secrets=MemorySecretStore()).open_blocking()
         record, _warnings = core.profiles.add(
             "bench", ProfileKind.OPENAI, server.url, "sk-bench-000000000001", default_model="m"
         )

@@ -54,7 +54,16 @@ def build_window(core: Core) -> tuple[MainWindow, Translations, ExceptionHook]:
     translations.apply(core.settings.settings.language)
     window = MainWindow(core, translations)
     hook = ExceptionHook(lambda: window)
+    # The database and the gallery index open once the window has painted: worker threads
+    # would compete with the first paint for the interpreter. The pages wait for their data.
+    window.after_first_paint(lambda: TASKS.spawn(open_core(core, window)))
     return window, translations, hook
+
+
+async def open_core(core: Core, window: MainWindow) -> None:
+    """Opens the core (a failure reaches the exception hook, as any other), then the pages load."""
+    await core.open()
+    window.core_opened()
 
 
 class _FirstPaintProbe(QObject):

@@ -205,18 +205,10 @@ def _print_warnings(warnings: Sequence[object], err: TextIO) -> None:
 
 
 async def _test(core: Core, name: str, out: TextIO) -> int:
-    # Imported here: `keyhold` alone starts the GUI and must not pay for httpx up front.
-    from desktop_client.core.net.client import SecureHttp
-    from desktop_client.core.services.connection import check_connection
-
     profile = await asyncio.to_thread(core.profiles.resolve, name)
-    http = SecureHttp(profile)
-    try:
-        if http.plain_http_warning:
-            sys.stderr.write("keyhold: warning: plain http — the key travels unencrypted\n")
-        report = await check_connection(http)
-    finally:
-        await http.aclose()
+    report = await core.profiles.test(profile)
+    if report.plain_http:
+        sys.stderr.write("keyhold: warning: plain http — the key travels unencrypted\n")
     if report.error is not None:
         raise report.error
     out.write(f"{inert(profile.name)}: {inert(report.summary)}\n")
@@ -601,7 +593,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     warned: set[str] = set()
     try:
         core = build_core()
-        _warn_damage(core, warned, sys.stderr)  # the settings are read by now; the database opens later
+        _warn_damage(core, warned, sys.stderr)  # the settings are read by now; the database opens in _run
         return _run(args, core)
     except KeyholdError as exc:
         sys.stderr.write(f"keyhold: error: {_say(exc)}\n")
@@ -626,6 +618,9 @@ def _say(error: KeyholdError) -> str:
 
 
 def _run(args: argparse.Namespace, core: Core) -> int:
+    if args.command != "profile":
+        # Profiles live in the settings and the keyring; every other command needs the data.
+        core.open_blocking()
     if args.command == "chat":
         return asyncio.run(_chat(args, core, sys.stdin, sys.stdout, sys.stderr))
     if args.command == "history":

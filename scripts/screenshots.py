@@ -230,7 +230,9 @@ def main(out: Path, real_keyring: bool) -> None:
     asyncio.set_event_loop(loop)
     for language in (Language.ENGLISH, Language.CHINESE):
         home = DataHome(Path(tempfile.mkdtemp(prefix="keyhold-shot-")))
-        core = build_core(home) if real_keyring else build_core(home, secrets=MemorySecretStore())
+        core = (
+            build_core(home) if real_keyring else build_core(home, secrets=MemorySecretStore())
+        ).open_blocking()
         core.settings.update(lambda s, lang=language: setattr(s, "language", lang))
         window, _translations, _ = build_window(core)
         window.resize(1100, 720)

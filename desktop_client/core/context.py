@@ -1,7 +1,18 @@
-"""Builds the Qt-free core once; both the GUI and the CLI start here."""
+"""Builds the Qt-free core; both the GUI and the CLI start here, in two steps.
+
+``build_core()`` is cheap (the data home, logging, settings, the secret store, the profile
+service and its connections, nothing that touches the database or imports httpx): the GUI
+paints its window right after it. ``await core.open()`` (or ``core.open_blocking()``) then
+opens the database (integrity check, migrations; answers left streaming by a crash are marked
+interrupted and conversations deleted long ago are purged), builds every service once, and
+opens the gallery index (deletions whose undo ended go to the trash). The services exist only
+after that step; using one earlier is a bug, and says so. (An empty gallery index is built
+from the files on the gallery's first use, not here: that may take seconds, see
+``GalleryService.store``.)"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 from collections.abc import Iterator
@@ -9,17 +20,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from desktop_client.core.errors import SecretStoreError
+from desktop_client.core.errors import KeyholdError, SecretStoreError
 from desktop_client.core.hardening import log_crash_dump_state
 from desktop_client.core.logs import setup_logging
 from desktop_client.core.paths import DataHome
 from desktop_client.core.profiles import ProfileService
 from desktop_client.core.secrets import MemorySecretStore, SecretStore, open_secret_store
+from desktop_client.core.services.connections import Connections
 from desktop_client.core.settings import SettingsStore
 
 if TYPE_CHECKING:
     from desktop_client.core.gallery_record import ImageRecord
-    from desktop_client.core.net.client import HttpPool
     from desktop_client.core.services.chat import ChatService
     from desktop_client.core.services.gallery import GalleryService
     from desktop_client.core.services.images import ImageService
@@ -30,105 +41,116 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class Services:
+    """What ``Core.open`` builds, once."""
+
+    database: Database
+    chat: ChatService
+    midjourney: MidjourneyService
+    gallery: GalleryService
+    images: ImageService
+
+
 @dataclass
 class Core:
     home: DataHome
     settings: SettingsStore
     secrets: SecretStore
     profiles: ProfileService
+    connections: Connections
     # Why the persistent keyring could not be used (None when it is in use).
     keyring_problem: SecretStoreError | None = None
-    _http: HttpPool | None = field(default=None, repr=False)
-    _db: Database | None = field(default=None, repr=False)
-    _chat: ChatService | None = field(default=None, repr=False)
-    _mj: MidjourneyService | None = field(default=None, repr=False)
-    _gallery: GalleryService | None = field(default=None, repr=False)
-    _images: ImageService | None = field(default=None, repr=False)
+    _services: Services | None = field(default=None, repr=False)
+    # Only so that two callers of open() (the app and a test, say) never open twice.
     _open_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    # Services are built on first use, from the GUI thread or a worker: one of each.
-    _service_lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
-    @property
-    def http(self) -> HttpPool:
-        # httpx is imported on first use, not on the way to the first painted window.
-        if self._http is None:
-            from desktop_client.core.net.client import HttpPool
+    # ----- opening ---------------------------------------------------------------------
+    async def open(self) -> None:
+        """Opens the database and the gallery index in a worker thread and builds the services;
+        returns at once when they are open, and waits when another caller is opening them."""
+        await asyncio.to_thread(self.open_blocking)
 
-            self._http = HttpPool()
-        return self._http
+    def open_blocking(self) -> Core:
+        """``open`` for the CLI and tests, on the calling thread; returns the core."""
+        with self._open_lock:
+            if self._services is None:
+                self._services = self._build_services()
+                log.info("core open")
+        return self
+
+    def _build_services(self) -> Services:
+        from desktop_client.core.services.chat import ChatService
+        from desktop_client.core.services.gallery import GalleryService
+        from desktop_client.core.services.images import ImageService
+        from desktop_client.core.services.midjourney import MidjourneyService
+        from desktop_client.core.storage.chats import ChatStore
+        from desktop_client.core.storage.db import Database
+        from desktop_client.core.storage.mj_tasks import MjTaskStore
+        from desktop_client.core.storage.schema import MIGRATIONS
+
+        db = Database(self.home.database, self.home.backups, MIGRATIONS).open()
+        chats = ChatStore(db)
+        interrupted = chats.mark_interrupted()
+        purged = chats.purge_deleted()
+        if interrupted or purged:
+            log.info("at start: %d answers marked interrupted, %d conversations purged", interrupted, purged)
+        gallery = GalleryService(self.home.root, lambda: db, lambda: self._chat_images(chats))
+        try:
+            gallery.open_index()
+        except (OSError, KeyholdError) as exc:
+            # The gallery's trouble stays the gallery's: chat and Midjourney open all the same,
+            # and the gallery's first use tries again and says why.
+            log.warning("the gallery index did not open: %s", exc)
+        return Services(
+            database=db,
+            chat=ChatService(chats, self.connections, self.home.attachments, gallery),
+            midjourney=MidjourneyService(MjTaskStore(db), self.connections, gallery),
+            gallery=gallery,
+            images=ImageService(gallery, self.connections),
+        )
 
     @property
     def database(self) -> Database:
-        """Opened on first use (integrity check, migrations), off the way to the first paint."""
-        with self._open_lock:
-            if self._db is None:
-                from desktop_client.core.storage.chats import ChatStore
-                from desktop_client.core.storage.db import Database
-                from desktop_client.core.storage.schema import MIGRATIONS
+        """The one connection the stores share; the services' business (and the tests')."""
+        return self._opened().database
 
-                db = Database(self.home.database, self.home.backups, MIGRATIONS).open()
-                store = ChatStore(db)
-                interrupted = store.mark_interrupted()
-                purged = store.purge_deleted()
-                if interrupted or purged:
-                    log.info(
-                        "at start: %d answers marked interrupted, %d conversations purged", interrupted, purged
-                    )
-                self._db = db
-            return self._db
+    @property
+    def is_open(self) -> bool:
+        return self._services is not None
+
+    def _opened(self) -> Services:
+        if self._services is None:
+            raise RuntimeError("the core is not open yet: await core.open() (or core.open_blocking()) first")
+        return self._services
+
+    # ----- the services (after open) -----------------------------------------------------
+    @property
+    def chat(self) -> ChatService:
+        return self._opened().chat
 
     @property
     def chats(self) -> ChatStore:
-        return self.chat.store
-
-    @property
-    def chat(self) -> ChatService:
-        with self._service_lock:
-            if self._chat is None:
-                from desktop_client.core.services.chat import ChatService
-                from desktop_client.core.storage.chats import ChatStore
-
-                store = ChatStore(self.database)
-                self._chat = ChatService(store, self.profiles, self.http, self.home.attachments, self.gallery)
-            return self._chat
+        # The chat service's store, for the callers that still reach it (the chat page, the
+        # CLI's chat and history commands) until the service offers what they need.
+        return self._opened().chat.store
 
     @property
     def midjourney(self) -> MidjourneyService:
-        with self._service_lock:
-            if self._mj is None:
-                from desktop_client.core.services.midjourney import MidjourneyService
-                from desktop_client.core.storage.mj_tasks import MjTaskStore
-
-                store = MjTaskStore(self.database)
-                self._mj = MidjourneyService(store, self.profiles, self.http, self.gallery)
-            return self._mj
+        return self._opened().midjourney
 
     @property
     def gallery(self) -> GalleryService:
-        """Cheap to build: the index is opened (and on a first start built from the files) on
-        its first use, in a worker thread."""
-        with self._service_lock:
-            if self._gallery is None:
-                from desktop_client.core.services.gallery import GalleryService
-
-                self._gallery = GalleryService(self.home.root, lambda: self.database, self._chat_images)
-            return self._gallery
+        return self._opened().gallery
 
     @property
     def images(self) -> ImageService:
-        with self._service_lock:
-            if self._images is None:
-                from desktop_client.core.services.images import ImageService
+        return self._opened().images
 
-                self._images = ImageService(self.gallery, self.profiles, self.http)
-            return self._images
-
-    def _chat_images(self) -> Iterator[tuple[Path, ImageRecord]]:
+    def _chat_images(self, chats: ChatStore) -> Iterator[tuple[Path, ImageRecord]]:
         """The images in chat answers, for a gallery rescan: the database is their record."""
         from desktop_client.core.services.chat import answer_image_record
-        from desktop_client.core.storage.chats import ChatStore
 
-        chats = ChatStore(self.database)
         names = {record.id: record.name for record in self.profiles.all()}
         for message, question, profile_id in chats.answers_with_images():
             record = answer_image_record(message, question, names.get(profile_id, ""))
@@ -149,7 +171,7 @@ class Core:
                 f"the settings file {settings.path} is damaged ({settings.problem}) and could not be moved "
                 "aside; Keyhold runs with default settings and will not save any until it is moved away"
             )
-        report = self._db.report if self._db is not None else None
+        report = self.database.report if self.is_open else None
         if report is not None and report.recovered_from_corruption is not None:
             then = (
                 f"the newest backup ({report.restored_from.name}) was restored"
@@ -162,27 +184,17 @@ class Core:
         return notices
 
     def use_secret_store(self, store: SecretStore) -> None:
+        """Every service holds the one profile service, which swaps its store (and forgets
+        what it resolved from the old one)."""
         self.secrets = store
-        self.profiles = ProfileService(self.settings, store)
-        if self._chat is not None:
-            self._chat.profiles = self.profiles
-        if self._mj is not None:
-            self._mj.profiles = self.profiles
-        if self._images is not None:
-            self._images.profiles = self.profiles
+        self.profiles.use_store(store)
         if store.persistent:
             self.keyring_problem = None
 
-    async def forget_client(self, profile_id: str) -> None:
-        """Drops the cached HTTP client of a changed or removed profile."""
-        if self._http is not None:
-            await self._http.discard(profile_id)
-
     async def aclose(self) -> None:
-        if self._http is not None:
-            await self._http.aclose()
-        if self._db is not None:
-            self._db.close()
+        await self.connections.aclose()
+        if self._services is not None:
+            self._services.database.close()
 
 
 def build_core(
@@ -207,4 +219,5 @@ def build_core(
             problem = exc
             secrets = MemorySecretStore()
     log.info("secret store: %s", secrets.description)
-    return Core(home, settings, secrets, ProfileService(settings, secrets), keyring_problem=problem)
+    profiles = ProfileService(settings, secrets)
+    return Core(home, settings, secrets, profiles, Connections(profiles), keyring_problem=problem)

@@ -2,14 +2,21 @@
 
 The non-secret half (name, kind, options) is in the settings file; the API key,
 the base URL and the proxy URL are separate keyring entries keyed by profile id.
+``ProfileService`` is the only code that reads or writes those entries: the CLI and the
+profile form edit, draft and test profiles through it, and it tells its listeners (the
+cache of resolved profiles in ``services/connections.py``) whenever a profile changes.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
+import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from desktop_client.core.errors import ErrorKind, InputError, KeyholdError, NotFoundError, SecretStoreError
 from desktop_client.core.redact import register_secret
@@ -23,6 +30,9 @@ from desktop_client.core.urls import (
     normalize_base_url,
     validate_proxy_url,
 )
+
+if TYPE_CHECKING:
+    from desktop_client.core.services.connection import ConnectionReport
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +69,17 @@ class ResolvedProfile:
     @property
     def kind(self) -> ProfileKind:
         return self.record.kind
+
+
+@dataclass(frozen=True)
+class EditableProfile:
+    """A stored profile as the form shows it: the base URL and proxy in full, the key only as its
+    fingerprint ("" when none is stored); ``ProfileService.reveal_key`` shows the key on demand."""
+
+    record: ProfileRecord
+    base_url: str
+    proxy_url: str
+    key_fingerprint: str
 
 
 @dataclass(frozen=True)
@@ -101,10 +122,35 @@ def check_plain_http(base_url: str, allow_http: bool) -> None:
         )
 
 
+Listener = Callable[[str | None], None]
+
+
 class ProfileService:
     def __init__(self, settings: SettingsStore, secrets: SecretStore) -> None:
         self._settings = settings
         self.secrets = secrets
+        self._listeners: list[Listener] = []
+        self._listeners_lock = threading.Lock()
+
+    # ----- change notices ------------------------------------------------
+    def on_change(self, listener: Listener) -> None:
+        """``listener(profile_id)`` runs after a profile was added, changed, given a new key or
+        removed, and ``listener(None)`` after the secret store was swapped (every profile may
+        read differently now). It may run on a worker thread: the writes are keyring calls."""
+        with self._listeners_lock:
+            self._listeners.append(listener)
+
+    def _changed(self, profile_id: str | None) -> None:
+        with self._listeners_lock:
+            listeners = list(self._listeners)
+        for listener in listeners:
+            listener(profile_id)
+
+    def use_store(self, secrets: SecretStore) -> None:
+        """Reads and writes go to ``secrets`` from now on (the keyring opened, or the user chose
+        session-only keys); everything resolved from the old store is forgotten."""
+        self.secrets = secrets
+        self._changed(None)
 
     # ----- reading -------------------------------------------------------
     def all(self) -> list[ProfileRecord]:
@@ -146,6 +192,79 @@ class ProfileService:
         except SecretStoreError:
             return ProfileSummary(record, "", "", False)
         return ProfileSummary(record, host_of(base) if base else "", fingerprint(key or ""), bool(base and key))
+
+    # ----- editing (the profile form and `keyhold profile test`) -------------
+    def editable(self, name_or_id: str) -> EditableProfile:
+        """What the form shows of a stored profile. A keyring call: run it off the GUI thread."""
+        record = self.find(name_or_id)
+        base = self._read(record, "base_url", "base-url")
+        key = self._read(record, "api_key", "key")
+        proxy = self._read(record, "proxy_url", "proxy") if record.has_proxy else None
+        return EditableProfile(record, base or "", proxy or "", fingerprint(key or ""))
+
+    def reveal_key(self, name_or_id: str) -> str:
+        """The stored key in full, for a user who asked to see it ("" when none is stored)."""
+        record = self.find(name_or_id)
+        return self._read(record, "api_key", "key") or ""
+
+    def draft(
+        self,
+        kind: ProfileKind,
+        base_url: str,
+        api_key: str = "",
+        *,
+        profile_id: str | None = None,
+        name: str = "",
+        default_model: str = "",
+        mj_auth: MjAuth = MjAuth.MJ_API_SECRET,
+        proxy_url: str = "",
+        allow_http: bool = False,
+    ) -> ResolvedProfile:
+        """A profile as typed, checked as ``add`` checks it but saved nowhere, for ``test``.
+        Editing a stored profile (``profile_id``) without typing a key uses its stored key."""
+        register_secret(base_url.strip(), "base-url")
+        normalized = normalize_base_url(base_url, kind)
+        register_secret(normalized.base, "base-url")
+        check_plain_http(normalized.base, allow_http)
+        key = self._draft_key(api_key, profile_id)
+        register_secret(proxy_url.strip(), "proxy")
+        proxy = validate_proxy_url(proxy_url)
+        record = ProfileRecord(
+            id=profile_id or "draft",
+            name=name.strip() or "draft",
+            kind=ProfileKind(kind),
+            default_model=default_model.strip(),
+            mj_auth=MjAuth(mj_auth),
+            allow_http=allow_http,
+            has_proxy=bool(proxy),
+        )
+        return ResolvedProfile(
+            record, ProfileSecrets(SecretStr(normalized.base), SecretStr(key), SecretStr(proxy) if proxy else None)
+        )
+
+    def _draft_key(self, typed: str, profile_id: str | None) -> str:
+        if typed.strip():
+            register_secret(typed.strip(), "key")
+            return clean_key(typed)
+        if profile_id is not None:
+            stored = self.secrets.get(account(profile_id, "api_key"))
+            if stored:
+                return stored
+        return clean_key("")  # raises: the key is empty
+
+    async def test(self, draft: ResolvedProfile) -> ConnectionReport:
+        """One cheap request with ``draft`` (from ``draft`` or ``resolve``), on a client of its own
+        that is closed again; the report says, in plain words, what is wrong."""
+        # Imported here: the GUI's first paint and `keyhold` alone must not pay for httpx.
+        from desktop_client.core.net.client import SecureHttp
+        from desktop_client.core.services.connection import check_connection
+
+        http = SecureHttp(draft)
+        try:
+            report = await check_connection(http)
+        finally:
+            await http.aclose()
+        return dataclasses.replace(report, plain_http=http.plain_http_warning)
 
     # ----- writing -------------------------------------------------------
     def _validate_name(self, name: str, own_id: str | None = None) -> str:
@@ -208,6 +327,7 @@ class ProfileService:
             self._forget(record.id, written)
             raise
         log.info("added %s profile %r", record.kind.value, record.name)
+        self._changed(record.id)
         return record, normalized.warnings
 
     def update(
@@ -220,43 +340,55 @@ class ProfileService:
         mj_auth: MjAuth | None = None,
         proxy_url: str | None = None,
         allow_http: bool | None = None,
+        api_key: str | None = None,
     ) -> tuple[ProfileRecord, tuple[UrlWarning, ...]]:
+        """Changes what is given; ``api_key`` (a new key) is checked before anything is written."""
         record = self.find(name_or_id)
-        new = replace(record)
-        if name is not None:
-            new.name = self._validate_name(name, own_id=record.id)
-        if default_model is not None:
-            new.default_model = default_model.strip()
-        if mj_auth is not None:
-            new.mj_auth = MjAuth(mj_auth)
-        if allow_http is not None:
-            new.allow_http = allow_http
-        warnings: tuple[UrlWarning, ...] = ()
-        if base_url is not None:
-            register_secret(base_url.strip(), f"base-url:{new.name}")
-            normalized = normalize_base_url(base_url, record.kind)
-            check_plain_http(normalized.base, new.allow_http)
-            self.secrets.set(account(record.id, "base_url"), normalized.base)
-            warnings = normalized.warnings
-        elif allow_http is False:
-            current = self.secrets.get(account(record.id, "base_url")) or ""
-            check_plain_http(current, False)
-        if proxy_url is not None:
-            register_secret(proxy_url.strip(), f"proxy:{new.name}")
-            proxy = validate_proxy_url(proxy_url)
-            if proxy:
-                self.secrets.set(account(record.id, "proxy_url"), proxy)
-            else:
-                self.secrets.delete(account(record.id, "proxy_url"))
-            new.has_proxy = bool(proxy)
+        key = None
+        if api_key is not None:
+            register_secret(api_key.strip(), f"key:{record.name}")
+            key = clean_key(api_key)
+        try:
+            new = replace(record)
+            if name is not None:
+                new.name = self._validate_name(name, own_id=record.id)
+            if default_model is not None:
+                new.default_model = default_model.strip()
+            if mj_auth is not None:
+                new.mj_auth = MjAuth(mj_auth)
+            if allow_http is not None:
+                new.allow_http = allow_http
+            warnings: tuple[UrlWarning, ...] = ()
+            if base_url is not None:
+                register_secret(base_url.strip(), f"base-url:{new.name}")
+                normalized = normalize_base_url(base_url, record.kind)
+                check_plain_http(normalized.base, new.allow_http)
+                self.secrets.set(account(record.id, "base_url"), normalized.base)
+                warnings = normalized.warnings
+            elif allow_http is False:
+                current = self.secrets.get(account(record.id, "base_url")) or ""
+                check_plain_http(current, False)
+            if proxy_url is not None:
+                register_secret(proxy_url.strip(), f"proxy:{new.name}")
+                proxy = validate_proxy_url(proxy_url)
+                if proxy:
+                    self.secrets.set(account(record.id, "proxy_url"), proxy)
+                else:
+                    self.secrets.delete(account(record.id, "proxy_url"))
+                new.has_proxy = bool(proxy)
 
-        def apply(settings_: object) -> None:
-            profiles = self._settings.settings.profiles
-            profiles[profiles.index(record)] = new
+            def apply(settings_: object) -> None:
+                profiles = self._settings.settings.profiles
+                profiles[profiles.index(record)] = new
 
-        self._settings.update(apply)
-        log.info("updated profile %r", new.name)
-        return new, warnings
+            self._settings.update(apply)
+            if key is not None:
+                self.secrets.set(account(record.id, "api_key"), key)
+            log.info("updated profile %r", new.name)
+            return new, warnings
+        finally:
+            # Also after a partial write: whatever was resolved before is stale either way.
+            self._changed(record.id)
 
     def rotate_key(self, name_or_id: str, new_key: str) -> ProfileRecord:
         record = self.find(name_or_id)
@@ -264,17 +396,21 @@ class ProfileService:
         key = clean_key(new_key)
         self.secrets.set(account(record.id, "api_key"), key)
         log.info("rotated the key of profile %r", record.name)
+        self._changed(record.id)
         return record
 
     def remove(self, name_or_id: str) -> ProfileRecord:
         record = self.find(name_or_id)
-        self._forget(record.id, list(SECRET_FIELDS))
 
         def drop(settings_: object) -> None:
             settings = self._settings.settings
             settings.profiles = [p for p in settings.profiles if p.id != record.id]
 
-        self._settings.update(drop)
+        try:
+            self._forget(record.id, list(SECRET_FIELDS))
+            self._settings.update(drop)
+        finally:
+            self._changed(record.id)  # also after a partial removal: some entries may be gone
         log.info("removed profile %r", record.name)
         return record
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QByteArray, QEvent, QSize, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QIcon, QPaintEvent
+from PySide6.QtGui import QCloseEvent, QIcon, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -30,11 +30,11 @@ from desktop_client.core.secrets import DeferredSecretStore, MemorySecretStore, 
 from desktop_client.core.settings import Language
 from desktop_client.ui.chat.page import ChatPage
 from desktop_client.ui.errors import describe, keyring_fix_hint
-from desktop_client.ui.i18n import Translations
+from desktop_client.ui.i18n import Retranslatable, Translations
 from desktop_client.ui.midjourney.page import MidjourneyPage
 from desktop_client.ui.notify import Notifier
 from desktop_client.ui.pages import ComingSoonPage, LazyPage, OnboardingPage, SettingsPage
-from desktop_client.ui.qtutils import named, spawn
+from desktop_client.ui.qtutils import async_slot, named, spawn
 from desktop_client.ui.resources import resource
 
 if TYPE_CHECKING:
@@ -55,16 +55,19 @@ def _open_and_warm_up() -> SecretStore:
     return store
 
 
-class KeyringBanner(QFrame):
+class KeyringBanner(Retranslatable, QFrame):
     """Shown when no secure keyring exists: the fix, a retry, and the session-only choice."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("keyringBanner")
-        self.setStyleSheet(
-            "#keyringBanner { background: #fff4ce; border: 1px solid #e0c060; border-radius: 4px; }"
-            " QLabel { color: #3d2f00; }"
-        )
+        # The tooltip roles: the palette's own "look here" colours, light or dark.
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setAutoFillBackground(True)
+        palette = self.palette()
+        palette.setColor(QPalette.ColorRole.Window, palette.color(QPalette.ColorRole.ToolTipBase))
+        palette.setColor(QPalette.ColorRole.WindowText, palette.color(QPalette.ColorRole.ToolTipText))
+        self.setPalette(palette)
         self.text = QLabel()
         self.text.setWordWrap(True)
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -79,11 +82,6 @@ class KeyringBanner(QFrame):
         self.problem: SecretStoreError | None = None
         self.session_only = False
         self.retranslate()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.retry_btn.setText(self.tr("Retry the keyring"))
@@ -135,8 +133,8 @@ class MainWindow(QMainWindow):
         self.chat_page = ChatPage(core)
         self.mj_page = MidjourneyPage(core)
         # Built on first visit (or first use): off the way to the first paint.
-        self._images_holder = LazyPage(self._build_images_page)
-        self._gallery_holder = LazyPage(self._build_gallery_page)
+        self._images_holder = LazyPage(self._build_images_page, ready=lambda: core.is_open)
+        self._gallery_holder = LazyPage(self._build_gallery_page, ready=lambda: core.is_open)
         self.notifier = Notifier(self, QIcon(str(resource("icons", "keyhold.svg"))))
         for key in NAV_KEYS:
             page: QWidget
@@ -186,7 +184,7 @@ class MainWindow(QMainWindow):
         self.mj_page.task_ended.connect(self.notifier.task_ended)
         self.mj_page.go_to_settings.connect(lambda: self.nav.setCurrentRow(NAV_KEYS.index("settings")))
         self.settings_page.language_chosen.connect(self.set_language)
-        self.banner.retry_btn.clicked.connect(lambda: spawn(self.retry_keyring()))
+        self.banner.retry_btn.clicked.connect(self.retry_keyring)
         self.banner.session_btn.clicked.connect(self.use_session_only)
 
         self._restore_geometry()
@@ -195,12 +193,16 @@ class MainWindow(QMainWindow):
         self._update_mode()
         self.nav.setCurrentRow(NAV_KEYS.index("settings") if not core.profiles.all() else 0)
         # Background work (database, keyring, HTTP stack) starts after the first paint:
-        # worker threads would compete with it for the interpreter.
-        self._after_paint: list[Callable[[], object]] = [
-            lambda: spawn(self.chat_page.load()),
-            lambda: spawn(self.mj_page.load()),
-        ]
+        # worker threads would compete with it for the interpreter. app.py opens the core then.
+        self._after_paint: list[Callable[[], object]] = []
         self._painted = False
+
+    def core_opened(self) -> None:
+        """The database is open (app.py opens it after the first paint): the pages read their data."""
+        spawn(self.chat_page.load())
+        spawn(self.mj_page.load())
+        self._images_holder.now_ready()
+        self._gallery_holder.now_ready()
 
     def after_first_paint(self, callback: Callable[[], object]) -> None:
         if self._painted:
@@ -276,6 +278,7 @@ class MainWindow(QMainWindow):
             self.core.use_secret_store(store)
         self._rebind_store()
 
+    @async_slot
     async def retry_keyring(self) -> None:
         try:
             store = await keyring_call(open_secret_store)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -19,12 +19,13 @@ from PySide6.QtWidgets import (
 
 from desktop_client.core.context import Core
 from desktop_client.core.settings import Language
+from desktop_client.ui.i18n import Retranslatable, tr_args
 from desktop_client.ui.profile_form import ProfileForm
 from desktop_client.ui.profiles_page import ProfilesEditor
 from desktop_client.ui.qtutils import named
 
 
-class ComingSoonPage(QWidget):
+class ComingSoonPage(Retranslatable, QWidget):
     """A page whose feature is still being built says so plainly."""
 
     def __init__(self, key: str, parent: QWidget | None = None) -> None:
@@ -39,11 +40,6 @@ class ComingSoonPage(QWidget):
         layout.addWidget(self.body)
         layout.addStretch(1)
         self.retranslate()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         titles = {
@@ -62,7 +58,7 @@ class ComingSoonPage(QWidget):
         )
 
 
-class SettingsPage(QWidget):
+class SettingsPage(Retranslatable, QWidget):
     language_chosen = Signal(object)
 
     def __init__(self, core: Core, parent: QWidget | None = None) -> None:
@@ -103,11 +99,6 @@ class SettingsPage(QWidget):
         )
         self.retranslate()
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
-
     def retranslate(self) -> None:
         self.heading.setText(self.tr("Settings"))
         self.language_label.setText(self.tr("&Language"))
@@ -127,7 +118,7 @@ class SettingsPage(QWidget):
 
     def refresh_keys_value(self) -> None:
         if self.core.secrets.persistent:
-            self.keys_value.setText(self.tr("the OS keyring (%1)").replace("%1", self.core.secrets.label))
+            self.keys_value.setText(tr_args(self.tr("the OS keyring (%1)"), self.core.secrets.label))
         else:
             self.keys_value.setText(self.tr("memory only, for this run (no secure keyring)"))
 
@@ -135,7 +126,7 @@ class SettingsPage(QWidget):
         self.language_chosen.emit(Language(self.language_combo.itemData(index)))
 
 
-class OnboardingPage(QWidget):
+class OnboardingPage(Retranslatable, QWidget):
     """First run: what Keyhold is, then the first profile."""
 
     done = Signal(str)
@@ -159,11 +150,6 @@ class OnboardingPage(QWidget):
         self.form.saved.connect(self.done)
         self.retranslate()
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
-
     def retranslate(self) -> None:
         self.heading.setText(self.tr("Welcome to Keyhold"))
         self.intro.setText(
@@ -177,11 +163,13 @@ class OnboardingPage(QWidget):
 
 
 class LazyPage(QWidget):
-    """A place in the page stack whose page is built the first time it is shown or asked for."""
+    """A place in the page stack whose page is built the first time it is shown or asked for;
+    shown before ``ready()`` (the core still opening), it stays empty until ``now_ready()``."""
 
-    def __init__(self, build: Callable[[], QWidget]) -> None:
+    def __init__(self, build: Callable[[], QWidget], ready: Callable[[], bool] = lambda: True) -> None:
         super().__init__()
         self._build = build
+        self._ready = ready
         self.page: QWidget | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -194,6 +182,11 @@ class LazyPage(QWidget):
             layout.addWidget(self.page)
         return self.page
 
+    def now_ready(self) -> None:
+        if self.isVisible():
+            self.ensure()
+
     def showEvent(self, event: QShowEvent) -> None:
-        self.ensure()
+        if self._ready():
+            self.ensure()
         super().showEvent(event)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -17,11 +17,12 @@ from desktop_client.core.aio import keyring_call
 from desktop_client.core.context import Core
 from desktop_client.core.errors import KeyholdError
 from desktop_client.core.settings import ProfileKind, ProfileRecord
+from desktop_client.ui.i18n import Retranslatable, tr_args
 from desktop_client.ui.profile_form import ProfileForm
-from desktop_client.ui.qtutils import confirm, named, spawn
+from desktop_client.ui.qtutils import async_slot, confirm, named
 
 
-class ProfilesEditor(QWidget):
+class ProfilesEditor(Retranslatable, QWidget):
     profiles_changed = Signal()
 
     def __init__(self, core: Core, parent: QWidget | None = None) -> None:
@@ -53,15 +54,10 @@ class ProfilesEditor(QWidget):
 
         self.list.currentItemChanged.connect(self._on_selected)
         self.new_btn.clicked.connect(self._on_new)
-        self.delete_btn.clicked.connect(lambda: spawn(self.delete_current()))
+        self.delete_btn.clicked.connect(self.delete_current)
         self.form.saved.connect(self._on_saved)
         self.retranslate()
         self.reload()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("Profiles"))
@@ -123,18 +119,19 @@ class ProfilesEditor(QWidget):
         self.reload(profile_id)
         self.profiles_changed.emit()
 
+    @async_slot
     async def delete_current(self) -> None:
         record = self.form.record
         if record is None:
             return
         question = self.tr("Delete the profile “%1” and remove its key and base URL from the keyring?")
-        if not await confirm(self, self.tr("Delete profile"), question.replace("%1", record.name)):
+        if not await confirm(self, self.tr("Delete profile"), tr_args(question, record.name)):
             return
         try:
+            # The profile service tells the connections to forget it: no client outlives it.
             await keyring_call(self.core.profiles.remove, record.id)
-            await self.core.forget_client(record.id)
         except KeyholdError as exc:
-            self.form.show_error(exc)
+            self.form.notice.show_error(exc)
             return
         self.form.record = None
         self.reload()

@@ -141,7 +141,7 @@ def test_every_store_lookup_raises_one_not_found(home) -> None:
     from desktop_client.core.errors import NotFoundError
     from desktop_client.core.secrets import MemorySecretStore
 
-    core = build_core(home, secrets=MemorySecretStore())
+    core = build_core(home, secrets=MemorySecretStore()).open_blocking()
     try:
         lookups = {
             "profile": lambda: core.profiles.find("nobody"),
@@ -159,8 +159,8 @@ def test_every_store_lookup_raises_one_not_found(home) -> None:
             assert name.startswith(error.what) and str(error.key) in error.message, name
             assert error.message.startswith(f"No {error.what} "), name
     finally:
-        if core._db is not None:
-            core._db.close()
+        if core.is_open:
+            core.database.close()
 
 
 def test_own_words_raised_as_a_template_are_said_in_the_readers_language() -> None:

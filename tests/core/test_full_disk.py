@@ -34,7 +34,7 @@ async def test_the_answer_that_cannot_be_saved_is_failed_and_kept_whole(tmp_path
     script.hold_after = 3
     with small_disk(tmp_path / "disk") as disk, LoopbackServer(script) as server:
         home = DataHome(disk / "home").ensure()
-        core = build_core(home, secrets=MemorySecretStore())
+        core = build_core(home, secrets=MemorySecretStore()).open_blocking()
         record, _ = core.profiles.add(
             "p", ProfileKind.OPENAI, server.url, "sk-full-disk-000000001", default_model="m"
         )
@@ -58,7 +58,7 @@ async def test_the_answer_that_cannot_be_saved_is_failed_and_kept_whole(tmp_path
         fill(disk)
         script.release.set()
         outcome = await asyncio.wait_for(task, 60)
-        await core.http.aclose()
+        await core.connections.aclose()
         message = outcome.message
         assert outcome.error is not None and outcome.error.kind is ErrorKind.DISK_FULL
         assert "disk is full" in outcome.error.message

@@ -76,10 +76,10 @@ COLUMNS = "source, action, profile, model, prompt, prompt_extra, task_id, create
 
 @pytest.fixture
 def core(home):
-    built = build_core(home, secrets=MemorySecretStore())
+    built = build_core(home, secrets=MemorySecretStore()).open_blocking()
     yield built
-    if built._db is not None:
-        built._db.close()
+    if built.is_open:
+        built.database.close()
 
 
 def row(core, item_id: int) -> tuple:

@@ -36,10 +36,10 @@ GRID = grid_png(64, 48, [(200, 10, 10), (10, 200, 10), (10, 10, 200), (200, 200,
 
 @pytest.fixture
 def core(home):
-    built = build_core(home, secrets=MemorySecretStore())
+    built = build_core(home, secrets=MemorySecretStore()).open_blocking()
     yield built
-    if built._db is not None:
-        built._db.close()
+    if built.is_open:
+        built.database.close()
 
 
 @pytest.fixture
@@ -82,7 +82,7 @@ async def test_openai_images_are_saved_through_the_service(core, saves) -> None:
         try:
             outcome = await core.images.generate(profile.id, ImageRequest("a harbour", "dall-e-3", 1, "1024x1024"))
         finally:
-            await core.http.aclose()
+            await core.connections.aclose()
     (item,) = outcome.items
     assert [(record.source, where.split("/")[:2], written) for record, where, _n, written in saves] == [
         ("openai", ["gallery", "openai"], True)
@@ -119,7 +119,7 @@ async def test_midjourney_images_and_split_grids_are_saved_through_the_service(c
         }
         [task] = await core.midjourney.poller().poll_once(profile.id)
     finally:
-        await core.http.aclose()
+        await core.connections.aclose()
         fake.stop()
     grid = Path(task.image_path)
     assert grid.read_bytes() == GRID and not task.image_pending
@@ -154,7 +154,7 @@ async def test_images_in_chat_answers_are_saved_through_the_service_without_a_si
         try:
             outcome = await core.chat.send(conversation.id, "draw a pixel")
         finally:
-            await core.http.aclose()
+            await core.connections.aclose()
     (name,) = outcome.message.attachments
     path = core.chat.attachment_path(name)
     assert path.read_bytes() == png and not path.with_suffix(".json").exists()  # the conversation is its record

@@ -85,8 +85,12 @@ async def make_window(qapp: QApplication, home: DataHome) -> AsyncIterator[Calla
     # Closing a test's only window must not quit the shared QApplication (and stop the loop).
     qapp.setQuitOnLastWindowClosed(False)
 
-    def make(core: Core | None = None, **kwargs: Any) -> tuple[MainWindow, Core]:
+    def make(core: Core | None = None, *, opened: bool = True, **kwargs: Any) -> tuple[MainWindow, Core]:
         core = core or build_core(home, **kwargs)
+        if opened:
+            # Tests drive the services at once; the app opens the core after the first paint,
+            # which the window does again here (a no-op once open) unless opened=False.
+            core.open_blocking()
         cores_made.append(core)
         window, _translations, hook = build_window(core)
         window.hook = hook  # type: ignore[attr-defined]
@@ -111,6 +115,5 @@ async def make_window(qapp: QApplication, home: DataHome) -> AsyncIterator[Calla
     OPEN_WINDOWS.clear()
     # HTTP clients left open would be collected during a later test, outside the loop.
     for core in cores_made:
-        if core._http is not None:
-            await core._http.aclose()
+        await core.connections.aclose()
     await asyncio.sleep(0)

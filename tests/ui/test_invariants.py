@@ -121,7 +121,7 @@ async def test_a_no_canary_anywhere_after_a_full_session(tmp_path, keyring_store
         await wait_until(lambda: form.key_edit.text() == canary_key)
         form.reveal_btn.click()
         form.test_btn.click()
-        await wait_until(lambda: "OK" in form.result_label.text())
+        await wait_until(lambda: "OK" in form.notice.text())
         window.close()
 
     for text in outputs:

@@ -42,8 +42,8 @@ async def test_first_run_onboarding_to_saved_profile(make_window, keyring_store,
         assert "Requests go to" in form.base_hint.text() and "/v1/chat/completions" in form.base_hint.text()
         form.key_edit.setText(canary_key)
         click(form.test_btn)
-        await wait_until(lambda: "OK" in form.result_label.text(), message="test result")
-        assert "2 model" in form.result_label.text()
+        await wait_until(lambda: "OK" in form.notice.text(), message="test result")
+        assert "2 model" in form.notice.text()
         assert form.models.stringList() == ["gpt-4o", "gpt-4o-mini"]
         click(form.save_btn)
         await wait_until(lambda: window.root.currentIndex() == 1, message="workspace")
@@ -60,14 +60,14 @@ async def test_test_connection_says_bad_key_and_wrong_url(make_window, keyring_s
         form.base_edit.setText(fake.url)
         form.key_edit.setText("sk-wrong-0000000000001")
         click(form.test_btn)
-        await wait_until(lambda: "Bad key" in form.result_label.text())
+        await wait_until(lambda: "Bad key" in form.notice.text())
         fake.spa_everywhere = True
         click(form.test_btn)
-        await wait_until(lambda: "web page" in form.result_label.text())
+        await wait_until(lambda: "web page" in form.notice.text())
     form.base_edit.setText("relay.example.com")
     click(form.test_btn)
-    await wait_until(lambda: "no scheme" in form.result_label.text())
-    assert "https://" in form.result_label.text()
+    await wait_until(lambda: "no scheme" in form.notice.text())
+    assert "https://" in form.notice.text()
 
 
 async def test_stored_key_is_masked_and_revealed_only_on_click(make_window, keyring_store, monkeypatch) -> None:
@@ -100,7 +100,7 @@ async def test_rotate_key_keeps_the_profile(make_window, keyring_store) -> None:
     assert not form.key_edit.isReadOnly()
     form.key_edit.setText("new-secret-00002")
     click(form.save_btn)
-    await wait_until(lambda: "Saved" in form.result_label.text())
+    await wait_until(lambda: "Saved" in form.notice.text())
     assert core.profiles.all() == [record]
     assert keyring_store.get(account(record.id, "api_key")) == "new-secret-00002"
 
@@ -219,7 +219,7 @@ async def test_locked_keyring_on_save_loses_nothing(make_window, keyring_store) 
     keyring_control.lock()
     try:
         click(form.save_btn)
-        await wait_until(lambda: "locked" in form.result_label.text())
+        await wait_until(lambda: "locked" in form.notice.text())
         assert core.profiles.all() == []
         assert form.key_edit.text() == "sk-later-000000000001", "typed input must survive the failure"
     finally:
@@ -304,7 +304,7 @@ async def test_unreadable_secrets_block_saving_until_retry(make_window, keyring_
     try:
         window.settings_page.profiles.reload(force=True)
         form = window.settings_page.profiles.form
-        await wait_until(lambda: "locked" in form.result_label.text())
+        await wait_until(lambda: "locked" in form.notice.text())
         assert not form.save_btn.isEnabled(), "saving now would erase the unknown base URL"
     finally:
         keyring_control.unlock()
@@ -358,5 +358,5 @@ async def test_a_test_result_never_lands_on_another_profile(make_window, keyring
         await wait_until(lambda: form.record.name == "B" and form.test_btn.isEnabled())
         release.set()
         await asyncio.sleep(0.3)
-    assert "OK" not in form.result_label.text()
+    assert "OK" not in form.notice.text()
     assert form.models.stringList() == []

@@ -139,8 +139,11 @@ class SecureHttp:
         transport: httpx.AsyncBaseTransport | None = None,
         max_redirects: int = 5,
         limits: Limits = LIMITS,
+        on_unauthorized: Callable[[], None] | None = None,
     ) -> None:
         self.profile = profile
+        # Told when the profile's own server answers 401: the key it was given may be stale.
+        self._on_unauthorized = on_unauthorized
         self.base_url = profile.secrets.base_url.reveal()
         self._origin = origin(self.base_url)
         self._auth = auth_headers(profile)
@@ -159,7 +162,7 @@ class SecureHttp:
             follow_redirects=False,
             timeout=self.timeouts.httpx(),
             headers={"User-Agent": f"Keyhold/{__version__}", "Accept-Encoding": ACCEPT_ENCODING},
-            event_hooks={"request": [self._on_request]},
+            event_hooks={"request": [self._on_request], "response": [self._on_response]},
         )
 
     def _plain_text_leaves_machine(self, scheme: str, host: str) -> bool:
@@ -207,6 +210,11 @@ class SecureHttp:
             request.headers.update(self._auth)
         else:
             log.info("request to another origin: auth headers withheld")
+
+    async def _on_response(self, response: httpx.Response) -> None:
+        told = self._on_unauthorized
+        if told is not None and response.status_code == 401 and origin(response.request.url) == self._origin:
+            told()
 
     async def _addresses(self, host: str, port: int) -> set[str]:
         literal = _literal(host)
@@ -361,10 +369,17 @@ class SecureHttp:
 class HttpPool:
     """Owns one SecureHttp per profile id; rebuilt when a profile changes."""
 
-    def __init__(self, timeouts: Timeouts | None = None, transport: httpx.AsyncBaseTransport | None = None):
+    def __init__(
+        self,
+        timeouts: Timeouts | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
+        *,
+        on_unauthorized: Callable[[str], None] | None = None,
+    ) -> None:
         self._clients: dict[str, tuple[ResolvedProfile, SecureHttp]] = {}
         self._timeouts = timeouts
         self._transport = transport
+        self._on_unauthorized = on_unauthorized  # called with the profile id
 
     async def get(self, profile: ResolvedProfile) -> SecureHttp:
         cached = self._clients.get(profile.id)
@@ -372,7 +387,13 @@ class HttpPool:
             return cached[1]
         if cached is not None:
             await cached[1].aclose()
-        http = SecureHttp(profile, timeouts=self._timeouts, transport=self._transport)
+        told = self._on_unauthorized
+        http = SecureHttp(
+            profile,
+            timeouts=self._timeouts,
+            transport=self._transport,
+            on_unauthorized=(lambda: told(profile.id)) if told is not None else None,
+        )
         self._clients[profile.id] = (profile, http)
         return http
 

@@ -23,16 +23,15 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from desktop_client.core.aio import keyring_call
 from desktop_client.core.api.chat import ChatClient, ChatOptions, Usage
 from desktop_client.core.api.chat import Message as ApiMessage
 from desktop_client.core.api.retry import RetryNotice
 from desktop_client.core.errors import ErrorKind, InputError, KeyholdError, StorageError
 from desktop_client.core.gallery_record import ImageRecord
 from desktop_client.core.images import IMAGE_TYPES, sniff_image
-from desktop_client.core.net.client import HttpPool, origin
-from desktop_client.core.profiles import ProfileService
+from desktop_client.core.net.client import origin
 from desktop_client.core.redact import REDACTOR, SERVER
+from desktop_client.core.services.connections import Connections
 from desktop_client.core.services.gallery import GalleryService, NotIndexed
 from desktop_client.core.settings import ProfileKind
 from desktop_client.core.storage.chats import ChatStore, Conversation, Message, Status, title_from
@@ -82,29 +81,22 @@ class ChatService:
     def __init__(
         self,
         store: ChatStore,
-        profiles: ProfileService,
-        pool: HttpPool,
+        connections: Connections,
         attachments: Path,
         gallery: GalleryService,
         *,
         flush_interval: float = 0.5,
     ) -> None:
         self.store = store
-        self.profiles = profiles
-        self.pool = pool
+        self.connections = connections
+        self.profiles = connections.profiles
         self.attachments = attachments
         self.gallery = gallery  # where the images in answers are saved (and shown)
         self.flush_interval = flush_interval
 
     # ----- set-up ------------------------------------------------------------
     async def client(self, profile_id: str, observer: StreamObserver | None = None) -> ChatClient:
-        profile = await keyring_call(self.profiles.resolve, profile_id)
-        if profile.kind is not ProfileKind.OPENAI:
-            raise InputError(
-                f"Profile {profile.name!r} is a Midjourney profile",
-                hint="Choose an OpenAI-compatible profile for chat",
-            )
-        http = await self.pool.get(profile)
+        http = await self.connections.client_for(profile_id, ProfileKind.OPENAI, "for chat")
         return ChatClient(http, on_retry=observer.on_retry if observer else None)
 
     async def models(self, profile_id: str, *, refresh: bool = False) -> list[str]:

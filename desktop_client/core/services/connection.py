@@ -22,6 +22,8 @@ class ConnectionReport:
     kind: ProfileKind
     models: list[str] = field(default_factory=list)
     error: KeyholdError | None = None
+    # The profile's plain-http traffic leaves this computer: allowed by the user, worth a warning.
+    plain_http: bool = False
 
     @property
     def summary(self) -> str:

@@ -69,27 +69,37 @@ class GalleryService:
         # The images in chat answers, for a rescan: they have no sidecar, the database is their record.
         self._chat_images = chat_images
         self._store: GalleryStore | None = None
+        self._built = False  # looked at once: an empty index is built from the files
         # Its own lock: a first-start rescan of thousands of files must not hold up chat.
         self._lock = threading.RLock()
 
     # ----- the index ---------------------------------------------------------------
-    @property
-    def store(self) -> GalleryStore:
-        """The index, opened on first use. Blocking (a first start builds it from every file):
-        the async methods reach it from a worker thread, the GUI through ``open``."""
+    def open_index(self) -> GalleryStore:
+        """Opens the index and sends deletions whose undo window ended with the last session to
+        the trash; ``Core.open`` does this at start. Blocking; later calls return at once."""
         with self._lock:
             if self._store is None:
                 store = GalleryStore(self._database(), self.root)
-                # Deletions whose undo window ended with the last session go to the trash now;
-                # a minute's grace leaves another running process's undo alone.
+                # A minute's grace leaves another running process's undo alone.
                 purged = store.purge_deleted(older_than=60.0)
                 if purged:
                     log.info("at start: %d deleted images moved to the trash", purged)
-                if store.count() == 0:
-                    # First start with a gallery index (or after losing it): build it from the files.
-                    self._rescan(store)
                 self._store = store
             return self._store
+
+    @property
+    def store(self) -> GalleryStore:
+        """The index. On its first use, an empty one (a first start with an index, or after
+        losing it) is built from the files: that may take seconds, so it happens when the
+        gallery is first needed, in a worker thread (the async methods, the GUI through
+        ``open``), not in ``Core.open``, where it would hold up every page."""
+        with self._lock:
+            store = self.open_index()
+            if not self._built:
+                if store.count() == 0:
+                    self._rescan(store)
+                self._built = True
+            return store
 
     async def open(self) -> GalleryStore:
         return await asyncio.to_thread(lambda: self.store)

@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from desktop_client.core.aio import keyring_call
 from desktop_client.core.api.images import (
     ImageRequest,
     ImagesClient,
@@ -26,9 +25,9 @@ from desktop_client.core.api.images import (
 from desktop_client.core.errors import ApiError, ErrorKind, InputError, KeyholdError, StorageError
 from desktop_client.core.gallery_record import ImageRecord
 from desktop_client.core.images import IMAGE_TYPES, sniff_image
-from desktop_client.core.net.client import HttpPool, same_host
-from desktop_client.core.profiles import ProfileService
+from desktop_client.core.net.client import same_host
 from desktop_client.core.redact import REDACTOR
+from desktop_client.core.services.connections import Connections
 from desktop_client.core.services.gallery import GalleryService, NotIndexed
 from desktop_client.core.settings import ProfileKind
 from desktop_client.core.storage.db import is_disk_full
@@ -46,19 +45,14 @@ class Generation:
 
 
 class ImageService:
-    def __init__(self, gallery: GalleryService, profiles: ProfileService, pool: HttpPool) -> None:
+    def __init__(self, gallery: GalleryService, connections: Connections) -> None:
         self.gallery = gallery
-        self.profiles = profiles
-        self.pool = pool
+        self.connections = connections
+        self.profiles = connections.profiles
 
     async def client(self, profile_id: str, on_progress: ProgressCallback | None = None) -> ImagesClient:
-        profile = await keyring_call(self.profiles.resolve, profile_id)
-        if profile.kind is not ProfileKind.OPENAI:
-            raise InputError(
-                f"Profile {profile.name!r} is a Midjourney profile",
-                hint="Choose an OpenAI-compatible profile to generate images",
-            )
-        return ImagesClient(await self.pool.get(profile), on_progress=on_progress)
+        http = await self.connections.client_for(profile_id, ProfileKind.OPENAI, "to generate images")
+        return ImagesClient(http, on_progress=on_progress)
 
     async def generate(
         self, profile_id: str, request: ImageRequest, *, on_progress: ProgressCallback | None = None

@@ -18,7 +18,6 @@ from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from desktop_client.core.aio import keyring_call
 from desktop_client.core.api.midjourney import MjClient, unusable_task_id
 from desktop_client.core.api.mj_types import (
     MjButton,
@@ -33,9 +32,8 @@ from desktop_client.core.api.mj_types import (
 from desktop_client.core.errors import ErrorKind, InputError, KeyholdError, NotFoundError
 from desktop_client.core.gallery_record import ImageRecord
 from desktop_client.core.images import sniff_image
-from desktop_client.core.net.client import HttpPool
-from desktop_client.core.profiles import ProfileService
 from desktop_client.core.redact import REDACTOR, redact
+from desktop_client.core.services.connections import Connections
 from desktop_client.core.services.gallery import GalleryService
 from desktop_client.core.services.mj_images import (
     fetch_image,
@@ -253,12 +251,10 @@ def reference_image(data: bytes, what: str = "A reference image") -> str:
 class MidjourneyService:
     """Submit, act and wait, for the GUI and the CLI; every submit is stored at once."""
 
-    def __init__(
-        self, store: MjTaskStore, profiles: ProfileService, pool: HttpPool, gallery: GalleryService
-    ) -> None:
+    def __init__(self, store: MjTaskStore, connections: Connections, gallery: GalleryService) -> None:
         self.store = store
-        self.profiles = profiles
-        self.pool = pool
+        self.connections = connections
+        self.profiles = connections.profiles
         self.gallery = gallery
         # Weak: a poller whose run ended is gone with it.
         self._pollers: weakref.WeakSet[MjPoller] = weakref.WeakSet()
@@ -270,13 +266,7 @@ class MidjourneyService:
         )
 
     async def client(self, profile_id: str) -> MjClient:
-        profile = await keyring_call(self.profiles.resolve, profile_id)
-        if profile.kind is not ProfileKind.MIDJOURNEY:
-            raise InputError(
-                f"Profile {profile.name!r} is not a Midjourney profile",
-                hint="Choose a profile of kind midjourney",
-            )
-        return MjClient(await self.pool.get(profile))
+        return MjClient(await self.connections.client_for(profile_id, ProfileKind.MIDJOURNEY))
 
     async def _save(self, profile_id: str, task: StoredTask) -> str:
         client = await self.client(profile_id)

@@ -30,9 +30,11 @@ class Notice(QLabel):
         headline, body = describe(error)
         self._show(f"{headline} — {body}", error=True)
 
-    def show_info(self, text: str) -> None:
+    def show_info(self, text: str, *, fade: bool = True) -> None:
+        """A confirmation, gone after a few seconds; ``fade=False`` for a result the user asked
+        for (a connection test) or a "working…" line, which stay until replaced."""
         self._show(text, error=False)
-        if text:
+        if text and fade:
             self._fade.start(INFO_SECONDS * 1000)
 
     def show_notice(self, error: BaseException | None, text: str = "") -> None:
@@ -60,3 +62,18 @@ def error_color(palette: QPalette) -> QColor:
     # Qt has no "error" role: a red that reads on the window's background, light or dark.
     dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
     return QColor("#f2b8b5") if dark else QColor("#b3261e")
+
+
+def warning_color(palette: QPalette) -> QColor:
+    # Nor a "warning" role: an amber that reads on the window's background, light or dark.
+    dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
+    return QColor("#e8c36a") if dark else QColor("#9a6700")
+
+
+def tint(label: QLabel, color: QColor | None) -> None:
+    """Colours a label's text, or gives it back its palette's own (``None``)."""
+    palette = label.palette()
+    parent = label.parentWidget()
+    own = (parent.palette() if parent is not None else QPalette()).color(QPalette.ColorRole.WindowText)
+    palette.setColor(QPalette.ColorRole.WindowText, color if color is not None else own)
+    label.setPalette(palette)

@@ -45,7 +45,7 @@ def setup(home):
     def make(*bodies, pause=0.0):
         script = ChatScript(*bodies, pause=pause)
         server = LoopbackServer(script).start()
-        core = build_core(home, secrets=MemorySecretStore())
+        core = build_core(home, secrets=MemorySecretStore()).open_blocking()
         record, _ = core.profiles.add(
             "p", ProfileKind.OPENAI, server.url, "sk-service-000000001", default_model="m"
         )
@@ -57,8 +57,8 @@ def setup(home):
     yield make
     for server, core in made:
         server.stop()
-        if core._db is not None:
-            core._db.close()
+        if core.is_open:
+            core.database.close()
 
 
 async def until_stored(core, conv, text: str) -> None:
@@ -72,7 +72,7 @@ async def until_stored(core, conv, text: str) -> None:
 
 async def close(core) -> None:
     """Closes the HTTP clients; the database stays open for the assertions."""
-    await core.http.aclose()
+    await core.connections.aclose()
 
 
 async def test_send_stores_question_answer_usage_and_title(setup) -> None:

@@ -52,7 +52,7 @@ async def test_an_answer_echoing_the_key_and_the_relays_address_is_stored_withou
 
     with LoopbackServer(handle) as server:
         base_url = f"{server.url}/tok-7f3a9e2b4c/v1"
-        core = build_core(home, secrets=MemorySecretStore())
+        core = build_core(home, secrets=MemorySecretStore()).open_blocking()
         record, _ = core.profiles.add("relay", ProfileKind.OPENAI, base_url, canary_key, default_model="m")
         conversation = core.chats.create_conversation(profile_id=record.id, model="m")
 
@@ -65,7 +65,7 @@ async def test_an_answer_echoing_the_key_and_the_relays_address_is_stored_withou
             def on_finished(self, message) -> None: ...
 
         outcome = await core.chat.send(conversation.id, "say everything", observer=Observer())
-        await core.http.aclose()
+        await core.connections.aclose()
     message = outcome.message
     assert outcome.error is None and message.status is Status.COMPLETE
     assert canary_key not in message.content and "<key:relay>" in message.content
@@ -90,14 +90,14 @@ async def test_a_403_page_echoing_the_base_urls_path_does_not_carry_it_into_the_
         conn.send_response(403, f"Denied: {request.path}".encode(), {"Content-Type": "text/plain"})
 
     with LoopbackServer(forbidden) as server:
-        core = build_core(home, secrets=MemorySecretStore())
+        core = build_core(home, secrets=MemorySecretStore()).open_blocking()
         base = f"{server.url}/u/secret-tenant-42/v1"
         record, _ = core.profiles.add(
             "relay", ProfileKind.OPENAI, base, "sk-forbidden-0000000001", default_model="m"
         )
         conversation = core.chats.create_conversation(profile_id=record.id, model="m")
         outcome = await core.chat.send(conversation.id, "hi")
-        await core.http.aclose()
+        await core.connections.aclose()
     assert outcome.error is not None and outcome.error.kind is ErrorKind.FORBIDDEN
     stored = core.chats.path(conversation.id)[-1]
     for text in (outcome.error.one_line(), stored.error, every_file(home.root).decode("utf-8", "replace")):
@@ -130,12 +130,12 @@ async def test_a_midjourney_image_on_the_servers_host_at_another_port_keeps_no_a
                 conn.send_json(404, {"code": 3, "description": "none"})
 
         with LoopbackServer(mj) as server:
-            core = build_core(home, secrets=MemorySecretStore())
+            core = build_core(home, secrets=MemorySecretStore()).open_blocking()
             record, _ = core.profiles.add("mj", ProfileKind.MIDJOURNEY, server.url, "mj-secret-0000000001")
             await core.midjourney.imagine(record.id, "a fox")
             await core.midjourney.poller().poll_once(record.id)
             task = core.midjourney.store.get(record.id, "1700000000000001")
-            await core.http.aclose()
+            await core.connections.aclose()
     assert task.image_path and task.image_url == f"server+http:{cdn.port}:/att/grid.png"
     assert absolute_url(task.image_url, server.url) == f"{cdn.url}/att/grid.png"
     sidecar = json.loads(Path(task.image_path).with_suffix(".json").read_text(encoding="utf-8"))
@@ -171,12 +171,12 @@ async def test_capitals_model_names_finish_reasons_and_lone_surrogates_change_no
         conn.send_response(200, b"".join(events), {"Content-Type": "text/event-stream"})
 
     with LoopbackServer(handle) as server:
-        core = build_core(home, secrets=MemorySecretStore())
+        core = build_core(home, secrets=MemorySecretStore()).open_blocking()
         base_url = f"{server.url}/tok-7f3a9e2b4c/v1"
         record, _ = core.profiles.add("relay", ProfileKind.OPENAI, base_url, canary_key, default_model="m")
         conversation = core.chats.create_conversation(profile_id=record.id, model="m")
         outcome = await core.chat.send(conversation.id, "go")
-        await core.http.aclose()
+        await core.connections.aclose()
     message = core.chats.path(conversation.id)[-1]
     assert outcome.error is None and message.status is Status.COMPLETE
     assert message.content.startswith("A \ufffd b ")  # a lone surrogate could not even be stored

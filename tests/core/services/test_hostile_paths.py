@@ -94,7 +94,7 @@ def walk(root: Path) -> tuple[list[str], list[str]]:
 async def test_every_server_supplied_name_stays_a_safe_file_in_its_folder(home, tmp_path) -> None:
     outside_before = sorted(p.name for p in tmp_path.iterdir())
     mj = HostileMidjourney().start()
-    core = build_core(home, secrets=MemorySecretStore())
+    core = build_core(home, secrets=MemorySecretStore()).open_blocking()
     service = core.midjourney
     try:
         mj_profile, _ = core.profiles.add("mj", ProfileKind.MIDJOURNEY, mj.url, KEY)

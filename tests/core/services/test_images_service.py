@@ -31,7 +31,7 @@ def setup(home):
 
     def make(**options):
         fake = FakeImages(KEY, **options).start()
-        core = build_core(home, secrets=MemorySecretStore())
+        core = build_core(home, secrets=MemorySecretStore()).open_blocking()
         record, _ = core.profiles.add("relay", ProfileKind.OPENAI, fake.url, KEY)
         made.append((fake, core))
         return fake, core, record.id
@@ -39,15 +39,15 @@ def setup(home):
     yield make
     for fake, core in made:
         fake.stop()
-        if core._db is not None:
-            core._db.close()
+        if core.is_open:
+            core.database.close()
 
 
 async def run(core, coro):
     try:
         return await coro
     finally:
-        await core.http.aclose()  # the database stays open for the assertions
+        await core.connections.aclose()  # the database stays open for the assertions
 
 
 def sidecar(core, item) -> dict:
@@ -234,5 +234,5 @@ async def test_parameters_are_checked_before_anything_is_sent(setup) -> None:
     ):
         with pytest.raises(InputError):
             await core.images.generate(profile, request)
-    await core.http.aclose()
+    await core.connections.aclose()
     assert fake.image_requests == []

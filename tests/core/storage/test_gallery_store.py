@@ -22,10 +22,10 @@ from tests.fakes.mj_sim import solid_png
 
 @pytest.fixture
 def core(home):
-    built = build_core(home, secrets=MemorySecretStore())
+    built = build_core(home, secrets=MemorySecretStore()).open_blocking()
     yield built
-    if built._db is not None:
-        built._db.close()
+    if built.is_open:
+        built.database.close()
 
 
 def rescan(core):
@@ -194,14 +194,16 @@ def test_export_then_import_round_trip(core, tmp_path) -> None:
     assert asyncio.run(core.gallery.import_folder(destination)).duplicates == 2
     # Into a fresh data home, they come back with their prompts.
     # (An empty index is built from the files on first use, so this one starts from an import.)
-    other = build_core(type(core.home)(tmp_path / "other-home").ensure(), secrets=MemorySecretStore())
+    other = build_core(
+        type(core.home)(tmp_path / "other-home").ensure(), secrets=MemorySecretStore()
+    ).open_blocking()
     (destination / "junk.png").write_bytes(b"not really a png")
     report = asyncio.run(other.gallery.import_folder(destination))
     assert len(report.added) == 2 and report.not_images == 1
     imported = {item.prompt: item for item in other.gallery.store.items()}
     assert set(imported) == {"a cat", "a lighthouse at dusk"}
     assert imported["a cat"].prompt_extra == "A fluffy cat on a sofa"
-    other._db.close()
+    other.database.close()
 
 
 def test_families_and_their_fields() -> None:

@@ -14,7 +14,7 @@ def test_model_passes_qtmodeltester(qtmodeltester, home, tmp_path) -> None:
     from desktop_client.core.context import build_core
     from desktop_client.core.secrets import MemorySecretStore
 
-    core = build_core(home, secrets=MemorySecretStore())
+    core = build_core(home, secrets=MemorySecretStore()).open_blocking()
     add_images(core, 30)
     store: GalleryStore = core.gallery.store
     thumbs = ThumbnailCache(tmp_path / "thumbs")
@@ -25,4 +25,4 @@ def test_model_passes_qtmodeltester(qtmodeltester, home, tmp_path) -> None:
     mime = model.mimeData([model.index(0), model.index(1)])
     assert [Path(url.toLocalFile()).name for url in mime.urls()] == ["image-000.png", "image-001.png"]
     thumbs.close()
-    core._db.close()
+    core.database.close()

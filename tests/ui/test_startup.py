@@ -1,0 +1,37 @@
+"""The window paints before the core opens; then the core opens once and the pages load."""
+
+from __future__ import annotations
+
+import pytest
+
+from desktop_client.core.context import Core
+from desktop_client.core.secrets import MemorySecretStore
+from desktop_client.core.settings import ProfileKind
+from desktop_client.ui.mainwindow import NAV_KEYS
+from tests.ui.conftest import wait_until
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
+
+async def test_the_core_opens_after_the_first_paint_and_then_the_pages_load(make_window, monkeypatch) -> None:
+    painted_at_open: list[bool] = []
+    windows = []
+    real_open = Core.open_blocking
+
+    def watched(self: Core) -> Core:
+        painted_at_open.append(bool(windows) and windows[0]._painted)
+        return real_open(self)
+
+    monkeypatch.setattr(Core, "open_blocking", watched)
+    window, core = make_window(opened=False, secrets=MemorySecretStore())
+    windows.append(window)
+    assert not core.is_open
+    core.profiles.add("relay", ProfileKind.OPENAI, "https://relay.example.com/v1", "sk-startup-00000000001")
+    window._update_mode()  # a profile: the workspace instead of the onboarding
+    window.go_to("gallery")  # before the core is open: the page waits rather than fails
+    assert window._gallery_holder.page is None
+    await wait_until(lambda: window.chat_page.loaded, message="the chat page loaded")
+    assert core.is_open and painted_at_open == [True]
+    await wait_until(lambda: window._gallery_holder.page is not None, message="the gallery page built")
+    await wait_until(lambda: window.gallery_page.loaded, message="the gallery page loaded")
+    assert window.pages.currentIndex() == NAV_KEYS.index("gallery")
