@@ -14,7 +14,7 @@ import mimetypes
 import os
 import time
 from collections.abc import AsyncGenerator, Coroutine, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -22,6 +22,7 @@ from desktop_client.core.aio import keyring_call
 from desktop_client.core.api.chat import ChatClient, ChatDelta, ChatOptions
 from desktop_client.core.api.chat import Message as ApiMessage
 from desktop_client.core.api.retry import RetryNotice
+from desktop_client.core.atomic import atomic_write_text
 from desktop_client.core.errors import ErrorKind, InputError, KeyholdError
 from desktop_client.core.images import sniff_image
 from desktop_client.core.net.client import HttpPool
@@ -29,9 +30,10 @@ from desktop_client.core.profiles import ProfileService
 from desktop_client.core.redact import REDACTOR
 from desktop_client.core.services.answer import Answer, error_fields
 from desktop_client.core.services.chat_images import answer_image_record, attachment_name, save_answer_images
+from desktop_client.core.services.export import to_json, to_markdown
 from desktop_client.core.services.gallery import GalleryService
 from desktop_client.core.settings import ProfileKind
-from desktop_client.core.storage.chats import ChatStore, Conversation, Message, Status, title_from
+from desktop_client.core.storage.chats import ChatStore, Conversation, Message, SearchHit, Status, title_from
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -62,6 +64,31 @@ class NullObserver:
 
     def on_finished(self, message: Message) -> None:
         pass
+
+
+@dataclass(frozen=True)
+class ConversationSettings:
+    """What the user chooses for a conversation (a temperature of None: the server's default)."""
+
+    profile_id: str = ""
+    model: str = ""
+    system_prompt: str = ""
+    temperature: float | None = None
+
+    @classmethod
+    def of(cls, conversation: Conversation) -> ConversationSettings:
+        c = conversation
+        return cls(c.profile_id, c.model, c.system_prompt, c.temperature)
+
+
+@dataclass(frozen=True)
+class ConversationView:
+    """A conversation as it is shown: the branch root → current leaf, and for each message
+    on it the ids of its versions (itself included, oldest first)."""
+
+    conversation: Conversation
+    path: list[Message]
+    siblings: dict[str, list[str]]
 
 
 @dataclass(frozen=True)
@@ -108,15 +135,111 @@ class ChatService:
         await asyncio.to_thread(self.store.cache_models, profile_id, models)
         return models
 
-    def save_attachment(self, data: bytes, suggested_name: str = "") -> str:
+    async def save_attachment(self, data: bytes, suggested_name: str = "") -> str:
         """Copies an image the user attaches into the data home; returns its name there."""
-        name = attachment_name(data, suggested_name)
-        self.attachments.mkdir(parents=True, exist_ok=True)
-        (self.attachments / name).write_bytes(data)
-        return name
+
+        def save() -> str:
+            name = attachment_name(data, suggested_name)
+            self.attachments.mkdir(parents=True, exist_ok=True)
+            (self.attachments / name).write_bytes(data)
+            return name
+
+        return await asyncio.to_thread(save)
 
     def attachment_path(self, name: str) -> Path:
         return self.attachments / Path(name).name
+
+    # ----- conversations ---------------------------------------------------------
+    # Each is one hop to a worker thread: the store is synchronous, its callers are not.
+    async def conversations(self, query: str | None = None) -> list[Conversation]:
+        """Pinned first, then the most recent; with a query, those whose title or messages hold it."""
+        text = (query or "").strip()
+
+        def read() -> list[Conversation]:
+            conversations = self.store.conversations()
+            if not text:
+                return conversations
+            matched = {hit.conversation_id for hit in self.store.search(text)}
+            folded = text.casefold()
+            return [c for c in conversations if c.id in matched or folded in c.title.casefold()]
+
+        return await asyncio.to_thread(read)
+
+    async def search(self, query: str) -> list[SearchHit]:
+        return await asyncio.to_thread(self.store.search, query)
+
+    async def conversation(self, conversation_id: str) -> Conversation:
+        return await asyncio.to_thread(self.store.conversation, conversation_id)
+
+    async def find(self, id_or_prefix: str) -> Conversation:
+        """By full id or a unique prefix of at least 6 characters (as the CLI prints them)."""
+        return await asyncio.to_thread(self.store.find_conversation, id_or_prefix)
+
+    async def new_conversation(self, settings: ConversationSettings) -> Conversation:
+        return await asyncio.to_thread(lambda: self.store.create_conversation(**asdict(settings)))
+
+    async def update_settings(
+        self, conversation_id: str, settings: ConversationSettings, *, touch: bool = False
+    ) -> Conversation:
+        """``touch`` moves the conversation up the list: the GUI saves settings as they are
+        edited, which must not reorder it; the CLI changes them on its way to sending."""
+        return await asyncio.to_thread(
+            lambda: self.store.update_conversation(conversation_id, touch=touch, **asdict(settings))
+        )
+
+    async def rename(self, conversation_id: str, title: str) -> Conversation:
+        return await asyncio.to_thread(self.store.update_conversation, conversation_id, title=title)
+
+    async def set_pinned(self, conversation_id: str, pinned: bool) -> Conversation:
+        return await asyncio.to_thread(self.store.update_conversation, conversation_id, pinned=pinned, touch=False)
+
+    async def delete(self, conversation_id: str) -> Conversation:
+        """Hides the conversation (``restore`` brings it back; it is purged after some days).
+        Returns it as it was, to name it in the undo offer."""
+
+        def delete() -> Conversation:
+            conversation = self.store.conversation(conversation_id)
+            self.store.delete_conversation(conversation_id)
+            return conversation
+
+        return await asyncio.to_thread(delete)
+
+    async def restore(self, conversation_id: str) -> None:
+        await asyncio.to_thread(self.store.restore_conversation, conversation_id)
+
+    async def open(self, conversation_id: str) -> ConversationView:
+        return ConversationView(*await asyncio.to_thread(self.store.shown, conversation_id))
+
+    async def select_version(self, message_id: str) -> ConversationView:
+        """Shows the branch through ``message_id``, down to its newest descendant."""
+
+        def select() -> ConversationView:
+            conversation = self.store.select(message_id)
+            return ConversationView(*self.store.shown(conversation.id))
+
+        return await asyncio.to_thread(select)
+
+    async def export(self, conversation_id: str, fmt: str) -> str:
+        """The shown branch as Markdown (``fmt`` "md") or JSON: no key, no base URL."""
+        text, _count = await asyncio.to_thread(self._export, conversation_id, fmt)
+        return text
+
+    async def export_to(self, conversation_id: str, fmt: str, path: Path) -> int:
+        """Writes the export to ``path``; returns how many messages it holds."""
+
+        def write() -> int:
+            text, count = self._export(conversation_id, fmt)
+            atomic_write_text(path, text, mode=0o644)
+            return count
+
+        return await asyncio.to_thread(write)
+
+    def _export(self, conversation_id: str, fmt: str) -> tuple[str, int]:
+        conversation = self.store.conversation(conversation_id)
+        messages = self.store.path(conversation_id)
+        profile = next((p.name for p in self.profiles.all() if p.id == conversation.profile_id), "")
+        render = to_json if fmt == "json" else to_markdown
+        return render(conversation, messages, profile), len(messages)
 
     # ----- what is sent --------------------------------------------------------
     def _user_content(self, message: Message) -> str | list[dict[str, Any]]:
@@ -308,8 +431,11 @@ async def _unstoppable(work: Coroutine[Any, Any, T]) -> T:
 __all__ = [
     "ChatService",
     "Conversation",
+    "ConversationSettings",
+    "ConversationView",
     "Message",
     "NullObserver",
+    "SearchHit",
     "Status",
     "StreamObserver",
     "StreamOutcome",

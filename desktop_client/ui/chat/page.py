@@ -680,9 +680,12 @@ class ChatPage(QWidget):
         dialog.open()
 
     def _add_images(self, images: list[bytes]) -> None:
+        spawn(self._save_images(images))
+
+    async def _save_images(self, images: list[bytes]) -> None:
         for data in images:
             try:
-                self.pending_attachments.append(self.core.chat.save_attachment(data))
+                self.pending_attachments.append(await self.core.chat.save_attachment(data))
             except KeyholdError as exc:
                 self.show_notice(exc)
         self._show_attachments()
