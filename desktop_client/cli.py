@@ -328,7 +328,7 @@ class _CliObserver:
 
 
 async def _chat(args: argparse.Namespace, core: Core, stdin: TextIO, out: TextIO, err: TextIO) -> int:
-    from desktop_client.core.services.chat import ConversationSettings
+    from desktop_client.core.services.chat_types import ConversationSettings
 
     prompt = stdin.read() if args.prompt == "-" else args.prompt
     record = core.profiles.find(args.profile)

@@ -19,7 +19,7 @@ from desktop_client.core.storage.chats import ChatStore, Message, Status
 from desktop_client.core.storage.db import is_disk_full
 
 if TYPE_CHECKING:
-    from desktop_client.core.services.chat import StreamObserver
+    from desktop_client.core.services.chat_types import StreamObserver
 
 log = logging.getLogger(__name__)
 

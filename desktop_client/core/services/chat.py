@@ -14,14 +14,13 @@ import mimetypes
 import os
 import time
 from collections.abc import AsyncGenerator, Coroutine, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, TypeVar
 
 from desktop_client.core.aio import keyring_call
 from desktop_client.core.api.chat import ChatClient, ChatDelta, ChatOptions
 from desktop_client.core.api.chat import Message as ApiMessage
-from desktop_client.core.api.retry import RetryNotice
 from desktop_client.core.atomic import atomic_write_text
 from desktop_client.core.errors import ErrorKind, InputError, KeyholdError
 from desktop_client.core.images import sniff_image
@@ -30,6 +29,13 @@ from desktop_client.core.profiles import ProfileService
 from desktop_client.core.redact import REDACTOR
 from desktop_client.core.services.answer import Answer, error_fields
 from desktop_client.core.services.chat_images import answer_image_record, attachment_name, save_answer_images
+from desktop_client.core.services.chat_types import (
+    ConversationSettings,
+    ConversationView,
+    NullObserver,
+    StreamObserver,
+    StreamOutcome,
+)
 from desktop_client.core.services.export import to_json, to_markdown
 from desktop_client.core.services.gallery import GalleryService
 from desktop_client.core.settings import ProfileKind
@@ -40,61 +46,6 @@ T = TypeVar("T")
 
 CONTINUE_PROMPT = "Continue exactly where your previous answer stopped. Do not repeat what you already wrote."
 YIELD_EVERY = 0.008  # seconds of parsing before the event loop gets a turn
-
-
-class StreamObserver(Protocol):
-    def on_started(self, user: Message | None, assistant: Message) -> None: ...
-
-    def on_delta(self, message_id: str, content: str, reasoning: str) -> None: ...
-
-    def on_retry(self, notice: RetryNotice) -> None: ...
-
-    def on_finished(self, message: Message) -> None: ...
-
-
-class NullObserver:
-    def on_started(self, user: Message | None, assistant: Message) -> None:
-        pass
-
-    def on_delta(self, message_id: str, content: str, reasoning: str) -> None:
-        pass
-
-    def on_retry(self, notice: RetryNotice) -> None:
-        pass
-
-    def on_finished(self, message: Message) -> None:
-        pass
-
-
-@dataclass(frozen=True)
-class ConversationSettings:
-    """What the user chooses for a conversation (a temperature of None: the server's default)."""
-
-    profile_id: str = ""
-    model: str = ""
-    system_prompt: str = ""
-    temperature: float | None = None
-
-    @classmethod
-    def of(cls, conversation: Conversation) -> ConversationSettings:
-        c = conversation
-        return cls(c.profile_id, c.model, c.system_prompt, c.temperature)
-
-
-@dataclass(frozen=True)
-class ConversationView:
-    """A conversation as it is shown: the branch root → current leaf, and for each message
-    on it the ids of its versions (itself included, oldest first)."""
-
-    conversation: Conversation
-    path: list[Message]
-    siblings: dict[str, list[str]]
-
-
-@dataclass(frozen=True)
-class StreamOutcome:
-    message: Message
-    error: KeyholdError | None = None
 
 
 class ChatService:
@@ -428,16 +379,4 @@ async def _unstoppable(work: Coroutine[Any, Any, T]) -> T:
     return task.result()
 
 
-__all__ = [
-    "ChatService",
-    "Conversation",
-    "ConversationSettings",
-    "ConversationView",
-    "Message",
-    "NullObserver",
-    "SearchHit",
-    "Status",
-    "StreamObserver",
-    "StreamOutcome",
-    "answer_image_record",
-]
+__all__ = ["ChatService", "answer_image_record"]

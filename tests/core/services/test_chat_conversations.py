@@ -8,7 +8,7 @@ import pytest
 from desktop_client.core.context import build_core
 from desktop_client.core.errors import InputError, NotFoundError
 from desktop_client.core.secrets import MemorySecretStore
-from desktop_client.core.services.chat import ConversationSettings
+from desktop_client.core.services.chat_types import ConversationSettings
 from desktop_client.core.services.export import to_markdown
 from desktop_client.core.settings import ProfileKind
 from desktop_client.core.storage.chats import Status
