@@ -1,6 +1,17 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AttachmentStrip</name>
+    <message>
+        <source>(image missing: %1)</source>
+        <translation>（图片缺失：%1）</translation>
+    </message>
+    <message>
+        <source>Attached image</source>
+        <translation>附加的图片</translation>
+    </message>
+</context>
+<context>
     <name>ChatPage</name>
     <message>
         <source>Search conversations</source>
@@ -1167,14 +1178,6 @@
     <message>
         <source>… [line cut for display: %1 characters — an export keeps the full text]</source>
         <translation>…［此行过长，仅显示开头：共 %1 个字符——导出的文件保留全文］</translation>
-    </message>
-    <message>
-        <source>(image missing: %1)</source>
-        <translation>（图片缺失：%1）</translation>
-    </message>
-    <message>
-        <source>Attached image</source>
-        <translation>附加的图片</translation>
     </message>
     <message>
         <source>Code copied</source>
