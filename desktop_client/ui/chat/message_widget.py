@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QDesktopServices,
-    QGuiApplication,
     QTextCursor,
 )
 from PySide6.QtWidgets import (
@@ -504,8 +503,4 @@ class MessageWidget(Retranslatable, QFrame):
         )
 
 
-def copy_to_clipboard(text: str) -> None:
-    QGuiApplication.clipboard().setText(text)
-
-
-__all__ = ["MessageWidget", "copy_to_clipboard"]
+__all__ = ["MessageWidget"]
