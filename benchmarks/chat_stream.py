@@ -144,7 +144,7 @@ def gui_measurements(url: str, pieces: list[str]) -> None:
     async def stream_through_app() -> float:
         await page.load()
         page.refresh_profiles()
-        page.composer.setPlainText("a very long answer, please")
+        page.composer.edit.setPlainText("a very long answer, please")
         timer = QTimer()
         timer.setInterval(5)
         timer.timeout.connect(tick)

@@ -207,12 +207,12 @@ def main() -> None:
         await until(lambda: page.loaded)
         meter = StallMeter()
         # A first answer loads the renderer, Pygments and the HTTP stack: not what is measured.
-        page.composer.setPlainText(next(iter(STREAMS)))
+        page.composer.edit.setPlainText(next(iter(STREAMS)))
         await page.send()
         await until(lambda: not page.tasks and not any(w.streaming for w in page.view.widgets.values()))
         for name, stream in STREAMS.items():
             page.new_conversation()
-            page.composer.setPlainText(name)
+            page.composer.edit.setPlainText(name)
             await asyncio.sleep(0.2)
             meter.start()
             await page.send()

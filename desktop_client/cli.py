@@ -16,6 +16,7 @@ import signal
 import sys
 import time
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -319,30 +320,31 @@ class _CliObserver:
 
 
 async def _chat(args: argparse.Namespace, core: Core, stdin: TextIO, out: TextIO, err: TextIO) -> int:
+    from desktop_client.core.services.chat_types import ConversationSettings
+
     prompt = stdin.read() if args.prompt == "-" else args.prompt
     record = core.profiles.find(args.profile)
     service = core.chat
     if args.conversation:
-        conversation = await asyncio.to_thread(core.chats.find_conversation, args.conversation)
-        changes: dict[str, object] = {}
-        if args.model:
-            changes["model"] = args.model
-        if args.system is not None:
-            changes["system_prompt"] = args.system
-        if args.temperature is not None:
-            changes["temperature"] = args.temperature
-        if conversation.profile_id != record.id:
-            changes["profile_id"] = record.id
-        if changes:
-            conversation = await asyncio.to_thread(core.chats.update_conversation, conversation.id, **changes)
+        conversation = await service.find(args.conversation)
+        was = ConversationSettings.of(conversation)
+        settings = replace(
+            was,
+            profile_id=record.id,
+            model=args.model or was.model,
+            system_prompt=was.system_prompt if args.system is None else args.system,
+            temperature=was.temperature if args.temperature is None else args.temperature,
+        )
+        if settings != was:
+            conversation = await service.update_settings(conversation.id, settings, touch=True)
     else:
-        conversation = await asyncio.to_thread(
-            core.chats.create_conversation,
+        settings = ConversationSettings(
             profile_id=record.id,
             model=args.model or record.default_model,
             system_prompt=args.system or "",
             temperature=args.temperature,
         )
+        conversation = await service.new_conversation(settings)
     task = asyncio.ensure_future(service.send(conversation.id, prompt, observer=_CliObserver(out, err)))
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -528,13 +530,12 @@ async def run_gallery(args: argparse.Namespace, core: Core, out: TextIO) -> int:
     return ExitCode.OK
 
 
-def run_history(args: argparse.Namespace, core: Core, out: TextIO) -> int:
-    from desktop_client.core.services.export import to_json, to_markdown
+async def run_history(args: argparse.Namespace, core: Core, out: TextIO) -> int:
     from desktop_client.core.storage.chats import UNDO_DAYS
 
-    store = core.chats
+    service = core.chat
     if args.action == "list":
-        conversations = store.conversations()
+        conversations = await service.conversations()
         if args.json:
             rows = [
                 {"id": c.id, "title": c.title, "model": c.model, "pinned": c.pinned, "updated": c.updated}
@@ -546,7 +547,7 @@ def run_history(args: argparse.Namespace, core: Core, out: TextIO) -> int:
             out.write(f"{c.id[:12]}  {stamp}  {'*' if c.pinned else ' '} {inert(c.title) or '(untitled)'}\n")
         return ExitCode.OK
     if args.action == "search":
-        hits = store.search(args.query)
+        hits = await service.search(args.query)
         if args.json:
             out.write(json.dumps([h.__dict__ for h in hits], ensure_ascii=False, indent=2) + "\n")
         for hit in [] if args.json else hits:
@@ -554,30 +555,22 @@ def run_history(args: argparse.Namespace, core: Core, out: TextIO) -> int:
             title = inert(hit.conversation_title) or "(untitled)"
             out.write(f"{hit.conversation_id[:12]}  {title}: {snippet}\n")
         return ExitCode.OK
-    conversation = store.find_conversation(args.id)
+    conversation = await service.find(args.id)
     if args.action == "delete":
         # A way out when a conversation cannot be opened: the app no longer lists it.
         if conversation.deleted_at is not None:
             raise NotFoundError("conversation", args.id, hint="`keyhold history list` shows the ids")
-        store.delete_conversation(conversation.id)
+        await service.delete(conversation.id)
         title = conversation.title or "(untitled)"
         out.write(
             f'deleted conversation {conversation.id[:12]} "{title}" (hidden now, purged after {UNDO_DAYS} days)\n'
         )
         return ExitCode.OK
-    messages = store.path(conversation.id)
-    profile_name = next((p.name for p in core.profiles.all() if p.id == conversation.profile_id), "")
-    render = to_json if args.format == "json" else to_markdown
-    text = render(conversation, messages, profile_name)
     if args.output:
-        from pathlib import Path
-
-        from desktop_client.core.atomic import atomic_write_text
-
-        atomic_write_text(Path(args.output), text, mode=0o644)
-        out.write(f"exported {len(messages)} messages to {args.output}\n")
+        count = await service.export_to(conversation.id, args.format, Path(args.output))
+        out.write(f"exported {count} messages to {args.output}\n")
     else:
-        out.write(text)
+        out.write(await service.export(conversation.id, args.format))
     return ExitCode.OK
 
 
@@ -624,7 +617,7 @@ def _run(args: argparse.Namespace, core: Core) -> int:
     if args.command == "chat":
         return asyncio.run(_chat(args, core, sys.stdin, sys.stdout, sys.stderr))
     if args.command == "history":
-        return run_history(args, core, sys.stdout)
+        return asyncio.run(run_history(args, core, sys.stdout))
     if args.command == "image":
         return asyncio.run(_image(args, core, sys.stdin, sys.stdout, sys.stderr))
     if args.command == "gallery":

@@ -1,19 +1,18 @@
 <?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
-    <name>ChatPage</name>
+    <name>AttachmentStrip</name>
     <message>
-        <source>Search conversations</source>
-        <translation>搜索对话</translation>
+        <source>(image missing: %1)</source>
+        <translation>（图片缺失：%1）</translation>
     </message>
     <message>
-        <source>New chat</source>
-        <translation>新对话</translation>
+        <source>Attached image</source>
+        <translation>附加的图片</translation>
     </message>
-    <message>
-        <source>Undo</source>
-        <translation>撤销</translation>
-    </message>
+</context>
+<context>
+    <name>ChatHeader</name>
     <message>
         <source>temp. default</source>
         <translation>温度：默认</translation>
@@ -43,36 +42,8 @@
         <translation>此对话的系统提示词（可选）</translation>
     </message>
     <message>
-        <source>Ask anything. Enter sends, Shift+Enter starts a new line.</source>
-        <translation>输入问题。Enter 发送，Shift+Enter 换行。</translation>
-    </message>
-    <message>
-        <source>Send</source>
-        <translation>发送</translation>
-    </message>
-    <message>
-        <source>Stop</source>
-        <translation>停止</translation>
-    </message>
-    <message>
-        <source>Show earlier messages</source>
-        <translation>显示更早的消息</translation>
-    </message>
-    <message>
-        <source>Start a conversation: pick a profile and a model, then ask.</source>
-        <translation>开始对话：选择配置和模型，然后提问。</translation>
-    </message>
-    <message>
         <source>model</source>
         <translation>模型</translation>
-    </message>
-    <message>
-        <source>Conversations</source>
-        <translation>对话列表</translation>
-    </message>
-    <message>
-        <source>Undo delete</source>
-        <translation>撤销删除</translation>
     </message>
     <message>
         <source>Profile</source>
@@ -95,45 +66,12 @@
         <translation>导出对话</translation>
     </message>
     <message>
-        <source>Message</source>
-        <translation>消息</translation>
-    </message>
-    <message>
-        <source>Attach images</source>
-        <translation>添加图片</translation>
-    </message>
-    <message>
-        <source>Stop the answer</source>
-        <translation>停止回答</translation>
-    </message>
-    <message>
-        <source>Clear search</source>
-        <translation>清除搜索</translation>
-    </message>
-    <message>
         <source>New conversation</source>
         <translation>新对话</translation>
     </message>
-    <message>
-        <source>Rename</source>
-        <translation>重命名</translation>
-    </message>
-    <message>
-        <source>Unpin</source>
-        <translation>取消置顶</translation>
-    </message>
-    <message>
-        <source>Pin</source>
-        <translation>置顶</translation>
-    </message>
-    <message>
-        <source>Delete</source>
-        <translation>删除</translation>
-    </message>
-    <message>
-        <source>Deleted “%1”</source>
-        <translation>已删除“%1”</translation>
-    </message>
+</context>
+<context>
+    <name>ChatPresenter</name>
     <message>
         <source>Add an OpenAI-compatible profile in Settings first.</source>
         <translation>请先在设置中添加一个 OpenAI 兼容配置。</translation>
@@ -141,16 +79,6 @@
     <message>
         <source>An answer is still arriving: wait for it, or press Stop first.</source>
         <translation>回答仍在生成中：请等待完成，或先点击“停止”。</translation>
-    </message>
-    <message>
-        <source>Images (*.png *.jpg *.jpeg *.webp *.gif)</source>
-        <translation>图片 (*.png *.jpg *.jpeg *.webp *.gif)</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n image(s) attached</source>
-        <translation>
-            <numerusform>已添加 %n 张图片</numerusform>
-        </translation>
     </message>
     <message>
         <source>Exported to %1</source>
@@ -186,6 +114,94 @@
     <message>
         <source>This part of Keyhold is still being built and arrives in a coming version. Your profiles are ready for it.</source>
         <translation>Keyhold 的这一部分仍在开发中，将在后续版本中推出。你的配置已为它准备就绪。</translation>
+    </message>
+</context>
+<context>
+    <name>ComposerPanel</name>
+    <message>
+        <source>Ask anything. Enter sends, Shift+Enter starts a new line.</source>
+        <translation>输入问题。Enter 发送，Shift+Enter 换行。</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>发送</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>消息</translation>
+    </message>
+    <message>
+        <source>Attach images</source>
+        <translation>添加图片</translation>
+    </message>
+    <message>
+        <source>Stop the answer</source>
+        <translation>停止回答</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s) attached</source>
+        <translation>
+            <numerusform>已添加 %n 张图片</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Images (*.png *.jpg *.jpeg *.webp *.gif)</source>
+        <translation>图片 (*.png *.jpg *.jpeg *.webp *.gif)</translation>
+    </message>
+</context>
+<context>
+    <name>ConversationList</name>
+    <message>
+        <source>Search conversations</source>
+        <translation>搜索对话</translation>
+    </message>
+    <message>
+        <source>New chat</source>
+        <translation>新对话</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message>
+        <source>Conversations</source>
+        <translation>对话列表</translation>
+    </message>
+    <message>
+        <source>Undo delete</source>
+        <translation>撤销删除</translation>
+    </message>
+    <message>
+        <source>Clear search</source>
+        <translation>清除搜索</translation>
+    </message>
+    <message>
+        <source>New conversation</source>
+        <translation>新对话</translation>
+    </message>
+    <message>
+        <source>Deleted “%1”</source>
+        <translation>已删除“%1”</translation>
+    </message>
+    <message>
+        <source>Rename</source>
+        <translation>重命名</translation>
+    </message>
+    <message>
+        <source>Unpin</source>
+        <translation>取消置顶</translation>
+    </message>
+    <message>
+        <source>Pin</source>
+        <translation>置顶</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
     </message>
 </context>
 <context>
@@ -1079,6 +1095,17 @@
     </message>
 </context>
 <context>
+    <name>MessageList</name>
+    <message>
+        <source>Show earlier messages</source>
+        <translation>显示更早的消息</translation>
+    </message>
+    <message>
+        <source>Start a conversation: pick a profile and a model, then ask.</source>
+        <translation>开始对话：选择配置和模型，然后提问。</translation>
+    </message>
+</context>
+<context>
     <name>MessageWidget</name>
     <message>
         <source>You</source>
@@ -1167,14 +1194,6 @@
     <message>
         <source>… [line cut for display: %1 characters — an export keeps the full text]</source>
         <translation>…［此行过长，仅显示开头：共 %1 个字符——导出的文件保留全文］</translation>
-    </message>
-    <message>
-        <source>(image missing: %1)</source>
-        <translation>（图片缺失：%1）</translation>
-    </message>
-    <message>
-        <source>Attached image</source>
-        <translation>附加的图片</translation>
     </message>
     <message>
         <source>Code copied</source>

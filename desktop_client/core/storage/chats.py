@@ -118,6 +118,17 @@ def _alive(pid: int | None) -> bool:
     return True
 
 
+def _chain(by_id: dict[str, Message], leaf: str | None) -> list[Message]:
+    """Root → ``leaf`` through the parents."""
+    chain: list[Message] = []
+    cursor = by_id.get(leaf) if leaf else None
+    while cursor is not None:
+        chain.append(cursor)
+        cursor = by_id.get(cursor.parent_id) if cursor.parent_id else None
+    chain.reverse()
+    return chain
+
+
 def fts_query(text: str) -> str:
     """User words as quoted FTS5 strings: no operator or quote can break the query."""
     terms = [t.replace('"', '""') for t in re.split(r"\s+", text.strip()) if t]
@@ -386,13 +397,19 @@ class ChatStore:
         by_id = {m.id: m for m in self.messages(conversation_id)}
         if leaf is None:
             leaf = self.conversation(conversation_id).current_leaf
-        chain: list[Message] = []
-        cursor = by_id.get(leaf) if leaf else None
-        while cursor is not None:
-            chain.append(cursor)
-            cursor = by_id.get(cursor.parent_id) if cursor.parent_id else None
-        chain.reverse()
-        return chain
+        return _chain(by_id, leaf)
+
+    def shown(self, conversation_id: str) -> tuple[Conversation, list[Message], dict[str, list[str]]]:
+        """The conversation, the branch it shows (root → current leaf) and, for each message
+        on it, the ids of its versions (itself included, oldest first), from one read of its
+        messages: asking ``siblings`` per message would be a query each."""
+        conversation = self.conversation(conversation_id)
+        messages = self.messages(conversation_id)
+        path = _chain({m.id: m for m in messages}, conversation.current_leaf)
+        versions: dict[tuple[str | None, str], list[str]] = {}
+        for message in messages:  # in ``siblings``' order: created, rowid
+            versions.setdefault((message.parent_id, message.role), []).append(message.id)
+        return conversation, path, {m.id: versions[(m.parent_id, m.role)] for m in path}
 
     def siblings(self, message: Message) -> list[Message]:
         rows = self.db.query(

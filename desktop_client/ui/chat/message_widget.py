@@ -15,15 +15,10 @@ from html import escape as html_escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QSize, QSizeF, Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QDesktopServices,
-    QGuiApplication,
-    QPixmap,
-    QResizeEvent,
     QTextCursor,
-    QTextDocument,
-    QTextOption,
 )
 from PySide6.QtWidgets import (
     QFrame,
@@ -31,17 +26,23 @@ from PySide6.QtWidgets import (
     QLabel,
     QPlainTextEdit,
     QPushButton,
-    QSizePolicy,
-    QTextBrowser,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop_client.core.errors import ErrorKind, server_said
-from desktop_client.core.storage.chats import Message, Status
+from desktop_client.core.services.chat_types import Message, Status
+from desktop_client.ui.chat.message_body import (
+    SEGMENT_FRAGMENTS,
+    AttachmentStrip,
+    AutoHeightBrowser,
+    SegmentedBody,
+)
 from desktop_client.ui.errors import headline_and_fix, tr_error
+from desktop_client.ui.i18n import Retranslatable, tr_args
 from desktop_client.ui.qtutils import named, spawn
+from desktop_client.ui.widgets.notice import error_color
 
 if TYPE_CHECKING:
     from desktop_client.core.render.lines import LineCutter
@@ -65,141 +66,12 @@ def _lines() -> Any:
 RENDER_INTERVAL_MS = 50
 LONG_ANSWER = 20_000  # characters: above this, final rendering never runs on the GUI thread
 PREVIEW_CHARS = 4_000
-SEGMENT_FRAGMENTS = 24  # blocks per document: bounds Qt's layout work per update
 TICK_BUDGET = 0.012  # seconds of parsing and layout per render tick
 PARSE_SLICE = 512  # characters given to the Markdown parser at a time
 SKIP_SLICE = 1 << 18  # characters of a line cut for display given at a time (only counted)
 
 
-class AutoHeightBrowser(QTextBrowser):
-    """A text browser as tall as its document: the conversation scrolls, not each message."""
-
-    anchor_activated = Signal(QUrl)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setOpenLinks(False)
-        self.setFrameShape(QFrame.Shape.NoFrame)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.setStyleSheet("QTextBrowser { background: transparent; }")
-        # A long word or URL wraps instead of widening the message (Qt's default, relied on here).
-        self.setWordWrapMode(QTextOption.WrapMode.WrapAtWordBoundaryOrAnywhere)
-        self.document().setDocumentMargin(2)
-        # The layout reports its new size itself: asking document().size() would lay out
-        # the whole document again on every streamed update.
-        self.document().documentLayout().documentSizeChanged.connect(self._fit)
-        self.anchorClicked.connect(self.anchor_activated)
-        self._width = -1
-
-    def _fit(self, size: QSizeF) -> None:
-        height = max(int(size.height()) + 4, 18)
-        if height != self.height():
-            self.setFixedHeight(height)
-
-    def preset_width(self, width: int) -> None:
-        if width > 0:
-            self._width = width
-            self.document().setTextWidth(width)
-
-    def resizeEvent(self, event: QResizeEvent) -> None:
-        super().resizeEvent(event)
-        width = self.viewport().width()
-        if width != self._width:  # height changes come from _fit: no relayout for those
-            self._width = width
-            self.document().setTextWidth(width)
-            self._fit(self.document().size())
-
-
-_STAND_IN = "\u2063"  # an invisible character, removed again at once
-
-
-def _append_html(document: QTextDocument, html: str) -> None:
-    """Appends ``html`` as blocks of their own.
-
-    insertHtml merges the first block of what it inserts into the block at the cursor: a
-    streamed paragraph would run on in the previous one, a heading or a code chunk would
-    lose its format, and a segment would grow one ever longer block that Qt lays out again
-    whole on every append. A stand-in first block takes the merge and is then removed."""
-    cursor = QTextCursor(document)
-    cursor.movePosition(QTextCursor.MoveOperation.End)
-    html = html.rstrip("\n")  # Qt would make the line end a trailing space
-    if document.isEmpty():
-        cursor.insertHtml(html)
-        return
-    start = cursor.position()
-    cursor.insertHtml(f"<p>{_STAND_IN}</p>{html}")
-    cursor.setPosition(start)
-    cursor.movePosition(QTextCursor.MoveOperation.NextCharacter, QTextCursor.MoveMode.KeepAnchor)
-    if cursor.selectedText() == _STAND_IN:
-        cursor.removeSelectedText()
-
-
-class SegmentedBody(QWidget):
-    """A message body made of several small documents instead of one big one.
-
-    Qt's rich-text layout slows down as a document grows (tables most of all), so an answer
-    is appended in segments of at most SEGMENT_FRAGMENTS blocks, plus a small document for
-    the still-open tail. Each update touches only the last segment and the tail: the work
-    per update stays the same at 1k or 50k tokens."""
-
-    anchor_activated = Signal(QUrl)
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._layout = QVBoxLayout(self)
-        self._layout.setContentsMargins(0, 0, 0, 0)
-        self._layout.setSpacing(0)
-        self.segments: list[AutoHeightBrowser] = []
-        self._fragments_in_last = 0
-        self.tail = self._browser()
-        self._layout.addWidget(self.tail)
-
-    def _browser(self) -> AutoHeightBrowser:
-        browser = AutoHeightBrowser()
-        browser.anchor_activated.connect(self.anchor_activated)
-        return browser
-
-    def clear(self) -> None:
-        for segment in self.segments:
-            self._layout.removeWidget(segment)
-            segment.deleteLater()
-        self.segments = []
-        self._fragments_in_last = 0
-        self.tail.clear()
-
-    def set_html(self, html: str) -> None:
-        self.clear()
-        self.tail.setHtml(html)
-
-    def set_plain_text(self, text: str) -> None:
-        self.clear()
-        self.tail.setPlainText(text)
-
-    def append_fragments(self, fragments: list[str]) -> None:
-        for fragment in fragments:
-            if not self.segments or self._fragments_in_last >= SEGMENT_FRAGMENTS:
-                segment = self._browser()
-                # Lay it out at its final width from the start, not once more on first show.
-                segment.preset_width(self.tail.viewport().width())
-                self._layout.insertWidget(len(self.segments), segment)
-                self.segments.append(segment)
-                self._fragments_in_last = 0
-            _append_html(self.segments[-1].document(), fragment)
-            self._fragments_in_last += 1
-
-    def set_tail(self, html: str) -> None:
-        self.tail.setHtml(html)
-
-    def toPlainText(self) -> str:
-        return "\n".join(b.toPlainText() for b in (*self.segments, self.tail) if b.toPlainText())
-
-    def toHtml(self) -> str:
-        return "".join(b.toHtml() for b in (*self.segments, self.tail))
-
-
-class MessageWidget(QFrame):
+class MessageWidget(Retranslatable, QFrame):
     copy_requested = Signal(str)
     edit_submitted = Signal(str, str)  # message id, new text
     regenerate_requested = Signal(str)
@@ -224,11 +96,26 @@ class MessageWidget(QFrame):
         self._finishing: Message | None = None
         self._render_generation = 0
         self.setObjectName("message")
-        is_user = message.role == "user"
         self.setStyleSheet(
-            "#message { border-radius: 8px; background: %s; }" % ("#e8f0fe" if is_user else "palette(base)")
+            "#message { border-radius: 8px; background: %s; }"
+            % ("#e8f0fe" if message.role == "user" else "palette(base)")
         )
 
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(10, 6, 10, 6)
+        layout.setSpacing(2)
+        layout.addLayout(self._build_header())
+        self._build_body(layout)
+        self._build_editor(layout)
+        layout.addLayout(self._build_actions())
+
+        self._timer = QTimer(self)
+        self._timer.setInterval(RENDER_INTERVAL_MS)
+        self._timer.timeout.connect(self._apply_pending)
+        self._connect()
+        self.show_message(message)  # retranslates, once the message is there to name
+
+    def _build_header(self) -> QHBoxLayout:
         self.role_label = QLabel()
         self.role_label.setStyleSheet("font-weight: 600;")
         self.meta_label = QLabel()
@@ -244,7 +131,9 @@ class MessageWidget(QFrame):
         header.addWidget(self.prev_btn)
         header.addWidget(self.version_label)
         header.addWidget(self.next_btn)
+        return header
 
+    def _build_body(self, layout: QVBoxLayout) -> None:
         self.reasoning_toggle = QToolButton()
         self.reasoning_toggle.setCheckable(True)
         self.reasoning_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
@@ -253,11 +142,13 @@ class MessageWidget(QFrame):
         self.reasoning_view.setStyleSheet("QTextBrowser { background: transparent; color: #5f6368; }")
         self.reasoning_view.setVisible(False)
         self.body = SegmentedBody()
-        self.body.anchor_activated.connect(self._on_anchor)
+        self.attachments = AttachmentStrip()
+        layout.addWidget(self.reasoning_toggle)
+        layout.addWidget(self.reasoning_view)
+        layout.addWidget(self.body)
+        layout.addWidget(self.attachments)
 
-        self.attachments_row = QHBoxLayout()
-        self.attachments_row.addStretch(1)
-
+    def _build_editor(self, layout: QVBoxLayout) -> None:
         self.editor = QPlainTextEdit()
         self.editor.setVisible(False)
         self.editor.setMaximumHeight(160)
@@ -270,7 +161,10 @@ class MessageWidget(QFrame):
         self.edit_row = QWidget()
         self.edit_row.setLayout(edit_row)
         self.edit_row.setVisible(False)
+        layout.addWidget(self.editor)
+        layout.addWidget(self.edit_row)
 
+    def _build_actions(self) -> QHBoxLayout:
         self.status_label = QLabel()
         self.status_label.setWordWrap(True)
         self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -284,23 +178,10 @@ class MessageWidget(QFrame):
         for button in (self.pick_model_btn, self.continue_btn, self.regenerate_btn, self.edit_btn, self.copy_btn):
             button.setFlat(True)
             actions.addWidget(button)
+        return actions
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 6, 10, 6)
-        layout.setSpacing(2)
-        layout.addLayout(header)
-        layout.addWidget(self.reasoning_toggle)
-        layout.addWidget(self.reasoning_view)
-        layout.addWidget(self.body)
-        layout.addLayout(self.attachments_row)
-        layout.addWidget(self.editor)
-        layout.addWidget(self.edit_row)
-        layout.addLayout(actions)
-
-        self._timer = QTimer(self)
-        self._timer.setInterval(RENDER_INTERVAL_MS)
-        self._timer.timeout.connect(self._apply_pending)
-
+    def _connect(self) -> None:
+        self.body.anchor_activated.connect(self._on_anchor)
         self.reasoning_toggle.toggled.connect(self._on_reasoning_toggled)
         self.copy_btn.clicked.connect(lambda: self.copy_requested.emit(self.message.content))
         self.edit_btn.clicked.connect(lambda: self.start_edit())
@@ -312,14 +193,7 @@ class MessageWidget(QFrame):
         self.prev_btn.clicked.connect(lambda: self._step_version(-1))
         self.next_btn.clicked.connect(lambda: self._step_version(1))
 
-        self.show_message(message)
-
     # ----- i18n ------------------------------------------------------------
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
-
     def retranslate(self) -> None:
         self.role_label.setText(self.tr("You") if self.message.role == "user" else self.tr("Assistant"))
         self.copy_btn.setText(self.tr("Copy"))
@@ -370,7 +244,7 @@ class MessageWidget(QFrame):
         else:
             self._render_final(message.content)
         self._set_reasoning(message.reasoning)
-        self._show_attachments()
+        self.attachments.show_images(self.message.attachments, self.attachments_dir)
         self.retranslate()
 
     def _render_final(self, text: str) -> None:
@@ -414,32 +288,9 @@ class MessageWidget(QFrame):
             self.reasoning_view.setPlainText(_lines().cut_plain(text, self._reasoning_cut_words()))
         self.reasoning_view.setVisible(has and self.reasoning_toggle.isChecked())
 
-    def _show_attachments(self) -> None:
-        while self.attachments_row.count() > 1:
-            item = self.attachments_row.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.deleteLater()
-        for name in self.message.attachments:
-            path = self.attachments_dir / Path(name).name
-            label = QLabel()
-            pixmap = QPixmap(str(path))
-            if pixmap.isNull():
-                label.setText(self.tr("(image missing: %1)").replace("%1", Path(name).name))
-            else:
-                label.setPixmap(
-                    pixmap.scaled(
-                        QSize(160, 160),
-                        Qt.AspectRatioMode.KeepAspectRatio,
-                        Qt.TransformationMode.SmoothTransformation,
-                    )
-                )
-                label.setToolTip(Path(name).name)
-            named(label, self.tr("Attached image"))
-            self.attachments_row.insertWidget(self.attachments_row.count() - 1, label)
-
     # ----- streaming -----------------------------------------------------------
     def begin_stream(self, initial_content: str = "", initial_reasoning: str = "") -> None:
+        self._render_generation += 1  # a long answer still rendering off-thread must not land on the stream
         self._stream = _markdown().StreamingMarkdown()
         self._backlog = []
         self._unparsed.clear()
@@ -448,7 +299,7 @@ class MessageWidget(QFrame):
         self._code_blocks = []
         self._reasoning_cutter = self._new_reasoning_cutter()
         self.body.clear()
-        self.message = _with_status(self.message, Status.STREAMING)
+        self.message = replace(self.message, status=Status.STREAMING)
         self._pending_content = [initial_content] if initial_content else []
         self._pending_reasoning = [initial_reasoning] if initial_reasoning else []
         self.reasoning_view.clear()
@@ -537,7 +388,7 @@ class MessageWidget(QFrame):
         self.message = message
         if cutter is not None:
             self._append_reasoning(cutter.close())  # a reasoning line still being cut when the answer ended
-        self._show_attachments()
+        self.attachments.show_images(self.message.attachments, self.attachments_dir)
         self.retranslate()
 
     def _append_reasoning(self, text: str) -> None:
@@ -618,10 +469,9 @@ class MessageWidget(QFrame):
         if message.created:
             meta.append(time.strftime("%H:%M", time.localtime(message.created)))
         if message.prompt_tokens is not None or message.completion_tokens is not None:
-            usage = self.tr("%1 in · %2 out").replace("%1", str(message.prompt_tokens or 0))
-            usage = usage.replace("%2", str(message.completion_tokens or 0))
+            usage = tr_args(self.tr("%1 in · %2 out"), message.prompt_tokens or 0, message.completion_tokens or 0)
             if message.reasoning_tokens:
-                usage += " " + self.tr("(%1 reasoning)").replace("%1", str(message.reasoning_tokens))
+                usage += " " + tr_args(self.tr("(%1 reasoning)"), message.reasoning_tokens)
             meta.append(usage)
         self.meta_label.setText("  ·  ".join(meta))
         self.copy_btn.setVisible(not streaming and bool(message.content))
@@ -639,7 +489,7 @@ class MessageWidget(QFrame):
             Status.INTERRUPTED: self.tr(
                 "Interrupted: Keyhold closed before the answer finished. What arrived is kept."
             ),
-            Status.FAILED: self.tr("Failed: %1").replace("%1", self._error_text(message)),
+            Status.FAILED: tr_args(self.tr("Failed: %1"), self._error_text(message)),
         }.get(message.status, "")
         if message.status is Status.COMPLETE and message.finish_reason == "length":
             status = self.tr("Cut off at the token limit.")
@@ -647,17 +497,10 @@ class MessageWidget(QFrame):
             status = self.tr("Stopped by the provider's content filter.")
         self.status_label.setText(status)
         self.status_label.setToolTip(message.error)  # the exact words, for a bug report
+        alarming = message.status in (Status.FAILED, Status.INTERRUPTED)
         self.status_label.setStyleSheet(
-            "color: #b3261e;" if message.status in (Status.FAILED, Status.INTERRUPTED) else "color: palette(mid);"
+            f"color: {error_color(self.palette()).name()};" if alarming else "color: palette(mid);"
         )
 
 
-def _with_status(message: Message, status: Status) -> Message:
-    return replace(message, status=status)
-
-
-def copy_to_clipboard(text: str) -> None:
-    QGuiApplication.clipboard().setText(text)
-
-
-__all__ = ["AutoHeightBrowser", "MessageWidget", "SegmentedBody", "copy_to_clipboard"]
+__all__ = ["MessageWidget"]

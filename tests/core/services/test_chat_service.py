@@ -166,14 +166,14 @@ async def test_continue_appends_to_the_same_message(setup) -> None:
 
 async def test_images_are_sent_as_data_urls(setup) -> None:
     core, conv, script = setup(stream_of(["a red pixel"]))
-    name = core.chat.save_attachment(PNG, "pixel.png")
+    name = await core.chat.save_attachment(PNG, "pixel.png")
     await core.chat.send(conv.id, "what is this?", [name])
     await close(core)
     content = script.requests[0]["messages"][-1]["content"]
     assert content[0] == {"type": "text", "text": "what is this?"}
     assert content[1]["image_url"]["url"].startswith("data:image/png;base64,iVBORw0KGgo")
     with pytest.raises(Exception, match="not a PNG"):
-        core.chat.save_attachment(b"not an image", "x.txt")
+        await core.chat.save_attachment(b"not an image", "x.txt")
 
 
 async def test_images_in_answers_are_saved(setup) -> None:

@@ -52,12 +52,12 @@ def press_enter(widget, shift=False) -> None:
 
 async def test_enter_sends_and_the_answer_renders(chat) -> None:
     window, core, page, script = await chat(stream_of(MARKDOWN_ANSWER, reasoning="thinking it over"))
-    page.composer.setPlainText("first line")
-    page.composer.moveCursor(QTextCursor.MoveOperation.End)
-    press_enter(page.composer, shift=True)
-    assert page.composer.toPlainText() == "first line\n"
-    page.composer.insertPlainText("second line")
-    press_enter(page.composer)
+    page.composer.edit.setPlainText("first line")
+    page.composer.edit.moveCursor(QTextCursor.MoveOperation.End)
+    press_enter(page.composer.edit, shift=True)
+    assert page.composer.edit.toPlainText() == "first line\n"
+    page.composer.edit.insertPlainText("second line")
+    press_enter(page.composer.edit)
     await wait_until(lambda: page.conversation is not None and not page.tasks, message="answer done")
     assert script.requests[0]["messages"][-1]["content"] == "first line\nsecond line"
     widgets = list(page.view.widgets.values())
@@ -67,29 +67,29 @@ async def test_enter_sends_and_the_answer_renders(chat) -> None:
     assert "<table" in html and "print" in html and "α" in answer.body.toPlainText()
     assert answer.reasoning_toggle.isVisible() and "thinking it over" in answer.reasoning_view.toPlainText()
     assert "in ·" in answer.meta_label.text()  # token usage
-    assert page.list.count() == 1 and page.list.item(0).text() == "first line"
+    assert page.conversations.list.count() == 1 and page.conversations.list.item(0).text() == "first line"
 
 
 async def test_stop_keeps_partial_and_offers_continue(chat) -> None:
     window, core, page, script = await chat(stream_of(["one ", "two ", "three"]))
     script.hold_after = 2
-    page.composer.setPlainText("count")
+    page.composer.edit.setPlainText("count")
     await page.send()
     await wait_until(lambda: any("two" in w.body.toPlainText() for w in page.view.widgets.values()))
-    assert page.stop_btn.isVisible()
-    page.stop_btn.click()
+    assert page.composer.stop_btn.isVisible()
+    page.composer.stop_btn.click()
     await wait_until(lambda: not page.tasks)
     script.release.set()
     answer = list(page.view.widgets.values())[1]
     assert answer.message.status is Status.STOPPED
     assert answer.body.toPlainText().strip() == "one two"
     assert answer.continue_btn.isVisible() and answer.regenerate_btn.isVisible()
-    assert page.send_btn.isVisible()
+    assert page.composer.send_btn.isVisible()
 
 
 async def test_regenerate_keeps_both_versions(chat) -> None:
     window, core, page, script = await chat(stream_of(["first answer"]), stream_of(["second answer"]))
-    page.composer.setPlainText("q")
+    page.composer.edit.setPlainText("q")
     await page.send()
     await wait_until(lambda: not page.tasks and len(page.view.widgets) == 2)
     list(page.view.widgets.values())[1].regenerate_btn.click()
@@ -105,7 +105,7 @@ async def test_regenerate_keeps_both_versions(chat) -> None:
 
 async def test_edit_and_resend(chat) -> None:
     window, core, page, script = await chat(stream_of(["answer one"]), stream_of(["answer two"]))
-    page.composer.setPlainText("original")
+    page.composer.edit.setPlainText("original")
     await page.send()
     await wait_until(lambda: not page.tasks and len(page.view.widgets) == 2)
     question = list(page.view.widgets.values())[0]
@@ -147,7 +147,7 @@ async def test_interrupted_answer_reopens_marked_with_continue(chat, home) -> No
 async def test_mid_stream_error_is_shown_and_partial_kept(chat) -> None:
     broken = chunk("Partial text") + b'data: {"error":{"message":"Provider disconnected"}}\n\n'
     window, core, page, script = await chat(broken)
-    page.composer.setPlainText("q")
+    page.composer.edit.setPlainText("q")
     await page.send()
     await wait_until(lambda: not page.tasks and len(page.view.widgets) == 2)
     answer = list(page.view.widgets.values())[1]
@@ -158,22 +158,22 @@ async def test_mid_stream_error_is_shown_and_partial_kept(chat) -> None:
 
 async def test_delete_undo_pin_search_and_export(chat, tmp_path, monkeypatch) -> None:
     window, core, page, script = await chat(stream_of(["a searchable answer about relays"]))
-    page.composer.setPlainText("about relays")
+    page.composer.edit.setPlainText("about relays")
     await page.send()
     await wait_until(lambda: not page.tasks)
     conv_id = page.conversation.id
     await page.delete(conv_id)
-    assert page.list.count() == 0 and page.undo_bar.isVisible()
-    page.undo_btn.click()
-    await wait_until(lambda: page.list.count() == 1)
+    assert page.conversations.list.count() == 0 and page.conversations.undo_bar.isVisible()
+    page.conversations.undo_btn.click()
+    await wait_until(lambda: page.conversations.list.count() == 1)
     await page.set_pinned(conv_id, True)
-    assert page.list.item(0).text().startswith("★")
-    page.search_edit.setText("searchable")
-    await wait_until(lambda: page.list.count() == 1)
-    page.search_edit.setText("nothing like this")
-    await wait_until(lambda: page.list.count() == 0)
-    page.search_edit.clear()
-    await wait_until(lambda: page.list.count() == 1)
+    assert page.conversations.list.item(0).text().startswith("★")
+    page.conversations.search_edit.setText("searchable")
+    await wait_until(lambda: page.conversations.list.count() == 1)
+    page.conversations.search_edit.setText("nothing like this")
+    await wait_until(lambda: page.conversations.list.count() == 0)
+    page.conversations.search_edit.clear()
+    await wait_until(lambda: page.conversations.list.count() == 1)
 
     target = tmp_path / "out.json"
     from PySide6.QtWidgets import QFileDialog
@@ -191,7 +191,7 @@ async def test_chinese_ui(chat) -> None:
     window, core, page, script = await chat(stream_of(["你好"]))
     window.set_language(Language.CHINESE)
     await asyncio.sleep(0.05)
-    assert page.send_btn.text() == "发送"
+    assert page.composer.send_btn.text() == "发送"
     window.set_language(Language.ENGLISH)
 
 
@@ -226,7 +226,7 @@ async def test_a_5mb_line_is_cut_for_display_and_kept_whole(chat, home, tmp_path
     question = "q" * 30_000 + "\nand a short second line"
     pieces = [BIG_LINE[i : i + 16384] for i in range(0, len(BIG_LINE), 16384)]
     window, core, page, script = await chat(stream_of(pieces, reasoning=long_thought))
-    page.composer.setPlainText(question)
+    page.composer.edit.setPlainText(question)
     await page.send()
     await wait_until(
         lambda: (
@@ -287,7 +287,7 @@ async def test_a_100k_code_line_is_cut_for_display_and_its_copy_link_copies_it_w
     answer_text = f"Here:\n\n```python\n{code}\nprint(len(data))\n```\n\nDone."
     pieces = [answer_text[i : i + 700] for i in range(0, len(answer_text), 700)]
     window, core, page, script = await chat(stream_of(pieces))
-    page.composer.setPlainText("a long line of code, please")
+    page.composer.edit.setPlainText("a long line of code, please")
     await page.send()
     await wait_until(
         lambda: (
@@ -317,7 +317,7 @@ async def test_a_long_streamed_answer_keeps_its_paragraphs_and_headings(chat) ->
     text = "".join(sections)
     assert len(text) > LONG_ANSWER  # what streamed stays on screen: no final re-render
     window, core, page, script = await chat(stream_of(pieces_of(text, 40)))
-    page.composer.setPlainText("a long answer")
+    page.composer.edit.setPlainText("a long answer")
     await page.send()
     await wait_until(
         lambda: (

@@ -1,0 +1,86 @@
+"""The chat service's vocabulary: what the GUI hands it and gets back, importable without
+the HTTP stack (the GUI's first paint does not load httpx). The rows the store keeps are
+re-exported here, so the GUI never imports the store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Protocol
+
+from desktop_client.core.errors import KeyholdError
+from desktop_client.core.storage.chats import Conversation, Message, SearchHit, Status
+
+if TYPE_CHECKING:
+    from desktop_client.core.api.retry import RetryNotice
+
+
+class StreamObserver(Protocol):
+    """Told how an answer goes, on the event loop's thread: the GUI shows it, the CLI prints it."""
+
+    def on_started(self, user: Message | None, assistant: Message) -> None: ...
+
+    def on_delta(self, message_id: str, content: str, reasoning: str) -> None: ...
+
+    def on_retry(self, notice: RetryNotice) -> None: ...
+
+    def on_finished(self, message: Message) -> None: ...
+
+
+class NullObserver:
+    def on_started(self, user: Message | None, assistant: Message) -> None:
+        pass
+
+    def on_delta(self, message_id: str, content: str, reasoning: str) -> None:
+        pass
+
+    def on_retry(self, notice: RetryNotice) -> None:
+        pass
+
+    def on_finished(self, message: Message) -> None:
+        pass
+
+
+@dataclass(frozen=True)
+class ConversationSettings:
+    """What the user chooses for a conversation (a temperature of None: the server's default)."""
+
+    profile_id: str = ""
+    model: str = ""
+    system_prompt: str = ""
+    temperature: float | None = None
+
+    @classmethod
+    def of(cls, conversation: Conversation) -> ConversationSettings:
+        c = conversation
+        return cls(c.profile_id, c.model, c.system_prompt, c.temperature)
+
+
+@dataclass(frozen=True)
+class ConversationView:
+    """A conversation as it is shown: the branch root → current leaf, and for each message
+    on it the ids of its versions (itself included, oldest first)."""
+
+    conversation: Conversation
+    path: list[Message]
+    siblings: dict[str, list[str]]
+
+
+@dataclass(frozen=True)
+class StreamOutcome:
+    """The answer as saved, and the error to report if it failed or the disk refused it."""
+
+    message: Message
+    error: KeyholdError | None = None
+
+
+__all__ = [
+    "Conversation",
+    "ConversationSettings",
+    "ConversationView",
+    "Message",
+    "NullObserver",
+    "SearchHit",
+    "Status",
+    "StreamObserver",
+    "StreamOutcome",
+]

@@ -1,0 +1,143 @@
+"""Where a question is written: the text, attached images, Send and Stop."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QIODevice, QMimeData, Qt, Signal
+from PySide6.QtGui import QIcon, QKeyEvent
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_client.ui.i18n import Retranslatable
+from desktop_client.ui.qtutils import named
+from desktop_client.ui.resources import resource
+
+MIN_HEIGHT = 64
+
+
+class Composer(QPlainTextEdit):
+    """Enter sends, Shift+Enter breaks the line; images can be pasted or dropped."""
+
+    submitted = Signal()
+    images_added = Signal(list)  # list[bytes]
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
+            event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+        ):
+            self.submitted.emit()
+            return
+        super().keyPressEvent(event)
+
+    def canInsertFromMimeData(self, source: QMimeData) -> bool:
+        return source.hasImage() or source.hasUrls() or super().canInsertFromMimeData(source)
+
+    def insertFromMimeData(self, source: QMimeData) -> None:
+        images: list[bytes] = []
+        if source.hasUrls():
+            for url in source.urls():
+                if url.isLocalFile():
+                    try:
+                        images.append(Path(url.toLocalFile()).read_bytes())
+                    except OSError:
+                        continue
+        elif source.hasImage():
+            buffer = QBuffer()
+            buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+            source.imageData().save(buffer, "PNG")
+            images.append(bytes(buffer.data().data()))
+        if images:
+            self.images_added.emit(images)
+            return
+        super().insertFromMimeData(source)
+
+
+class ComposerPanel(Retranslatable, QWidget):
+    """The composer with its buttons. Says what the user asks for; the presenter decides."""
+
+    send_requested = Signal()
+    stop_requested = Signal()
+    images_added = Signal(list)  # list[bytes]: pasted, dropped or chosen
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.edit = Composer()
+        self.edit.setFixedHeight(MIN_HEIGHT)
+        self.attach_btn = QToolButton()
+        self.attach_btn.setIcon(QIcon(str(resource("icons", "attach.svg"))))
+        self.attachments_label = QLabel()
+        self.attachments_label.setVisible(False)
+        self.send_btn = QPushButton()
+        self.stop_btn = QPushButton()
+        self.stop_btn.setVisible(False)
+        row = QHBoxLayout()
+        row.addWidget(self.attach_btn, 0, Qt.AlignmentFlag.AlignBottom)
+        row.addWidget(self.edit, 1)
+        buttons = QVBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.stop_btn)
+        buttons.addWidget(self.send_btn)
+        row.addLayout(buttons)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.attachments_label)
+        layout.addLayout(row)
+        self.setFocusProxy(self.edit)
+
+        self.edit.textChanged.connect(self._fit)
+        self.edit.submitted.connect(self.send_requested)
+        self.edit.images_added.connect(self.images_added)
+        self.send_btn.clicked.connect(self.send_requested)
+        self.stop_btn.clicked.connect(self.stop_requested)
+        self.attach_btn.clicked.connect(self._choose_images)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.edit.setPlaceholderText(self.tr("Ask anything. Enter sends, Shift+Enter starts a new line."))
+        self.send_btn.setText(self.tr("Send"))
+        self.stop_btn.setText(self.tr("Stop"))
+        named(self.edit, self.tr("Message"))
+        named(self.attach_btn, self.tr("Attach images"))
+        named(self.send_btn, self.tr("Send"))
+        named(self.stop_btn, self.tr("Stop the answer"))
+
+    def text(self) -> str:
+        return self.edit.toPlainText()
+
+    def clear_text(self) -> None:
+        self.edit.clear()
+
+    def show_running(self, running: bool) -> None:
+        """While an answer arrives, Stop stands in for Send."""
+        self.send_btn.setVisible(not running)
+        self.stop_btn.setVisible(running)
+        self.stop_btn.setEnabled(running)
+
+    def show_stopping(self) -> None:
+        self.stop_btn.setEnabled(False)  # once is enough: the answer is being saved
+
+    def show_attachments(self, count: int) -> None:
+        self.attachments_label.setVisible(count > 0)
+        self.attachments_label.setText(self.tr("%n image(s) attached", "", count))
+
+    def _fit(self) -> None:
+        """Grows with the text up to eight lines, then scrolls."""
+        lines = max(2, min(8, self.edit.document().blockCount()))
+        height = self.edit.fontMetrics().lineSpacing() * lines + 18
+        self.edit.setFixedHeight(max(MIN_HEIGHT, height))
+
+    def _choose_images(self) -> None:
+        dialog = QFileDialog(self, self.tr("Attach images"))
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+        dialog.setNameFilter(self.tr("Images (*.png *.jpg *.jpeg *.webp *.gif)"))
+        dialog.filesSelected.connect(lambda files: self.images_added.emit([Path(f).read_bytes() for f in files]))
+        dialog.open()

@@ -1,0 +1,194 @@
+"""Above the conversation: its title, profile, model, temperature, system prompt, export."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPlainTextEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from desktop_client.core.services.chat_types import Conversation, ConversationSettings
+from desktop_client.core.settings import ProfileKind, ProfileRecord
+from desktop_client.ui.i18n import Retranslatable
+from desktop_client.ui.qtutils import fill_profile_combo, named
+
+NO_TEMPERATURE = -0.1  # the spin box's lowest value stands for "the server's default"
+
+
+class ChatHeader(Retranslatable, QWidget):
+    """Shows a conversation's settings and says when the user changed them."""
+
+    settings_edited = Signal()  # model, temperature or system prompt: read them with settings()
+    profile_chosen = Signal()
+    refresh_models_requested = Signal()
+    export_requested = Signal(str)  # "md" or "json"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title_label = QLabel()
+        self.title_label.setStyleSheet("font-size: 15px; font-weight: 600;")
+        self.profile_combo = QComboBox()
+        self.model_combo = QComboBox()
+        self.model_combo.setEditable(True)
+        self.model_combo.setMinimumContentsLength(18)
+        model_edit = self.model_combo.lineEdit()
+        assert model_edit is not None
+        self.model_edit: QLineEdit = model_edit
+        self.refresh_models_btn = QToolButton()
+        self.refresh_models_btn.setText("⟳")
+        self.temperature = QDoubleSpinBox()
+        self.temperature.setRange(NO_TEMPERATURE, 2.0)
+        self.temperature.setSingleStep(0.1)
+        self.temperature.setDecimals(1)
+        self.system_btn = QToolButton()
+        self.system_btn.setCheckable(True)
+        self.export_btn = QToolButton()
+        self.export_btn.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.export_menu = QMenu(self)
+        self.export_md = QAction(self)
+        self.export_json = QAction(self)
+        self.export_menu.addAction(self.export_md)
+        self.export_menu.addAction(self.export_json)
+        self.export_btn.setMenu(self.export_menu)
+        self.system_edit = QPlainTextEdit()
+        self.system_edit.setMaximumHeight(90)
+        self.system_edit.setVisible(False)
+        row = QHBoxLayout()
+        row.addWidget(self.title_label, 1)
+        for widget in (
+            self.profile_combo,
+            self.model_combo,
+            self.refresh_models_btn,
+            self.temperature,
+            self.system_btn,
+            self.export_btn,
+        ):
+            row.addWidget(widget)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(row)
+        layout.addWidget(self.system_edit)
+
+        self.profile_combo.activated.connect(lambda _index: self.profile_chosen.emit())
+        self.model_edit.editingFinished.connect(self.settings_edited)
+        self.model_combo.activated.connect(lambda _index: self.settings_edited.emit())
+        self.refresh_models_btn.clicked.connect(self.refresh_models_requested)
+        self.temperature.editingFinished.connect(self.settings_edited)
+        self.system_btn.toggled.connect(self.system_edit.setVisible)
+        self.system_edit.installEventFilter(self)
+        self.export_md.triggered.connect(lambda: self.export_requested.emit("md"))
+        self.export_json.triggered.connect(lambda: self.export_requested.emit("json"))
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.temperature.setSpecialValueText(self.tr("temp. default"))
+        self.temperature.setPrefix(self.tr("temp. "))
+        self.system_btn.setText(self.tr("System prompt"))
+        self.export_btn.setText(self.tr("Export"))
+        self.export_md.setText(self.tr("As Markdown…"))
+        self.export_json.setText(self.tr("As JSON…"))
+        self.system_edit.setPlaceholderText(self.tr("System prompt for this conversation (optional)"))
+        self.model_edit.setPlaceholderText(self.tr("model"))
+        for widget, name in (
+            (self.profile_combo, self.tr("Profile")),
+            (self.model_combo, self.tr("Model")),
+            (self.refresh_models_btn, self.tr("Refresh the model list")),
+            (self.temperature, self.tr("Temperature")),
+            (self.system_btn, self.tr("System prompt")),
+            (self.system_edit, self.tr("System prompt")),
+            (self.export_btn, self.tr("Export conversation")),
+            (self.model_edit, self.tr("Model")),
+        ):
+            named(widget, name)
+        # Parts Qt builds inside composite widgets need names too.
+        spin_edit = self.temperature.findChild(QLineEdit)
+        if spin_edit is not None:
+            named(spin_edit, self.tr("Temperature"))
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.system_edit and event.type() == QEvent.Type.FocusOut:
+            self.settings_edited.emit()
+        return super().eventFilter(watched, event)
+
+    # ----- what it shows -------------------------------------------------------------
+    def show_conversation(self, conversation: Conversation | None, default_model: str) -> None:
+        """A conversation's settings, or for a new one the profile's default model."""
+        self.export_btn.setEnabled(conversation is not None)
+        self.title_label.setText(conversation.title if conversation else self.tr("New conversation"))
+        self.system_edit.setPlainText(conversation.system_prompt if conversation else "")
+        self.system_btn.setChecked(bool(conversation and conversation.system_prompt))
+        temperature = conversation.temperature if conversation else None
+        self.temperature.setValue(NO_TEMPERATURE if temperature is None else temperature)
+        if conversation and conversation.model:
+            self.model_combo.setEditText(conversation.model)
+        elif not conversation:
+            self.model_combo.setEditText(default_model)
+
+    def show_title(self, title: str) -> None:
+        self.title_label.setText(title)
+
+    def show_profiles(self, records: Iterable[ProfileRecord], wanted: str | None) -> None:
+        self.profile_combo.blockSignals(True)
+        fill_profile_combo(self.profile_combo, records, ProfileKind.OPENAI, wanted)
+        self.profile_combo.blockSignals(False)
+
+    def show_models(self, models: list[str]) -> None:
+        """The model list offered; what is typed in the box stays."""
+        text = self.model_combo.currentText()
+        self.model_combo.blockSignals(True)
+        self.model_combo.clear()
+        self.model_combo.addItems(models)
+        self.model_combo.setEditText(text)
+        self.model_combo.blockSignals(False)
+
+    def open_models(self) -> None:
+        self.model_combo.setFocus()
+        self.model_combo.showPopup()
+
+    def suggest_model(self, model: str) -> None:
+        """Fills in ``model`` unless one is typed already."""
+        if not self.model_combo.currentText().strip():
+            self.model_combo.setEditText(model)
+
+    # ----- what the user chose -------------------------------------------------------
+    def profile_id(self) -> str:
+        return str(self.profile_combo.currentData() or "")
+
+    def settings(self) -> ConversationSettings:
+        temperature = self.temperature.value()
+        return ConversationSettings(
+            profile_id=self.profile_id(),
+            model=self.model_combo.currentText().strip(),
+            system_prompt=self.system_edit.toPlainText(),
+            temperature=None if temperature < 0 else round(temperature, 1),
+        )
+
+    async def choose_export_path(self, name: str) -> str:
+        """Where to save an export (the home folder and ``name`` offered); "" if cancelled."""
+        future: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+        dialog = QFileDialog(self, self.tr("Export conversation"), str(Path.home() / name))
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+
+        def settle(path: str) -> None:
+            if not future.done():
+                future.set_result(path)
+
+        dialog.fileSelected.connect(settle)
+        dialog.finished.connect(lambda _result: settle(""))
+        dialog.open()
+        return await future
