@@ -1,5 +1,9 @@
 """Midjourney for the GUI and the CLI: submit, act, confirm, split, wait — every submit
-stored at once. The poller itself is in ``mj_poller.py``.
+stored at once — and, for the GUI, the stored tasks and their changes.
+
+The GUI runs one poller for the app's life (``run_polling``, started by ``app.py``) and
+reads tasks only through this service: ``tasks``/``task`` for what is stored, ``subscribe``
+for every change this process makes to one. The poller itself is in ``mj_poller.py``.
 """
 
 from __future__ import annotations
@@ -68,6 +72,8 @@ class MidjourneyService:
         self.gallery = gallery
         # Weak: a poller whose run ended is gone with it.
         self._pollers: weakref.WeakSet[MjPoller] = weakref.WeakSet()
+        self._subscribers: list[Callable[[StoredTask], None]] = []
+        self._polling = 0  # run_polling loops running (tests wait for one)
         # Seconds between looks at running tasks (backing off to the maximum); servers
         # update progress every few seconds, and a relay may count every request.
         self.poll_interval = float(os.environ.get("KEYHOLD_MJ_POLL_SECONDS") or 2.0)
@@ -117,11 +123,64 @@ class MidjourneyService:
         for poller in self._pollers:
             poller.wake.set()
 
+    # ----- for the GUI: the stored tasks, their changes, and the app's poller ---------------
+    async def tasks(self, limit: int = 200) -> list[StoredTask]:
+        """The newest ``limit`` tasks, newest first."""
+        return await asyncio.to_thread(self.store.all, limit)
+
+    async def task(self, profile_id: str, task_id: str) -> StoredTask:
+        """One stored task; NotFoundError if there is none."""
+        return await asyncio.to_thread(self.store.get, profile_id, task_id)
+
+    def subscribe(self, callback: Callable[[StoredTask], None]) -> Callable[[], None]:
+        """Calls ``callback(task)`` with every task this process stores or changes (a submit, a
+        poll, a seed, an error noted), on the event loop's thread; returns the unsubscribe call."""
+        self._subscribers.append(callback)
+
+        def unsubscribe() -> None:
+            with contextlib.suppress(ValueError):
+                self._subscribers.remove(callback)
+
+        return unsubscribe
+
+    def _publish(self, task: StoredTask) -> None:
+        for callback in list(self._subscribers):
+            try:
+                callback(task)
+            except Exception:
+                # One broken view must neither cost the others the update nor end a poll round.
+                log.exception("a Midjourney task subscriber failed on task %s", task.id)
+
+    @property
+    def polling(self) -> bool:
+        return self._polling > 0
+
+    async def run_polling(self, stop: asyncio.Event, restart_after: float = 2.0) -> None:
+        """Polls every profile's unfinished tasks until ``stop``, publishing each change. A poller
+        that dies of a bug is logged and started again ``restart_after`` seconds later: polling
+        must never stop silently. Profiles removed meanwhile are left alone."""
+
+        def known(profile_id: str) -> bool:
+            return any(record.id == profile_id for record in self.profiles.all())
+
+        self._polling += 1
+        try:
+            while not stop.is_set():
+                try:
+                    await self.poller(on_update=self._publish).run(stop, known=known)
+                except Exception:
+                    log.exception("the Midjourney poller stopped; restarting it")
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(stop.wait(), restart_after)
+        finally:
+            self._polling -= 1
+
     async def _store(self, profile_id: str, result: SubmitResult, **fields: Any) -> StoredTask:
         description = REDACTOR.redact_known(result.description)
         task = await asyncio.to_thread(
             self.store.add, profile_id, result.task_id, description=description, **fields
         )
+        self._publish(task)
         self.wake_pollers()
         return task
 
@@ -178,7 +237,7 @@ class MidjourneyService:
                 ) from None
             raise
         with contextlib.suppress(NotFoundError):
-            await asyncio.to_thread(self.store.set_seed, profile_id, task_id, seed)
+            self._publish(await asyncio.to_thread(self.store.set_seed, profile_id, task_id, seed))
         return seed
 
     async def act(
@@ -246,6 +305,8 @@ class MidjourneyService:
         except KeyholdError as exc:
             with contextlib.suppress(NotFoundError):
                 await asyncio.to_thread(self.store.note_error, profile_id, task_id, str(exc))
+                # Still waiting, now with the reason: shown, to be confirmed again.
+                self._publish(await self.task(profile_id, task_id))
             raise
         self.wake_pollers()
         return result
