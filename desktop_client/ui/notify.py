@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QSystemTrayIcon
 
 from desktop_client.core.api.mj_types import MjStatus
 from desktop_client.core.storage.mj_tasks import StoredTask
-from desktop_client.ui.midjourney.tasks_model import action_name
+from desktop_client.ui.midjourney.texts import action_name
 
 
 class Notifier(QObject):

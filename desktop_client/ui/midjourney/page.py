@@ -13,8 +13,8 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QImage, QKeyEvent, QPixmap
+from PySide6.QtCore import QEvent, QItemSelectionModel, QModelIndex, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QImage, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
-    QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QScrollArea,
@@ -44,15 +43,11 @@ from desktop_client.core.settings import ProfileKind
 from desktop_client.core.storage.mj_tasks import StoredTask
 from desktop_client.ui.errors import describe, show_notice_on
 from desktop_client.ui.imaging import load_scaled, split_grid
-from desktop_client.ui.midjourney.tasks_model import (
-    TASK_ROLE,
-    TaskDelegate,
-    TaskListModel,
-    action_name,
-    state_text,
-)
+from desktop_client.ui.midjourney.tasks_model import TASK_ROLE, TaskDelegate, TaskListModel
+from desktop_client.ui.midjourney.texts import action_name, button_text, state_text
 from desktop_client.ui.midjourney.widgets import ImagesDialog, ImageStrip, ImageView, LinkButton, PromptDialog
 from desktop_client.ui.qtutils import clear_layout, fill_profile_combo, named, spawn
+from desktop_client.ui.widgets.prompt_edit import PromptEdit
 
 log = logging.getLogger(__name__)
 
@@ -61,54 +56,6 @@ CHANGE_BUTTONS = ("U1", "U2", "U3", "U4", "🔄", "V1", "V2", "V3", "V4")
 GRID_ACTIONS = frozenset({"IMAGINE", "VARIATION", "REROLL", "BLEND", "OUTPAINT", "ZOOM", "PAN", "INPAINT"})
 THUMB_SIDE = 160
 VIEW_SIDE = 1600
-
-
-class PromptEdit(QPlainTextEdit):
-    """Enter submits, Shift+Enter breaks the line (as in the chat composer)."""
-
-    submitted = Signal()
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
-            event.modifiers() & Qt.KeyboardModifier.ShiftModifier
-        ):
-            self.submitted.emit()
-            return
-        super().keyPressEvent(event)
-
-
-def button_text(button: MjButton) -> str:
-    """A button's words in the UI language; emoji alone are not a given in every font."""
-    by_label = {
-        "Vary (Subtle)": QCoreApplication.translate("MjButtons", "Vary (Subtle)"),
-        "Vary (Strong)": QCoreApplication.translate("MjButtons", "Vary (Strong)"),
-        "Vary (Region)": QCoreApplication.translate("MjButtons", "Vary (Region)"),
-        "Zoom Out 2x": QCoreApplication.translate("MjButtons", "Zoom Out 2x"),
-        "Zoom Out 1.5x": QCoreApplication.translate("MjButtons", "Zoom Out 1.5x"),
-        "Custom Zoom": QCoreApplication.translate("MjButtons", "Custom Zoom"),
-        "Make Square": QCoreApplication.translate("MjButtons", "Make Square"),
-        "Upscale (Subtle)": QCoreApplication.translate("MjButtons", "Upscale (Subtle)"),
-        "Upscale (Creative)": QCoreApplication.translate("MjButtons", "Upscale (Creative)"),
-        "Imagine all": QCoreApplication.translate("MjButtons", "Imagine all"),
-    }
-    if button.label:
-        return by_label.get(button.label, button.label)
-    custom = button.custom_id
-    if custom == "🔄":  # the stand-in reroll of a server without buttons
-        return QCoreApplication.translate("MjButtons", "Reroll")
-    for marker, text in (
-        ("::reroll::", QCoreApplication.translate("MjButtons", "Reroll")),
-        ("Picread::Retry", QCoreApplication.translate("MjButtons", "Describe again")),
-        ("::pan_left::", QCoreApplication.translate("MjButtons", "Pan left")),
-        ("::pan_right::", QCoreApplication.translate("MjButtons", "Pan right")),
-        ("::pan_up::", QCoreApplication.translate("MjButtons", "Pan up")),
-        ("::pan_down::", QCoreApplication.translate("MjButtons", "Pan down")),
-        ("::PicReader::", QCoreApplication.translate("MjButtons", "Imagine %1")),
-        ("PromptAnalyzer::", QCoreApplication.translate("MjButtons", "Imagine %1")),
-    ):
-        if marker in custom:
-            return text.replace("%1", custom.rsplit("::", 1)[-1])
-    return button.emoji or custom
 
 
 class MidjourneyPage(QWidget):

@@ -8,7 +8,6 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
-    QCoreApplication,
     QModelIndex,
     QPersistentModelIndex,
     QRect,
@@ -26,53 +25,13 @@ from PySide6.QtWidgets import (
 
 from desktop_client.core.api.mj_types import MjStatus
 from desktop_client.core.storage.mj_tasks import StoredTask
+from desktop_client.ui.midjourney.texts import action_name, state_text
 
 TASK_ROLE = Qt.ItemDataRole.UserRole + 1
 THUMB_SIZE = 64
 ROW_HEIGHT = THUMB_SIZE + 16
 
 _Index = QModelIndex | QPersistentModelIndex
-
-
-def action_name(action: str) -> str:
-    names = {
-        "IMAGINE": QCoreApplication.translate("MjTasks", "Imagine"),
-        "UPSCALE": QCoreApplication.translate("MjTasks", "Upscale"),
-        "UPSCALE_HD": QCoreApplication.translate("MjTasks", "Upscale"),
-        "VARIATION": QCoreApplication.translate("MjTasks", "Variation"),
-        "REROLL": QCoreApplication.translate("MjTasks", "Reroll"),
-        "INPAINT": QCoreApplication.translate("MjTasks", "Vary (Region)"),
-        "OUTPAINT": QCoreApplication.translate("MjTasks", "Zoom out"),
-        "ZOOM": QCoreApplication.translate("MjTasks", "Custom zoom"),
-        "PAN": QCoreApplication.translate("MjTasks", "Pan"),
-        "DESCRIBE": QCoreApplication.translate("MjTasks", "Describe"),
-        "BLEND": QCoreApplication.translate("MjTasks", "Blend"),
-        "SHORTEN": QCoreApplication.translate("MjTasks", "Shorten"),
-    }
-    return names.get(action, action.title() if action else QCoreApplication.translate("MjTasks", "Task"))
-
-
-def state_text(task: StoredTask) -> str:
-    """One line in the UI language: what the task is doing or how it ended."""
-    if task.needs_input:
-        return QCoreApplication.translate("MjTasks", "Waiting for your prompt or mask")
-    if task.status is MjStatus.SUCCESS:
-        if task.image_pending:
-            return (
-                QCoreApplication.translate("MjTasks", "Done; saving the image…")
-                if not task.image_error
-                else QCoreApplication.translate("MjTasks", "Done; the image is not saved yet")
-            )
-        return QCoreApplication.translate("MjTasks", "Done")
-    if task.status is MjStatus.FAILURE:
-        return QCoreApplication.translate("MjTasks", "Failed")
-    if task.status is MjStatus.CANCEL:
-        return QCoreApplication.translate("MjTasks", "Cancelled")
-    if task.last_error:
-        return QCoreApplication.translate("MjTasks", "Connection trouble; retrying")
-    if task.status in (MjStatus.SUBMITTED, MjStatus.NOT_START):
-        return QCoreApplication.translate("MjTasks", "Queued")
-    return QCoreApplication.translate("MjTasks", "Drawing… %1%").replace("%1", str(task.progress))
 
 
 class TaskListModel(QAbstractListModel):

@@ -1,18 +1,17 @@
-"""Pieces of the Midjourney workspace: the image view, the drop zone for reference images,
-and the small dialogs (images for describe/blend, a prompt for Custom Zoom or remix)."""
+"""Pieces of the Midjourney workspace: the image view, the strip of reference images, and
+the small dialogs (images for describe/blend, a prompt for Custom Zoom or remix)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QEvent, QIODevice, QMimeData, QSize, Qt, Signal
+from PySide6.QtCore import QBuffer, QEvent, QIODevice, QMimeData, QSize, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QPainter, QPaintEvent, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 from desktop_client.core.images import sniff_image
 from desktop_client.ui.imaging import load_scaled
 from desktop_client.ui.qtutils import clear_layout, named
+from desktop_client.ui.widgets.drop_strip import DropStrip
 
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.gif)"
 
@@ -96,30 +96,6 @@ class ImageView(QWidget):
                 self._text,
             )
         painter.end()
-
-
-class DropStrip(QFrame):
-    """A dashed drop zone: a row of removable thumbnails, a hint while it is empty, and a +
-    button that calls ``choose``. Subclasses hold the images and draw the row."""
-
-    changed = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setAcceptDrops(True)
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setObjectName("dropzone")
-        self.setStyleSheet("#dropzone { border: 1px dashed palette(mid); border-radius: 6px; }")
-        self.row = QHBoxLayout(self)
-        self.row.setContentsMargins(6, 4, 6, 4)
-        self.hint = QLabel()
-        self.hint.setStyleSheet("color: palette(placeholder-text);")
-        self.add_btn = QToolButton()
-        self.add_btn.setText("+")
-        self.add_btn.clicked.connect(self.choose)
-
-    def choose(self) -> None:
-        raise NotImplementedError
 
 
 class ImageStrip(DropStrip):
