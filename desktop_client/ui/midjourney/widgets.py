@@ -3,9 +3,10 @@ the small dialogs (images for describe/blend, a prompt for Custom Zoom or remix)
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QEvent, QIODevice, QMimeData, QSize, Qt
+from PySide6.QtCore import QBuffer, QIODevice, QMimeData, QSize, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QPainter, QPaintEvent, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_client.core.images import sniff_image
+from desktop_client.ui.i18n import Retranslatable, tr_args
 from desktop_client.ui.imaging import load_scaled
 from desktop_client.ui.qtutils import clear_layout, named
 from desktop_client.ui.widgets.drop_strip import DropStrip
@@ -98,19 +100,17 @@ class ImageView(QWidget):
         painter.end()
 
 
-class ImageStrip(DropStrip):
+class ImageStrip(Retranslatable, DropStrip):
     """A drop zone holding up to ``limit`` images (bytes) as removable thumbnails."""
 
     def __init__(self, limit: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.limit = limit
         self.images: list[bytes] = []
-        self._rebuild()
+        self.retranslate()
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self._rebuild()
-        super().changeEvent(event)
+    def retranslate(self) -> None:
+        self._rebuild()  # the thumbnails' names and tooltips are words
 
     def set_hint(self, text: str) -> None:
         self.hint.setText(text)
@@ -158,7 +158,7 @@ class ImageStrip(DropStrip):
             thumb.setIcon(pixmap_from_bytes(data, 96))
             thumb.setIconSize(QSize(44, 44))
             thumb.setToolTip(self.tr("Click to remove"))
-            named(thumb, self.tr("Remove image %1").replace("%1", str(index + 1)))
+            named(thumb, tr_args(self.tr("Remove image %1"), index + 1))
             thumb.clicked.connect(lambda _c=False, i=index: self.remove(i))
             self.row.addWidget(thumb)
         self.hint.setVisible(not self.images)
@@ -181,7 +181,16 @@ class ImageStrip(DropStrip):
             event.acceptProposedAction()
 
 
-class ImagesDialog(QDialog):
+def open_dialog(dialog: QDialog, accepted: Callable[[], object]) -> QDialog:
+    """Opened with open(), not exec() (a nested loop stalls qasync); deleted when closed."""
+    named(dialog, dialog.windowTitle())
+    dialog.accepted.connect(accepted)
+    dialog.finished.connect(dialog.deleteLater)
+    dialog.open()
+    return dialog
+
+
+class ImagesDialog(Retranslatable, QDialog):
     """Images for Describe (one) or Blend (two to five, with the dimensions)."""
 
     def __init__(self, minimum: int, maximum: int, blend: bool, parent: QWidget | None = None) -> None:
