@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import os
 import sys
@@ -66,6 +67,32 @@ async def open_core(core: Core, window: MainWindow) -> None:
     window.core_opened()
 
 
+class MjPolling:
+    """The app's one Midjourney poller: started after the first paint, stopped and awaited
+    before the core closes, so nothing of it runs later. The app owns it, not a page: tasks
+    end and their images are saved whether or not the Midjourney page is ever shown."""
+
+    def __init__(self, core: Core) -> None:
+        self.core = core
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        # Never after aclose: a start queued before the quit would outlive the core.
+        if self._task is None and not self._stop.is_set():
+            self._task = TASKS.spawn(self._run())
+
+    async def _run(self) -> None:
+        await self.core.open()  # in a worker, off the GUI thread; at once when already open
+        await self.core.midjourney.run_polling(self._stop)
+
+    async def aclose(self) -> None:
+        self._stop.set()  # the poller ends its rounds and returns promptly
+        if self._task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+
 class _FirstPaintProbe(QObject):
     """For benchmarks/: reports the first paint and the idle RSS, then quits."""
 
@@ -104,12 +131,15 @@ def run_gui(argv: Sequence[str] | None = None) -> int:
         _FirstPaintProbe(window)
     window.show()
     window.after_first_paint(lambda: TASKS.spawn(window.open_keyring(deferred)))
+    polling = MjPolling(core)
+    window.after_first_paint(polling.start)
 
     quit_event = asyncio.Event()
     app.aboutToQuit.connect(quit_event.set)
     try:
         with loop:
             loop.run_until_complete(quit_event.wait())
+            loop.run_until_complete(polling.aclose())
             loop.run_until_complete(window.aclose())
             TASKS.cancel_all()
             loop.run_until_complete(core.aclose())

@@ -18,7 +18,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication
 
-from desktop_client.app import build_window, make_application
+from desktop_client.app import MjPolling, build_window, make_application
 from desktop_client.core.context import build_core
 from desktop_client.core.errors import SecretStoreError
 from desktop_client.core.paths import DataHome
@@ -126,8 +126,9 @@ async def shoot_midjourney(core, window, out: Path, tag: str) -> None:
         page.refresh_profiles()
         page.profile_combo.setCurrentIndex(page.profile_combo.findText("Midjourney"))
         window.nav.setCurrentRow(1)
-        page.shutdown()
-        page.start_polling()
+        polling = MjPolling(core)  # as the app runs it, with the fast intervals set above
+        polling.start()
+        await wait_for(lambda: page.presenter.loaded)
 
         def done(action: str):
             return next(
@@ -140,22 +141,27 @@ async def shoot_midjourney(core, window, out: Path, tag: str) -> None:
             )
 
         prompt = "a lighthouse on a cliff at dusk, oil painting" if tag == "en" else "黄昏悬崖上的灯塔，油画风格"
-        page.prompt_edit.setPlainText(prompt)
-        page.aspect_combo.setCurrentText("3:2")
-        page.version_combo.setCurrentIndex(page.version_combo.findData("6.1"))
-        page.stylize.setValue(250)
+        composer = page.composer
+        composer.prompt_edit.setPlainText(prompt)
+        composer.aspect_combo.setCurrentText("3:2")
+        composer.version_combo.setCurrentIndex(composer.version_combo.findData("6.1"))
+        composer.stylize.setValue(250)
         await page.imagine()
         await wait_for(lambda: done("IMAGINE"))
         grid = done("IMAGINE")
-        await page.act(grid, next(b.custom_id for b in grid.buttons if b.label == "U1"))
+        await page.task_actions.act(grid, next(b.custom_id for b in grid.buttons if b.label == "U1"))
         await wait_for(lambda: done("UPSCALE"))
-        page.prompt_edit.setPlainText(
+        composer.prompt_edit.setPlainText(
             "a red door in a white wall --no people" if tag == "en" else "白墙上的红门 --no 人物"
         )
-        page.aspect_combo.setCurrentIndex(0)
+        composer.aspect_combo.setCurrentIndex(0)
         await page.imagine()
         await wait_for(
-            lambda: page.current is not None and page.current.progress >= 40 and page.current.id in page._full
+            lambda: (
+                page.current is not None
+                and page.current.progress >= 40
+                and page.presenter.image(page.current.id) is not None
+            )
         )
         sim.hold("*")
         await asyncio.sleep(0.3)
@@ -163,10 +169,10 @@ async def shoot_midjourney(core, window, out: Path, tag: str) -> None:
         sim.release("*")
         await wait_for(lambda: all(not t.open for t in page.model.tasks))
         page.select_task(done("UPSCALE").id)
-        await wait_for(lambda: page.current is not None and page.current.id in page._full)
+        await wait_for(lambda: page.current is not None and page.presenter.image(page.current.id) is not None)
         await asyncio.sleep(0.3)
         window.grab().save(str(out / f"midjourney-done-{tag}.png"))
-        page.shutdown()
+        await polling.aclose()
     finally:
         sim.stop()
 

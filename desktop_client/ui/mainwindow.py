@@ -379,7 +379,7 @@ class MainWindow(QMainWindow):
 
     def reuse_prompt(self, source: str, prompt: str, model: str) -> None:
         if source == "midjourney":
-            self.mj_page.prompt_edit.setPlainText(prompt)
+            self.mj_page.reuse_prompt(prompt)
             self.go_to("midjourney")
             return
         self.images_page.prompt_edit.setPlainText(prompt)
@@ -395,15 +395,9 @@ class MainWindow(QMainWindow):
         self.images_page.prompt_edit.setFocus()
 
     def press_mj_button(self, task_id: str, custom_id: str) -> None:
-        from desktop_client.core.api.mj_types import MjButton
-
         self.go_to("midjourney")
-        self.mj_page.select_task(task_id)
-        current = self.mj_page.current
-        if current is None or current.id != task_id:
+        if not self.mj_page.press_button(task_id, custom_id):
             self.statusBar().showMessage(self.tr("That Midjourney task is not in the task list any more."), 6000)
-            return
-        self.mj_page.press(MjButton(custom_id))
 
     async def show_in_gallery(self, item_id: int) -> None:
         self.go_to("gallery")

@@ -9,7 +9,8 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QSystemTrayIcon
 
 from desktop_client.core.api.mj_types import MjStatus
 from desktop_client.core.models import StoredTask
-from desktop_client.ui.midjourney.tasks_model import action_name
+from desktop_client.ui.i18n import tr_args
+from desktop_client.ui.midjourney.texts import action_name
 
 
 class Notifier(QObject):
@@ -30,12 +31,12 @@ class Notifier(QObject):
 
     def task_ended(self, task: StoredTask) -> None:
         if task.status is MjStatus.SUCCESS:
-            title = QCoreApplication.translate("Notifier", "Midjourney: %1 finished").replace(
-                "%1", action_name(task.action)
+            title = tr_args(
+                QCoreApplication.translate("Notifier", "Midjourney: %1 finished"), action_name(task.action)
             )
         else:
-            title = QCoreApplication.translate("Notifier", "Midjourney: %1 failed").replace(
-                "%1", action_name(task.action)
+            title = tr_args(
+                QCoreApplication.translate("Notifier", "Midjourney: %1 failed"), action_name(task.action)
             )
         body = " ".join((task.prompt or task.final_prompt).split())[:120] or task.id
         self.window.statusBar().showMessage(f"{title} — {body}", 10000)

@@ -117,6 +117,95 @@
     </message>
 </context>
 <context>
+    <name>Composer</name>
+    <message>
+        <source>Imagine</source>
+        <translation>绘图</translation>
+    </message>
+    <message>
+        <source>Add a Midjourney profile…</source>
+        <translation>添加 Midjourney 配置…</translation>
+    </message>
+    <message>
+        <source>Describe the image. Enter submits, Shift+Enter starts a new line.</source>
+        <translation>描述你想要的画面。Enter 提交，Shift+Enter 换行。</translation>
+    </message>
+    <message>
+        <source>Reference images: drop up to 5 here (optional)</source>
+        <translation>参考图：最多 5 张，拖到这里（可选）</translation>
+    </message>
+    <message>
+        <source>any</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <source>default</source>
+        <translation>默认</translation>
+    </message>
+    <message>
+        <source>Raw</source>
+        <translation>Raw</translation>
+    </message>
+    <message>
+        <source>words to leave out</source>
+        <translation>要排除的内容</translation>
+    </message>
+    <message>
+        <source>Aspect</source>
+        <translation>比例</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <source>Stylize</source>
+        <translation>风格化</translation>
+    </message>
+    <message>
+        <source>Chaos</source>
+        <translation>混乱度</translation>
+    </message>
+    <message>
+        <source>No</source>
+        <translation>排除</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <source>Reference images</source>
+        <translation>参考图</translation>
+    </message>
+    <message>
+        <source>Aspect ratio</source>
+        <translation>宽高比</translation>
+    </message>
+    <message>
+        <source>Raw style</source>
+        <translation>Raw 风格</translation>
+    </message>
+    <message>
+        <source>Leave out</source>
+        <translation>排除</translation>
+    </message>
+    <message>
+        <source>Add a Midjourney profile</source>
+        <translation>添加 Midjourney 配置</translation>
+    </message>
+    <message>
+        <source>Sends: %1</source>
+        <translation>将发送：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>(with %n reference image(s))</source>
+        <translation>
+            <numerusform>
+            </numerusform></translation>
+    </message>
+</context>
+<context>
     <name>ComposerPanel</name>
     <message>
         <source>Ask anything. Enter sends, Shift+Enter starts a new line.</source>
@@ -145,8 +234,8 @@
     <message numerus="yes">
         <source>%n image(s) attached</source>
         <translation>
-            <numerusform>已添加 %n 张图片</numerusform>
-        </translation>
+            <numerusform>
+            </numerusform></translation>
     </message>
     <message>
         <source>Images (*.png *.jpg *.jpeg *.webp *.gif)</source>
@@ -572,8 +661,8 @@
     <message numerus="yes">
         <source>%n image(s)</source>
         <translation>
-            <numerusform>%n 张图片</numerusform>
-        </translation>
+            <numerusform>
+            </numerusform></translation>
     </message>
     <message>
         <source>The file is missing: %1. Rescan to update the index, or delete the entry.</source>
@@ -638,8 +727,8 @@
     <message numerus="yes">
         <source>%n image(s) deleted.</source>
         <translation>
-            <numerusform>已删除 %n 张图片。</numerusform>
-        </translation>
+            <numerusform>
+            </numerusform></translation>
     </message>
     <message>
         <source>Ctrl+Z undoes.</source>
@@ -656,14 +745,14 @@
     <message numerus="yes">
         <source>Imported %n image(s).</source>
         <translation>
-            <numerusform>已导入 %n 张图片。</numerusform>
-        </translation>
+            <numerusform>
+            </numerusform></translation>
     </message>
     <message numerus="yes">
         <source>%n were already in the gallery.</source>
         <translation>
-            <numerusform>%n 张已在图库中。</numerusform>
-        </translation>
+            <numerusform>
+            </numerusform></translation>
     </message>
     <message>
         <source>Export the selected images to a folder</source>
@@ -913,8 +1002,8 @@
     <message numerus="yes">
         <source>%n image(s) in %1 s</source>
         <translation>
-            <numerusform>%n 张图片，用时 %1 秒</numerusform>
-        </translation>
+            <numerusform>
+            </numerusform></translation>
     </message>
     <message>
         <source>Revised prompt: %1</source>
@@ -1012,8 +1101,8 @@
     <message numerus="yes">
         <source>The keyring is open; %n session-only secret(s) were saved into it.</source>
         <translation>
-            <numerusform>钥匙串已打开；%n 个仅会话密钥已存入其中。</numerusform>
-        </translation>
+            <numerusform>
+            </numerusform></translation>
     </message>
     <message>
         <source>Profile saved. You're ready.</source>
@@ -1255,94 +1344,6 @@
         <translation>任务</translation>
     </message>
     <message>
-        <source>Give the prompt or mask…</source>
-        <translation>提供提示词或蒙版…</translation>
-    </message>
-    <message>
-        <source>Try saving the image again</source>
-        <translation>重新尝试保存图片</translation>
-    </message>
-    <message>
-        <source>Split into 4</source>
-        <translation>切成 4 张</translation>
-    </message>
-    <message>
-        <source>Open image</source>
-        <translation>打开图片</translation>
-    </message>
-    <message>
-        <source>Show in folder</source>
-        <translation>在文件夹中显示</translation>
-    </message>
-    <message>
-        <source>Copy prompt</source>
-        <translation>复制提示词</translation>
-    </message>
-    <message>
-        <source>Reuse prompt</source>
-        <translation>再次使用提示词</translation>
-    </message>
-    <message>
-        <source>Seed</source>
-        <translation>种子</translation>
-    </message>
-    <message>
-        <source>Imagine</source>
-        <translation>绘图</translation>
-    </message>
-    <message>
-        <source>Add a Midjourney profile…</source>
-        <translation>添加 Midjourney 配置…</translation>
-    </message>
-    <message>
-        <source>Describe the image. Enter submits, Shift+Enter starts a new line.</source>
-        <translation>描述你想要的画面。Enter 提交，Shift+Enter 换行。</translation>
-    </message>
-    <message>
-        <source>Reference images: drop up to 5 here (optional)</source>
-        <translation>参考图：最多 5 张，拖到这里（可选）</translation>
-    </message>
-    <message>
-        <source>any</source>
-        <translation>不限</translation>
-    </message>
-    <message>
-        <source>default</source>
-        <translation>默认</translation>
-    </message>
-    <message>
-        <source>Raw</source>
-        <translation>Raw</translation>
-    </message>
-    <message>
-        <source>words to leave out</source>
-        <translation>要排除的内容</translation>
-    </message>
-    <message>
-        <source>Aspect</source>
-        <translation>比例</translation>
-    </message>
-    <message>
-        <source>Version</source>
-        <translation>版本</translation>
-    </message>
-    <message>
-        <source>Stylize</source>
-        <translation>风格化</translation>
-    </message>
-    <message>
-        <source>Chaos</source>
-        <translation>混乱度</translation>
-    </message>
-    <message>
-        <source>No</source>
-        <translation>排除</translation>
-    </message>
-    <message>
-        <source>Submit a prompt below; tasks appear on the left.</source>
-        <translation>在下方提交提示词；任务会显示在左侧。</translation>
-    </message>
-    <message>
         <source>Midjourney profile</source>
         <translation>Midjourney 配置</translation>
     </message>
@@ -1359,64 +1360,14 @@
         <translation>精简提示词</translation>
     </message>
     <message>
-        <source>Task image</source>
-        <translation>任务图片</translation>
-    </message>
-    <message>
-        <source>Give the prompt or mask</source>
-        <translation>提供提示词或蒙版</translation>
-    </message>
-    <message>
-        <source>Split the grid into four images</source>
-        <translation>把四宫格切成四张图片</translation>
-    </message>
-    <message>
-        <source>Look up the seed</source>
-        <translation>查询种子</translation>
-    </message>
-    <message>
-        <source>Prompt</source>
-        <translation>提示词</translation>
-    </message>
-    <message>
-        <source>Reference images</source>
-        <translation>参考图</translation>
-    </message>
-    <message>
-        <source>Aspect ratio</source>
-        <translation>宽高比</translation>
-    </message>
-    <message>
-        <source>Raw style</source>
-        <translation>Raw 风格</translation>
-    </message>
-    <message>
-        <source>Leave out</source>
-        <translation>排除</translation>
-    </message>
-    <message>
-        <source>Add a Midjourney profile</source>
-        <translation>添加 Midjourney 配置</translation>
-    </message>
-    <message>
-        <source>Sends: %1</source>
-        <translation>将发送：%1</translation>
-    </message>
-    <message numerus="yes">
-        <source>(with %n reference image(s))</source>
-        <translation>
-            <numerusform>（附 %n 张参考图）</numerusform>
-        </translation>
-    </message>
-    <message>
         <source>Add a Midjourney profile in Settings first.</source>
         <translation>请先在设置中添加一个 Midjourney 配置。</translation>
     </message>
     <message numerus="yes">
         <source>Queued: %n task(s) ahead.</source>
         <translation>
-            <numerusform>排队中：前面还有 %n 个任务。</numerusform>
-        </translation>
+            <numerusform>
+            </numerusform></translation>
     </message>
     <message>
         <source>Submitted.</source>
@@ -1429,86 +1380,6 @@
     <message>
         <source>Write the prompt to shorten first.</source>
         <translation>请先写要精简的提示词。</translation>
-    </message>
-    <message>
-        <source>The image file is missing or damaged:
-%1</source>
-        <translation>图片文件丢失或已损坏：
-%1</translation>
-    </message>
-    <message>
-        <source>Waiting for the first preview…</source>
-        <translation>等待第一张预览…</translation>
-    </message>
-    <message>
-        <source>Task %1</source>
-        <translation>任务 %1</translation>
-    </message>
-    <message>
-        <source>from %1</source>
-        <translation>来自 %1</translation>
-    </message>
-    <message>
-        <source>seed %1</source>
-        <translation>种子 %1</translation>
-    </message>
-    <message>
-        <source>saved as %1</source>
-        <translation>已保存为 %1</translation>
-    </message>
-    <message>
-        <source>Server said: %1</source>
-        <translation>服务器返回：%1</translation>
-    </message>
-    <message>
-        <source>Imagine prompt %1</source>
-        <translation>用提示词 %1 绘图</translation>
-    </message>
-    <message>
-        <source>Edit</source>
-        <translation>编辑</translation>
-    </message>
-    <message>
-        <source>Put prompt %1 in the prompt box</source>
-        <translation>把提示词 %1 放进输入框</translation>
-    </message>
-    <message>
-        <source>Custom Zoom</source>
-        <translation>自定义缩放</translation>
-    </message>
-    <message>
-        <source>Zoom out with this prompt. --zoom takes 1 to 2.</source>
-        <translation>用这个提示词进行缩小。--zoom 取值 1 到 2。</translation>
-    </message>
-    <message>
-        <source>The image is not saved yet; wait for it, then paint the region.</source>
-        <translation>图片尚未保存；请等待保存完成后再涂抹区域。</translation>
-    </message>
-    <message>
-        <source>The parent image is not in this list; paint the mask from it.</source>
-        <translation>父任务的图片不在列表中；请从该图片上绘制蒙版。</translation>
-    </message>
-    <message>
-        <source>The server asks for the prompt of this task (remix). Change it or keep it.</source>
-        <translation>服务器要求为此任务提供提示词（Remix）。可以修改，也可以保持不变。</translation>
-    </message>
-    <message>
-        <source>Could not split the image: %1</source>
-        <translation>无法切分图片：%1</translation>
-    </message>
-    <message numerus="yes">
-        <source>Saved %n image(s) beside the grid.</source>
-        <translation>
-            <numerusform>已在四宫格旁保存 %n 张图片。</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Prompt copied.</source>
-        <translation>提示词已复制。</translation>
-    </message>
-    <message>
-        <source>Seed %1 copied.</source>
-        <translation>种子 %1 已复制。</translation>
     </message>
 </context>
 <context>
@@ -1896,8 +1767,8 @@ Add your first profile. “Test connection” checks the address and the key bef
     <message numerus="yes">
         <source>OK: the server answered with %n model(s).</source>
         <translation>
-            <numerusform>连接成功：服务器返回了 %n 个模型。</numerusform>
-        </translation>
+            <numerusform>
+            </numerusform></translation>
     </message>
     <message>
         <source>OK: the midjourney-proxy API answered.</source>
@@ -2007,6 +1878,156 @@ Add your first profile. “Test connection” checks the address and the key bef
     <message>
         <source>Add images to edit</source>
         <translation>添加要编辑的图片</translation>
+    </message>
+</context>
+<context>
+    <name>TaskActions</name>
+    <message>
+        <source>Custom Zoom</source>
+        <translation>自定义缩放</translation>
+    </message>
+    <message>
+        <source>Zoom out with this prompt. --zoom takes 1 to 2.</source>
+        <translation>用这个提示词进行缩小。--zoom 取值 1 到 2。</translation>
+    </message>
+    <message>
+        <source>The image is not saved yet; wait for it, then paint the region.</source>
+        <translation>图片尚未保存；请等待保存完成后再涂抹区域。</translation>
+    </message>
+    <message>
+        <source>The parent image is not in this list; paint the mask from it.</source>
+        <translation>父任务的图片不在列表中；请从该图片上绘制蒙版。</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <source>The server asks for the prompt of this task (remix). Change it or keep it.</source>
+        <translation>服务器要求为此任务提供提示词（Remix）。可以修改，也可以保持不变。</translation>
+    </message>
+    <message>
+        <source>Submitted.</source>
+        <translation>已提交。</translation>
+    </message>
+    <message>
+        <source>Could not split the image: %1</source>
+        <translation>无法切分图片：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Saved %n image(s) beside the grid.</source>
+        <translation>
+            <numerusform>
+            </numerusform></translation>
+    </message>
+    <message>
+        <source>Seed %1 copied.</source>
+        <translation>种子 %1 已复制。</translation>
+    </message>
+</context>
+<context>
+    <name>TaskPanel</name>
+    <message>
+        <source>Give the prompt or mask…</source>
+        <translation>提供提示词或蒙版…</translation>
+    </message>
+    <message>
+        <source>Give the prompt or mask</source>
+        <translation>提供提示词或蒙版</translation>
+    </message>
+    <message>
+        <source>Try saving the image again</source>
+        <translation>重新尝试保存图片</translation>
+    </message>
+    <message>
+        <source>Split into 4</source>
+        <translation>切成 4 张</translation>
+    </message>
+    <message>
+        <source>Split the grid into four images</source>
+        <translation>把四宫格切成四张图片</translation>
+    </message>
+    <message>
+        <source>Open image</source>
+        <translation>打开图片</translation>
+    </message>
+    <message>
+        <source>Show in folder</source>
+        <translation>在文件夹中显示</translation>
+    </message>
+    <message>
+        <source>Copy prompt</source>
+        <translation>复制提示词</translation>
+    </message>
+    <message>
+        <source>Reuse prompt</source>
+        <translation>再次使用提示词</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <source>Look up the seed</source>
+        <translation>查询种子</translation>
+    </message>
+    <message>
+        <source>Task image</source>
+        <translation>任务图片</translation>
+    </message>
+    <message>
+        <source>Submit a prompt below; tasks appear on the left.</source>
+        <translation>在下方提交提示词；任务会显示在左侧。</translation>
+    </message>
+    <message>
+        <source>Waiting for the first preview…</source>
+        <translation>等待第一张预览…</translation>
+    </message>
+    <message>
+        <source>The image file is missing or damaged:
+%1</source>
+        <translation>图片文件丢失或已损坏：
+%1</translation>
+    </message>
+    <message>
+        <source>Task %1</source>
+        <translation>任务 %1</translation>
+    </message>
+    <message>
+        <source>from %1</source>
+        <translation>来自 %1</translation>
+    </message>
+    <message>
+        <source>seed %1</source>
+        <translation>种子 %1</translation>
+    </message>
+    <message>
+        <source>saved as %1</source>
+        <translation>已保存为 %1</translation>
+    </message>
+    <message>
+        <source>Server said: %1</source>
+        <translation>服务器返回：%1</translation>
+    </message>
+    <message>
+        <source>Imagine</source>
+        <translation>绘图</translation>
+    </message>
+    <message>
+        <source>Imagine prompt %1</source>
+        <translation>用提示词 %1 绘图</translation>
+    </message>
+    <message>
+        <source>Edit</source>
+        <translation>编辑</translation>
+    </message>
+    <message>
+        <source>Put prompt %1 in the prompt box</source>
+        <translation>把提示词 %1 放进输入框</translation>
+    </message>
+    <message>
+        <source>Prompt copied.</source>
+        <translation>提示词已复制。</translation>
     </message>
 </context>
 </TS>

@@ -20,7 +20,7 @@ import qasync
 import shiboken6
 from PySide6.QtWidgets import QApplication
 
-from desktop_client.app import build_window
+from desktop_client.app import MjPolling, build_window
 from desktop_client.core.context import Core, build_core
 from desktop_client.core.paths import DataHome
 from desktop_client.ui.mainwindow import MainWindow
@@ -34,9 +34,20 @@ def _qasync_factory() -> asyncio.AbstractEventLoop:
     return loop
 
 
-# Windows the running test made; their background work (the Midjourney poller) stops when
-# the test body ends, before pytest-qt processes events outside the loop.
+# Windows the running test made, each with the Midjourney poller the app would run beside it;
+# both stop when the test body ends, before pytest-qt processes events outside the loop.
 OPEN_WINDOWS: list[MainWindow] = []
+POLLERS: dict[int, MjPolling] = {}  # id(window) → its poller
+
+
+async def stop_background(window: MainWindow) -> None:
+    """As the app does at quit (app.run_gui): the poller stops and is awaited, then the window
+    lets go of its work. Nothing of either runs later."""
+    polling = POLLERS.get(id(window))
+    if polling is not None:
+        await polling.aclose()
+    if shiboken6.isValid(window):
+        await window.aclose()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -56,8 +67,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
                 await __test(*args, **kwargs)
             finally:
                 for window in OPEN_WINDOWS:
-                    if shiboken6.isValid(window):
-                        await window.aclose()
+                    await stop_background(window)
                 await asyncio.wait_for(TASKS.wait_idle(), 15)
 
         item.obj = drained
@@ -94,6 +104,9 @@ async def make_window(qapp: QApplication, home: DataHome) -> AsyncIterator[Calla
         cores_made.append(core)
         window, _translations, hook = build_window(core)
         window.hook = hook  # type: ignore[attr-defined]
+        polling = MjPolling(core)
+        window.after_first_paint(polling.start)  # as app.run_gui does
+        POLLERS[id(window)] = polling
         window.show()
         made.append(window)
         OPEN_WINDOWS.append(window)
@@ -103,8 +116,7 @@ async def make_window(qapp: QApplication, home: DataHome) -> AsyncIterator[Calla
     # Stop the pollers first (a last round could start new slots), then let slots finish on
     # this loop: anything left would run during the next test, outside the running loop.
     for window in made:
-        if shiboken6.isValid(window):
-            await window.aclose()
+        await stop_background(window)
     await asyncio.wait_for(TASKS.wait_idle(), 15)
     for window in made:
         window.close()
@@ -113,6 +125,7 @@ async def make_window(qapp: QApplication, home: DataHome) -> AsyncIterator[Calla
         if shiboken6.isValid(window):
             shiboken6.delete(window)
     OPEN_WINDOWS.clear()
+    POLLERS.clear()
     # HTTP clients left open would be collected during a later test, outside the loop.
     for core in cores_made:
         await core.connections.aclose()

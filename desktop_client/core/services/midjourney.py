@@ -1,235 +1,45 @@
-"""Polling Midjourney tasks until they end, across network trouble and restarts.
+"""Midjourney for the GUI and the CLI: submit, act, confirm, split, wait — every submit
+stored at once — and, for the GUI, the stored tasks and their changes.
 
-Polling backs off while tasks run, backs off harder on transient errors (5xx, timeouts,
-dropped connections) but never stops by itself, treats "not found" as not found (and as a
-failure only after several polls in a row), and ends a task on SUCCESS, FAILURE or CANCEL.
-Every unfinished task in the database is picked up again after a restart.
+The GUI runs one poller for the app's life (``run_polling``, started by ``app.py``) and
+reads tasks only through this service: ``tasks``/``task`` for what is stored, ``subscribe``
+for every change this process makes to one. The poller itself is in ``mj_poller.py``.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
 import logging
 import os
 import weakref
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from desktop_client.core.api.midjourney import MjClient, unusable_task_id
+from desktop_client.core.api.midjourney import MjClient
 from desktop_client.core.api.mj_types import (
-    MjButton,
     MjStatus,
-    MjTask,
     SubmitResult,
     button_action,
     change_spec,
     data_url,
-    valid_task_id,
 )
 from desktop_client.core.errors import ErrorKind, InputError, KeyholdError, NotFoundError
 from desktop_client.core.gallery_record import ImageRecord
 from desktop_client.core.images import sniff_image
-from desktop_client.core.redact import REDACTOR, redact
+from desktop_client.core.redact import REDACTOR
 from desktop_client.core.services.connections import Connections
 from desktop_client.core.services.gallery import GalleryService
-from desktop_client.core.services.mj_images import (
-    fetch_image,
-    is_server_url,
-    portable_url,
-    save_quadrants,
-    save_task_image,
-)
+from desktop_client.core.services.mj_images import fetch_image, save_quadrants, save_task_image
+from desktop_client.core.services.mj_poller import MjPoller
 from desktop_client.core.settings import ProfileKind
 from desktop_client.core.storage.gallery import read_sidecar
 from desktop_client.core.storage.mj_tasks import MjTaskStore, StoredTask
 
+__all__ = ["DIMENSIONS", "MidjourneyService", "MjPoller", "reference_image"]
+
 log = logging.getLogger(__name__)
-
-
-class MjPoller:
-    def __init__(
-        self,
-        store: MjTaskStore,
-        client_for: Callable[[str], Awaitable[MjClient]],
-        *,
-        on_update: Callable[[StoredTask], None] | None = None,
-        save_image: Callable[[str, StoredTask], Awaitable[str]] | None = None,
-        interval: float = 2.0,
-        max_interval: float = 15.0,
-        max_error_interval: float = 60.0,
-        give_up_not_found: int = 3,
-    ) -> None:
-        self.store = store
-        self.client_for = client_for
-        self.on_update = on_update
-        self.save_image = save_image  # saves the task's image into the gallery; returns its path
-        self.interval = interval
-        self.max_interval = max_interval
-        self.max_error_interval = max_error_interval
-        self.give_up_not_found = give_up_not_found
-        self.wake = asyncio.Event()
-
-    async def poll_once(self, profile_id: str) -> list[StoredTask]:
-        """One round for one profile: returns the tasks as now stored. Raises on failure
-        (after noting the error on each task, so the UI can show it)."""
-        open_tasks = await asyncio.to_thread(
-            self.store.unfinished, profile_id, with_pending_images=self.save_image is not None
-        )
-        unusable = [t for t in open_tasks if not valid_task_id(t.id)]
-        for task in unusable:
-            # Stored by an older Keyhold: fail it once, with the reason, instead of every round.
-            failed = await asyncio.to_thread(self.store.fail, profile_id, task.id, unusable_task_id().one_line())
-            if self.on_update is not None:
-                self.on_update(failed)
-        open_tasks = [t for t in open_tasks if valid_task_id(t.id)]
-        if not open_tasks:
-            return []
-        try:
-            client = await self.client_for(profile_id)
-            found = {t.id: t for t in await client.list_by_condition([t.id for t in open_tasks])}
-            updated: list[StoredTask] = []
-            for stored in open_tasks:
-                try:
-                    now = await self._one(client, profile_id, stored, found.get(stored.id))
-                except KeyholdError:
-                    raise
-                except Exception as exc:  # one malformed task must not stall the others
-                    log.exception("task %s could not be updated", stored.id)
-                    await asyncio.to_thread(self.store.note_error, profile_id, stored.id, redact(repr(exc)))
-                    continue
-                updated.append(now)
-                if self.on_update is not None:
-                    self.on_update(now)
-            return updated
-        except KeyholdError as exc:
-            for stored in open_tasks:
-                await asyncio.to_thread(self.store.note_error, profile_id, stored.id, str(exc))
-            raise
-
-    async def _one(self, client: MjClient, profile_id: str, stored: StoredTask, task: MjTask | None) -> StoredTask:
-        if stored.open:
-            task = task or await client.fetch(stored.id)
-            if task is None:
-                now = await asyncio.to_thread(
-                    self.store.note_not_found, profile_id, stored.id, self.give_up_not_found
-                )
-            else:
-                task = _redacted(
-                    dataclasses.replace(task, image_url=portable_url(task.image_url, client.http.base_url))
-                )
-                now = await asyncio.to_thread(self.store.update, profile_id, task)
-        else:
-            # Finished with its image not saved yet: the stored URL is all we need (the
-            # server may have forgotten the task by now).
-            now = stored
-        if now.image_pending and self.save_image is not None:
-            now = await self._save(profile_id, now)
-        return now
-
-    async def _save(self, profile_id: str, task: StoredTask) -> StoredTask:
-        assert self.save_image is not None
-        try:
-            path = await self.save_image(profile_id, task)
-        except KeyholdError as exc:
-            if exc.kind is ErrorKind.REFUSED:
-                # Retrying can't make a refused address acceptable: say it once and stop.
-                log.warning("the image of task %s will not be fetched: %s", task.id, exc)
-                return await asyncio.to_thread(self.store.image_refused, profile_id, task.id, str(exc))
-            log.warning("the image of task %s is not saved yet: %s", task.id, exc)
-            return await asyncio.to_thread(self.store.image_failed, profile_id, task.id, str(exc))
-        except Exception as exc:
-            # The task stays listed (and its image pending) until a save succeeds.
-            log.warning("the image of task %s is not saved yet: %s", task.id, exc)
-            reason = str(exc) if isinstance(exc, KeyholdError) else redact(repr(exc))
-            return await asyncio.to_thread(self.store.image_failed, profile_id, task.id, reason)
-        return await asyncio.to_thread(self.store.image_saved, profile_id, task.id, path)
-
-    async def run(self, stop: asyncio.Event, known: Callable[[str], bool] | None = None) -> None:
-        """Polls until ``stop``. Each profile is polled in a round of its own and backs off on
-        its own: a relay that is down, or one that answers a byte a minute, never holds up
-        the others. With nothing running it still looks every ``max_interval``, for tasks
-        another process (the CLI) submitted. ``known`` filters out removed profiles."""
-        loop = asyncio.get_running_loop()
-        delays: dict[str, float] = {}
-        due: dict[str, float] = {}
-        rounds: dict[str, asyncio.Task[None]] = {}
-
-        async def one_round(profile_id: str) -> None:
-            delay = delays.get(profile_id, self.interval)
-            try:
-                await self.poll_once(profile_id)
-            except KeyholdError as exc:
-                log.info("polling Midjourney tasks failed, will retry: %s", exc)
-                delay = min(max(delay, self.interval) * 2, self.max_error_interval)
-            except Exception:
-                # A bug or an answer nobody foresaw: the round is lost, polling and its
-                # back-off go on (restarting the poller would hammer the server).
-                log.exception("a Midjourney polling round failed")
-                delay = min(max(delay, self.interval) * 2, self.max_error_interval)
-            else:
-                delay = min(delay * 1.5, self.max_interval)
-            delays[profile_id] = delay
-            due[profile_id] = loop.time() + delay
-
-        try:
-            while not stop.is_set():
-                self.wake.clear()  # before looking: a submit meanwhile wakes the next look
-                open_tasks = await asyncio.to_thread(
-                    self.store.unfinished, None, with_pending_images=self.save_image is not None
-                )
-                profiles = sorted({t.profile_id for t in open_tasks if known is None or known(t.profile_id)})
-                now = loop.time()
-                for profile_id in profiles:
-                    if profile_id not in rounds and due.get(profile_id, 0.0) <= now:
-                        rounds[profile_id] = asyncio.ensure_future(one_round(profile_id))
-                for gone in set(delays) - set(profiles) - set(rounds):
-                    delays.pop(gone)
-                    due.pop(gone, None)
-                waiting = [d for p, d in due.items() if p not in rounds]
-                timeout = max(0.0, min(waiting) - loop.time()) if waiting else self.max_interval
-                waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self.wake.wait())]
-                try:
-                    await asyncio.wait(
-                        [*waiters, *rounds.values()], timeout=timeout, return_when=asyncio.FIRST_COMPLETED
-                    )
-                finally:
-                    for waiter in waiters:
-                        waiter.cancel()
-                        with contextlib.suppress(asyncio.CancelledError):
-                            await waiter
-                for profile_id in [p for p, r in rounds.items() if r.done()]:
-                    rounds.pop(profile_id)
-                if self.wake.is_set():
-                    # A new task: look at every profile soon.
-                    delays = {key: self.interval for key in delays}
-                    due.clear()
-        finally:
-            for pending in rounds.values():
-                pending.cancel()
-            if rounds:
-                await asyncio.gather(*rounds.values(), return_exceptions=True)
-
-
-def _redacted(task: MjTask) -> MjTask:
-    """The server's words on a task pass the redactor before they are stored: a key or the
-    server's address echoed in a reason or a prompt never reaches the database or a sidecar."""
-    clean = REDACTOR.redact_known
-    return dataclasses.replace(
-        task,
-        # A link on the server itself is already a path; one elsewhere that spells out the
-        # server's address or key is broken by this, which is fine: it is hostile.
-        image_url=task.image_url if is_server_url(task.image_url) else clean(task.image_url),
-        prompt=clean(task.prompt),
-        prompt_en=clean(task.prompt_en),
-        description=clean(task.description),
-        fail_reason=clean(task.fail_reason),
-        buttons=tuple(MjButton(clean(b.custom_id), clean(b.emoji), clean(b.label)) for b in task.buttons),
-        properties={"finalPrompt": clean(task.final_prompt)},
-    )
-
 
 MAX_REFERENCE_BYTES = 10 * 1024 * 1024
 DIMENSIONS = ("PORTRAIT", "SQUARE", "LANDSCAPE")
@@ -258,6 +68,8 @@ class MidjourneyService:
         self.gallery = gallery
         # Weak: a poller whose run ended is gone with it.
         self._pollers: weakref.WeakSet[MjPoller] = weakref.WeakSet()
+        self._subscribers: list[Callable[[StoredTask], None]] = []
+        self._polling = 0  # run_polling loops running (tests wait for one)
         # Seconds between looks at running tasks (backing off to the maximum); servers
         # update progress every few seconds, and a relay may count every request.
         self.poll_interval = float(os.environ.get("KEYHOLD_MJ_POLL_SECONDS") or 2.0)
@@ -301,11 +113,64 @@ class MidjourneyService:
         for poller in self._pollers:
             poller.wake.set()
 
+    # ----- for the GUI: the stored tasks, their changes, and the app's poller ---------------
+    async def tasks(self, limit: int = 200) -> list[StoredTask]:
+        """The newest ``limit`` tasks, newest first."""
+        return await asyncio.to_thread(self.store.all, limit)
+
+    async def task(self, profile_id: str, task_id: str) -> StoredTask:
+        """One stored task; NotFoundError if there is none."""
+        return await asyncio.to_thread(self.store.get, profile_id, task_id)
+
+    def subscribe(self, callback: Callable[[StoredTask], None]) -> Callable[[], None]:
+        """Calls ``callback(task)`` with every task this process stores or changes (a submit, a
+        poll, a seed, an error noted), on the event loop's thread; returns the unsubscribe call."""
+        self._subscribers.append(callback)
+
+        def unsubscribe() -> None:
+            with contextlib.suppress(ValueError):
+                self._subscribers.remove(callback)
+
+        return unsubscribe
+
+    def _publish(self, task: StoredTask) -> None:
+        for callback in list(self._subscribers):
+            try:
+                callback(task)
+            except Exception:
+                # One broken view must neither cost the others the update nor end a poll round.
+                log.exception("a Midjourney task subscriber failed on task %s", task.id)
+
+    @property
+    def polling(self) -> bool:
+        return self._polling > 0
+
+    async def run_polling(self, stop: asyncio.Event, restart_after: float = 2.0) -> None:
+        """Polls every profile's unfinished tasks until ``stop``, publishing each change. A poller
+        that dies of a bug is logged and started again ``restart_after`` seconds later: polling
+        must never stop silently. Profiles removed meanwhile are left alone."""
+
+        def known(profile_id: str) -> bool:
+            return any(record.id == profile_id for record in self.profiles.all())
+
+        self._polling += 1
+        try:
+            while not stop.is_set():
+                try:
+                    await self.poller(on_update=self._publish).run(stop, known=known)
+                except Exception:
+                    log.exception("the Midjourney poller stopped; restarting it")
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(stop.wait(), restart_after)
+        finally:
+            self._polling -= 1
+
     async def _store(self, profile_id: str, result: SubmitResult, **fields: Any) -> StoredTask:
         description = REDACTOR.redact_known(result.description)
         task = await asyncio.to_thread(
             self.store.add, profile_id, result.task_id, description=description, **fields
         )
+        self._publish(task)
         self.wake_pollers()
         return task
 
@@ -362,7 +227,7 @@ class MidjourneyService:
                 ) from None
             raise
         with contextlib.suppress(NotFoundError):
-            await asyncio.to_thread(self.store.set_seed, profile_id, task_id, seed)
+            self._publish(await asyncio.to_thread(self.store.set_seed, profile_id, task_id, seed))
         return seed
 
     async def act(
@@ -430,6 +295,8 @@ class MidjourneyService:
         except KeyholdError as exc:
             with contextlib.suppress(NotFoundError):
                 await asyncio.to_thread(self.store.note_error, profile_id, task_id, str(exc))
+                # Still waiting, now with the reason: shown, to be confirmed again.
+                self._publish(await self.task(profile_id, task_id))
             raise
         self.wake_pollers()
         return result

@@ -466,7 +466,7 @@ class GalleryPage(QWidget):
     def _info_html(self, item: GalleryItem) -> str:
         action = item.action
         if item.source == "midjourney" and action:
-            from desktop_client.ui.midjourney.tasks_model import action_name
+            from desktop_client.ui.midjourney.texts import action_name
 
             action = action_name(action)
         elif action in ("generate", "edit"):
@@ -515,7 +515,7 @@ class GalleryPage(QWidget):
         self.mj_box.setVisible(shown)
         if not shown or not isinstance(buttons, list):
             return
-        from desktop_client.ui.midjourney.page import button_text
+        from desktop_client.ui.midjourney.texts import button_text
 
         for number, raw in enumerate(buttons):
             if not isinstance(raw, dict) or not raw.get("customId"):

@@ -43,9 +43,9 @@ from desktop_client.core.settings import ProfileKind
 from desktop_client.core.storage.gallery import GalleryItem
 from desktop_client.ui.errors import show_notice_on
 from desktop_client.ui.imaging import load_scaled, openai_mask
-from desktop_client.ui.midjourney.page import PromptEdit
-from desktop_client.ui.midjourney.widgets import DropStrip
 from desktop_client.ui.qtutils import clear_layout, fill_profile_combo, name_buttons_by_text, named, spawn
+from desktop_client.ui.widgets.drop_strip import DropStrip
+from desktop_client.ui.widgets.prompt_edit import PromptEdit
 
 MAX_EDIT_IMAGES = 16
 OPTION_NAMES = ("quality", "style", "background", "output_format", "moderation")

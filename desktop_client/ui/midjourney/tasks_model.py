@@ -4,12 +4,13 @@ thumbnail, the prompt, and the state with a progress bar."""
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
-    QCoreApplication,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QRect,
     QSize,
@@ -25,7 +26,9 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_client.core.api.mj_types import MjStatus
-from desktop_client.core.storage.mj_tasks import StoredTask
+from desktop_client.core.models import StoredTask
+from desktop_client.ui.midjourney.texts import action_name, state_text
+from desktop_client.ui.widgets.notice import error_color
 
 TASK_ROLE = Qt.ItemDataRole.UserRole + 1
 THUMB_SIZE = 64
@@ -34,60 +37,27 @@ ROW_HEIGHT = THUMB_SIZE + 16
 _Index = QModelIndex | QPersistentModelIndex
 
 
-def action_name(action: str) -> str:
-    names = {
-        "IMAGINE": QCoreApplication.translate("MjTasks", "Imagine"),
-        "UPSCALE": QCoreApplication.translate("MjTasks", "Upscale"),
-        "UPSCALE_HD": QCoreApplication.translate("MjTasks", "Upscale"),
-        "VARIATION": QCoreApplication.translate("MjTasks", "Variation"),
-        "REROLL": QCoreApplication.translate("MjTasks", "Reroll"),
-        "INPAINT": QCoreApplication.translate("MjTasks", "Vary (Region)"),
-        "OUTPAINT": QCoreApplication.translate("MjTasks", "Zoom out"),
-        "ZOOM": QCoreApplication.translate("MjTasks", "Custom zoom"),
-        "PAN": QCoreApplication.translate("MjTasks", "Pan"),
-        "DESCRIBE": QCoreApplication.translate("MjTasks", "Describe"),
-        "BLEND": QCoreApplication.translate("MjTasks", "Blend"),
-        "SHORTEN": QCoreApplication.translate("MjTasks", "Shorten"),
-    }
-    return names.get(action, action.title() if action else QCoreApplication.translate("MjTasks", "Task"))
-
-
-def state_text(task: StoredTask) -> str:
-    """One line in the UI language: what the task is doing or how it ended."""
-    if task.needs_input:
-        return QCoreApplication.translate("MjTasks", "Waiting for your prompt or mask")
-    if task.status is MjStatus.SUCCESS:
-        if task.image_pending:
-            return (
-                QCoreApplication.translate("MjTasks", "Done; saving the image…")
-                if not task.image_error
-                else QCoreApplication.translate("MjTasks", "Done; the image is not saved yet")
-            )
-        return QCoreApplication.translate("MjTasks", "Done")
-    if task.status is MjStatus.FAILURE:
-        return QCoreApplication.translate("MjTasks", "Failed")
-    if task.status is MjStatus.CANCEL:
-        return QCoreApplication.translate("MjTasks", "Cancelled")
-    if task.last_error:
-        return QCoreApplication.translate("MjTasks", "Connection trouble; retrying")
-    if task.status in (MjStatus.SUBMITTED, MjStatus.NOT_START):
-        return QCoreApplication.translate("MjTasks", "Queued")
-    return QCoreApplication.translate("MjTasks", "Drawing… %1%").replace("%1", str(task.progress))
-
-
 class TaskListModel(QAbstractListModel):
-    def __init__(self) -> None:
-        super().__init__()
-        self.tasks: list[StoredTask] = []
-        self.thumbs: dict[str, QPixmap] = {}  # task id → thumbnail (saved image or preview)
+    """The tasks shown, newest first, with an id → row index: a poll update finds its row
+    without a scan."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._tasks: list[StoredTask] = []
+        self._rows: dict[str, int] = {}  # task id → row, kept in step with _tasks
+        self._thumbs: dict[str, QPixmap] = {}  # task id → thumbnail (saved image or preview)
+
+    @property
+    def tasks(self) -> tuple[StoredTask, ...]:
+        return tuple(self._tasks)
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self.tasks)
+        return 0 if parent.isValid() else len(self._tasks)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.tasks):
+        if not index.isValid() or not 0 <= index.row() < len(self._tasks):
             return None
-        task = self.tasks[index.row()]
+        task = self._tasks[index.row()]
         if role == Qt.ItemDataRole.DisplayRole:
             return task.prompt or action_name(task.action)
         if role == Qt.ItemDataRole.AccessibleTextRole:
@@ -95,39 +65,50 @@ class TaskListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return task.fail_reason or task.last_error or task.image_error or task.prompt
         if role == Qt.ItemDataRole.DecorationRole:
-            return self.thumbs.get(task.id)
+            return self._thumbs.get(task.id)
         if role == TASK_ROLE:
             return task
         return None
 
-    def reset(self, tasks: list[StoredTask]) -> None:
+    def reset(self, tasks: Iterable[StoredTask]) -> None:
         self.beginResetModel()
-        self.tasks = list(tasks)
+        self._tasks = list(tasks)
+        self._rows = {}
+        self._reindex(0)
         self.endResetModel()
 
     def row_of(self, task_id: str) -> int:
-        for row, task in enumerate(self.tasks):
-            if task.id == task_id:
-                return row
-        return -1
+        return self._rows.get(task_id, -1)
 
-    def upsert(self, task: StoredTask) -> None:
-        row = self.row_of(task.id)
-        if row >= 0:
-            self.tasks[row] = task
+    def task(self, task_id: str) -> StoredTask | None:
+        row = self._rows.get(task_id)
+        return self._tasks[row] if row is not None else None
+
+    def upsert(self, task: StoredTask) -> StoredTask | None:
+        """Adds or replaces ``task``; returns the version it replaced, if any."""
+        row = self._rows.get(task.id)
+        if row is not None:
+            before, self._tasks[row] = self._tasks[row], task
             self.dataChanged.emit(self.index(row), self.index(row))
-            return
+            return before
         # Newest first; a task can arrive late (another process), so keep the order.
-        row = next((r for r, t in enumerate(self.tasks) if t.submitted < task.submitted), len(self.tasks))
+        row = next((r for r, t in enumerate(self._tasks) if t.submitted < task.submitted), len(self._tasks))
         self.beginInsertRows(QModelIndex(), row, row)
-        self.tasks.insert(row, task)
+        self._tasks.insert(row, task)
+        self._reindex(row)
         self.endInsertRows()
+        return None
 
     def set_thumb(self, task_id: str, pixmap: QPixmap) -> None:
-        self.thumbs[task_id] = pixmap
-        row = self.row_of(task_id)
-        if row >= 0:
+        self._thumbs[task_id] = pixmap
+        row = self._rows.get(task_id)
+        if row is not None:
             self.dataChanged.emit(self.index(row), self.index(row), [Qt.ItemDataRole.DecorationRole])
+
+    def _reindex(self, start: int) -> None:
+        # Rows from ``start`` on moved; an insert is rare (a submit), an update is every poll.
+        for row in range(start, len(self._tasks)):
+            self._rows[self._tasks[row].id] = row
 
 
 class TaskDelegate(QStyledItemDelegate):
@@ -143,22 +124,9 @@ class TaskDelegate(QStyledItemDelegate):
         style.drawPrimitive(QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, option.widget)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         palette: QPalette = option.palette
-        text_color = palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text)
         rect = option.rect.adjusted(8, 8, -8, -8)
-
         thumb_rect = QRect(rect.left(), rect.top(), THUMB_SIZE, THUMB_SIZE)
-        pixmap = index.data(Qt.ItemDataRole.DecorationRole)
-        painter.fillRect(thumb_rect, palette.color(QPalette.ColorRole.AlternateBase))
-        if isinstance(pixmap, QPixmap) and not pixmap.isNull():
-            scaled = pixmap.scaled(
-                thumb_rect.size(), Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
-            )
-            x = thumb_rect.left() + (THUMB_SIZE - scaled.width()) // 2
-            y = thumb_rect.top() + (THUMB_SIZE - scaled.height()) // 2
-            painter.drawPixmap(x, y, scaled)
-        else:
-            painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
-            painter.drawText(thumb_rect, Qt.AlignmentFlag.AlignCenter, action_name(task.action)[:8])
+        self._paint_thumb(painter, palette, thumb_rect, task, index.data(Qt.ItemDataRole.DecorationRole))
 
         text_left = thumb_rect.right() + 10
         width = rect.right() - text_left
@@ -166,7 +134,7 @@ class TaskDelegate(QStyledItemDelegate):
         bold = QFont(font)
         bold.setBold(True)
         painter.setFont(bold)
-        painter.setPen(text_color)
+        painter.setPen(palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text))
         title_metrics = QFontMetrics(bold)
         title = f"{action_name(task.action)} · {time.strftime('%H:%M', time.localtime(task.submitted))}"
         painter.drawText(
@@ -183,26 +151,54 @@ class TaskDelegate(QStyledItemDelegate):
             rect.top() + line + metrics.ascent(),
             metrics.elidedText(prompt, Qt.TextElideMode.ElideRight, width),
         )
-        state_top = rect.top() + 2 * line + 4
+        # Its right edge is the row's (width + 1: a QRect's right() is left + width - 1).
+        state_rect = QRect(text_left, rect.top() + 2 * line + 4, width + 1, metrics.height())
+        self._paint_state(painter, option, style, state_rect, task, selected)
+        painter.restore()
+
+    @staticmethod
+    def _paint_thumb(painter: QPainter, palette: QPalette, rect: QRect, task: StoredTask, pixmap: object) -> None:
+        painter.fillRect(rect, palette.color(QPalette.ColorRole.AlternateBase))
+        if isinstance(pixmap, QPixmap) and not pixmap.isNull():
+            scaled = pixmap.scaled(
+                rect.size(), Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+            )
+            painter.drawPixmap(
+                rect.left() + (THUMB_SIZE - scaled.width()) // 2,
+                rect.top() + (THUMB_SIZE - scaled.height()) // 2,
+                scaled,
+            )
+        else:
+            painter.setPen(palette.color(QPalette.ColorRole.PlaceholderText))
+            painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, action_name(task.action)[:8])
+
+    @staticmethod
+    def _paint_state(
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        style: QStyle,
+        rect: QRect,
+        task: StoredTask,
+        selected: bool,
+    ) -> None:
+        """A progress bar while the task runs, then its state; failures in the error colour."""
+        metrics = QFontMetrics(option.font)
+        left = rect.left()
         if task.open and not task.needs_input:
             bar = QStyleOptionProgressBar()
-            bar.rect = QRect(text_left, state_top, min(width // 3, 80), metrics.height())
+            bar.rect = QRect(left, rect.top(), min((rect.right() - left) // 3, 80), rect.height())
             bar.minimum, bar.maximum, bar.progress = 0, 100, task.progress
             bar.textVisible = False
             bar.state = QStyle.StateFlag.State_Enabled | QStyle.StateFlag.State_Horizontal
             style.drawControl(QStyle.ControlElement.CE_ProgressBar, bar, painter, option.widget)
-            state_left = bar.rect.right() + 8
-        else:
-            state_left = text_left
+            left = bar.rect.right() + 8
         failed = task.status in (MjStatus.FAILURE, MjStatus.CANCEL) or bool(task.image_error)
         if failed and not selected:
-            painter.setPen(QColor("#c0392b"))
+            painter.setPen(error_color(option.palette))  # the notice line's red, readable on dark
         elif task.needs_input and not selected:
-            painter.setPen(QColor("#b9770e"))
-        state = state_text(task)
+            painter.setPen(QColor("#b9770e"))  # Qt has no warning role: an amber for either theme
         painter.drawText(
-            state_left,
-            state_top + metrics.ascent(),
-            metrics.elidedText(state, Qt.TextElideMode.ElideRight, rect.right() - state_left),
+            left,
+            rect.top() + metrics.ascent(),
+            metrics.elidedText(state_text(task), Qt.TextElideMode.ElideRight, rect.right() - left),
         )
-        painter.restore()

@@ -1,18 +1,18 @@
-"""Pieces of the Midjourney workspace: the image view, the drop zone for reference images,
-and the small dialogs (images for describe/blend, a prompt for Custom Zoom or remix)."""
+"""Pieces of the Midjourney workspace: the image view, the strip of reference images, and
+the small dialogs (images for describe/blend, a prompt for Custom Zoom or remix)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QEvent, QIODevice, QMimeData, QSize, Qt, Signal
+from PySide6.QtCore import QBuffer, QIODevice, QMimeData, QSize, Qt
 from PySide6.QtGui import QDragEnterEvent, QDropEvent, QPainter, QPaintEvent, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QPlainTextEdit,
@@ -25,8 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_client.core.images import sniff_image
+from desktop_client.ui.i18n import Retranslatable, tr_args
 from desktop_client.ui.imaging import load_scaled
 from desktop_client.ui.qtutils import clear_layout, named
+from desktop_client.ui.widgets.drop_strip import DropStrip
 
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg *.webp *.gif)"
 
@@ -98,43 +100,17 @@ class ImageView(QWidget):
         painter.end()
 
 
-class DropStrip(QFrame):
-    """A dashed drop zone: a row of removable thumbnails, a hint while it is empty, and a +
-    button that calls ``choose``. Subclasses hold the images and draw the row."""
-
-    changed = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setAcceptDrops(True)
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setObjectName("dropzone")
-        self.setStyleSheet("#dropzone { border: 1px dashed palette(mid); border-radius: 6px; }")
-        self.row = QHBoxLayout(self)
-        self.row.setContentsMargins(6, 4, 6, 4)
-        self.hint = QLabel()
-        self.hint.setStyleSheet("color: palette(placeholder-text);")
-        self.add_btn = QToolButton()
-        self.add_btn.setText("+")
-        self.add_btn.clicked.connect(self.choose)
-
-    def choose(self) -> None:
-        raise NotImplementedError
-
-
-class ImageStrip(DropStrip):
+class ImageStrip(Retranslatable, DropStrip):
     """A drop zone holding up to ``limit`` images (bytes) as removable thumbnails."""
 
     def __init__(self, limit: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.limit = limit
         self.images: list[bytes] = []
-        self._rebuild()
+        self.retranslate()
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self._rebuild()
-        super().changeEvent(event)
+    def retranslate(self) -> None:
+        self._rebuild()  # the thumbnails' names and tooltips are words
 
     def set_hint(self, text: str) -> None:
         self.hint.setText(text)
@@ -182,7 +158,7 @@ class ImageStrip(DropStrip):
             thumb.setIcon(pixmap_from_bytes(data, 96))
             thumb.setIconSize(QSize(44, 44))
             thumb.setToolTip(self.tr("Click to remove"))
-            named(thumb, self.tr("Remove image %1").replace("%1", str(index + 1)))
+            named(thumb, tr_args(self.tr("Remove image %1"), index + 1))
             thumb.clicked.connect(lambda _c=False, i=index: self.remove(i))
             self.row.addWidget(thumb)
         self.hint.setVisible(not self.images)
@@ -205,7 +181,16 @@ class ImageStrip(DropStrip):
             event.acceptProposedAction()
 
 
-class ImagesDialog(QDialog):
+def open_dialog(dialog: QDialog, accepted: Callable[[], object]) -> QDialog:
+    """Opened with open(), not exec() (a nested loop stalls qasync); deleted when closed."""
+    named(dialog, dialog.windowTitle())
+    dialog.accepted.connect(accepted)
+    dialog.finished.connect(dialog.deleteLater)
+    dialog.open()
+    return dialog
+
+
+class ImagesDialog(Retranslatable, QDialog):
     """Images for Describe (one) or Blend (two to five, with the dimensions)."""
 
     def __init__(self, minimum: int, maximum: int, blend: bool, parent: QWidget | None = None) -> None:

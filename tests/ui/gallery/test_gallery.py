@@ -233,7 +233,7 @@ async def test_reuse_prompt_goes_to_the_page_that_made_it(make_window) -> None:
     assert page.mj_box.isVisibleTo(page) and page.mj_layout.count() == 1
     page.reuse_btn.click()
     assert window.current_page() is window.mj_page
-    assert window.mj_page.prompt_edit.toPlainText() == "a dragon --ar 1:1"
+    assert window.mj_page.composer.prompt_edit.toPlainText() == "a dragon --ar 1:1"
     window.go_to("gallery")
     page.select(page.model.ids()[-1])
     await wait_until(lambda: page.current is not None and page.current.source == "openai")

@@ -23,7 +23,7 @@ from desktop_client.core.storage.mj_tasks import StoredTask
 from desktop_client.ui.midjourney.mask_painter import MaskDialog
 from desktop_client.ui.midjourney.widgets import ImagesDialog, PromptDialog
 from tests.fakes.mj_sim import MjSimulator
-from tests.ui.conftest import wait_until
+from tests.ui.conftest import stop_background, wait_until
 
 pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.keyring]
 SECRET = "mj-ui-secret-0000001"
@@ -78,7 +78,10 @@ def mj_window(make_window, sim: MjSimulator, core=None, cores=None):
 
 
 async def started(page) -> None:
-    await wait_until(lambda: page._poll_task is not None, message="the poller started")
+    await wait_until(
+        lambda: page.presenter.loaded and page.core.midjourney.polling,
+        message="the list loaded, the poller started",
+    )
 
 
 def task_where(page, predicate) -> StoredTask | None:
@@ -97,14 +100,16 @@ async def finished(page, action: str, timeout: float = 20.0) -> StoredTask:
 
 
 def press(page, text: str) -> None:
-    buttons = {b.text(): b for b in page.button_widgets()}
+    buttons = {b.text(): b for b in page.panel.button_widgets()}
     assert text in buttons, sorted(buttons)
     buttons[text].click()
 
 
 async def select(page, task: StoredTask) -> None:
     page.select_task(task.id)
-    await wait_until(lambda: page.current is not None and page.current.id == task.id and page.button_widgets())
+    await wait_until(
+        lambda: page.current is not None and page.current.id == task.id and page.panel.button_widgets()
+    )
 
 
 def paint_stroke(dialog: MaskDialog) -> None:
@@ -128,27 +133,29 @@ async def test_imagine_upscale_vary_region_zoom_out(
     page = window.mj_page
     await started(page)
 
-    page.prompt_edit.setPlainText("a lighthouse at dusk")
-    page.aspect_combo.setCurrentText("16:9")
-    page.version_combo.setCurrentIndex(page.version_combo.findData("6.1"))
-    page.stylize.setValue(250)
-    await wait_until(lambda: "--stylize 250" in page.preview_label.text())
-    page.imagine_btn.click()
+    page.composer.prompt_edit.setPlainText("a lighthouse at dusk")
+    page.composer.aspect_combo.setCurrentText("16:9")
+    page.composer.version_combo.setCurrentIndex(page.composer.version_combo.findData("6.1"))
+    page.composer.stylize.setValue(250)
+    await wait_until(lambda: "--stylize 250" in page.composer.preview_label.text())
+    page.composer.imagine_btn.click()
     grid = await finished(page, "IMAGINE")
     imagine_body = next(body for path, body in sim.submits if path.endswith("/submit/imagine"))
     assert imagine_body["prompt"] == "a lighthouse at dusk --ar 16:9 --v 6.1 --stylize 250"
     assert imagine_body.get("botType", "MID_JOURNEY") == "MID_JOURNEY"
 
     await select(page, grid)
-    assert {"U1", "U4", "V1", "V4", "Reroll"} <= {b.text() for b in page.button_widgets()}
+    assert {"U1", "U4", "V1", "V4", "Reroll"} <= {b.text() for b in page.panel.button_widgets()}
     press(page, "U1")
     upscale = await finished(page, "UPSCALE")
     assert upscale.parent_id == grid.id
 
     await select(page, upscale)
     press(page, "Vary (Region)")
-    await wait_until(lambda: isinstance(page.dialog, MaskDialog) and page.dialog.isVisible())
-    dialog = page.dialog
+    await wait_until(
+        lambda: isinstance(page.task_actions.dialog, MaskDialog) and page.task_actions.dialog.isVisible()
+    )
+    dialog = page.task_actions.dialog
     assert isinstance(dialog, MaskDialog)
     assert not dialog.ok_btn.isEnabled()
     paint_stroke(dialog)
@@ -191,7 +198,7 @@ async def test_imagine_upscale_vary_region_zoom_out(
 
     # A grid splits into its four quadrants beside it.
     await select(page, grid)
-    page.split_btn.click()
+    page.panel.split_btn.click()
     stem = Path(grid.image_path)
     await wait_until(lambda: all(stem.with_name(f"{stem.stem}-{n}.png").exists() for n in range(1, 5)))
     quarter = QImage(str(stem.with_name(f"{stem.stem}-1.png")))
@@ -212,13 +219,14 @@ async def test_a_task_in_flight_finishes_after_a_restart(
     window, core = mj_window(make_window, sim, cores=cores)
     page = window.mj_page
     await started(page)
-    page.prompt_edit.setPlainText("a slow castle")
-    page.imagine_btn.click()
+    page.composer.prompt_edit.setPlainText("a slow castle")
+    page.composer.imagine_btn.click()
     await wait_until(lambda: sim.tasks_by_id)
     task_id = next(iter(sim.tasks_by_id))
     # Polled at least once (the server holds it at its first step), then the app quits.
     await wait_until(lambda: page.model.tasks and page.model.tasks[0].updated > page.model.tasks[0].submitted)
     window.close()  # as at quit: the poller stops, the task is left running on the server
+    await stop_background(window)
     await core.aclose()
 
     sim.release("*")
@@ -247,10 +255,12 @@ async def test_describe_gives_prompts_one_click_from_imagine(
     described = task_where(page, lambda t: t.action == "DESCRIBE")
     assert described is not None and len(described.prompts) == 4 and not described.image_path
     await wait_until(lambda: page.current is not None and page.current.id == described.id)
-    page.show_task(described)
+    page.panel.show_task(described)
     await asyncio.sleep(0.05)  # a layout shows new children on the next loop turn
     go = [
-        b for b in page.prompts_box.findChildren(type(page.imagine_btn)) if b.text() == "Imagine" and b.isVisible()
+        b
+        for b in page.panel.prompts_box.findChildren(type(page.composer.imagine_btn))
+        if b.text() == "Imagine" and b.isVisible()
     ]
     assert len(go) == 4
     go[1].click()
@@ -286,15 +296,15 @@ async def test_custom_zoom_asks_for_a_prompt_with_zoom(make_window, cores, keyri
     window, core = mj_window(make_window, sim, cores=cores)
     page = window.mj_page
     await started(page)
-    page.prompt_edit.setPlainText("a quiet harbour")
-    page.imagine_btn.click()
+    page.composer.prompt_edit.setPlainText("a quiet harbour")
+    page.composer.imagine_btn.click()
     grid = await finished(page, "IMAGINE")
     await select(page, grid)
     press(page, "U2")
     upscale = await finished(page, "UPSCALE")
     await select(page, upscale)
     press(page, "Custom Zoom")
-    dialog = page.dialog
+    dialog = page.task_actions.dialog
     assert isinstance(dialog, PromptDialog) and "--zoom 1.5" in dialog.prompt()
     dialog.edit.setPlainText("a quiet harbour --zoom 1.8")
     dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
@@ -309,13 +319,13 @@ async def test_refusals_failures_and_queue_are_shown(make_window, cores, keyring
     window, core = mj_window(make_window, sim, cores=cores)
     page = window.mj_page
     await started(page)
-    page.prompt_edit.setPlainText("nude figure study")
-    page.imagine_btn.click()
+    page.composer.prompt_edit.setPlainText("nude figure study")
+    page.composer.imagine_btn.click()
     await wait_until(lambda: page.notice.isVisible() and "'nude'" in page.notice.text())
 
     sim.queue_next(2)
-    page.prompt_edit.setPlainText("a queued tree")
-    page.imagine_btn.click()
+    page.composer.prompt_edit.setPlainText("a queued tree")
+    page.composer.imagine_btn.click()
     await wait_until(lambda: "2" in page.notice.text() and "ahead" in page.notice.text())
 
     # Another window in front: the end of a task is announced outside this one.
@@ -324,13 +334,13 @@ async def test_refusals_failures_and_queue_are_shown(make_window, cores, keyring
     other.activateWindow()
     await wait_until(lambda: not window.isActiveWindow())
     sim.fail_next("Banned by the moderator")
-    page.prompt_edit.setPlainText("a failing tree")
-    page.imagine_btn.click()
+    page.composer.prompt_edit.setPlainText("a failing tree")
+    page.composer.imagine_btn.click()
     await wait_until(lambda: task_where(page, lambda t: t.status is MjStatus.FAILURE), 20)
     failed = task_where(page, lambda t: t.status is MjStatus.FAILURE)
     page.select_task(failed.id)
-    await wait_until(lambda: "Banned by the moderator" in page.info_label.text())
-    assert "Failed" in page.state_label.text()
+    await wait_until(lambda: "Banned by the moderator" in page.panel.info_label.text())
+    assert "Failed" in page.panel.state_label.text()
     await wait_until(lambda: any("failed" in title for title, _ in window.notifier.sent))
     assert any("failing tree" in body for _, body in window.notifier.sent)
     other.close()
@@ -344,11 +354,12 @@ async def test_open_source_server_without_buttons_uses_change(
     window, core = mj_window(make_window, sim, cores=cores)
     page = window.mj_page
     await started(page)
-    page.prompt_edit.setPlainText("a plain server")
-    page.imagine_btn.click()
+    page.composer.prompt_edit.setPlainText("a plain server")
+    page.composer.imagine_btn.click()
     grid = await finished(page, "IMAGINE")
     await select(page, grid)
-    assert [b.text() for b in page.button_widgets()] == ["U1", "U2", "U3", "U4", "Reroll", "V1", "V2", "V3", "V4"]
+    shown = [b.text() for b in page.panel.button_widgets()]
+    assert shown == ["U1", "U2", "U3", "U4", "Reroll", "V1", "V2", "V3", "V4"]
     press(page, "U3")
     upscale = await finished(page, "UPSCALE")
     assert upscale.parent_id == grid.id
@@ -366,16 +377,16 @@ async def test_missing_image_file_is_shown_not_a_crash(make_window, cores, keyri
     window, core = mj_window(make_window, sim, cores=cores)
     page = window.mj_page
     await started(page)
-    page.prompt_edit.setPlainText("a vanishing act")
-    page.imagine_btn.click()
+    page.composer.prompt_edit.setPlainText("a vanishing act")
+    page.composer.imagine_btn.click()
     grid = await finished(page, "IMAGINE")
     Path(grid.image_path).unlink()
-    page._full.clear()
+    page.presenter._images.clear()
     page.select_task(grid.id)
-    page.show_task(None)
+    page.presenter.choose(None)
     page.select_task(grid.id)
     page._on_current(page.list.currentIndex(), page.list.currentIndex())
-    await wait_until(lambda: "missing or damaged" in page.image._text)
+    await wait_until(lambda: "missing or damaged" in page.panel.image._text)
     await asyncio.sleep(0)
 
 
@@ -384,13 +395,13 @@ async def test_a_double_enter_or_click_submits_once(make_window, cores, keyring_
     window, core = mj_window(make_window, sim, cores=cores)
     page = window.mj_page
     await started(page)
-    page.prompt_edit.setPlainText("one lighthouse only")
-    page.prompt_edit.setFocus()
-    QTest.keyClick(page.prompt_edit, Qt.Key.Key_Return)
-    QTest.keyClick(page.prompt_edit, Qt.Key.Key_Return)
+    page.composer.prompt_edit.setPlainText("one lighthouse only")
+    page.composer.prompt_edit.setFocus()
+    QTest.keyClick(page.composer.prompt_edit, Qt.Key.Key_Return)
+    QTest.keyClick(page.composer.prompt_edit, Qt.Key.Key_Return)
     grid = await finished(page, "IMAGINE")
     await select(page, grid)
-    u1 = next(b for b in page.button_widgets() if b.text() == "U1")
+    u1 = next(b for b in page.panel.button_widgets() if b.text() == "U1")
     u1.click()
     u1.click()
     await finished(page, "UPSCALE")
