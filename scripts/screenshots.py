@@ -205,7 +205,7 @@ async def shoot_images(core, window, out: Path, tag: str) -> None:
         await gallery.load()
         first_dalle = next(i for i in await core.gallery.items() if i.model == "dall-e-3")
         gallery.select(first_dalle.id)
-        await wait_for(lambda: gallery.current is not None and not gallery.view.pixmap().isNull())
+        await wait_for(lambda: gallery.browser.current is not None and not gallery.detail.view.pixmap().isNull())
         await wait_for(
             lambda: all(
                 gallery.model.data(gallery.model.index(r), ThumbRole) is not None
@@ -216,7 +216,7 @@ async def shoot_images(core, window, out: Path, tag: str) -> None:
         window.grab().save(str(out / f"gallery-{tag}.png"))
         upscale = next(i for i in await core.gallery.items() if i.source == "midjourney" and i.action == "UPSCALE")
         gallery.select(upscale.id)
-        await wait_for(lambda: gallery.current is not None and gallery.current.id == upscale.id)
+        await wait_for(lambda: gallery.browser.current is not None and gallery.browser.current.id == upscale.id)
         await asyncio.sleep(0.3)
         window.grab().save(str(out / f"gallery-midjourney-{tag}.png"))
 

@@ -363,7 +363,6 @@ class MainWindow(QMainWindow):
         page.reuse_prompt.connect(self.reuse_prompt)
         page.edit_requested.connect(self.edit_images)
         page.mj_button.connect(self.press_mj_button)
-        page.status.connect(lambda text: self.statusBar().showMessage(text, 6000))
         return page
 
     def current_page(self) -> QWidget | None:

@@ -189,6 +189,125 @@
     </message>
 </context>
 <context>
+    <name>DetailPanel</name>
+    <message>
+        <source>Zoom in</source>
+        <translation>放大</translation>
+    </message>
+    <message>
+        <source>Zoom out</source>
+        <translation>缩小</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>适应窗口</translation>
+    </message>
+    <message>
+        <source>100%</source>
+        <translation>100%</translation>
+    </message>
+    <message>
+        <source>Copy prompt</source>
+        <translation>复制提示词</translation>
+    </message>
+    <message>
+        <source>Reuse prompt</source>
+        <translation>再次使用提示词</translation>
+    </message>
+    <message>
+        <source>Edit with AI…</source>
+        <translation>用 AI 编辑…</translation>
+    </message>
+    <message>
+        <source>★ Favourite</source>
+        <translation>★ 收藏</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Show in folder</source>
+        <translation>在文件夹中显示</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Midjourney buttons</source>
+        <translation>Midjourney 按钮</translation>
+    </message>
+    <message>
+        <source>Revised prompt</source>
+        <translation>改写后的提示词</translation>
+    </message>
+    <message>
+        <source>Final prompt</source>
+        <translation>最终提示词</translation>
+    </message>
+    <message>
+        <source>The file is missing: %1. Rescan to update the index, or delete the entry.</source>
+        <translation>文件丢失：%1。重新扫描以更新索引，或删除此条目。</translation>
+    </message>
+    <message>
+        <source>The file is damaged or not an image; it cannot be shown.</source>
+        <translation>文件已损坏或不是图片，无法显示。</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>创建时间</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Profile</source>
+        <translation>配置</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>尺寸</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>Tokens</source>
+        <translation>Token 数</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>generated</source>
+        <translation>生成</translation>
+    </message>
+    <message>
+        <source>edited</source>
+        <translation>编辑</translation>
+    </message>
+</context>
+<context>
     <name>Errors</name>
     <message>
         <source>Invalid input</source>
@@ -396,7 +515,7 @@
     </message>
 </context>
 <context>
-    <name>GalleryPage</name>
+    <name>FilterBar</name>
     <message>
         <source>Search prompts</source>
         <translation>搜索提示词</translation>
@@ -412,46 +531,6 @@
     <message>
         <source>Date</source>
         <translation>日期</translation>
-    </message>
-    <message>
-        <source>Images</source>
-        <translation>图片</translation>
-    </message>
-    <message>
-        <source>Zoom in</source>
-        <translation>放大</translation>
-    </message>
-    <message>
-        <source>Zoom out</source>
-        <translation>缩小</translation>
-    </message>
-    <message>
-        <source>Prompt</source>
-        <translation>提示词</translation>
-    </message>
-    <message>
-        <source>OpenAI</source>
-        <translation>OpenAI</translation>
-    </message>
-    <message>
-        <source>Midjourney</source>
-        <translation>Midjourney</translation>
-    </message>
-    <message>
-        <source>Chat</source>
-        <translation>对话</translation>
-    </message>
-    <message>
-        <source>Imported</source>
-        <translation>导入</translation>
-    </message>
-    <message>
-        <source>File missing</source>
-        <translation>文件丢失</translation>
-    </message>
-    <message>
-        <source>Can't read this file</source>
-        <translation>无法读取此文件</translation>
     </message>
     <message>
         <source>Search prompts…</source>
@@ -502,132 +581,55 @@
         <translation>根据图片文件及其元数据文件重建索引</translation>
     </message>
     <message>
-        <source>Fit</source>
-        <translation>适应窗口</translation>
-    </message>
-    <message>
-        <source>100%</source>
-        <translation>100%</translation>
-    </message>
-    <message>
-        <source>Copy prompt</source>
-        <translation>复制提示词</translation>
-    </message>
-    <message>
-        <source>Reuse prompt</source>
-        <translation>再次使用提示词</translation>
-    </message>
-    <message>
-        <source>Edit with AI…</source>
-        <translation>用 AI 编辑…</translation>
-    </message>
-    <message>
-        <source>★ Favourite</source>
-        <translation>★ 收藏</translation>
-    </message>
-    <message>
-        <source>Open</source>
-        <translation>打开</translation>
-    </message>
-    <message>
-        <source>Show in folder</source>
-        <translation>在文件夹中显示</translation>
-    </message>
-    <message>
-        <source>Delete</source>
-        <translation>删除</translation>
-    </message>
-    <message>
-        <source>Undo</source>
-        <translation>撤销</translation>
-    </message>
-    <message>
-        <source>Midjourney buttons</source>
-        <translation>Midjourney 按钮</translation>
-    </message>
-    <message>
-        <source>No images yet. Images you generate, Midjourney results and images in chat answers appear here.</source>
-        <translation>还没有图片。你生成的图片、Midjourney 结果以及对话回答中的图片都会出现在这里。</translation>
-    </message>
-    <message>
         <source>All profiles</source>
         <translation>全部配置</translation>
     </message>
     <message numerus="yes">
         <source>%n image(s)</source>
         <translation>
-            <numerusform>%n 张图片</numerusform>
-        </translation>
+            <numerusform>%n 张图片</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>Gallery</name>
+    <message>
+        <source>OpenAI</source>
+        <translation>OpenAI</translation>
     </message>
     <message>
-        <source>The file is missing: %1. Rescan to update the index, or delete the entry.</source>
-        <translation>文件丢失：%1。重新扫描以更新索引，或删除此条目。</translation>
+        <source>Midjourney</source>
+        <translation>Midjourney</translation>
     </message>
     <message>
-        <source>The file is damaged or not an image; it cannot be shown.</source>
-        <translation>文件已损坏或不是图片，无法显示。</translation>
+        <source>Chat</source>
+        <translation>对话</translation>
     </message>
     <message>
-        <source>Revised prompt</source>
-        <translation>改写后的提示词</translation>
+        <source>Imported</source>
+        <translation>导入</translation>
     </message>
     <message>
-        <source>Final prompt</source>
-        <translation>最终提示词</translation>
+        <source>File missing</source>
+        <translation>文件丢失</translation>
     </message>
     <message>
-        <source>generated</source>
-        <translation>生成</translation>
+        <source>Can't read this file</source>
+        <translation>无法读取此文件</translation>
+    </message>
+</context>
+<context>
+    <name>GalleryPage</name>
+    <message>
+        <source>Images</source>
+        <translation>图片</translation>
     </message>
     <message>
-        <source>edited</source>
-        <translation>编辑</translation>
-    </message>
-    <message>
-        <source>Created</source>
-        <translation>创建时间</translation>
-    </message>
-    <message>
-        <source>Model</source>
-        <translation>模型</translation>
-    </message>
-    <message>
-        <source>Size</source>
-        <translation>尺寸</translation>
-    </message>
-    <message>
-        <source>Parameters</source>
-        <translation>参数</translation>
-    </message>
-    <message>
-        <source>Tokens</source>
-        <translation>Token 数</translation>
-    </message>
-    <message>
-        <source>Task</source>
-        <translation>任务</translation>
-    </message>
-    <message>
-        <source>Seed</source>
-        <translation>种子</translation>
-    </message>
-    <message>
-        <source>File</source>
-        <translation>文件</translation>
+        <source>No images yet. Images you generate, Midjourney results and images in chat answers appear here.</source>
+        <translation>还没有图片。你生成的图片、Midjourney 结果以及对话回答中的图片都会出现在这里。</translation>
     </message>
     <message>
         <source>Prompt copied</source>
         <translation>提示词已复制</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n image(s) deleted.</source>
-        <translation>
-            <numerusform>已删除 %n 张图片。</numerusform>
-        </translation>
-    </message>
-    <message>
-        <source>Ctrl+Z undoes.</source>
-        <translation>按 Ctrl+Z 撤销。</translation>
     </message>
     <message>
         <source>Import images from a folder</source>
@@ -1988,6 +1990,22 @@ Add your first profile. “Test connection” checks the address and the key bef
     <message>
         <source>Add images to edit</source>
         <translation>添加要编辑的图片</translation>
+    </message>
+</context>
+<context>
+    <name>UndoBar</name>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s) deleted.</source>
+        <translation>
+            <numerusform>已删除 %n 张图片。</numerusform></translation>
+    </message>
+    <message>
+        <source>Ctrl+Z undoes.</source>
+        <translation>按 Ctrl+Z 撤销。</translation>
     </message>
 </context>
 </TS>
