@@ -181,7 +181,7 @@ async def shoot_images(core, window, out: Path, tag: str) -> None:
         core.profiles.add("Images", ProfileKind.OPENAI, fake.url, key)
         page = window.images_page
         page.refresh_profiles()
-        page.profile_combo.setCurrentIndex(page.profile_combo.findText("Images"))
+        page.params.profile_combo.setCurrentIndex(page.params.profile_combo.findText("Images"))
         window.go_to("images")
         runs = [
             ("dall-e-3", "a watercolour fox in a snowy forest" if tag == "en" else "雪林中的水彩狐狸", 1),
@@ -192,12 +192,12 @@ async def shoot_images(core, window, out: Path, tag: str) -> None:
             ),
         ]
         for model, prompt, count in runs:
-            page.model_combo.setCurrentText(model)
-            page.n_spin.setValue(count)
+            page.params.model_combo.setCurrentText(model)
+            page.params.n_spin.setValue(count)
             page.prompt_edit.setPlainText(prompt)
             items = await page.run()
             assert items, page.notice.text()
-        page.option_combos["quality"].setCurrentIndex(page.option_combos["quality"].findData("high"))
+        page.params.option_combos["quality"].setCurrentIndex(page.params.option_combos["quality"].findData("high"))
         await asyncio.sleep(0.3)
         window.grab().save(str(out / f"images-{tag}.png"))
         gallery = window.gallery_page

@@ -378,17 +378,14 @@ class MainWindow(QMainWindow):
             self.mj_page.prompt_edit.setPlainText(prompt)
             self.go_to("midjourney")
             return
-        self.images_page.prompt_edit.setPlainText(prompt)
-        if source == "openai" and model:
-            self.images_page.model_combo.setCurrentText(model)
         self.go_to("images")
+        self.images_page.reuse_prompt(prompt, model if source == "openai" else "")
 
     def edit_images(self, paths: list[object]) -> None:
         from pathlib import Path
 
-        self.images_page.set_sources([Path(str(p)) for p in paths])
         self.go_to("images")
-        self.images_page.prompt_edit.setFocus()
+        self.images_page.edit_images([Path(str(p)) for p in paths])
 
     def press_mj_button(self, task_id: str, custom_id: str) -> None:
         from desktop_client.core.api.mj_types import MjButton

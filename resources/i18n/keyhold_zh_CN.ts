@@ -673,6 +673,93 @@
     </message>
 </context>
 <context>
+    <name>ImageParams</name>
+    <message>
+        <source>Profile</source>
+        <translation>配置</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>尺寸</translation>
+    </message>
+    <message>
+        <source>Quality</source>
+        <translation>质量</translation>
+    </message>
+    <message>
+        <source>Style</source>
+        <translation>风格</translation>
+    </message>
+    <message>
+        <source>Background</source>
+        <translation>背景</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>Moderation</source>
+        <translation>审核</translation>
+    </message>
+    <message>
+        <source>Compression</source>
+        <translation>压缩</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>图片</translation>
+    </message>
+    <message>
+        <source>auto</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>standard</source>
+        <translation>标准</translation>
+    </message>
+    <message>
+        <source>HD</source>
+        <translation>高清</translation>
+    </message>
+    <message>
+        <source>low</source>
+        <translation>低</translation>
+    </message>
+    <message>
+        <source>medium</source>
+        <translation>中</translation>
+    </message>
+    <message>
+        <source>high</source>
+        <translation>高</translation>
+    </message>
+    <message>
+        <source>vivid</source>
+        <translation>生动</translation>
+    </message>
+    <message>
+        <source>natural</source>
+        <translation>自然</translation>
+    </message>
+    <message>
+        <source>transparent</source>
+        <translation>透明</translation>
+    </message>
+    <message>
+        <source>opaque</source>
+        <translation>不透明</translation>
+    </message>
+    <message>
+        <source>default</source>
+        <translation>默认</translation>
+    </message>
+</context>
+<context>
     <name>ImageStrip</name>
     <message>
         <source>Choose images</source>
@@ -733,48 +820,8 @@
 <context>
     <name>ImagesPage</name>
     <message>
-        <source>Profile</source>
-        <translation>配置</translation>
-    </message>
-    <message>
-        <source>Model</source>
-        <translation>模型</translation>
-    </message>
-    <message>
         <source>Prompt</source>
         <translation>提示词</translation>
-    </message>
-    <message>
-        <source>Size</source>
-        <translation>尺寸</translation>
-    </message>
-    <message>
-        <source>Quality</source>
-        <translation>质量</translation>
-    </message>
-    <message>
-        <source>Style</source>
-        <translation>风格</translation>
-    </message>
-    <message>
-        <source>Background</source>
-        <translation>背景</translation>
-    </message>
-    <message>
-        <source>Format</source>
-        <translation>格式</translation>
-    </message>
-    <message>
-        <source>Moderation</source>
-        <translation>审核</translation>
-    </message>
-    <message>
-        <source>Compression</source>
-        <translation>压缩</translation>
-    </message>
-    <message>
-        <source>Images</source>
-        <translation>图片</translation>
     </message>
     <message>
         <source>Describe the image. Enter generates, Shift+Enter starts a new line.</source>
@@ -799,50 +846,6 @@
     <message>
         <source>Last result — click an image to see it in the gallery</source>
         <translation>最近结果 — 点击图片可在图库中查看</translation>
-    </message>
-    <message>
-        <source>auto</source>
-        <translation>自动</translation>
-    </message>
-    <message>
-        <source>standard</source>
-        <translation>标准</translation>
-    </message>
-    <message>
-        <source>HD</source>
-        <translation>高清</translation>
-    </message>
-    <message>
-        <source>low</source>
-        <translation>低</translation>
-    </message>
-    <message>
-        <source>medium</source>
-        <translation>中</translation>
-    </message>
-    <message>
-        <source>high</source>
-        <translation>高</translation>
-    </message>
-    <message>
-        <source>vivid</source>
-        <translation>生动</translation>
-    </message>
-    <message>
-        <source>natural</source>
-        <translation>自然</translation>
-    </message>
-    <message>
-        <source>transparent</source>
-        <translation>透明</translation>
-    </message>
-    <message>
-        <source>opaque</source>
-        <translation>不透明</translation>
-    </message>
-    <message>
-        <source>default</source>
-        <translation>默认</translation>
     </message>
     <message>
         <source>Edit</source>

@@ -130,10 +130,10 @@ async def test_generate_with_each_family_lands_in_the_gallery(make_window) -> No
         window, core, page, paths = await open_gallery(make_window, 0, fake.url)
         images = window.images_page
         window.go_to("images")
-        form = images.form
-        visible = {name: form.isRowVisible(combo) for name, combo in images.option_combos.items()}
-        images.model_combo.setCurrentText("dall-e-3")
-        shown_dalle3 = {n: form.isRowVisible(c) for n, c in images.option_combos.items()}
+        form = images.params.form
+        visible = {name: form.isRowVisible(combo) for name, combo in images.params.option_combos.items()}
+        images.params.model_combo.setCurrentText("dall-e-3")
+        shown_dalle3 = {n: form.isRowVisible(c) for n, c in images.params.option_combos.items()}
         assert shown_dalle3 == {
             "quality": True,
             "style": True,
@@ -141,26 +141,26 @@ async def test_generate_with_each_family_lands_in_the_gallery(make_window) -> No
             "output_format": False,
             "moderation": False,
         }
-        assert not form.isRowVisible(images.n_spin)  # dall-e-3 makes one image
-        images.model_combo.setCurrentText("gpt-image-1")
+        assert not form.isRowVisible(images.params.n_spin)  # dall-e-3 makes one image
+        images.params.model_combo.setCurrentText("gpt-image-1")
         assert visible["background"] and not visible["style"]
-        assert not form.isRowVisible(images.compression_spin)
-        images.option_combos["output_format"].setCurrentIndex(
-            images.option_combos["output_format"].findData("webp")
+        assert not form.isRowVisible(images.params.compression_spin)
+        images.params.option_combos["output_format"].setCurrentIndex(
+            images.params.option_combos["output_format"].findData("webp")
         )
-        assert form.isRowVisible(images.compression_spin)
-        images.option_combos["output_format"].setCurrentIndex(0)
-        images.model_combo.setCurrentText("dall-e-2")
-        assert not any(form.isRowVisible(c) for c in images.option_combos.values())
+        assert form.isRowVisible(images.params.compression_spin)
+        images.params.option_combos["output_format"].setCurrentIndex(0)
+        images.params.model_combo.setCurrentText("dall-e-2")
+        assert not any(form.isRowVisible(c) for c in images.params.option_combos.values())
 
         for model, options in (
             ("dall-e-2", {}),
             ("dall-e-3", {"style": "natural"}),
             ("gpt-image-1", {"quality": "low"}),
         ):
-            images.model_combo.setCurrentText(model)
+            images.params.model_combo.setCurrentText(model)
             for name, value in options.items():
-                combo = images.option_combos[name]
+                combo = images.params.option_combos[name]
                 combo.setCurrentIndex(combo.findData(value))
             images.prompt_edit.setPlainText(f"a harbour by {model}")
             images.generate_btn.click()
