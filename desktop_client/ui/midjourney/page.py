@@ -918,3 +918,16 @@ class MidjourneyPage(QWidget):
             self.list.selectionModel().setCurrentIndex(
                 self.model.index(row), QItemSelectionModel.SelectionFlag.ClearAndSelect
             )
+
+    # ----- what other pages ask for ----------------------------------------------------------
+    def reuse_prompt(self, prompt: str) -> None:
+        """Another page's prompt into the composer (the gallery's "Reuse prompt")."""
+        self.prompt_edit.setPlainText(prompt)
+
+    def press_button(self, task_id: str, custom_id: str) -> bool:
+        """A button of a listed task, pressed as in its detail; False when the task is not listed."""
+        self.select_task(task_id)
+        if self.current is None or self.current.id != task_id:
+            return False
+        self.press(MjButton(custom_id))
+        return True
