@@ -104,9 +104,7 @@ class GalleryPage(Retranslatable, QWidget):
     async def load(self) -> None:
         """Opens the index (and builds it from the files on a first start) off the GUI thread."""
         await self.browser.open()
-        await self.refresh()
-        self.browser.loaded = True
-        self._update_count()
+        await self._list()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
@@ -114,6 +112,12 @@ class GalleryPage(Retranslatable, QWidget):
 
     @async_slot
     async def refresh(self) -> None:
+        """Lists what the filters ask for again."""
+        await self._list()
+
+    async def _list(self) -> None:
+        # Awaited as it is by the page's own steps: the listing shows in the same turn of the
+        # loop as the step that asked for it.
         listing = await self.browser.search(self.filters.filter())
         if listing is None:
             return  # a newer search is on its way
@@ -122,6 +126,7 @@ class GalleryPage(Retranslatable, QWidget):
         selected = self.browser.wanted or (self.model.ids()[shown.row()] if shown.isValid() else None)
         self.filters.set_profiles(listing.profiles)
         self.model.set_ids(listing.ids)
+        self.browser.loaded = True
         self._update_count()
         if selected is not None and self.model.row_of(selected) >= 0:
             self.browser.wanted = None
@@ -209,7 +214,7 @@ class GalleryPage(Retranslatable, QWidget):
         await self.browser.set_favourite(item, favourite)
         self.model.refresh_item(item.id)
         if self.filters.filter().favourites and not favourite:
-            await self.refresh()
+            await self._list()
 
     def open_external(self) -> None:
         if self.browser.current is not None:
@@ -230,14 +235,14 @@ class GalleryPage(Retranslatable, QWidget):
         ids = [item.id for item in items]
         await self.browser.delete(ids)  # an earlier deletion becomes final: one undo at a time
         self.undo_bar.offer(len(ids))
-        await self.refresh()
+        await self._list()
 
     @async_slot
     async def undo_delete(self) -> None:
         self.undo_bar.withdraw()
         ids = await self.browser.undo_delete()
         if ids:
-            await self.refresh()
+            await self._list()
             self.select(ids[0])
 
     @async_slot
@@ -261,7 +266,7 @@ class GalleryPage(Retranslatable, QWidget):
             + " "
             + self.tr("%n were already in the gallery.", "", report.duplicates)
         )
-        await self.refresh()
+        await self._list()
 
     def choose_export(self) -> None:
         title = (
@@ -302,7 +307,7 @@ class GalleryPage(Retranslatable, QWidget):
                 self.tr("Rescan: %1 added, %2 missing, %3 damaged."), report.added, report.missing, report.corrupt
             )
         )
-        await self.refresh()
+        await self._list()
 
     async def shutdown(self) -> None:
         if self.browser.pending_delete:
