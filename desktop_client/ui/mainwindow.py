@@ -204,7 +204,7 @@ class MainWindow(Retranslatable, QMainWindow):
         }
         pages: dict[str, QWidget] = {}
         for key in NAV_KEYS:
-            page = fixed.get(key) or ComingSoonPage(key)
+            page = fixed[key] if key in fixed else ComingSoonPage(key)
             pages[key] = page
             self.pages.addWidget(page)
             item = QListWidgetItem(QIcon(str(resource("icons", f"{key}.svg"))), "")
