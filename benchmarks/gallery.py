@@ -472,7 +472,7 @@ def gallery_state(page: Any) -> int:
     from desktop_client.ui.gallery.model import ThumbRole
 
     model = page.model
-    rows = visible_rows(page.grid, model) if page.loaded else []
+    rows = visible_rows(page.grid, model) if page.browser.loaded else []
     if not rows:
         return NOTHING
     if all(model.data(model.index(row), ThumbRole) is not None for row in rows):
@@ -613,7 +613,7 @@ async def search_to_rows(gui: GUI, page: Any, visible: int) -> dict[str, list[fl
     from desktop_client.core.storage.gallery import GalleryFilter
     from desktop_client.ui.gallery.model import ItemRole
 
-    model, store = page.model, page.gallery.store
+    model, store = page.model, page.browser.gallery.store
     set_and_fetch: list[float] = []
     for query in FTS_QUERIES[:10] + MULTI_QUERIES[:10]:
         ids = store.ids(GalleryFilter(search=query))
@@ -625,9 +625,9 @@ async def search_to_rows(gui: GUI, page: Any, visible: int) -> dict[str, list[fl
         await asyncio.sleep(0.02)
     painted: list[float] = []
     for query in FTS_QUERIES[10:] + MULTI_QUERIES[:5]:
-        page.search_edit.blockSignals(True)  # no debounce timer: refresh at once
-        page.search_edit.setText(query)
-        page.search_edit.blockSignals(False)
+        page.filters.search_edit.blockSignals(True)  # no debounce timer: refresh at once
+        page.filters.search_edit.setText(query)
+        page.filters.search_edit.blockSignals(False)
         probe = PaintProbe(page.grid.viewport(), lambda: gallery_state(page))
         started = time.perf_counter()
         await page.refresh()
@@ -638,9 +638,9 @@ async def search_to_rows(gui: GUI, page: Any, visible: int) -> dict[str, list[fl
         painted.append(moment - started)
         probe.detach()
         await asyncio.sleep(0.05)
-    page.search_edit.blockSignals(True)
-    page.search_edit.clear()
-    page.search_edit.blockSignals(False)
+    page.filters.search_edit.blockSignals(True)
+    page.filters.search_edit.clear()
+    page.filters.search_edit.blockSignals(False)
     await page.refresh()
     return {"set_ids": set_and_fetch, "painted": painted}
 
@@ -680,7 +680,7 @@ async def gui_run(gui: GUI, root: Path, count: int, runs: int) -> dict[str, Any]
         out["relayout"].append(grid_relayout(window.gallery_page.grid))
         if run == runs - 1:
             page = window.gallery_page
-            out["search"] = search_latency(page.gallery.store)
+            out["search"] = search_latency(page.browser.gallery.store)
             out["to_rows"] = await search_to_rows(gui, page, out["warm"][-1]["visible"])
         await gui.close_window(window, core)
     return out

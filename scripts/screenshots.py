@@ -187,7 +187,7 @@ async def shoot_images(core, window, out: Path, tag: str) -> None:
         core.profiles.add("Images", ProfileKind.OPENAI, fake.url, key)
         page = window.images_page
         page.refresh_profiles()
-        page.profile_combo.setCurrentIndex(page.profile_combo.findText("Images"))
+        page.params.profile_combo.setCurrentIndex(page.params.profile_combo.findText("Images"))
         window.go_to("images")
         runs = [
             ("dall-e-3", "a watercolour fox in a snowy forest" if tag == "en" else "雪林中的水彩狐狸", 1),
@@ -198,12 +198,12 @@ async def shoot_images(core, window, out: Path, tag: str) -> None:
             ),
         ]
         for model, prompt, count in runs:
-            page.model_combo.setCurrentText(model)
-            page.n_spin.setValue(count)
+            page.params.model_combo.setCurrentText(model)
+            page.params.n_spin.setValue(count)
             page.prompt_edit.setPlainText(prompt)
             items = await page.run()
             assert items, page.notice.text()
-        page.option_combos["quality"].setCurrentIndex(page.option_combos["quality"].findData("high"))
+        page.params.option_combos["quality"].setCurrentIndex(page.params.option_combos["quality"].findData("high"))
         await asyncio.sleep(0.3)
         window.grab().save(str(out / f"images-{tag}.png"))
         gallery = window.gallery_page
@@ -211,7 +211,7 @@ async def shoot_images(core, window, out: Path, tag: str) -> None:
         await gallery.load()
         first_dalle = next(i for i in await core.gallery.items() if i.model == "dall-e-3")
         gallery.select(first_dalle.id)
-        await wait_for(lambda: gallery.current is not None and not gallery.view.pixmap().isNull())
+        await wait_for(lambda: gallery.browser.current is not None and not gallery.detail.view.pixmap().isNull())
         await wait_for(
             lambda: all(
                 gallery.model.data(gallery.model.index(r), ThumbRole) is not None
@@ -222,7 +222,7 @@ async def shoot_images(core, window, out: Path, tag: str) -> None:
         window.grab().save(str(out / f"gallery-{tag}.png"))
         upscale = next(i for i in await core.gallery.items() if i.source == "midjourney" and i.action == "UPSCALE")
         gallery.select(upscale.id)
-        await wait_for(lambda: gallery.current is not None and gallery.current.id == upscale.id)
+        await wait_for(lambda: gallery.browser.current is not None and gallery.browser.current.id == upscale.id)
         await asyncio.sleep(0.3)
         window.grab().save(str(out / f"gallery-midjourney-{tag}.png"))
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import base64
 import logging
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from PySide6.QtCore import QByteArray, QEvent, QSize, Qt, QTimer
+from PySide6.QtCore import QByteArray, QSize, Qt, QTimer
 from PySide6.QtGui import QCloseEvent, QIcon, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QFrame,
@@ -108,7 +109,20 @@ class KeyringBanner(Retranslatable, QFrame):
         self.text.setText("<br>".join(lines))
 
 
-class MainWindow(QMainWindow):
+def _navigation() -> QListWidget:
+    nav = QListWidget()
+    nav.setObjectName("nav")
+    nav.setFixedWidth(180)
+    nav.setIconSize(QSize(20, 20))
+    nav.setStyleSheet(
+        "#nav { border: none; background: transparent; font-size: 14px; }"
+        "#nav::item { padding: 8px 10px; border-radius: 6px; margin: 1px 4px; }"
+        "#nav::item:selected { background: palette(highlight); color: palette(highlighted-text); }"
+    )
+    return nav
+
+
+class MainWindow(Retranslatable, QMainWindow):
     def __init__(self, core: Core, translations: Translations) -> None:
         super().__init__()
         self.core = core
@@ -118,61 +132,23 @@ class MainWindow(QMainWindow):
         self.setWindowIcon(QIcon(str(resource("icons", "keyhold.svg"))))
         self.setMinimumSize(QSize(760, 520))
 
-        self.nav = QListWidget()
-        self.nav.setObjectName("nav")
-        self.nav.setFixedWidth(180)
-        self.nav.setIconSize(QSize(20, 20))
-        self.nav.setStyleSheet(
-            "#nav { border: none; background: transparent; font-size: 14px; }"
-            "#nav::item { padding: 8px 10px; border-radius: 6px; margin: 1px 4px; }"
-            "#nav::item:selected { background: palette(highlight); color: palette(highlighted-text); }"
-        )
+        self.nav = _navigation()
         self.pages = QStackedWidget()
         self.settings_page = SettingsPage(core)
-        self._pages: dict[str, QWidget] = {}
         self.chat_page = ChatPage(core)
         self.mj_page = MidjourneyPage(core)
         # Built on first visit (or first use): off the way to the first paint.
         self._images_holder = LazyPage(self._build_images_page, ready=lambda: core.is_open)
         self._gallery_holder = LazyPage(self._build_gallery_page, ready=lambda: core.is_open)
         self.notifier = Notifier(self, QIcon(str(resource("icons", "keyhold.svg"))))
-        for key in NAV_KEYS:
-            page: QWidget
-            if key == "settings":
-                page = self.settings_page
-            elif key == "chat":
-                page = self.chat_page
-            elif key == "midjourney":
-                page = self.mj_page
-            elif key == "images":
-                page = self._images_holder
-            elif key == "gallery":
-                page = self._gallery_holder
-            else:
-                page = ComingSoonPage(key)
-            self._pages[key] = page
-            self.pages.addWidget(page)
-            item = QListWidgetItem(QIcon(str(resource("icons", f"{key}.svg"))), "")
-            item.setData(Qt.ItemDataRole.UserRole, key)
-            self.nav.addItem(item)
+        self._pages = self._add_pages()
 
         self.banner = KeyringBanner()
         self.banner.setVisible(False)
         self.onboarding = OnboardingPage(core)
 
-        workspace = QWidget()
-        body = QHBoxLayout(workspace)
-        body.setContentsMargins(0, 0, 0, 0)
-        body.addWidget(self.nav)
-        body.addWidget(self.pages, 1)
         self.root = QStackedWidget()
-        self.root.addWidget(self.onboarding)
-        self.root.addWidget(workspace)
-        central = QWidget()
-        outer = QVBoxLayout(central)
-        outer.addWidget(self.banner)
-        outer.addWidget(self.root, 1)
-        self.setCentralWidget(central)
+        self._lay_out()
         self.keys_status = QLabel()
         self.statusBar().addPermanentWidget(self.keys_status)
 
@@ -204,6 +180,40 @@ class MainWindow(QMainWindow):
         self._images_holder.now_ready()
         self._gallery_holder.now_ready()
 
+    def _lay_out(self) -> None:
+        """The banner over the onboarding or, once there is a profile, the navigation and pages."""
+        workspace = QWidget()
+        body = QHBoxLayout(workspace)
+        body.setContentsMargins(0, 0, 0, 0)
+        body.addWidget(self.nav)
+        body.addWidget(self.pages, 1)
+        self.root.addWidget(self.onboarding)
+        self.root.addWidget(workspace)
+        central = QWidget()
+        outer = QVBoxLayout(central)
+        outer.addWidget(self.banner)
+        outer.addWidget(self.root, 1)
+        self.setCentralWidget(central)
+
+    def _add_pages(self) -> dict[str, QWidget]:
+        """Each navigation entry with its page, in NAV_KEYS order."""
+        fixed: dict[str, QWidget] = {
+            "settings": self.settings_page,
+            "chat": self.chat_page,
+            "midjourney": self.mj_page,
+            "images": self._images_holder,
+            "gallery": self._gallery_holder,
+        }
+        pages: dict[str, QWidget] = {}
+        for key in NAV_KEYS:
+            page = fixed[key] if key in fixed else ComingSoonPage(key)
+            pages[key] = page
+            self.pages.addWidget(page)
+            item = QListWidgetItem(QIcon(str(resource("icons", f"{key}.svg"))), "")
+            item.setData(Qt.ItemDataRole.UserRole, key)
+            self.nav.addItem(item)
+        return pages
+
     def after_first_paint(self, callback: Callable[[], object]) -> None:
         if self._painted:
             QTimer.singleShot(0, self, callback)
@@ -219,11 +229,6 @@ class MainWindow(QMainWindow):
                 QTimer.singleShot(0, self, callback)
 
     # ----- i18n --------------------------------------------------------------
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
-
     def retranslate(self) -> None:
         self.setWindowTitle(APP_NAME)
         labels = {
@@ -356,7 +361,7 @@ class MainWindow(QMainWindow):
 
         page = ImagesPage(self.core)
         self.settings_page.profiles.profiles_changed.connect(page.refresh_profiles)
-        page.show_in_gallery.connect(lambda item_id: spawn(self.show_in_gallery(item_id)))
+        page.show_in_gallery.connect(self.show_in_gallery)
         return page
 
     def _build_gallery_page(self) -> QWidget:
@@ -366,7 +371,6 @@ class MainWindow(QMainWindow):
         page.reuse_prompt.connect(self.reuse_prompt)
         page.edit_requested.connect(self.edit_images)
         page.mj_button.connect(self.press_mj_button)
-        page.status.connect(lambda text: self.statusBar().showMessage(text, 6000))
         return page
 
     def current_page(self) -> QWidget | None:
@@ -378,31 +382,27 @@ class MainWindow(QMainWindow):
         self.nav.setCurrentRow(NAV_KEYS.index(key))
 
     def reuse_prompt(self, source: str, prompt: str, model: str) -> None:
+        """The gallery's "Reuse prompt", on the page that made the image (Images for the rest)."""
         if source == "midjourney":
-            self.mj_page.reuse_prompt(prompt)
             self.go_to("midjourney")
+            self.mj_page.reuse_prompt(prompt)
             return
-        self.images_page.prompt_edit.setPlainText(prompt)
-        if source == "openai" and model:
-            self.images_page.model_combo.setCurrentText(model)
         self.go_to("images")
+        self.images_page.reuse_prompt(prompt, model if source == "openai" else "")
 
     def edit_images(self, paths: list[object]) -> None:
-        from pathlib import Path
-
-        self.images_page.set_sources([Path(str(p)) for p in paths])
         self.go_to("images")
-        self.images_page.prompt_edit.setFocus()
+        self.images_page.edit_images([Path(str(p)) for p in paths])
 
     def press_mj_button(self, task_id: str, custom_id: str) -> None:
         self.go_to("midjourney")
         if not self.mj_page.press_button(task_id, custom_id):
             self.statusBar().showMessage(self.tr("That Midjourney task is not in the task list any more."), 6000)
 
+    @async_slot
     async def show_in_gallery(self, item_id: int) -> None:
         self.go_to("gallery")
-        await self.gallery_page.load()
-        self.gallery_page.select(item_id)
+        await self.gallery_page.show_image(item_id)
 
     async def aclose(self) -> None:
         """Stops background work before the core closes: nothing of a page runs later."""

@@ -202,7 +202,8 @@
         <source>(with %n reference image(s))</source>
         <translation>
             <numerusform>
-            </numerusform></translation>
+            </numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -235,7 +236,8 @@
         <source>%n image(s) attached</source>
         <translation>
             <numerusform>
-            </numerusform></translation>
+            </numerusform>
+        </translation>
     </message>
     <message>
         <source>Images (*.png *.jpg *.jpeg *.webp *.gif)</source>
@@ -291,6 +293,125 @@
     <message>
         <source>Delete</source>
         <translation>删除</translation>
+    </message>
+</context>
+<context>
+    <name>DetailPanel</name>
+    <message>
+        <source>Zoom in</source>
+        <translation>放大</translation>
+    </message>
+    <message>
+        <source>Zoom out</source>
+        <translation>缩小</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <source>Fit</source>
+        <translation>适应窗口</translation>
+    </message>
+    <message>
+        <source>100%</source>
+        <translation>100%</translation>
+    </message>
+    <message>
+        <source>Copy prompt</source>
+        <translation>复制提示词</translation>
+    </message>
+    <message>
+        <source>Reuse prompt</source>
+        <translation>再次使用提示词</translation>
+    </message>
+    <message>
+        <source>Edit with AI…</source>
+        <translation>用 AI 编辑…</translation>
+    </message>
+    <message>
+        <source>★ Favourite</source>
+        <translation>★ 收藏</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <source>Show in folder</source>
+        <translation>在文件夹中显示</translation>
+    </message>
+    <message>
+        <source>Delete</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Midjourney buttons</source>
+        <translation>Midjourney 按钮</translation>
+    </message>
+    <message>
+        <source>Revised prompt</source>
+        <translation>改写后的提示词</translation>
+    </message>
+    <message>
+        <source>Final prompt</source>
+        <translation>最终提示词</translation>
+    </message>
+    <message>
+        <source>The file is missing: %1. Rescan to update the index, or delete the entry.</source>
+        <translation>文件丢失：%1。重新扫描以更新索引，或删除此条目。</translation>
+    </message>
+    <message>
+        <source>The file is damaged or not an image; it cannot be shown.</source>
+        <translation>文件已损坏或不是图片，无法显示。</translation>
+    </message>
+    <message>
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>创建时间</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Profile</source>
+        <translation>配置</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>尺寸</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数</translation>
+    </message>
+    <message>
+        <source>Tokens</source>
+        <translation>Token 数</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>generated</source>
+        <translation>生成</translation>
+    </message>
+    <message>
+        <source>edited</source>
+        <translation>编辑</translation>
     </message>
 </context>
 <context>
@@ -501,7 +622,7 @@
     </message>
 </context>
 <context>
-    <name>GalleryPage</name>
+    <name>FilterBar</name>
     <message>
         <source>Search prompts</source>
         <translation>搜索提示词</translation>
@@ -517,46 +638,6 @@
     <message>
         <source>Date</source>
         <translation>日期</translation>
-    </message>
-    <message>
-        <source>Images</source>
-        <translation>图片</translation>
-    </message>
-    <message>
-        <source>Zoom in</source>
-        <translation>放大</translation>
-    </message>
-    <message>
-        <source>Zoom out</source>
-        <translation>缩小</translation>
-    </message>
-    <message>
-        <source>Prompt</source>
-        <translation>提示词</translation>
-    </message>
-    <message>
-        <source>OpenAI</source>
-        <translation>OpenAI</translation>
-    </message>
-    <message>
-        <source>Midjourney</source>
-        <translation>Midjourney</translation>
-    </message>
-    <message>
-        <source>Chat</source>
-        <translation>对话</translation>
-    </message>
-    <message>
-        <source>Imported</source>
-        <translation>导入</translation>
-    </message>
-    <message>
-        <source>File missing</source>
-        <translation>文件丢失</translation>
-    </message>
-    <message>
-        <source>Can't read this file</source>
-        <translation>无法读取此文件</translation>
     </message>
     <message>
         <source>Search prompts…</source>
@@ -607,54 +688,6 @@
         <translation>根据图片文件及其元数据文件重建索引</translation>
     </message>
     <message>
-        <source>Fit</source>
-        <translation>适应窗口</translation>
-    </message>
-    <message>
-        <source>100%</source>
-        <translation>100%</translation>
-    </message>
-    <message>
-        <source>Copy prompt</source>
-        <translation>复制提示词</translation>
-    </message>
-    <message>
-        <source>Reuse prompt</source>
-        <translation>再次使用提示词</translation>
-    </message>
-    <message>
-        <source>Edit with AI…</source>
-        <translation>用 AI 编辑…</translation>
-    </message>
-    <message>
-        <source>★ Favourite</source>
-        <translation>★ 收藏</translation>
-    </message>
-    <message>
-        <source>Open</source>
-        <translation>打开</translation>
-    </message>
-    <message>
-        <source>Show in folder</source>
-        <translation>在文件夹中显示</translation>
-    </message>
-    <message>
-        <source>Delete</source>
-        <translation>删除</translation>
-    </message>
-    <message>
-        <source>Undo</source>
-        <translation>撤销</translation>
-    </message>
-    <message>
-        <source>Midjourney buttons</source>
-        <translation>Midjourney 按钮</translation>
-    </message>
-    <message>
-        <source>No images yet. Images you generate, Midjourney results and images in chat answers appear here.</source>
-        <translation>还没有图片。你生成的图片、Midjourney 结果以及对话回答中的图片都会出现在这里。</translation>
-    </message>
-    <message>
         <source>All profiles</source>
         <translation>全部配置</translation>
     </message>
@@ -664,75 +697,47 @@
             <numerusform>
             </numerusform></translation>
     </message>
+</context>
+<context>
+    <name>Gallery</name>
     <message>
-        <source>The file is missing: %1. Rescan to update the index, or delete the entry.</source>
-        <translation>文件丢失：%1。重新扫描以更新索引，或删除此条目。</translation>
+        <source>OpenAI</source>
+        <translation>OpenAI</translation>
     </message>
     <message>
-        <source>The file is damaged or not an image; it cannot be shown.</source>
-        <translation>文件已损坏或不是图片，无法显示。</translation>
+        <source>Midjourney</source>
+        <translation>Midjourney</translation>
     </message>
     <message>
-        <source>Revised prompt</source>
-        <translation>改写后的提示词</translation>
+        <source>Chat</source>
+        <translation>对话</translation>
     </message>
     <message>
-        <source>Final prompt</source>
-        <translation>最终提示词</translation>
+        <source>Imported</source>
+        <translation>导入</translation>
     </message>
     <message>
-        <source>generated</source>
-        <translation>生成</translation>
+        <source>File missing</source>
+        <translation>文件丢失</translation>
     </message>
     <message>
-        <source>edited</source>
-        <translation>编辑</translation>
+        <source>Can't read this file</source>
+        <translation>无法读取此文件</translation>
+    </message>
+</context>
+<context>
+    <name>GalleryPage</name>
+    <message>
+        <source>Images</source>
+        <translation>图片</translation>
     </message>
     <message>
-        <source>Created</source>
-        <translation>创建时间</translation>
-    </message>
-    <message>
-        <source>Model</source>
-        <translation>模型</translation>
-    </message>
-    <message>
-        <source>Size</source>
-        <translation>尺寸</translation>
-    </message>
-    <message>
-        <source>Parameters</source>
-        <translation>参数</translation>
-    </message>
-    <message>
-        <source>Tokens</source>
-        <translation>Token 数</translation>
-    </message>
-    <message>
-        <source>Task</source>
-        <translation>任务</translation>
-    </message>
-    <message>
-        <source>Seed</source>
-        <translation>种子</translation>
-    </message>
-    <message>
-        <source>File</source>
-        <translation>文件</translation>
+        <source>No images yet. Images you generate, Midjourney results and images in chat answers appear here.</source>
+        <translation>还没有图片。你生成的图片、Midjourney 结果以及对话回答中的图片都会出现在这里。</translation>
     </message>
     <message>
         <source>Prompt copied</source>
         <translation>提示词已复制</translation>
-    </message>
-    <message numerus="yes">
-        <source>%n image(s) deleted.</source>
-        <translation>
-            <numerusform>
-            </numerusform></translation>
-    </message>
-    <message>
-        <source>Ctrl+Z undoes.</source>
-        <translation>按 Ctrl+Z 撤销。</translation>
     </message>
     <message>
         <source>Import images from a folder</source>
@@ -746,13 +751,15 @@
         <source>Imported %n image(s).</source>
         <translation>
             <numerusform>
-            </numerusform></translation>
+            </numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>%n were already in the gallery.</source>
         <translation>
             <numerusform>
-            </numerusform></translation>
+            </numerusform>
+        </translation>
     </message>
     <message>
         <source>Export the selected images to a folder</source>
@@ -773,6 +780,93 @@
     <message>
         <source>Rescan: %1 added, %2 missing, %3 damaged.</source>
         <translation>重新扫描：新增 %1，丢失 %2，损坏 %3。</translation>
+    </message>
+</context>
+<context>
+    <name>ImageParams</name>
+    <message>
+        <source>Profile</source>
+        <translation>配置</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>尺寸</translation>
+    </message>
+    <message>
+        <source>Quality</source>
+        <translation>质量</translation>
+    </message>
+    <message>
+        <source>Style</source>
+        <translation>风格</translation>
+    </message>
+    <message>
+        <source>Background</source>
+        <translation>背景</translation>
+    </message>
+    <message>
+        <source>Format</source>
+        <translation>格式</translation>
+    </message>
+    <message>
+        <source>Moderation</source>
+        <translation>审核</translation>
+    </message>
+    <message>
+        <source>Compression</source>
+        <translation>压缩</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>图片</translation>
+    </message>
+    <message>
+        <source>auto</source>
+        <translation>自动</translation>
+    </message>
+    <message>
+        <source>standard</source>
+        <translation>标准</translation>
+    </message>
+    <message>
+        <source>HD</source>
+        <translation>高清</translation>
+    </message>
+    <message>
+        <source>low</source>
+        <translation>低</translation>
+    </message>
+    <message>
+        <source>medium</source>
+        <translation>中</translation>
+    </message>
+    <message>
+        <source>high</source>
+        <translation>高</translation>
+    </message>
+    <message>
+        <source>vivid</source>
+        <translation>生动</translation>
+    </message>
+    <message>
+        <source>natural</source>
+        <translation>自然</translation>
+    </message>
+    <message>
+        <source>transparent</source>
+        <translation>透明</translation>
+    </message>
+    <message>
+        <source>opaque</source>
+        <translation>不透明</translation>
+    </message>
+    <message>
+        <source>default</source>
+        <translation>默认</translation>
     </message>
 </context>
 <context>
@@ -836,48 +930,8 @@
 <context>
     <name>ImagesPage</name>
     <message>
-        <source>Profile</source>
-        <translation>配置</translation>
-    </message>
-    <message>
-        <source>Model</source>
-        <translation>模型</translation>
-    </message>
-    <message>
         <source>Prompt</source>
         <translation>提示词</translation>
-    </message>
-    <message>
-        <source>Size</source>
-        <translation>尺寸</translation>
-    </message>
-    <message>
-        <source>Quality</source>
-        <translation>质量</translation>
-    </message>
-    <message>
-        <source>Style</source>
-        <translation>风格</translation>
-    </message>
-    <message>
-        <source>Background</source>
-        <translation>背景</translation>
-    </message>
-    <message>
-        <source>Format</source>
-        <translation>格式</translation>
-    </message>
-    <message>
-        <source>Moderation</source>
-        <translation>审核</translation>
-    </message>
-    <message>
-        <source>Compression</source>
-        <translation>压缩</translation>
-    </message>
-    <message>
-        <source>Images</source>
-        <translation>图片</translation>
     </message>
     <message>
         <source>Describe the image. Enter generates, Shift+Enter starts a new line.</source>
@@ -902,50 +956,6 @@
     <message>
         <source>Last result — click an image to see it in the gallery</source>
         <translation>最近结果 — 点击图片可在图库中查看</translation>
-    </message>
-    <message>
-        <source>auto</source>
-        <translation>自动</translation>
-    </message>
-    <message>
-        <source>standard</source>
-        <translation>标准</translation>
-    </message>
-    <message>
-        <source>HD</source>
-        <translation>高清</translation>
-    </message>
-    <message>
-        <source>low</source>
-        <translation>低</translation>
-    </message>
-    <message>
-        <source>medium</source>
-        <translation>中</translation>
-    </message>
-    <message>
-        <source>high</source>
-        <translation>高</translation>
-    </message>
-    <message>
-        <source>vivid</source>
-        <translation>生动</translation>
-    </message>
-    <message>
-        <source>natural</source>
-        <translation>自然</translation>
-    </message>
-    <message>
-        <source>transparent</source>
-        <translation>透明</translation>
-    </message>
-    <message>
-        <source>opaque</source>
-        <translation>不透明</translation>
-    </message>
-    <message>
-        <source>default</source>
-        <translation>默认</translation>
     </message>
     <message>
         <source>Edit</source>
@@ -1003,7 +1013,8 @@
         <source>%n image(s) in %1 s</source>
         <translation>
             <numerusform>
-            </numerusform></translation>
+            </numerusform>
+        </translation>
     </message>
     <message>
         <source>Revised prompt: %1</source>
@@ -1102,7 +1113,8 @@
         <source>The keyring is open; %n session-only secret(s) were saved into it.</source>
         <translation>
             <numerusform>
-            </numerusform></translation>
+            </numerusform>
+        </translation>
     </message>
     <message>
         <source>Profile saved. You're ready.</source>
@@ -1367,7 +1379,8 @@
         <source>Queued: %n task(s) ahead.</source>
         <translation>
             <numerusform>
-            </numerusform></translation>
+            </numerusform>
+        </translation>
     </message>
     <message>
         <source>Submitted.</source>
@@ -1768,7 +1781,8 @@ Add your first profile. “Test connection” checks the address and the key bef
         <source>OK: the server answered with %n model(s).</source>
         <translation>
             <numerusform>
-            </numerusform></translation>
+            </numerusform>
+        </translation>
     </message>
     <message>
         <source>OK: the midjourney-proxy API answered.</source>
@@ -1918,7 +1932,8 @@ Add your first profile. “Test connection” checks the address and the key bef
         <source>Saved %n image(s) beside the grid.</source>
         <translation>
             <numerusform>
-            </numerusform></translation>
+            </numerusform>
+        </translation>
     </message>
     <message>
         <source>Seed %1 copied.</source>
@@ -2028,6 +2043,23 @@ Add your first profile. “Test connection” checks the address and the key bef
     <message>
         <source>Prompt copied.</source>
         <translation>提示词已复制。</translation>
+    </message>
+</context>
+<context>
+    <name>UndoBar</name>
+    <message>
+        <source>Undo</source>
+        <translation>撤销</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n image(s) deleted.</source>
+        <translation>
+            <numerusform>
+            </numerusform></translation>
+    </message>
+    <message>
+        <source>Ctrl+Z undoes.</source>
+        <translation>按 Ctrl+Z 撤销。</translation>
     </message>
 </context>
 </TS>

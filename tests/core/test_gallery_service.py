@@ -14,14 +14,14 @@ import pytest
 
 from desktop_client.core.api.images import ImageRequest
 from desktop_client.core.context import build_core
-from desktop_client.core.errors import StorageError
+from desktop_client.core.errors import NotFoundError, StorageError
 from desktop_client.core.gallery_record import VERSION, ImageRecord
 from desktop_client.core.secrets import MemorySecretStore
 from desktop_client.core.services import gallery as service_module
 from desktop_client.core.services.gallery import GalleryService
 from desktop_client.core.settings import ProfileKind
 from desktop_client.core.storage import gallery as store_module
-from desktop_client.core.storage.gallery import GalleryStore, write_sidecar
+from desktop_client.core.storage.gallery import MISSING, OK, GalleryFilter, GalleryStore, write_sidecar
 from tests.core.sse_helpers import ChatScript, stream_of
 from tests.fakes.images_fake import FakeImages
 from tests.fakes.mj_fake import FakeMidjourney
@@ -278,3 +278,55 @@ async def test_an_index_that_fails_costs_a_midjourney_image_nothing_but_its_row(
     monkeypatch.undo()
     await core.gallery.rescan()  # the files are the truth: a rescan finds them
     assert sorted(i.name for i in await core.gallery.items()) == sorted([grid.name, *(p.name for p in parts)])
+
+
+# ----- the reads the gallery page makes ------------------------------------------------------------
+async def saved_three(core) -> list:
+    items = []
+    for number, profile in enumerate(("relay", "", "backup")):
+        record = ImageRecord("openai", f"picture {number}", profile=profile, created=1000.0 + number)
+        png = solid_png(4, 4, (number, 0, 0))
+        items.append(await core.gallery.save(png, record, "gallery/openai/x", f"{number}.png"))
+    return items
+
+
+async def test_listing_is_the_matching_ids_newest_first_and_the_profiles_in_one_trip(core, monkeypatch) -> None:
+    items = await saved_three(core)
+    trips: list[object] = []
+    real = service_module.asyncio.to_thread
+
+    async def counted(function, *args, **kwargs):
+        trips.append(function)
+        return await real(function, *args, **kwargs)
+
+    monkeypatch.setattr(service_module.asyncio, "to_thread", counted)
+    listing = await core.gallery.listing()
+    assert listing.ids == [items[2].id, items[1].id, items[0].id]
+    assert listing.profiles == ["backup", "relay"]
+    assert len(trips) == 1
+    assert (await core.gallery.listing(GalleryFilter(profile="relay"))).ids == [items[0].id]
+
+
+async def test_detail_is_the_item_with_its_metadata_and_its_files_state(core) -> None:
+    items = await saved_three(core)
+    item, state = await core.gallery.detail(items[0].id)
+    assert (item.prompt, state) == ("picture 0", OK)
+    assert item.meta["profile"] == "relay"  # the metadata a listing row leaves out
+    core.gallery.absolute(items[1]).unlink()
+    item, state = await core.gallery.detail(items[1].id)
+    assert state == MISSING
+    assert core.gallery.store.item(items[1].id).state == MISSING  # what was found is kept
+    with pytest.raises(NotFoundError):
+        await core.gallery.detail(10_000)
+
+
+async def test_rows_are_read_synchronously_and_from_any_thread(core) -> None:
+    items = await saved_three(core)
+    ids = [item.id for item in items] + [10_000]  # one gone since the listing: left out
+    here = core.gallery.rows(ids)
+    elsewhere: dict = {}
+    worker = threading.Thread(target=lambda: elsewhere.update(core.gallery.rows(ids)))
+    worker.start()
+    worker.join()
+    assert sorted(here) == sorted(elsewhere) == sorted(item.id for item in items)
+    assert here[items[0].id].prompt == "picture 0"

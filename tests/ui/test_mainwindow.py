@@ -360,3 +360,19 @@ async def test_a_test_result_never_lands_on_another_profile(make_window, keyring
         await asyncio.sleep(0.3)
     assert "OK" not in form.notice.text()
     assert form.models.stringList() == []
+
+
+async def test_the_gallery_reaches_other_pages_through_their_intents(make_window, home) -> None:
+    from desktop_client.core.context import build_core
+
+    window, core = make_window(build_core(home, secrets=MemorySecretStore()))
+    core.profiles.add("relay", ProfileKind.OPENAI, "http://127.0.0.1:9", "sk-intents-0000000000001")
+    window._update_mode()
+    chosen = window.images_page.params.model_name()
+    window.reuse_prompt("chat", "a red kite", "gpt-4o")  # a chat answer's image: Images, the model stays
+    assert window.current_page() is window.images_page
+    assert window.images_page.prompt_edit.toPlainText() == "a red kite"
+    assert window.images_page.params.model_name() == chosen
+    window.press_mj_button("T-gone", "MJ::JOB::upsample::1::T-gone")
+    assert window.current_page() is window.mj_page
+    assert "not in the task list" in window.statusBar().currentMessage()

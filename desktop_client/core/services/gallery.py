@@ -4,7 +4,8 @@ Every image Keyhold makes or receives (OpenAI images, Midjourney tasks and their
 images in chat answers, imported folders) goes through ``save``: the file written atomically,
 its sidecar beside it, its index row from what is already in memory (the hash from the bytes,
 the metadata from the record; nothing read back), all in a worker thread, so no ``fsync``
-ever runs on the event loop. Every other method is the store's, run in a worker too."""
+ever runs on the event loop. Every other method is the store's, run in a worker too, but for
+``rows``, which a view model calls while its view paints (see there)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import NamedTuple
 
 from desktop_client.core.atomic import atomic_write_bytes
 from desktop_client.core.errors import InputError, KeyholdError, StorageError
@@ -41,6 +43,11 @@ log = logging.getLogger(__name__)
 
 SIDECAR, INDEX = "sidecar", "index"
 ChatImages = Callable[[], Iterable[tuple[Path, ImageRecord]]]
+
+
+class Listing(NamedTuple):
+    ids: list[int]  # newest first
+    profiles: list[str]  # every profile name an image carries, for the filter
 
 
 class NotIndexed(Exception):
@@ -192,6 +199,19 @@ class GalleryService:
     async def ids(self, flt: GalleryFilter | None = None) -> list[int]:
         return await asyncio.to_thread(lambda: self.store.ids(flt))
 
+    async def listing(self, flt: GalleryFilter | None = None) -> Listing:
+        """What a search shows and the profiles to filter by, in one trip: it runs while the user types."""
+        return await asyncio.to_thread(lambda: Listing(self.store.ids(flt), self.store.profiles()))
+
+    def rows(self, ids: Sequence[int]) -> dict[int, GalleryItem]:
+        """The rows of ``ids`` still in the index (without their metadata), read synchronously.
+
+        For a view model that reads a page of rows while its view paints: a thread hop per page
+        would paint blank cells first. Safe from any thread (every query holds the database's
+        lock) and quick (one indexed query, about 1 ms for 120 rows), but call it only after
+        ``open()``: the first use of the index may build it from every file."""
+        return self.store.rows(ids)
+
     async def profiles(self) -> list[str]:
         return await asyncio.to_thread(lambda: self.store.profiles())
 
@@ -204,6 +224,16 @@ class GalleryService:
 
     async def check(self, item: GalleryItem) -> str:
         return await asyncio.to_thread(lambda: self.store.check(item))
+
+    async def detail(self, item_id: int) -> tuple[GalleryItem, str]:
+        """The image with its metadata and its file's state now (``OK``, ``MISSING``, ``CORRUPT``;
+        a change is written to the index), in one trip; NotFoundError when it is gone."""
+
+        def read() -> tuple[GalleryItem, str]:
+            item = self.store.item(item_id)
+            return item, self.store.check(item)
+
+        return await asyncio.to_thread(read)
 
     async def mark_state(self, item_id: int, state: str) -> None:
         await asyncio.to_thread(lambda: self.store.mark_state(item_id, state))

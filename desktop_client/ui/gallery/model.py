@@ -1,8 +1,9 @@
 """The gallery grid's model and delegate.
 
 The model holds only the ordered ids of the matching images (10,000 ints); rows are read
-from SQLite a page at a time when the view first asks for them, and thumbnails come from the
-ThumbnailCache. Nothing here decodes an image on the GUI thread."""
+through the gallery service a page at a time when the view first asks for them (synchronously:
+see ``GalleryService.rows``), and thumbnails come from the ThumbnailCache. Nothing here decodes
+an image on the GUI thread."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QCoreApplication,
     QMimeData,
     QModelIndex,
     QObject,
@@ -25,8 +27,10 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from desktop_client.core.storage.gallery import CORRUPT, MISSING, OK, GalleryItem, GalleryStore
+from desktop_client.core.services.gallery import GalleryService
+from desktop_client.core.storage.gallery import CORRUPT, MISSING, OK, GalleryItem
 from desktop_client.ui.gallery.thumbs import ThumbnailCache, thumb_key
+from desktop_client.ui.widgets.notice import error_color
 
 ItemRole = Qt.ItemDataRole.UserRole + 1
 ThumbRole = Qt.ItemDataRole.UserRole + 2
@@ -39,16 +43,16 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 class GalleryModel(QAbstractListModel):
-    def __init__(self, store: GalleryStore, thumbs: ThumbnailCache, parent: QObject | None = None) -> None:
+    def __init__(self, gallery: GalleryService, thumbs: ThumbnailCache, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.store = store
+        self.gallery = gallery
         self.thumbs = thumbs
         self._ids: list[int] = []
         self._rows: OrderedDict[int, GalleryItem] = OrderedDict()
         self._keys: dict[str, int] = {}  # thumbnail key → id, to find the row a thumbnail is for
         self._key_of: dict[int, str] = {}
         self._position: dict[int, int] = {}
-        self.states: dict[int, str] = {}  # found while drawing: missing or unreadable files
+        self._states: dict[int, str] = {}  # found since the listing: missing or unreadable files
         thumbs.ready.connect(self._thumb_changed)
         thumbs.failed.connect(self._thumb_failed)
 
@@ -76,6 +80,19 @@ class GalleryModel(QAbstractListModel):
             index = self.index(row)
             self.dataChanged.emit(index, index)
 
+    def set_state(self, item_id: int, state: str) -> None:
+        """What was found about an image's file (``MISSING``, ``CORRUPT``, or ``OK`` again) since
+        its row was read: the cell shows it at once, without reading the row again."""
+        self._states[item_id] = state
+        self.refresh_item(item_id)
+
+    def forget_states(self) -> None:
+        """After a rescan the rows know their files' states again."""
+        self._states.clear()
+
+    def state_of(self, item: GalleryItem) -> str:
+        return self._states.get(item.id, item.state)
+
     def item_at(self, row: int) -> GalleryItem | None:
         if not 0 <= row < len(self._ids):
             return None
@@ -85,7 +102,7 @@ class GalleryModel(QAbstractListModel):
             # One query for the page around the row: scrolling reads ~1 ms per 120 images.
             start = max(0, row - PAGE // 4)
             chunk = [i for i in self._ids[start : start + PAGE] if i not in self._rows]
-            for found_id, found in self.store.rows(chunk).items():
+            for found_id, found in self.gallery.rows(chunk).items():
                 self._rows[found_id] = found
             while len(self._rows) > ROW_CACHE:
                 self._rows.popitem(last=False)
@@ -113,16 +130,16 @@ class GalleryModel(QAbstractListModel):
         if role == ItemRole:
             return item
         if role == StateRole:
-            return self.states.get(item.id, item.state)
+            return self.state_of(item)
         if role == ThumbRole:
-            if self.states.get(item.id, item.state) != OK:
+            if self.state_of(item) != OK:
                 return None
             key = self._key_of.get(item.id)
             if key is None:  # once per row, not on every paint
                 key = thumb_key(item.path, item.bytes, item.created)
                 self._key_of[item.id] = key
                 self._keys[key] = item.id
-            return self.thumbs.get(key, self.store.absolute(item))
+            return self.thumbs.get(key, self.gallery.absolute(item))
         return None
 
     def flags(self, index: Index) -> Qt.ItemFlag:
@@ -139,7 +156,7 @@ class GalleryModel(QAbstractListModel):
         for index in indexes:
             item = self.item_at(index.row())
             if item is not None:
-                urls.append(QUrl.fromLocalFile(str(self.store.absolute(item))))
+                urls.append(QUrl.fromLocalFile(str(self.gallery.absolute(item))))
         data.setUrls(urls)
         return data
 
@@ -160,8 +177,8 @@ class GalleryModel(QAbstractListModel):
             return
         item = self._rows.get(item_id)
         if item is not None:
-            path = self.store.absolute(item)
-            self.states[item_id] = CORRUPT if path.exists() else MISSING
+            path = self.gallery.absolute(item)
+            self._states[item_id] = CORRUPT if path.exists() else MISSING
         self._thumb_changed(key)
 
 
@@ -169,6 +186,20 @@ def _elided(painter: QPainter, text: str, width: int) -> str:
     return painter.fontMetrics().elidedText(text, Qt.TextElideMode.ElideRight, width)
 
 
+def source_labels() -> dict[str, str]:
+    """The names of the sources and of a file's troubles in the UI language (the filter, the
+    badges, the detail view)."""
+    return {
+        "openai": QCoreApplication.translate("Gallery", "OpenAI"),
+        "midjourney": QCoreApplication.translate("Gallery", "Midjourney"),
+        "chat": QCoreApplication.translate("Gallery", "Chat"),
+        "import": QCoreApplication.translate("Gallery", "Imported"),
+        MISSING: QCoreApplication.translate("Gallery", "File missing"),
+        CORRUPT: QCoreApplication.translate("Gallery", "Can't read this file"),
+    }
+
+
+# Each source's own colour, not a palette role: a badge looks the same in every theme, white on it.
 SOURCE_COLORS = {
     "openai": QColor(16, 163, 127),
     "midjourney": QColor(88, 101, 242),
@@ -204,37 +235,8 @@ class GalleryDelegate(QStyledItemDelegate):
         if item is None:
             painter.restore()
             return
-        pixmap = index.data(ThumbRole)
-        item_state = index.data(StateRole)
-        if pixmap is not None and not pixmap.isNull():
-            scaled = pixmap.size().scaled(image_rect.size(), Qt.AspectRatioMode.KeepAspectRatio)
-            target = QRect(0, 0, scaled.width(), scaled.height())
-            target.moveCenter(image_rect.center())
-            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-            painter.drawPixmap(target, pixmap)
-        elif item_state in (MISSING, CORRUPT):
-            painter.setPen(QPen(QColor(192, 57, 43)))
-            painter.drawText(
-                image_rect.adjusted(8, 8, -8, -8),
-                Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
-                self.labels.get(item_state, item_state),
-            )
-        badge_text = self.labels.get(item.source, item.source)
-        font = QFont(option.font)
-        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.8))
-        painter.setFont(font)
-        badge_width = painter.fontMetrics().horizontalAdvance(badge_text) + 10
-        badge = QRect(image_rect.x() + 4, image_rect.y() + 4, badge_width, painter.fontMetrics().height() + 4)
-        painter.fillRect(badge, SOURCE_COLORS.get(item.source, QColor(90, 90, 90)))
-        painter.setPen(QColor(255, 255, 255))
-        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, badge_text)
-        if item.favourite:
-            star = QRect(image_rect.right() - 26, image_rect.y() + 2, 24, 24)
-            star_font = QFont(font)
-            star_font.setPointSizeF(font.pointSizeF() * 1.6)
-            painter.setFont(star_font)
-            painter.setPen(QColor(241, 196, 15))
-            painter.drawText(star, Qt.AlignmentFlag.AlignCenter, "★")
+        self._paint_picture(painter, index, image_rect, palette)
+        self._paint_marks(painter, item, option.font, image_rect)
         painter.setFont(option.font)
         text_color = (
             palette.color(QPalette.ColorRole.HighlightedText)
@@ -252,6 +254,43 @@ class GalleryDelegate(QStyledItemDelegate):
             _elided(painter, line, text_rect.width()),
         )
         painter.restore()
+
+    def _paint_picture(self, painter: QPainter, index: Index, image_rect: QRect, palette: QPalette) -> None:
+        """The thumbnail, or why there is none (nothing yet: the placeholder stays)."""
+        pixmap = index.data(ThumbRole)
+        item_state = index.data(StateRole)
+        if pixmap is not None and not pixmap.isNull():
+            scaled = pixmap.size().scaled(image_rect.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            target = QRect(0, 0, scaled.width(), scaled.height())
+            target.moveCenter(image_rect.center())
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+            painter.drawPixmap(target, pixmap)
+        elif item_state in (MISSING, CORRUPT):
+            painter.setPen(QPen(error_color(palette)))
+            painter.drawText(
+                image_rect.adjusted(8, 8, -8, -8),
+                Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                self.labels.get(item_state, item_state),
+            )
+
+    def _paint_marks(self, painter: QPainter, item: GalleryItem, base: QFont, image_rect: QRect) -> None:
+        """The source badge and the favourite star over the picture."""
+        badge_text = self.labels.get(item.source, item.source)
+        font = QFont(base)
+        font.setPointSizeF(max(7.0, font.pointSizeF() * 0.8))
+        painter.setFont(font)
+        badge_width = painter.fontMetrics().horizontalAdvance(badge_text) + 10
+        badge = QRect(image_rect.x() + 4, image_rect.y() + 4, badge_width, painter.fontMetrics().height() + 4)
+        painter.fillRect(badge, SOURCE_COLORS.get(item.source, QColor(90, 90, 90)))
+        painter.setPen(QColor(255, 255, 255))
+        painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, badge_text)
+        if item.favourite:
+            star = QRect(image_rect.right() - 26, image_rect.y() + 2, 24, 24)
+            star_font = QFont(font)
+            star_font.setPointSizeF(font.pointSizeF() * 1.6)
+            painter.setFont(star_font)
+            painter.setPen(QColor(241, 196, 15))
+            painter.drawText(star, Qt.AlignmentFlag.AlignCenter, "★")
 
 
 def day_range(choice: str, now: float | None = None) -> tuple[float | None, float | None]:

@@ -46,7 +46,7 @@ async def open_gallery(make_window, count: int = 0, url: str = "http://127.0.0.1
     paths = add_images(core, count) if count else []
     window.go_to("gallery")
     page = window.gallery_page
-    await wait_until(lambda: page.loaded and page.model is not None and page.model.rowCount() == count)
+    await wait_until(lambda: page.browser.loaded and page.model is not None and page.model.rowCount() == count)
     return window, core, page, paths
 
 
@@ -61,22 +61,22 @@ async def test_thumbnails_are_made_off_thread_and_cached_on_disk(make_window) ->
 
 async def test_search_filter_and_detail(make_window) -> None:
     window, core, page, paths = await open_gallery(make_window, 25)
-    page.search_edit.setText("number 17")
+    page.filters.search_edit.setText("number 17")
     await wait_until(lambda: page.model.rowCount() == 1, message="search narrowed")
-    assert "1" in page.count_label.text()
+    assert "1" in page.filters.count_label.text()
     page.grid.selectionModel().setCurrentIndex(
         page.model.index(0), QItemSelectionModel.SelectionFlag.ClearAndSelect
     )
-    await wait_until(lambda: page.current is not None and not page.view.pixmap().isNull())
-    assert page.prompt_view.toPlainText() == "image number 17"
-    assert "gpt-image-1" in page.info_label.text() and "64 × 48" in page.info_label.text()
-    page.search_edit.clear()
-    page.source_combo.setCurrentIndex(page.source_combo.findData("midjourney"))
+    await wait_until(lambda: page.browser.current is not None and not page.detail.view.pixmap().isNull())
+    assert page.detail.prompt_view.toPlainText() == "image number 17"
+    assert "gpt-image-1" in page.detail.info_label.text() and "64 × 48" in page.detail.info_label.text()
+    page.filters.search_edit.clear()
+    page.filters.source_combo.setCurrentIndex(page.filters.source_combo.findData("midjourney"))
     await wait_until(lambda: page.model.rowCount() == 0)
-    page.source_combo.setCurrentIndex(0)
-    page.favourites_box.setChecked(True)
+    page.filters.source_combo.setCurrentIndex(0)
+    page.filters.favourites_box.setChecked(True)
     await wait_until(lambda: page.model.rowCount() == 0)
-    page.favourites_box.setChecked(False)
+    page.filters.favourites_box.setChecked(False)
     await wait_until(lambda: page.model.rowCount() == 25)
 
 
@@ -87,9 +87,9 @@ async def test_delete_undo_then_trash(make_window, tmp_path) -> None:
         selection.select(page.model.index(row), QItemSelectionModel.SelectionFlag.Select)
     await page.delete_selected()
     assert page.model.rowCount() == 4 and page.undo_bar.isVisible()
-    assert "2" in page.undo_label.text()
+    assert "2" in page.undo_bar.label.text()
     assert paths[0].exists()  # kept during the undo window
-    page.undo_btn.click()
+    page.undo_bar.undo_btn.click()
     await wait_until(lambda: page.model.rowCount() == 6 and not page.undo_bar.isVisible())
     selection.clearSelection()
     selection.select(page.model.index(0), QItemSelectionModel.SelectionFlag.Select)
@@ -110,7 +110,7 @@ async def test_missing_and_corrupt_files_are_shown_as_such(make_window) -> None:
     paths[1].write_bytes(paths[1].read_bytes()[:60])  # truncated: row 1
     window.go_to("gallery")
     page = window.gallery_page
-    await wait_until(lambda: page.loaded and page.model.rowCount() == 3)
+    await wait_until(lambda: page.browser.loaded and page.model.rowCount() == 3)
     model = page.model
     for row in range(3):
         model.data(model.index(row), ThumbRole)
@@ -119,10 +119,10 @@ async def test_missing_and_corrupt_files_are_shown_as_such(make_window) -> None:
     window.resize(1100, 700)
     page.grid.viewport().grab()  # painting a missing or damaged cell must not fail
     page.select(model.ids()[1])
-    await wait_until(lambda: page.state_label.isVisible() and "damaged" in page.state_label.text())
+    await wait_until(lambda: page.detail.state_label.isVisible() and "damaged" in page.detail.state_label.text())
     page.select(model.ids()[0])
-    await wait_until(lambda: "missing" in page.state_label.text())
-    assert page.view.pixmap().isNull()
+    await wait_until(lambda: "missing" in page.detail.state_label.text())
+    assert page.detail.view.pixmap().isNull()
 
 
 async def test_generate_with_each_family_lands_in_the_gallery(make_window) -> None:
@@ -130,10 +130,10 @@ async def test_generate_with_each_family_lands_in_the_gallery(make_window) -> No
         window, core, page, paths = await open_gallery(make_window, 0, fake.url)
         images = window.images_page
         window.go_to("images")
-        form = images.form
-        visible = {name: form.isRowVisible(combo) for name, combo in images.option_combos.items()}
-        images.model_combo.setCurrentText("dall-e-3")
-        shown_dalle3 = {n: form.isRowVisible(c) for n, c in images.option_combos.items()}
+        form = images.params.form
+        visible = {name: form.isRowVisible(combo) for name, combo in images.params.option_combos.items()}
+        images.params.model_combo.setCurrentText("dall-e-3")
+        shown_dalle3 = {n: form.isRowVisible(c) for n, c in images.params.option_combos.items()}
         assert shown_dalle3 == {
             "quality": True,
             "style": True,
@@ -141,26 +141,26 @@ async def test_generate_with_each_family_lands_in_the_gallery(make_window) -> No
             "output_format": False,
             "moderation": False,
         }
-        assert not form.isRowVisible(images.n_spin)  # dall-e-3 makes one image
-        images.model_combo.setCurrentText("gpt-image-1")
+        assert not form.isRowVisible(images.params.n_spin)  # dall-e-3 makes one image
+        images.params.model_combo.setCurrentText("gpt-image-1")
         assert visible["background"] and not visible["style"]
-        assert not form.isRowVisible(images.compression_spin)
-        images.option_combos["output_format"].setCurrentIndex(
-            images.option_combos["output_format"].findData("webp")
+        assert not form.isRowVisible(images.params.compression_spin)
+        images.params.option_combos["output_format"].setCurrentIndex(
+            images.params.option_combos["output_format"].findData("webp")
         )
-        assert form.isRowVisible(images.compression_spin)
-        images.option_combos["output_format"].setCurrentIndex(0)
-        images.model_combo.setCurrentText("dall-e-2")
-        assert not any(form.isRowVisible(c) for c in images.option_combos.values())
+        assert form.isRowVisible(images.params.compression_spin)
+        images.params.option_combos["output_format"].setCurrentIndex(0)
+        images.params.model_combo.setCurrentText("dall-e-2")
+        assert not any(form.isRowVisible(c) for c in images.params.option_combos.values())
 
         for model, options in (
             ("dall-e-2", {}),
             ("dall-e-3", {"style": "natural"}),
             ("gpt-image-1", {"quality": "low"}),
         ):
-            images.model_combo.setCurrentText(model)
+            images.params.model_combo.setCurrentText(model)
             for name, value in options.items():
-                combo = images.option_combos[name]
+                combo = images.params.option_combos[name]
                 combo.setCurrentIndex(combo.findData(value))
             images.prompt_edit.setPlainText(f"a harbour by {model}")
             images.generate_btn.click()
@@ -177,7 +177,7 @@ async def test_generate_with_each_family_lands_in_the_gallery(make_window) -> No
 
         images.results.itemAt(0).widget().click()
         page = window.gallery_page
-        await wait_until(lambda: page.current is not None and page.current.id == listed[0].id)
+        await wait_until(lambda: page.browser.current is not None and page.browser.current.id == listed[0].id)
         assert window.current_page() is page
 
 
@@ -186,8 +186,8 @@ async def test_edit_from_the_gallery_with_a_painted_mask(make_window) -> None:
         window, core, page, paths = await open_gallery(make_window, 2, fake.url)
         images = window.images_page
         page.select(page.model.ids()[0])
-        await wait_until(lambda: page.current is not None and page.edit_btn.isEnabled())
-        page.edit_btn.click()
+        await wait_until(lambda: page.browser.current is not None and page.detail.edit_btn.isEnabled())
+        page.detail.edit_btn.click()
         assert window.current_page() is images
         assert images.sources.paths == [paths[0]] and images.generate_btn.text() == "Edit"
         images.paint_mask()
@@ -229,15 +229,15 @@ async def test_reuse_prompt_goes_to_the_page_that_made_it(make_window) -> None:
     core.gallery.store.index_file(mj)
     await page.refresh()
     page.select(core.gallery.store.by_path(mj).id)
-    await wait_until(lambda: page.current is not None and page.current.source == "midjourney")
-    assert page.mj_box.isVisibleTo(page) and page.mj_layout.count() == 1
-    page.reuse_btn.click()
+    await wait_until(lambda: page.browser.current is not None and page.browser.current.source == "midjourney")
+    assert page.detail.mj_box.isVisibleTo(page) and page.detail.mj_layout.count() == 1
+    page.detail.reuse_btn.click()
     assert window.current_page() is window.mj_page
     assert window.mj_page.composer.prompt_edit.toPlainText() == "a dragon --ar 1:1"
     window.go_to("gallery")
     page.select(page.model.ids()[-1])
-    await wait_until(lambda: page.current is not None and page.current.source == "openai")
-    assert not page.mj_box.isVisibleTo(page)
-    page.reuse_btn.click()
+    await wait_until(lambda: page.browser.current is not None and page.browser.current.source == "openai")
+    assert not page.detail.mj_box.isVisibleTo(page)
+    page.detail.reuse_btn.click()
     assert window.current_page() is window.images_page
     assert window.images_page.prompt_edit.toPlainText() == "image number 0"

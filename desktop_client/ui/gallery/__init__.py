@@ -1,0 +1,1 @@
+"""The Gallery page: every image Keyhold made or received."""

@@ -1,0 +1,1 @@
+"""The Images page: generating and editing images with an OpenAI-compatible profile."""
