@@ -170,7 +170,7 @@ def gui_measurements(url: str, pieces: list[str]) -> None:
         )
         worst = max(range(len(gaps)), key=gaps.__getitem__)
         print(f"worst stall at tick {worst} of {len(gaps)}: {gaps[worst] * 1000:.0f} ms")
-    stored = core.chats.path(page.conversation.id)[-1].content if page.conversation else ""
+    stored = core.chat.store.path(page.conversation.id)[-1].content if page.conversation else ""
     print(
         f"GUI, whole app path: {len(pieces)} tokens in {elapsed:.2f} s; "
         f"longest event-loop stall {max(gaps) * 1000:.0f} ms "

@@ -198,7 +198,7 @@ def main() -> None:
             "bench", ProfileKind.OPENAI, server.url, "sk-bench-000000000001", default_model="m"
         )
         # A model list fetched earlier today: opening a conversation then needs no network.
-        core.chats.cache_models(record.id, ["m"])
+        core.chat.store.cache_models(record.id, ["m"])
         return home, core
 
     async def streaming(results: dict[str, list[tuple[float, float]]]) -> None:
@@ -219,15 +219,19 @@ def main() -> None:
             await until(lambda: not page.tasks and not any(w.streaming for w in page.view.widgets.values()))
             await asyncio.sleep(0.3)  # layout and paint of what was shown last
             results.setdefault(name, []).append(meter.stop())
-            stored = page.core.chats.path(page.conversation.id)[-1].content
+            stored = page.core.chat.store.path(page.conversation.id)[-1].content
             assert stored == "".join(stream), f"{name}: the stored answer is not whole"
         window.hide()
 
     async def open_at_start(name: str, answer: str) -> tuple[float, float]:
         home, core = new_home()
-        conversation = core.chats.create_conversation(title=name, model="m", profile_id=core.profiles.all()[0].id)
-        question = core.chats.add_message(conversation.id, "user", "show it", parent_id=None)
-        core.chats.add_message(conversation.id, "assistant", answer, parent_id=question.id, status=Status.COMPLETE)
+        conversation = core.chat.store.create_conversation(
+            title=name, model="m", profile_id=core.profiles.all()[0].id
+        )
+        question = core.chat.store.add_message(conversation.id, "user", "show it", parent_id=None)
+        core.chat.store.add_message(
+            conversation.id, "assistant", answer, parent_id=question.id, status=Status.COMPLETE
+        )
         await core.aclose()
         meter = StallMeter()
         window = open_window(home)

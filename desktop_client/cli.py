@@ -365,7 +365,7 @@ async def _chat(args: argparse.Namespace, core: Core, stdin: TextIO, out: TextIO
 async def _midjourney(args: argparse.Namespace, core: Core, out: TextIO, err: TextIO) -> int:
     service = core.midjourney
     if args.command == "mj" and args.action == "tasks":
-        tasks = await asyncio.to_thread(service.store.all)
+        tasks = await service.tasks()
         names = {p.id: p.name for p in core.profiles.all()}
         if args.json:
             rows = [
@@ -471,7 +471,7 @@ async def _image(args: argparse.Namespace, core: Core, stdin: TextIO, out: TextI
 
 
 async def run_gallery(args: argparse.Namespace, core: Core, out: TextIO) -> int:
-    from desktop_client.core.storage.gallery import GalleryFilter
+    from desktop_client.core.models import GalleryFilter
 
     gallery = core.gallery
     if args.action == "rescan":
@@ -531,7 +531,7 @@ async def run_gallery(args: argparse.Namespace, core: Core, out: TextIO) -> int:
 
 
 async def run_history(args: argparse.Namespace, core: Core, out: TextIO) -> int:
-    from desktop_client.core.storage.chats import UNDO_DAYS
+    from desktop_client.core.models import UNDO_DAYS
 
     service = core.chat
     if args.action == "list":

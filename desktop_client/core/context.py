@@ -130,12 +130,6 @@ class Core:
         return self._opened().chat
 
     @property
-    def chats(self) -> ChatStore:
-        # The chat service's store, for the callers that still reach it (the chat page, the
-        # CLI's chat and history commands) until the service offers what they need.
-        return self._opened().chat.store
-
-    @property
     def midjourney(self) -> MidjourneyService:
         return self._opened().midjourney
 

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QSystemTrayIcon
 from desktop_client.core.api.mj_types import MjStatus
 from desktop_client.core.models import StoredTask
 from desktop_client.ui.i18n import tr_args
-from desktop_client.ui.midjourney.texts import action_name
+from desktop_client.ui.mj_texts import action_name
 
 
 class Notifier(QObject):

@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>AttachmentStrip</name>
@@ -437,7 +438,7 @@
         <translation>禁止访问：该密钥无此权限，或服务不支持你所在的地区</translation>
     </message>
     <message>
-        <source>Check the key's permissions, or use a relay that serves your region.</source>
+        <source>Check the key&apos;s permissions, or use a relay that serves your region.</source>
         <translation>请检查密钥权限，或改用支持你所在地区的中转服务。</translation>
     </message>
     <message>
@@ -469,7 +470,7 @@
         <translation>未找到：服务器上没有该模型或接口</translation>
     </message>
     <message>
-        <source>Check the base URL and pick a model from the server's list.</source>
+        <source>Check the base URL and pick a model from the server&apos;s list.</source>
         <translation>请检查接口地址，并从服务器提供的列表中选择模型。</translation>
     </message>
     <message>
@@ -489,7 +490,7 @@
         <translation>请检查地址、网络以及代理或防火墙设置。</translation>
     </message>
     <message>
-        <source>TLS problem: the server's certificate could not be verified</source>
+        <source>TLS problem: the server&apos;s certificate could not be verified</source>
         <translation>TLS 问题：无法验证服务器证书</translation>
     </message>
     <message>
@@ -529,7 +530,7 @@
         <translation>请使用 https://；如果你接受风险，可在配置中允许明文 HTTP。</translation>
     </message>
     <message>
-        <source>The server's answer was not understood</source>
+        <source>The server&apos;s answer was not understood</source>
         <translation>无法理解服务器的响应</translation>
     </message>
     <message>
@@ -569,7 +570,7 @@
         <translation>请解锁钥匙串后重试。没有任何数据丢失。</translation>
     </message>
     <message>
-        <source>Could not read or write Keyhold's data</source>
+        <source>Could not read or write Keyhold&apos;s data</source>
         <translation>无法读写 Keyhold 的数据</translation>
     </message>
     <message>
@@ -605,7 +606,7 @@
         <translation>请确认你的账户可以使用 Windows 凭据管理器，然后重试。</translation>
     </message>
     <message>
-        <source>Install a keyring supported by Python's keyring package.</source>
+        <source>Install a keyring supported by Python&apos;s keyring package.</source>
         <translation>请安装 Python keyring 库支持的钥匙串。</translation>
     </message>
     <message>
@@ -695,7 +696,8 @@
         <source>%n image(s)</source>
         <translation>
             <numerusform>
-            </numerusform></translation>
+            </numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -721,7 +723,7 @@
         <translation>文件丢失</translation>
     </message>
     <message>
-        <source>Can't read this file</source>
+        <source>Can&apos;t read this file</source>
         <translation>无法读取此文件</translation>
     </message>
 </context>
@@ -1117,7 +1119,7 @@
         </translation>
     </message>
     <message>
-        <source>Profile saved. You're ready.</source>
+        <source>Profile saved. You&apos;re ready.</source>
         <translation>配置已保存，可以开始使用了。</translation>
     </message>
 </context>
@@ -1329,7 +1331,7 @@
         <translation>已达到 token 上限，回答被截断。</translation>
     </message>
     <message>
-        <source>Stopped by the provider's content filter.</source>
+        <source>Stopped by the provider&apos;s content filter.</source>
         <translation>已被服务商的内容过滤器中止。</translation>
     </message>
 </context>
@@ -1571,7 +1573,7 @@
         <translation>欢迎使用 Keyhold</translation>
     </message>
     <message>
-        <source>Keyhold talks to OpenAI-compatible APIs and midjourney-proxy servers directly from this computer. There is no server in between: your API key and base URL go into the operating system's keyring and nowhere else, so no crawler can find them.
+        <source>Keyhold talks to OpenAI-compatible APIs and midjourney-proxy servers directly from this computer. There is no server in between: your API key and base URL go into the operating system&apos;s keyring and nowhere else, so no crawler can find them.
 
 Add your first profile. “Test connection” checks the address and the key before you save.</source>
         <translation>Keyhold 直接从这台电脑连接 OpenAI 兼容 API 和 midjourney-proxy 服务器，中间没有任何服务器：你的 API 密钥和接口地址只保存在操作系统的钥匙串中，爬虫无从找到。
@@ -2055,7 +2057,8 @@ Add your first profile. “Test connection” checks the address and the key bef
         <source>%n image(s) deleted.</source>
         <translation>
             <numerusform>
-            </numerusform></translation>
+            </numerusform>
+        </translation>
     </message>
     <message>
         <source>Ctrl+Z undoes.</source>

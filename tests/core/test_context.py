@@ -74,7 +74,7 @@ def test_a_gallery_index_that_will_not_open_holds_up_nothing_else(home, monkeypa
 
     monkeypatch.setattr(GalleryService, "open_index", first_fails)
     core = build_core(home, secrets=MemorySecretStore()).open_blocking()
-    assert core.chats.conversations() == []
+    assert core.chat.store.conversations() == []
     assert core.gallery.store.count() == 0  # its first use opens it after all
     assert len(calls) >= 2
     core.database.close()

@@ -145,9 +145,9 @@ def test_every_store_lookup_raises_one_not_found(home) -> None:
     try:
         lookups = {
             "profile": lambda: core.profiles.find("nobody"),
-            "conversation": lambda: core.chats.conversation("c-gone"),
-            "conversation prefix": lambda: core.chats.find_conversation("c-gone-0001"),
-            "message": lambda: core.chats.message("m-gone"),
+            "conversation": lambda: core.chat.store.conversation("c-gone"),
+            "conversation prefix": lambda: core.chat.store.find_conversation("c-gone-0001"),
+            "message": lambda: core.chat.store.message("m-gone"),
             "Midjourney task": lambda: core.midjourney.store.get("p1", "t-gone"),
             "image": lambda: core.gallery.store.item(404),
         }

@@ -38,7 +38,7 @@ async def test_the_answer_that_cannot_be_saved_is_failed_and_kept_whole(tmp_path
         record, _ = core.profiles.add(
             "p", ProfileKind.OPENAI, server.url, "sk-full-disk-000000001", default_model="m"
         )
-        conversation = core.chats.create_conversation(profile_id=record.id, model="m")
+        conversation = core.chat.store.create_conversation(profile_id=record.id, model="m")
         finished = []
 
         class Observer:
@@ -51,10 +51,10 @@ async def test_the_answer_that_cannot_be_saved_is_failed_and_kept_whole(tmp_path
         task = asyncio.ensure_future(core.chat.send(conversation.id, "a long story", observer=Observer()))
         for _ in range(200):  # until the first words are on disk
             await asyncio.sleep(0.05)
-            if "word000" in core.chats.path(conversation.id)[-1].content:
+            if "word000" in core.chat.store.path(conversation.id)[-1].content:
                 break
         # No WAL slack left to write into, then not a byte free.
-        core.chats.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        core.chat.store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         fill(disk)
         script.release.set()
         outcome = await asyncio.wait_for(task, 60)
@@ -68,11 +68,11 @@ async def test_the_answer_that_cannot_be_saved_is_failed_and_kept_whole(tmp_path
         # On disk the answer keeps what fit, never marked complete (the next start marks it
         # interrupted: see the CLI test, which really is a next start).
         os.remove(disk / "filler")
-        stored = core.chats.path(conversation.id)[-1]
+        stored = core.chat.store.path(conversation.id)[-1]
         assert stored.status is Status.STREAMING
         assert stored.content and "".join(WORDS).startswith(stored.content)
         assert len(stored.content) < len(message.content)
-        core.chats.db.close()
+        core.chat.store.db.close()
     captured = capfd.readouterr()
     assert "Logging error" not in captured.err and "Traceback" not in captured.err
     assert captured.err.count("the log file cannot be written") <= 1

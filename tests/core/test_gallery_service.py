@@ -150,7 +150,7 @@ async def test_images_in_chat_answers_are_saved_through_the_service_without_a_si
     script = ChatScript(stream_of([f"Here: ![pixel](data:image/png;base64,{base64.b64encode(png).decode()})"]))
     with LoopbackServer(script) as server:
         profile, _ = core.profiles.add("p", ProfileKind.OPENAI, server.url, KEY, default_model="m")
-        conversation = core.chats.create_conversation(profile_id=profile.id, model="m")
+        conversation = core.chat.store.create_conversation(profile_id=profile.id, model="m")
         try:
             outcome = await core.chat.send(conversation.id, "draw a pixel")
         finally:

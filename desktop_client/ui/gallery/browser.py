@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from desktop_client.core.errors import NotFoundError
+from desktop_client.core.models import CORRUPT, OK, GalleryFilter, GalleryItem, ImportReport, RescanReport
 from desktop_client.core.services.gallery import GalleryService, Listing
-from desktop_client.core.storage.gallery import CORRUPT, OK, GalleryFilter, GalleryItem, ImportReport, RescanReport
 
 
 class Latest:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_client.core.api.mj_types import MjButton
-from desktop_client.core.storage.gallery import CORRUPT, MISSING, OK, GalleryItem
+from desktop_client.core.models import CORRUPT, MISSING, OK, GalleryItem
 from desktop_client.ui.gallery.model import source_labels
 from desktop_client.ui.gallery.zoom_view import ZoomView
 from desktop_client.ui.i18n import Retranslatable, tr_args
@@ -214,7 +214,7 @@ class DetailPanel(Retranslatable, QWidget):
     def _source_text(self, item: GalleryItem) -> str:
         action = item.action
         if item.source == "midjourney" and action:
-            from desktop_client.ui.midjourney.texts import action_name
+            from desktop_client.ui.mj_texts import action_name
 
             action = action_name(action)
         elif action in ("generate", "edit"):
@@ -229,7 +229,7 @@ class DetailPanel(Retranslatable, QWidget):
         self.mj_box.setVisible(shown)
         if not shown or not isinstance(buttons, list):
             return
-        from desktop_client.ui.midjourney.texts import button_text
+        from desktop_client.ui.mj_texts import button_text
 
         for number, raw in enumerate(buttons):
             if not isinstance(raw, dict) or not raw.get("customId"):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QWidget
 
-from desktop_client.core.storage.gallery import CORRUPT, MISSING, GalleryFilter
+from desktop_client.core.models import CORRUPT, MISSING, GalleryFilter
 from desktop_client.ui.gallery.model import day_range, source_labels
 from desktop_client.ui.i18n import Retranslatable
 from desktop_client.ui.qtutils import name_buttons_by_text, named

@@ -27,8 +27,8 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from desktop_client.core.models import CORRUPT, MISSING, OK, GalleryItem
 from desktop_client.core.services.gallery import GalleryService
-from desktop_client.core.storage.gallery import CORRUPT, MISSING, OK, GalleryItem
 from desktop_client.ui.gallery.thumbs import ThumbnailCache, thumb_key
 from desktop_client.ui.widgets.notice import error_color
 

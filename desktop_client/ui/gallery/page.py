@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QLabel, QListView,
 
 from desktop_client.core.context import Core
 from desktop_client.core.errors import StorageError
-from desktop_client.core.storage.gallery import OK, GalleryItem
+from desktop_client.core.models import OK, GalleryItem
 from desktop_client.ui.gallery.browser import GalleryBrowser
 from desktop_client.ui.gallery.detail_panel import DetailPanel
 from desktop_client.ui.gallery.filter_bar import FilterBar

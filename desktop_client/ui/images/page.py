@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from desktop_client.core.api.images import ImageRequest, Phase, Progress
 from desktop_client.core.context import Core
 from desktop_client.core.errors import KeyholdError
-from desktop_client.core.storage.gallery import GalleryItem
+from desktop_client.core.models import GalleryItem
 from desktop_client.ui.i18n import Retranslatable, tr_args
 from desktop_client.ui.images.params import ImageParams
 from desktop_client.ui.imaging import load_scaled, openai_mask
@@ -263,7 +263,7 @@ class ImagesPage(Retranslatable, QWidget):
     def paint_mask(self) -> None:
         if not self.sources.paths:
             return
-        from desktop_client.ui.midjourney.mask_painter import MaskDialog
+        from desktop_client.ui.widgets.mask_painter import MaskDialog
 
         image = QImage(str(self.sources.paths[0]))
         if image.isNull():

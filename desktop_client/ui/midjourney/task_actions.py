@@ -58,7 +58,7 @@ class TaskActions(QObject):
 
     def open_mask(self, task: StoredTask, done: Callable[[str, bytes], object]) -> None:
         """The mask painter over ``task``'s saved image; ``done(prompt, mask_png)`` on OK."""
-        from desktop_client.ui.midjourney.mask_painter import MaskDialog
+        from desktop_client.ui.widgets.mask_painter import MaskDialog
 
         image = QImage(task.image_path) if task.image_path else QImage()
         if image.isNull():

@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 from desktop_client.core.api.mj_types import MjButton, MjStatus
 from desktop_client.core.models import StoredTask
 from desktop_client.ui.i18n import Retranslatable, tr_args
-from desktop_client.ui.midjourney.texts import action_name, button_text, state_text
 from desktop_client.ui.midjourney.widgets import ImageView, LinkButton
+from desktop_client.ui.mj_texts import action_name, button_text, state_text
 from desktop_client.ui.qtutils import clear_layout, named
 
 CHANGE_ACTIONS = frozenset({"IMAGINE", "VARIATION", "REROLL", "BLEND"})

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from desktop_client.core.api.mj_types import MjStatus
 from desktop_client.core.models import StoredTask
-from desktop_client.ui.midjourney.texts import action_name, state_text
+from desktop_client.ui.mj_texts import action_name, state_text
 from desktop_client.ui.widgets.notice import error_color
 
 TASK_ROLE = Qt.ItemDataRole.UserRole + 1

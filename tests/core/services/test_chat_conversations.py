@@ -27,7 +27,7 @@ def core(home):
 
 def tree(core, conversation_id: str):
     """q1 → a1, a1' (regenerated); a1' → q2 → a2; q2' (edited) → a2'. Shows the newest branch."""
-    store = core.chats
+    store = core.chat.store
     q1 = store.add_message(conversation_id, "user", "q1", parent_id=None)
     store.add_message(conversation_id, "assistant", "a1", parent_id=q1.id)
     a1b = store.add_message(conversation_id, "assistant", "a1'", parent_id=q1.id)
@@ -41,7 +41,7 @@ async def test_open_gives_the_branch_and_each_messages_versions_as_the_store_doe
     conv = await core.chat.new_conversation(ConversationSettings(model="m"))
     tree(core, conv.id)
     view = await core.chat.open(conv.id)
-    store = core.chats
+    store = core.chat.store
     assert view.conversation == store.conversation(conv.id)
     assert [m.content for m in view.path] == ["q1", "a1'", "q2'", "a2'"]
     assert view.path == store.path(conv.id)
@@ -55,11 +55,11 @@ async def test_open_reads_the_versions_in_one_query_however_long_the_branch(core
     parent = None
     for index in range(20):
         role = "user" if index % 2 == 0 else "assistant"
-        parent = core.chats.add_message(long.id, role, "x", parent_id=parent).id
+        parent = core.chat.store.add_message(long.id, role, "x", parent_id=parent).id
     tree(core, short.id)
     queries: list[str] = []
-    real = core.chats.db.query
-    monkeypatch.setattr(core.chats.db, "query", lambda sql, *a: queries.append(sql) or real(sql, *a))
+    real = core.chat.store.db.query
+    monkeypatch.setattr(core.chat.store.db, "query", lambda sql, *a: queries.append(sql) or real(sql, *a))
     await core.chat.open(short.id)
     few = len(queries)
     queries.clear()
@@ -70,7 +70,7 @@ async def test_open_reads_the_versions_in_one_query_however_long_the_branch(core
 async def test_select_version_shows_the_newest_branch_under_that_version(core) -> None:
     conv = await core.chat.new_conversation(ConversationSettings())
     tree(core, conv.id)
-    first_q2 = next(m for m in core.chats.messages(conv.id) if m.content == "q2")
+    first_q2 = next(m for m in core.chat.store.messages(conv.id) if m.content == "q2")
     view = await core.chat.select_version(first_q2.id)
     assert [m.content for m in view.path] == ["q1", "a1'", "q2", "a2"]
     assert view.conversation.current_leaf == view.path[-1].id
@@ -93,7 +93,7 @@ async def test_the_list_pins_first_and_a_query_matches_titles_and_messages(core)
     chat = core.chat
     relays = await chat.rename((await chat.new_conversation(ConversationSettings())).id, "About relays")
     other = await chat.new_conversation(ConversationSettings())
-    core.chats.add_message(other.id, "user", "how do proxies and relays differ", parent_id=None)
+    core.chat.store.add_message(other.id, "user", "how do proxies and relays differ", parent_id=None)
     quiet = await chat.new_conversation(ConversationSettings())
     await chat.set_pinned(relays.id, True)
     assert [c.id for c in await chat.conversations()] == [relays.id, quiet.id, other.id]
@@ -120,7 +120,7 @@ async def test_export_renders_the_shown_branch_and_writes_it_whole(core, tmp_pat
     conv = await core.chat.new_conversation(ConversationSettings(profile_id=record.id, model="m"))
     tree(core, conv.id)
     markdown = await core.chat.export(conv.id, "md")
-    expected = to_markdown(core.chats.conversation(conv.id), core.chats.path(conv.id), "relay")
+    expected = to_markdown(core.chat.store.conversation(conv.id), core.chat.store.path(conv.id), "relay")
     # The stamp in the first lines is the minute of the export: the rest is the same.
     assert markdown.splitlines()[2:] == expected.splitlines()[2:] and "“relay”" in markdown
     target = tmp_path / "out.json"

@@ -49,7 +49,7 @@ def setup(home):
         record, _ = core.profiles.add(
             "p", ProfileKind.OPENAI, server.url, "sk-service-000000001", default_model="m"
         )
-        conv = core.chats.create_conversation(profile_id=record.id, model="m", system_prompt="be brief")
+        conv = core.chat.store.create_conversation(profile_id=record.id, model="m", system_prompt="be brief")
         made.append((server, core))
         return core, conv, script
 
@@ -65,7 +65,7 @@ async def until_stored(core, conv, text: str) -> None:
     """Waits until the answer in the database contains ``text`` (it is written while it streams)."""
     for _ in range(200):
         await asyncio.sleep(0.02)
-        path = core.chats.path(conv.id)
+        path = core.chat.store.path(conv.id)
         if len(path) == 2 and text in path[1].content:
             return
 
@@ -91,7 +91,7 @@ async def test_send_stores_question_answer_usage_and_title(setup) -> None:
         {"role": "user", "content": "Say hi please"},
     ]
     assert body["stream"] is True and body["stream_options"] == {"include_usage": True} and body["model"] == "m"
-    assert core.chats.conversation(conv.id).title == "Say hi please"
+    assert core.chat.store.conversation(conv.id).title == "Say hi please"
 
 
 async def test_answer_is_written_while_it_streams(setup) -> None:
@@ -100,10 +100,10 @@ async def test_answer_is_written_while_it_streams(setup) -> None:
     task = asyncio.ensure_future(core.chat.send(conv.id, "go"))
     for _ in range(200):
         await asyncio.sleep(0.02)
-        path = core.chats.path(conv.id)
+        path = core.chat.store.path(conv.id)
         if len(path) == 2 and path[1].content:
             break
-    partial = core.chats.path(conv.id)[1]
+    partial = core.chat.store.path(conv.id)[1]
     assert partial.status is Status.STREAMING and partial.content.startswith("w0 w1 w2")
     script.release.set()
     outcome = await task
@@ -121,7 +121,7 @@ async def test_stop_keeps_the_partial_answer(setup) -> None:
         await task
     script.release.set()
     await close(core)
-    answer = core.chats.path(conv.id)[1]
+    answer = core.chat.store.path(conv.id)[1]
     assert answer.status is Status.STOPPED and answer.content == "one two "
 
 
@@ -129,11 +129,11 @@ async def test_regenerate_and_edit_make_siblings(setup) -> None:
     core, conv, script = setup(stream_of(["first"]), stream_of(["second"]), stream_of(["third"]))
     first = (await core.chat.send(conv.id, "q")).message
     second = (await core.chat.regenerate(first.id)).message
-    assert [m.id for m in core.chats.siblings(second)] == [first.id, second.id]
-    user = core.chats.message(first.parent_id)
+    assert [m.id for m in core.chat.store.siblings(second)] == [first.id, second.id]
+    user = core.chat.store.message(first.parent_id)
     third = (await core.chat.edit(user.id, "q, edited")).message
     await close(core)
-    assert [m.content for m in core.chats.path(conv.id)] == ["q, edited", "third"]
+    assert [m.content for m in core.chat.store.path(conv.id)] == ["q, edited", "third"]
     assert script.requests[2]["messages"][-1] == {"role": "user", "content": "q, edited"}
     assert third.parent_id != first.parent_id
 
@@ -190,7 +190,7 @@ async def test_images_in_answers_are_saved(setup) -> None:
 
 async def test_missing_model_fails_clearly_without_a_request(setup) -> None:
     core, conv, script = setup(stream_of(["never"]))
-    core.chats.update_conversation(conv.id, model="")
+    core.chat.store.update_conversation(conv.id, model="")
     core.profiles.update("p", default_model="")
     outcome = await core.chat.send(conv.id, "q")
     await close(core)
@@ -220,13 +220,13 @@ async def test_stop_twice_still_saves_the_answer(setup) -> None:
         await task
     script.release.set()
     await close(core)
-    answer = core.chats.path(conv.id)[1]
+    answer = core.chat.store.path(conv.id)[1]
     assert answer.status is Status.STOPPED and answer.content == "one two "
 
 
 async def test_a_failing_write_keeps_the_text_for_the_next_one(setup, monkeypatch) -> None:
     core, conv, _ = setup(stream_of(["alpha ", "beta ", "gamma"]), pause=0.3)
-    store = core.chats
+    store = core.chat.store
     real_append = store.append
     failures = {"left": 1}
 
@@ -257,6 +257,6 @@ async def test_a_failed_answer_keeps_the_servers_words_as_data(setup) -> None:
     outcome = await core.chat.send(conv.id, "q")
     await close(core)
     assert outcome.error is not None and outcome.error.detail == "Provider disconnected"
-    stored = core.chats.message(outcome.message.id)
+    stored = core.chat.store.message(outcome.message.id)
     assert (stored.error_kind, stored.error_detail) == (outcome.error.kind.value, "Provider disconnected")
     assert stored.error == str(outcome.error)

@@ -54,7 +54,7 @@ async def test_an_answer_echoing_the_key_and_the_relays_address_is_stored_withou
         base_url = f"{server.url}/tok-7f3a9e2b4c/v1"
         core = build_core(home, secrets=MemorySecretStore()).open_blocking()
         record, _ = core.profiles.add("relay", ProfileKind.OPENAI, base_url, canary_key, default_model="m")
-        conversation = core.chats.create_conversation(profile_id=record.id, model="m")
+        conversation = core.chat.store.create_conversation(profile_id=record.id, model="m")
 
         class Observer:
             def on_started(self, user, assistant) -> None: ...
@@ -75,13 +75,13 @@ async def test_an_answer_echoing_the_key_and_the_relays_address_is_stored_withou
     assert f"127.0.0.1:{server.port}" not in message.content and "tok-7f3a9e2b4c" not in message.content
     # What was shown while streaming is what was stored.
     assert "".join(deltas) == message.content
-    stored = core.chats.path(conversation.id)
+    stored = core.chat.store.path(conversation.id)
     exports = to_markdown(conversation, stored, "relay") + to_json(conversation, stored, "relay")
     for text in (exports, every_file(home.root).decode("utf-8", "replace")):
         assert canary_key not in text
         assert f"127.0.0.1:{server.port}" not in text
         assert "tok-7f3a9e2b4c" not in text
-    core.chats.db.close()
+    core.chat.store.db.close()
 
 
 async def test_a_403_page_echoing_the_base_urls_path_does_not_carry_it_into_the_error(home) -> None:
@@ -95,14 +95,14 @@ async def test_a_403_page_echoing_the_base_urls_path_does_not_carry_it_into_the_
         record, _ = core.profiles.add(
             "relay", ProfileKind.OPENAI, base, "sk-forbidden-0000000001", default_model="m"
         )
-        conversation = core.chats.create_conversation(profile_id=record.id, model="m")
+        conversation = core.chat.store.create_conversation(profile_id=record.id, model="m")
         outcome = await core.chat.send(conversation.id, "hi")
         await core.connections.aclose()
     assert outcome.error is not None and outcome.error.kind is ErrorKind.FORBIDDEN
-    stored = core.chats.path(conversation.id)[-1]
+    stored = core.chat.store.path(conversation.id)[-1]
     for text in (outcome.error.one_line(), stored.error, every_file(home.root).decode("utf-8", "replace")):
         assert "secret-tenant-42" not in text
-    core.chats.db.close()
+    core.chat.store.db.close()
 
 
 async def test_a_midjourney_image_on_the_servers_host_at_another_port_keeps_no_address(home) -> None:
@@ -143,7 +143,7 @@ async def test_a_midjourney_image_on_the_servers_host_at_another_port_keeps_no_a
     data = every_file(home.root)
     assert f"127.0.0.1:{cdn.port}".encode() not in data and f"127.0.0.1:{server.port}".encode() not in data
     assert b"mj-secret-0000000001" not in data and task.final_prompt == "a fox server: <key:mj>"
-    core.chats.db.close()
+    core.chat.store.db.close()
 
 
 async def test_portable_urls_round_trip_and_leave_other_hosts_alone() -> None:
@@ -174,14 +174,14 @@ async def test_capitals_model_names_finish_reasons_and_lone_surrogates_change_no
         core = build_core(home, secrets=MemorySecretStore()).open_blocking()
         base_url = f"{server.url}/tok-7f3a9e2b4c/v1"
         record, _ = core.profiles.add("relay", ProfileKind.OPENAI, base_url, canary_key, default_model="m")
-        conversation = core.chats.create_conversation(profile_id=record.id, model="m")
+        conversation = core.chat.store.create_conversation(profile_id=record.id, model="m")
         outcome = await core.chat.send(conversation.id, "go")
         await core.connections.aclose()
-    message = core.chats.path(conversation.id)[-1]
+    message = core.chat.store.path(conversation.id)[-1]
     assert outcome.error is None and message.status is Status.COMPLETE
     assert message.content.startswith("A \ufffd b ")  # a lone surrogate could not even be stored
     data = every_file(home.root).decode("utf-8", "replace").casefold()
     for secret in (canary_key, f"127.0.0.1:{server.port}", "tok-7f3a9e2b4c"):
         assert secret.casefold() not in data
     assert "<base-url:relay>" in message.model and "<base-url:relay>" in message.finish_reason
-    core.chats.db.close()
+    core.chat.store.db.close()

@@ -159,7 +159,7 @@ async def test_every_server_supplied_name_stays_a_safe_file_in_its_folder(home, 
             openai, _ = core.profiles.add("openai", ProfileKind.OPENAI, server.url, KEY, default_model="m")
             generation = await core.images.generate(openai.id, ImageRequest("a fox", "dall-e-3"))
             assert len(generation.items) == 1
-            conversation = core.chats.create_conversation(profile_id=openai.id, model="m")
+            conversation = core.chat.store.create_conversation(profile_id=openai.id, model="m")
             outcome = await core.chat.send(conversation.id, "draw")
             assert outcome.message.status is Status.COMPLETE and len(outcome.message.attachments) == 2
     finally:

@@ -161,12 +161,12 @@ def test_rescan_finds_new_files_without_sidecars_and_chat_images(core) -> None:
     stray.parent.mkdir(parents=True)
     stray.write_bytes(solid_png(10, 10, (0, 0, 0)))
     (core.home.gallery / "loose" / "notes.txt").write_text("not an image")
-    conv = core.chats.create_conversation(title="drawing")
-    question = core.chats.add_message(conv.id, "user", "draw a fox", parent_id=None)
+    conv = core.chat.store.create_conversation(title="drawing")
+    question = core.chat.store.add_message(conv.id, "user", "draw a fox", parent_id=None)
     core.home.attachments.mkdir(parents=True, exist_ok=True)
     (core.home.attachments / "fox.png").write_bytes(solid_png(20, 10, (200, 100, 0)))
-    answer = core.chats.add_message(conv.id, "assistant", "here", parent_id=question.id)
-    core.chats.set_attachments(answer.id, ("fox.png",))
+    answer = core.chat.store.add_message(conv.id, "assistant", "here", parent_id=question.id)
+    core.chat.store.set_attachments(answer.id, ("fox.png",))
     report = rescan(core)
     assert report.added == 2
     by_source = {item.source: item for item in core.gallery.store.items()}
@@ -289,12 +289,12 @@ def test_import_keeps_one_sidecar_per_image(core, tmp_path) -> None:
 
 
 def test_deleting_a_chat_image_hides_it_but_keeps_the_conversation_file(core) -> None:
-    conv = core.chats.create_conversation(title="c")
-    question = core.chats.add_message(conv.id, "user", "draw", parent_id=None)
+    conv = core.chat.store.create_conversation(title="c")
+    question = core.chat.store.add_message(conv.id, "user", "draw", parent_id=None)
     core.home.attachments.mkdir(parents=True, exist_ok=True)
     (core.home.attachments / "a.png").write_bytes(solid_png(8, 8, (9, 9, 9)))
-    answer = core.chats.add_message(conv.id, "assistant", "here", parent_id=question.id)
-    core.chats.set_attachments(answer.id, ("a.png",))
+    answer = core.chat.store.add_message(conv.id, "assistant", "here", parent_id=question.id)
+    core.chat.store.set_attachments(answer.id, ("a.png",))
     (item,) = core.gallery.store.items()
     core.gallery.store.delete([item.id])
     core.gallery.store.purge_deleted([item.id])

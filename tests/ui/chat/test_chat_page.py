@@ -125,7 +125,7 @@ async def test_edit_and_resend(chat) -> None:
 async def test_interrupted_answer_reopens_marked_with_continue(chat, home) -> None:
     window, core, page, script = await chat(stream_of([" and the rest."]))
     profile_id = core.profiles.find("relay").id
-    store = core.chats
+    store = core.chat.store
     conv = store.create_conversation(profile_id=profile_id, model="m", title="crashed")
     q = store.add_message(conv.id, "user", "tell me", parent_id=None)
     store.add_message(
@@ -240,7 +240,7 @@ async def test_a_5mb_line_is_cut_for_display_and_kept_whole(chat, home, tmp_path
     user, answer = page.view.widgets.values()
     words = max(answer._cut_words(), answer._reasoning_cut_words(), key=len)
     marker = len(words.replace("%1", f"{len(BIG_LINE):,}"))
-    assert core.chats.message(answer.message.id).content == BIG_LINE
+    assert core.chat.store.message(answer.message.id).content == BIG_LINE
     # What is shown is cut: the line's start, then the marker, in one of the answer's documents.
     assert LINE_CAP // 2 < longest_shown_line(*shown_in(answer)) <= LINE_CAP + marker
     assert "".join(answer.body.toPlainText().split()).startswith(BIG_LINE[:LINE_CAP])

@@ -15,7 +15,7 @@ from desktop_client.ui.gallery.model import StateRole, ThumbRole
 from tests.fakes.images_fake import FakeImages
 from tests.fakes.mj_sim import grid_png, png_size, solid_png
 from tests.ui.conftest import wait_until
-from tests.ui.midjourney.test_mask_painter import drag
+from tests.ui.widgets.test_mask_painter import drag
 
 pytestmark = [pytest.mark.asyncio(loop_scope="session"), pytest.mark.keyring]
 KEY = "sk-gallery-ui-canary-000000000001"

@@ -20,8 +20,8 @@ from desktop_client.core.api.mj_types import MjStatus
 from desktop_client.core.context import build_core
 from desktop_client.core.settings import ProfileKind
 from desktop_client.core.storage.mj_tasks import StoredTask
-from desktop_client.ui.midjourney.mask_painter import MaskDialog
 from desktop_client.ui.midjourney.widgets import ImagesDialog, PromptDialog
+from desktop_client.ui.widgets.mask_painter import MaskDialog
 from tests.fakes.mj_sim import MjSimulator
 from tests.ui.conftest import stop_background, wait_until
 

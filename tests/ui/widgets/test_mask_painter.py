@@ -14,7 +14,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QAbstractButton, QApplication, QPlainTextEdit, QSlider
 
 from desktop_client.ui.imaging import encode_png, load_scaled, split_grid
-from desktop_client.ui.midjourney.mask_painter import MaskCanvas, MaskDialog, Tool, ask_mask
+from desktop_client.ui.widgets.mask_painter import MaskCanvas, MaskDialog, Tool, ask_mask
 from tests.ui.conftest import wait_until
 
 WHITE = (255, 255, 255, 255)

@@ -26,8 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_client.ui.i18n import Retranslatable
-from desktop_client.ui.midjourney.mask_canvas import DEFAULT_BRUSH_FRACTION, MaskCanvas, Tool
 from desktop_client.ui.qtutils import named
+from desktop_client.ui.widgets.mask_canvas import DEFAULT_BRUSH_FRACTION, MaskCanvas, Tool
 
 __all__ = ["MaskCanvas", "MaskDialog", "Tool", "ask_mask"]
 
