@@ -69,7 +69,8 @@ class Core:
     async def open(self) -> None:
         """Opens the database and the gallery index in a worker thread and builds the services;
         returns at once when they are open, and waits when another caller is opening them."""
-        await asyncio.to_thread(self.open_blocking)
+        if self._services is None:
+            await asyncio.to_thread(self.open_blocking)
 
     def open_blocking(self) -> Core:
         """``open`` for the CLI and tests, on the calling thread; returns the core."""

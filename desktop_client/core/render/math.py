@@ -281,62 +281,62 @@ def _find_inline_dollar(s: str, start: int) -> int:
     return p
 
 
+def _after_code_span(s: str, j: int) -> int:
+    """Where scanning goes on after the backticks at ``j``: past the code span they open (which
+    ends at the next run of exactly as many backticks), or past the run when nothing closes it."""
+    n = len(s)
+    k = j
+    while k < n and s[k] == "`":
+        k += 1
+    run = s[j:k]
+    p = k
+    while True:
+        p = s.find(run, p)
+        if p < 0:
+            return k
+        q = p + len(run)
+        if q < n and s[q] == "`":
+            while q < n and s[q] == "`":
+                q += 1
+            p = q
+            continue
+        return q
+
+
+def _formula_at(s: str, j: int) -> tuple[str, int, bool, int]:
+    """The formula opened at ``j`` (by \\(, \\[, $$ or $): (tex, end, display, next scan position);
+    ``end`` is -1 when nothing formula-like opens there."""
+    if s[j] == "\\":
+        nxt = s[j + 1 : j + 2]
+        if nxt in ("(", "["):
+            close = _find_closer(s, j + 2, "\\)" if nxt == "(" else "\\]")
+            if close >= 0 and s[j + 2 : close].strip():
+                return s[j + 2 : close], close + 2, nxt == "[", j + 2
+        return "", -1, False, j + 2
+    if s.startswith("$$", j):
+        close = _find_closer(s, j + 2, "$$")
+        if close < 0 or not s[j + 2 : close].strip():
+            return "", -1, False, j + 2
+        return s[j + 2 : close], close + 2, True, j + 2
+    close = _find_inline_dollar(s, j + 1)
+    if close < 0:
+        return "", -1, False, j + 1
+    return s[j + 1 : close], close + 1, False, j + 1
+
+
 def _math_in_chunk(s: str, maths: list[_Math], in_list: bool) -> str:
     """Replace the formulas of one inline context (no blank lines) by placeholders."""
     out: list[str] = []
     last = i = 0
     n = len(s)
-    while True:
-        m = _SCAN_RE.search(s, i)
-        if m is None:
-            break
+    while (m := _SCAN_RE.search(s, i)) is not None:
         j = m.start()
-        c = s[j]
-        end = -1
-        display = False
-        tex = ""
-        if c == "`":
-            k = j
-            while k < n and s[k] == "`":
-                k += 1
-            run = s[j:k]
-            # A code span ends at the next run of exactly as many backticks.
-            p = k
-            i = k
-            while True:
-                p = s.find(run, p)
-                if p < 0:
-                    break
-                q = p + len(run)
-                if q < n and s[q] == "`":
-                    while q < n and s[q] == "`":
-                        q += 1
-                    p = q
-                    continue
-                i = q
-                break
+        if s[j] == "`":
+            i = _after_code_span(s, j)
             continue
-        if c == "\\":
-            nxt = s[j + 1 : j + 2]
-            i = j + 2
-            if nxt in ("(", "["):
-                close = _find_closer(s, j + 2, "\\)" if nxt == "(" else "\\]")
-                if close >= 0 and s[j + 2 : close].strip():
-                    tex, end, display = s[j + 2 : close], close + 2, nxt == "["
-            if end < 0:
-                continue
-        elif s.startswith("$$", j):
-            i = j + 2
-            close = _find_closer(s, j + 2, "$$")
-            if close < 0 or not s[j + 2 : close].strip():
-                continue
-            tex, end, display = s[j + 2 : close], close + 2, True
-        else:
-            i = j + 1
-            close = _find_inline_dollar(s, j + 1)
-            if close < 0:
-                continue
-            tex, end = s[j + 1 : close], close + 1
+        tex, end, display, i = _formula_at(s, j)
+        if end < 0:
+            continue
         placeholder = f"{_PH_OPEN}{len(maths)}{_PH_CLOSE}"
         maths.append(_Math(s[j:end], tex, display))
         line_start = s.rfind("\n", 0, j) + 1

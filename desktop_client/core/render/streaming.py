@@ -324,17 +324,7 @@ class StreamingMarkdown:
             return
         start = self._scan - len(line)
         if not line.strip():
-            if self._cut is not None:
-                return
-            if self._block_empty:
-                self._trim(self._scan)
-                if self._table_head is not None:
-                    self._reset_block(listy=False)
-            elif self._block_listy:
-                self._cut = start
-            else:
-                self._freeze(start)
-                self._trim(self._scan)
+            self._on_blank(start)
             return
         if self._cut is not None:
             if line[0] in " \t":
@@ -358,6 +348,23 @@ class StreamingMarkdown:
             fence.start = start
             self._fence = fence
             return
+        self._on_text(line, start)
+
+    def _on_blank(self, start: int) -> None:
+        if self._cut is not None:
+            return
+        if self._block_empty:
+            self._trim(self._scan)
+            if self._table_head is not None:
+                self._reset_block(listy=False)
+        elif self._block_listy:
+            self._cut = start  # a blank line in a list: the list may go on
+        else:
+            self._freeze(start)
+            self._trim(self._scan)
+
+    def _on_text(self, line: str, start: int) -> None:
+        """A line of text (not a fence) joins the open block, which may then be frozen."""
         first = self._block_empty
         self._start_block(line)
         if self._block_listy and start:
@@ -638,67 +645,82 @@ class StreamingMarkdown:
         """A paragraph, or a one-paragraph blockquote: finished lines and sentences are
         rendered once, inline."""
         st = self._state("q" if quoted else "p")
-        buf, scan = self._buf, self._scan
-        if st.failed:
+        if st.failed or not self._still_paragraph(st, quoted) or not self._settle_lines(st, quoted):
             return None
+        self._settle_sentences(st, quoted)
+        rest = self._inline_tail(self._text_of(st.pos, len(self._buf), quoted), st.pos)
+        html = f"<p>{st.html if rest else st.html.rstrip()}{rest}</p>\n"
+        return f"<blockquote>\n{html}</blockquote>\n" if quoted else html
 
-        def content(line: str) -> str | None:
-            if not quoted:
-                return line
-            m = _QUOTE_RE.match(line)
-            return None if m is None else line[m.end() :]
+    @staticmethod
+    def _content(line: str, quoted: bool) -> str | None:
+        """The line without its quote marker; None when a quoted paragraph's line has none."""
+        if not quoted:
+            return line
+        m = _QUOTE_RE.match(line)
+        return None if m is None else line[m.end() :]
 
-        def text_of(start: int, end: int) -> str:
-            text = buf[start:end]
-            return _dequote(text, start == 0 or buf[start - 1] == "\n") if quoted else text
+    def _text_of(self, start: int, end: int, quoted: bool) -> str:
+        text = self._buf[start:end]
+        return _dequote(text, start == 0 or self._buf[start - 1] == "\n") if quoted else text
 
+    def _still_paragraph(self, st: _Settled, quoted: bool) -> bool:
+        """Does the open block still read as one paragraph (marks ``st.failed`` when it never will)?"""
+        buf, scan = self._buf, self._scan
         if not st.lines_checked:
             first_end = buf.find("\n")
-            first = content(buf if first_end < 0 else buf[:first_end])
+            first = self._content(buf if first_end < 0 else buf[:first_end], quoted)
             if first is None or not first.strip() or first[0].isspace() or not _inline_start_ok(first.strip()):
                 st.failed = first_end >= 0
-                return None
+                return False
             st.lines_checked = first_end + 1
         # Every later line must continue the paragraph; it might start another block.
         while 0 < st.lines_checked < scan:
             nl = buf.find("\n", st.lines_checked)
-            line = content(buf[st.lines_checked : nl])
+            line = self._content(buf[st.lines_checked : nl], quoted)
             if line is None or not _continues_paragraph(line):
                 st.failed = True
-                return None
+                return False
             st.lines_checked = nl + 1
         if 0 < scan < len(buf):
-            line = content(buf[scan:])
+            line = self._content(buf[scan:], quoted)
             if line is None or not _continues_paragraph(line):
-                return None
+                return False
+        return True
+
+    def _settle_lines(self, st: _Settled, quoted: bool) -> bool:
+        """Renders the finished lines once; False (and failed) at a hard line break."""
+        buf, scan = self._buf, self._scan
         nl = buf.find("\n", max(st.pos, st.cuts_tried))
         while 0 <= nl < scan:
-            text = text_of(st.pos, nl)
+            text = self._text_of(st.pos, nl, quoted)
             body = text.rstrip(" \t")
             if len(text) - len(body) >= 2 or body.endswith("\\"):
                 st.failed = True  # a hard line break
-                return None
+                return False
             settled = self._settle(body.strip())
             if settled is not None:
                 st.html += settled + "\n"
                 st.pos = nl + 1
             st.cuts_tried = nl + 1
             nl = buf.find("\n", nl + 1)
-        for m in _SENTENCE_END_RE.finditer(buf, max(st.pos, scan, st.sentences_scanned)):
+        return True
+
+    def _settle_sentences(self, st: _Settled, quoted: bool) -> None:
+        """Renders the finished sentences of the line being written once."""
+        buf = self._buf
+        for m in _SENTENCE_END_RE.finditer(buf, max(st.pos, self._scan, st.sentences_scanned)):
             end = m.end()
             if end >= len(buf):
                 break
             if buf[end].isalpha():
-                text = text_of(st.pos, end)
+                text = self._text_of(st.pos, end, quoted)
                 body = text.rstrip()
                 settled = self._settle(body.strip())
                 if settled is not None:
                     st.html += settled + text[len(body) :]
                     st.pos = end
         st.sentences_scanned = max(st.sentences_scanned, len(buf) - 8)
-        rest = self._inline_tail(text_of(st.pos, len(buf)), st.pos)
-        html = f"<p>{st.html if rest else st.html.rstrip()}{rest}</p>\n"
-        return f"<blockquote>\n{html}</blockquote>\n" if quoted else html
 
     def _settle(self, text: str) -> str | None:
         """Inline HTML of ``text`` if the paragraph can safely be cut right after it."""

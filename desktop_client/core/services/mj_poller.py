@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import dataclasses
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 
 from desktop_client.core.api.midjourney import MjClient, unusable_task_id
 from desktop_client.core.api.mj_types import MjButton, MjTask, valid_task_id
@@ -134,19 +134,7 @@ class MjPoller:
         rounds: dict[str, asyncio.Task[None]] = {}
 
         async def one_round(profile_id: str) -> None:
-            delay = delays.get(profile_id, self.interval)
-            try:
-                await self.poll_once(profile_id)
-            except KeyholdError as exc:
-                log.info("polling Midjourney tasks failed, will retry: %s", exc)
-                delay = min(max(delay, self.interval) * 2, self.max_error_interval)
-            except Exception:
-                # A bug or an answer nobody foresaw: the round is lost, polling and its
-                # back-off go on (restarting the poller would hammer the server).
-                log.exception("a Midjourney polling round failed")
-                delay = min(max(delay, self.interval) * 2, self.max_error_interval)
-            else:
-                delay = min(delay * 1.5, self.max_interval)
+            delay = await self._round(profile_id, delays.get(profile_id, self.interval))
             delays[profile_id] = delay
             due[profile_id] = loop.time() + delay
 
@@ -166,27 +154,43 @@ class MjPoller:
                     due.pop(gone, None)
                 waiting = [d for p, d in due.items() if p not in rounds]
                 timeout = max(0.0, min(waiting) - loop.time()) if waiting else self.max_interval
-                waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self.wake.wait())]
-                try:
-                    await asyncio.wait(
-                        [*waiters, *rounds.values()], timeout=timeout, return_when=asyncio.FIRST_COMPLETED
-                    )
-                finally:
-                    for waiter in waiters:
-                        waiter.cancel()
-                        with contextlib.suppress(asyncio.CancelledError):
-                            await waiter
+                await self._wait(stop, rounds.values(), timeout)
                 for profile_id in [p for p, r in rounds.items() if r.done()]:
                     rounds.pop(profile_id)
                 if self.wake.is_set():
                     # A new task: look at every profile soon.
-                    delays = {key: self.interval for key in delays}
+                    delays.update(dict.fromkeys(delays, self.interval))
                     due.clear()
         finally:
             for pending in rounds.values():
                 pending.cancel()
             if rounds:
                 await asyncio.gather(*rounds.values(), return_exceptions=True)
+
+    async def _round(self, profile_id: str, delay: float) -> float:
+        """One profile's round; returns the delay before its next (backing off on errors)."""
+        try:
+            await self.poll_once(profile_id)
+        except KeyholdError as exc:
+            log.info("polling Midjourney tasks failed, will retry: %s", exc)
+            return min(max(delay, self.interval) * 2, self.max_error_interval)
+        except Exception:
+            # A bug or an answer nobody foresaw: the round is lost, polling and its
+            # back-off go on (restarting the poller would hammer the server).
+            log.exception("a Midjourney polling round failed")
+            return min(max(delay, self.interval) * 2, self.max_error_interval)
+        return min(delay * 1.5, self.max_interval)
+
+    async def _wait(self, stop: asyncio.Event, rounds: Iterable[asyncio.Task[None]], seconds: float) -> None:
+        """Until ``stop``, a wake (a new task), a round's end or ``seconds``."""
+        waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self.wake.wait())]
+        try:
+            await asyncio.wait([*waiters, *rounds], timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for waiter in waiters:
+                waiter.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await waiter
 
 
 def _redacted(task: MjTask) -> MjTask:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QIODevice, QMimeData, Qt, Signal
-from PySide6.QtGui import QIcon, QKeyEvent
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
     QPushButton,
     QToolButton,
     QVBoxLayout,
@@ -20,23 +19,15 @@ from PySide6.QtWidgets import (
 from desktop_client.ui.i18n import Retranslatable
 from desktop_client.ui.qtutils import named
 from desktop_client.ui.resources import resource
+from desktop_client.ui.widgets.prompt_edit import PromptEdit
 
 MIN_HEIGHT = 64
 
 
-class Composer(QPlainTextEdit):
-    """Enter sends, Shift+Enter breaks the line; images can be pasted or dropped."""
+class Composer(PromptEdit):
+    """Enter sends, Shift+Enter breaks the line (PromptEdit's keys); images can be pasted or dropped."""
 
-    submitted = Signal()
     images_added = Signal(list)  # list[bytes]
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not (
-            event.modifiers() & Qt.KeyboardModifier.ShiftModifier
-        ):
-            self.submitted.emit()
-            return
-        super().keyPressEvent(event)
 
     def canInsertFromMimeData(self, source: QMimeData) -> bool:
         return source.hasImage() or source.hasUrls() or super().canInsertFromMimeData(source)

@@ -21,8 +21,8 @@ pytestmark = pytest.mark.asyncio
 def core(home):
     core = build_core(home, secrets=MemorySecretStore())
     yield core
-    if core._db is not None:
-        core._db.close()
+    if core.is_open:
+        core.database.close()
 
 
 def tree(core, conversation_id: str):

@@ -20,8 +20,8 @@ pytestmark = pytest.mark.asyncio(loop_scope="session")
 def core(home):
     built = build_core(home, secrets=MemorySecretStore())
     yield built
-    if built._db is not None:
-        built._db.close()
+    if built.is_open:
+        built.database.close()
 
 
 async def saved(core, *prompts: str) -> list:

@@ -29,8 +29,8 @@ pytestmark = pytest.mark.asyncio(loop_scope="session")
 def core(home):
     built = build_core(home, secrets=MemorySecretStore())
     yield built
-    if built._db is not None:
-        built._db.close()
+    if built.is_open:
+        built.database.close()
 
 
 async def test_import_and_export_failures_show_in_the_pages_own_notice(qapp, core, tmp_path) -> None:

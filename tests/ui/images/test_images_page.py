@@ -64,5 +64,5 @@ async def test_other_pages_hand_over_a_prompt_or_images_to_edit(qapp, home, tmp_
     finally:
         await page.aclose()
         shiboken6.delete(page)
-        if core._db is not None:
-            core._db.close()
+        if core.is_open:
+            core.database.close()

@@ -42,4 +42,5 @@ async def test_an_update_during_the_first_read_is_not_lost(qapp, home) -> None:
     presenter.close()
     service._publish(dataclasses.replace(shown, prompt="after the close"))
     assert presenter.model.tasks[0].prompt == "a slow read"
-    core._db.close() if core._db is not None else None
+    if core.is_open:
+        core.database.close()
