@@ -68,7 +68,7 @@ async def open_core(core: Core, window: MainWindow) -> None:
 
 
 class MjPolling:
-    """The app's one Midjourney poller: started after the first paint, stopped and awaited
+    """The app's one Midjourney poller: started once the core is open, stopped and awaited
     before the core closes, so nothing of it runs later. The app owns it, not a page: tasks
     end and their images are saved whether or not the Midjourney page is ever shown."""
 
@@ -132,7 +132,7 @@ def run_gui(argv: Sequence[str] | None = None) -> int:
     window.show()
     window.after_first_paint(lambda: TASKS.spawn(window.open_keyring(deferred)))
     polling = MjPolling(core)
-    window.after_first_paint(polling.start)
+    window.after_core_open(polling.start)
 
     quit_event = asyncio.Event()
     app.aboutToQuit.connect(quit_event.set)

@@ -154,9 +154,7 @@ class MainWindow(Retranslatable, QMainWindow):
 
         self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
         self.onboarding.done.connect(self._on_onboarded)
-        self.settings_page.profiles.profiles_changed.connect(self._update_mode)
-        self.settings_page.profiles.profiles_changed.connect(self.chat_page.refresh_profiles)
-        self.settings_page.profiles.profiles_changed.connect(self.mj_page.refresh_profiles)
+        self.settings_page.profiles_changed.connect(self._profiles_changed)
         self.mj_page.task_ended.connect(self.notifier.task_ended)
         self.mj_page.go_to_settings.connect(lambda: self.nav.setCurrentRow(NAV_KEYS.index("settings")))
         self.settings_page.language_chosen.connect(self.set_language)
@@ -171,14 +169,27 @@ class MainWindow(Retranslatable, QMainWindow):
         # Background work (database, keyring, HTTP stack) starts after the first paint:
         # worker threads would compete with it for the interpreter. app.py opens the core then.
         self._after_paint: list[Callable[[], object]] = []
+        self._after_open: list[Callable[[], object]] | None = []  # None once core_opened ran
         self._painted = False
 
     def core_opened(self) -> None:
-        """The database is open (app.py opens it after the first paint): the pages read their data."""
+        """The database is open (app.py opens it after the first paint): the pages read their data,
+        and what waited for the open (the app's poller) starts."""
         spawn(self.chat_page.load())
         spawn(self.mj_page.load())
         self._images_holder.now_ready()
         self._gallery_holder.now_ready()
+        waiting: list[Callable[[], object]] = self._after_open or []
+        self._after_open = None
+        for callback in waiting:
+            callback()
+
+    def after_core_open(self, callback: Callable[[], object]) -> None:
+        """``callback()`` once ``core_opened`` has run (at once if it has)."""
+        if self._after_open is None:
+            callback()
+        else:
+            self._after_open.append(callback)
 
     def _lay_out(self) -> None:
         """The banner over the onboarding or, once there is a profile, the navigation and pages."""
@@ -307,10 +318,14 @@ class MainWindow(Retranslatable, QMainWindow):
 
     def _rebind_store(self) -> None:
         # Pages and forms hold this same Core, which use_secret_store changed in place: they only redraw.
-        for form in (self.onboarding.form, self.settings_page.profiles.form):
-            form.retranslate()
+        self.onboarding.keys_moved()
+        self.settings_page.keys_moved()
         self._show_keyring_problem()
-        self.settings_page.profiles.reload(force=True)
+        self._profiles_changed()
+
+    def _profiles_changed(self) -> None:
+        """Every page that offers a choice of profile lists them again."""
+        self._update_mode()
         self.chat_page.refresh_profiles()
         self.mj_page.refresh_profiles()
         if self._images_holder.page is not None:
@@ -320,16 +335,12 @@ class MainWindow(Retranslatable, QMainWindow):
     def _update_mode(self) -> None:
         has_profiles = bool(self.core.profiles.all())
         if not has_profiles and self.root.currentIndex() == 1:
-            self.onboarding.form.load(None)  # it may still show a profile that was just deleted
+            self.onboarding.start_over()
         self.root.setCurrentIndex(1 if has_profiles else 0)
 
     def _on_onboarded(self, profile_id: str) -> None:
-        self.settings_page.profiles.reload(profile_id)
-        self.chat_page.refresh_profiles()
-        self.mj_page.refresh_profiles()
-        if self._images_holder.page is not None:
-            self.images_page.refresh_profiles()
-        self._update_mode()
+        self.settings_page.show_profiles(profile_id)
+        self._profiles_changed()
         self.nav.setCurrentRow(NAV_KEYS.index("settings"))
         self.statusBar().showMessage(self.tr("Profile saved. You're ready."), 8000)
 
@@ -360,7 +371,6 @@ class MainWindow(Retranslatable, QMainWindow):
         from desktop_client.ui.images.page import ImagesPage
 
         page = ImagesPage(self.core)
-        self.settings_page.profiles.profiles_changed.connect(page.refresh_profiles)
         page.show_in_gallery.connect(self.show_in_gallery)
         return page
 

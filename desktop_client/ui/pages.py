@@ -60,6 +60,7 @@ class ComingSoonPage(Retranslatable, QWidget):
 
 class SettingsPage(Retranslatable, QWidget):
     language_chosen = Signal(object)
+    profiles_changed = Signal()  # the user added, edited or removed a profile here
 
     def __init__(self, core: Core, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -94,6 +95,7 @@ class SettingsPage(Retranslatable, QWidget):
         layout.addWidget(self.profiles, 1)
 
         self.language_combo.activated.connect(self._on_language)
+        self.profiles.profiles_changed.connect(self.profiles_changed)
         self.open_data_btn.clicked.connect(
             lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(core.home.root)))
         )
@@ -115,6 +117,16 @@ class SettingsPage(Retranslatable, QWidget):
         self.language_combo.blockSignals(False)
         named(self.language_combo, self.tr("Language"))
         named(self.open_data_btn, self.tr("Open the data folder"))
+
+    def show_profiles(self, chosen: str | None = None, *, force: bool = False) -> None:
+        """Lists the profiles again, ``chosen`` selected (``force``: even while one is edited)."""
+        self.profiles.reload(chosen, force=force)
+
+    def keys_moved(self) -> None:
+        """The secret store was swapped: the key fields and the keys line say where keys go now."""
+        self.profiles.form.retranslate()
+        self.refresh_keys_value()
+        self.show_profiles(force=True)
 
     def refresh_keys_value(self) -> None:
         if self.core.secrets.persistent:
@@ -149,6 +161,12 @@ class OnboardingPage(Retranslatable, QWidget):
         outer.addStretch(1)
         self.form.saved.connect(self.done)
         self.retranslate()
+
+    def keys_moved(self) -> None:
+        self.form.retranslate()  # its key field says where the key will be kept
+
+    def start_over(self) -> None:
+        self.form.load(None)  # it may still show a profile that was just deleted
 
     def retranslate(self) -> None:
         self.heading.setText(self.tr("Welcome to Keyhold"))

@@ -105,7 +105,7 @@ async def make_window(qapp: QApplication, home: DataHome) -> AsyncIterator[Calla
         window, _translations, hook = build_window(core)
         window.hook = hook  # type: ignore[attr-defined]
         polling = MjPolling(core)
-        window.after_first_paint(polling.start)  # as app.run_gui does
+        window.after_core_open(polling.start)  # as app.run_gui does
         POLLERS[id(window)] = polling
         window.show()
         made.append(window)

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
 async def test_the_poller_runs_once_until_closed_and_never_after(qapp, home, tmp_path) -> None:
-    core = build_core(home, secrets=MemorySecretStore())
+    core = build_core(home, secrets=MemorySecretStore()).open_blocking()
     polling = MjPolling(core)
     polling.start()
     polling.start()  # a second start is the same poller

@@ -33,5 +33,5 @@ async def test_the_core_opens_after_the_first_paint_and_then_the_pages_load(make
     await wait_until(lambda: window.chat_page.loaded, message="the chat page loaded")
     assert core.is_open and painted_at_open == [True]
     await wait_until(lambda: window._gallery_holder.page is not None, message="the gallery page built")
-    await wait_until(lambda: window.gallery_page.loaded, message="the gallery page loaded")
+    await wait_until(lambda: window.gallery_page.browser.loaded, message="the gallery page loaded")
     assert window.pages.currentIndex() == NAV_KEYS.index("gallery")

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.asyncio
 
 @pytest.fixture
 def core(home):
-    core = build_core(home, secrets=MemorySecretStore())
+    core = build_core(home, secrets=MemorySecretStore()).open_blocking()
     yield core
     if core.is_open:
         core.database.close()

@@ -25,7 +25,7 @@ SECRET = "mj-service-secret-0001"
 @pytest.fixture
 def world(home) -> Iterator[tuple[Core, MjSimulator, str]]:
     sim = MjSimulator(SECRET, dialect="trueai", steps=2).start()
-    core = build_core(home, secrets=MemorySecretStore())
+    core = build_core(home, secrets=MemorySecretStore()).open_blocking()
     profile, _ = core.profiles.add("MJ", ProfileKind.MIDJOURNEY, sim.url, SECRET)
     core.midjourney.poll_interval = 0.02
     core.midjourney.poll_max_interval = 0.05

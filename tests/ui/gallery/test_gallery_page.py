@@ -27,7 +27,7 @@ pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 @pytest.fixture
 def core(home):
-    built = build_core(home, secrets=MemorySecretStore())
+    built = build_core(home, secrets=MemorySecretStore()).open_blocking()
     yield built
     if built.is_open:
         built.database.close()

@@ -19,7 +19,7 @@ TASK = "1700000000000007"
 
 
 async def test_an_update_during_the_first_read_is_not_lost(qapp, home) -> None:
-    core = build_core(home, secrets=MemorySecretStore())
+    core = build_core(home, secrets=MemorySecretStore()).open_blocking()
     service = core.midjourney
     service.store.add("p", TASK, action="IMAGINE", prompt="a slow read")
     read = service.tasks
