@@ -1,0 +1,110 @@
+"""`keyhold chat`: one question, the answer streamed to stdout and reasoning to stderr."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import signal
+from dataclasses import replace
+from typing import TYPE_CHECKING, TextIO
+
+from desktop_client.commands.common import Parser
+from desktop_client.core.context import Core
+from desktop_client.core.errors import ExitCode
+from desktop_client.core.text import inert, inert_text
+
+if TYPE_CHECKING:
+    # Only for annotations: `keyhold` alone starts the GUI and must not load httpx first.
+    from desktop_client.core.api.retry import RetryNotice
+
+
+def add_parser(sub: argparse._SubParsersAction[Parser]) -> None:
+    """keyhold chat."""
+    chat = sub.add_parser("chat", help="ask a question; the answer streams to stdout, reasoning to stderr")
+    chat.add_argument("-p", "--profile", required=True)
+    chat.add_argument("-m", "--model", default="")
+    chat.add_argument("--system", default=None, help="system prompt (for a new conversation, or to change it)")
+    chat.add_argument("--conversation", default=None, help="continue this conversation (id or id prefix)")
+    chat.add_argument("--temperature", type=float, default=None)
+    chat.add_argument("prompt", help="the question, or - to read it from standard input")
+
+
+class CliObserver:
+    """Streams the answer to stdout as it arrives, reasoning and retries to stderr."""
+
+    def __init__(self, out: TextIO, err: TextIO) -> None:
+        self.out = out
+        self.err = err
+        self.reasoning_open = False
+        # A model's escape sequences could retitle or rewrite a terminal; a pipe gets every byte.
+        self._out_text = inert_text if out.isatty() else str
+        self._err_text = inert_text if err.isatty() else str
+
+    def on_started(self, user: object, assistant: object) -> None:
+        pass
+
+    def on_delta(self, message_id: str, content: str, reasoning: str) -> None:
+        content, reasoning = self._out_text(content), self._err_text(reasoning)
+        if reasoning:
+            self.err.write(reasoning)
+            self.err.flush()
+            self.reasoning_open = True
+        if content:
+            if self.reasoning_open:
+                self.err.write("\n")
+                self.reasoning_open = False
+            self.out.write(content)
+            self.out.flush()
+
+    def on_retry(self, notice: RetryNotice) -> None:
+        self.err.write(
+            f"keyhold: {inert(notice.reason)}; retry {notice.attempt} of {notice.of} in {notice.delay:.1f} s\n"
+        )
+
+    def on_finished(self, message: object) -> None:
+        self.out.write("\n")
+        self.out.flush()
+
+
+async def run(args: argparse.Namespace, core: Core, stdin: TextIO, out: TextIO, err: TextIO) -> int:
+    from desktop_client.core.services.chat_types import ConversationSettings
+
+    prompt = stdin.read() if args.prompt == "-" else args.prompt
+    record = core.profiles.find(args.profile)
+    service = core.chat
+    if args.conversation:
+        conversation = await service.find(args.conversation)
+        was = ConversationSettings.of(conversation)
+        settings = replace(
+            was,
+            profile_id=record.id,
+            model=args.model or was.model,
+            system_prompt=was.system_prompt if args.system is None else args.system,
+            temperature=was.temperature if args.temperature is None else args.temperature,
+        )
+        if settings != was:
+            conversation = await service.update_settings(conversation.id, settings, touch=True)
+    else:
+        settings = ConversationSettings(
+            profile_id=record.id,
+            model=args.model or record.default_model,
+            system_prompt=args.system or "",
+            temperature=args.temperature,
+        )
+        conversation = await service.new_conversation(settings)
+    task = asyncio.ensure_future(service.send(conversation.id, prompt, observer=CliObserver(out, err)))
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, task.cancel)
+    try:
+        outcome = await task
+    except asyncio.CancelledError:
+        err.write(f"keyhold: stopped; the partial answer is kept in conversation {conversation.id[:12]}\n")
+        return 130
+    if outcome.error is not None:
+        raise outcome.error  # one line; what arrived is kept in the conversation
+    short = conversation.id[:12]
+    err.write(f"keyhold: conversation {short} (continue it with --conversation {short})\n")
+    return ExitCode.OK
