@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
     QComboBox,
+    QDialog,
     QLayout,
     QLineEdit,
     QMessageBox,
@@ -28,6 +29,7 @@ from desktop_client.ui.widgets.notice import Notice
 log = logging.getLogger(__name__)
 
 W = TypeVar("W", bound=QWidget)
+T = TypeVar("T")
 
 
 def named(widget: W, name: str) -> W:
@@ -73,8 +75,25 @@ def spawn(coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
     return TASKS.spawn(coro)
 
 
+async def run_dialog(dialog: QDialog, result: Callable[[int], T]) -> T:
+    """Opens ``dialog`` without a nested event loop (exec() would stall qasync) and returns
+    ``result(code)`` once it is closed (``code``: the QDialog result); the dialog is deleted then."""
+    future: asyncio.Future[T] = asyncio.get_running_loop().create_future()
+
+    def done(code: int) -> None:
+        if not future.done():
+            future.set_result(result(code))
+
+    dialog.finished.connect(done)
+    dialog.open()
+    try:
+        return await future
+    finally:
+        dialog.deleteLater()
+
+
 async def confirm(parent: QWidget, title: str, text: str) -> bool:
-    """A yes/no question without a nested event loop (exec() would stall qasync)."""
+    """A yes/no question; True for yes."""
     box = QMessageBox(
         QMessageBox.Icon.Question,
         title,
@@ -84,18 +103,7 @@ async def confirm(parent: QWidget, title: str, text: str) -> bool:
     )
     box.setDefaultButton(QMessageBox.StandardButton.No)
     box.setAccessibleName(title)
-    future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-
-    def done(result: int) -> None:
-        if not future.done():
-            future.set_result(result == QMessageBox.StandardButton.Yes.value)
-
-    box.finished.connect(done)
-    box.open()
-    try:
-        return await future
-    finally:
-        box.deleteLater()
+    return await run_dialog(box, lambda code: code == QMessageBox.StandardButton.Yes.value)
 
 
 def name_buttons_by_text(root: QWidget) -> None:

@@ -7,8 +7,6 @@ should redraw (on the canvas of ``mask_canvas.py``) and words the prompt for it.
 
 from __future__ import annotations
 
-import asyncio
-
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QKeySequence
 from PySide6.QtWidgets import (
@@ -26,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_client.ui.i18n import Retranslatable
-from desktop_client.ui.qtutils import named
+from desktop_client.ui.qtutils import named, run_dialog
 from desktop_client.ui.widgets.mask_canvas import DEFAULT_BRUSH_FRACTION, MaskCanvas, Tool
 
 __all__ = ["MaskCanvas", "MaskDialog", "Tool", "ask_mask"]
@@ -180,17 +178,7 @@ class MaskDialog(Retranslatable, QDialog):
 async def ask_mask(image: QImage, prompt: str, parent: QWidget | None = None) -> tuple[str, bytes] | None:
     """Opens the dialog without a nested event loop; (prompt, mask PNG), or None if cancelled."""
     dialog = MaskDialog(image, prompt, parent)
-    future: asyncio.Future[tuple[str, bytes] | None] = asyncio.get_running_loop().create_future()
-
-    def done(result: int) -> None:
-        if future.done():
-            return
-        accepted = result == QDialog.DialogCode.Accepted.value
-        future.set_result((dialog.prompt(), dialog.mask_png()) if accepted else None)
-
-    dialog.finished.connect(done)
-    dialog.open()
-    try:
-        return await future
-    finally:
-        dialog.deleteLater()
+    return await run_dialog(
+        dialog,
+        lambda code: (dialog.prompt(), dialog.mask_png()) if code == QDialog.DialogCode.Accepted.value else None,
+    )
