@@ -3,8 +3,9 @@
 Every error carries a ``kind`` (what went wrong), a plain English ``message`` naming the cause
 in this case, a ``hint`` naming this case's fix and optional ``detail`` (what the server said).
 ``KINDS`` gives each kind its exit code, headline and fix once: the GUI translates them with
-Qt, the CLI reads the same translations from a JSON file (``core.i18n.error_texts``). All text passes
-the redactor when rendered.
+Qt, the CLI reads the same translations from a JSON file (``core.i18n.error_texts``). A raise site
+whose words matter marks them with N_ (a ``Template``, data such as names and sizes passed as
+``args``), so they are said in the reader's language too. All text passes the redactor when rendered.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 from types import MappingProxyType
-from typing import Final
+from typing import Final, Literal
 
 from desktop_client.core.redact import redact
 from desktop_client.core.text import inert
@@ -23,13 +24,20 @@ from desktop_client.core.text import inert
 CONTEXT: Final = "Errors"
 
 
-def N_(context: str, text: str) -> str:
-    """Marks ``text`` for lupdate and returns it unchanged: it is translated where it is shown.
+class Template(str):
+    """A catalogue sentence (marked with N_, may hold %1, %2…): an error raised with one is said in
+    the reader's language, its args filled in after translating."""
+
+    __slots__ = ()
+
+
+def N_(context: Literal["Errors"], text: str) -> Template:
+    """Marks ``text`` for lupdate and returns it as a Template: it is translated where it is shown.
 
     scripts/i18n.py passes ``-tr-function-alias QT_TRANSLATE_NOOP+=N_``; lupdate only reads
-    literal arguments, so each call spells out ``"Errors"``.
+    literal arguments, so each call spells out ``"Errors"`` and one literal sentence.
     """
-    return text
+    return Template(text)
 
 
 class ExitCode(IntEnum):
@@ -307,10 +315,10 @@ class KeyholdError(Exception):
     ) -> None:
         if kind is not None:
             self.kind = kind
-        # With ``args``, ``message`` and ``hint`` are catalogue templates (marked with N_, holding
-        # %1, %2…): kept as data, so the GUI and the CLI can say them in the user's language.
-        self.template = message if args else ""
-        self.hint_template = hint if args else ""
+        # A ``message`` marked with N_ is a catalogue template (and so is its hint), kept as data so
+        # the GUI and the CLI can say it in the user's language; ``args`` fill its %1, %2….
+        self.template = message if isinstance(message, Template) else ""
+        self.hint_template = hint if self.template else ""
         self.args_ = tuple(str(a) for a in args)
         self.message = redact(fill(message, self.args_))
         self.hint = redact(fill(hint, self.args_))
