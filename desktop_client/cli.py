@@ -22,7 +22,16 @@ from typing import TYPE_CHECKING, TextIO
 
 from desktop_client import __version__
 from desktop_client.core.context import Core, build_core
-from desktop_client.core.errors import ErrorKind, ExitCode, InputError, KeyholdError, NotFoundError, error_line
+from desktop_client.core.errors import (
+    N_,
+    ErrorKind,
+    ExitCode,
+    InputError,
+    KeyholdError,
+    NotFoundError,
+    Template,
+    error_line,
+)
 from desktop_client.core.hardening import disable_crash_dumps
 from desktop_client.core.i18n import error_texts, system_language
 from desktop_client.core.redact import redact, register_secret
@@ -189,12 +198,15 @@ def read_key(from_stdin: bool, stdin: TextIO) -> str:
         key = stdin.readline().strip()
         if not key:
             raise InputError(
-                "No key arrived on standard input", hint="Pipe the key in, e.g. `pass show x | keyhold …`"
+                N_("Errors", "No key arrived on standard input"),
+                hint=N_("Errors", "Pipe the key in, e.g. `pass show x | keyhold …`"),
             )
     elif stdin.isatty():
         key = getpass.getpass("API key (input hidden): ").strip()
     else:
-        raise InputError("No key given", hint="Use --key-stdin to read it from standard input")
+        raise InputError(
+            N_("Errors", "No key given"), hint=N_("Errors", "Use --key-stdin to read it from standard input")
+        )
     register_secret(key, "key")
     return key
 
@@ -279,7 +291,7 @@ def run_profile(args: argparse.Namespace, core: Core, stdin: TextIO, out: TextIO
         record = profiles.remove(args.name)
         out.write(f"removed profile {record.name!r} and its keyring entries\n")
         return ExitCode.OK
-    raise InputError(f"Unknown action {args.action!r}")
+    raise InputError(N_("Errors", "Unknown action %1"), args=(repr(args.action),))
 
 
 class _CliObserver:
@@ -396,18 +408,20 @@ async def _midjourney(args: argparse.Namespace, core: Core, out: TextIO, err: Te
         out.write(inert(await service.seed(record.id, args.task_id)) + "\n")
         return ExitCode.OK
     if args.command == "imagine":
-        images = [_read_file(path, "reference image") for path in args.image]
+        images = [_read_file(path, N_("Errors", "Cannot read the reference image %1: %2")) for path in args.image]
         bot = "NIJI_JOURNEY" if args.niji else "MID_JOURNEY"
         result = await service.imagine(record.id, args.prompt, images, bot=bot)
     elif args.action == "describe":
-        result = await service.describe(record.id, _read_file(args.image, "image"))
+        result = await service.describe(
+            record.id, _read_file(args.image, N_("Errors", "Cannot read the image %1: %2"))
+        )
     elif args.action == "blend":
-        images = [_read_file(path, "image") for path in args.images]
+        images = [_read_file(path, N_("Errors", "Cannot read the image %1: %2")) for path in args.images]
         result = await service.blend(record.id, images, args.dimensions)
     elif args.action == "shorten":
         result = await service.shorten(record.id, args.prompt)
     else:
-        mask = _read_file(args.mask, "mask") if args.mask else None
+        mask = _read_file(args.mask, N_("Errors", "Cannot read the mask %1: %2")) if args.mask else None
         result = await service.act(record.id, args.task_id, args.button, prompt=args.prompt, mask_png=mask)
     if result.queue_position:
         err.write(f"keyhold: queued, {result.queue_position} task(s) ahead\n")
@@ -431,11 +445,12 @@ async def _midjourney(args: argparse.Namespace, core: Core, out: TextIO, err: Te
     return ExitCode.OK
 
 
-def _read_file(path: str, what: str) -> bytes:
+def _read_file(path: str, cannot: Template) -> bytes:
+    """The file's bytes; ``cannot`` says which file could not be read (%1 its path, %2 why)."""
     try:
         return Path(path).read_bytes()
     except OSError as exc:
-        raise InputError(f"Cannot read the {what} {path!r}: {exc.strerror}", hint="Check the path") from None
+        raise InputError(cannot, hint=N_("Errors", "Check the path"), args=(repr(path), exc.strerror)) from None
 
 
 async def _image(args: argparse.Namespace, core: Core, stdin: TextIO, out: TextIO, err: TextIO) -> int:
@@ -449,7 +464,7 @@ async def _image(args: argparse.Namespace, core: Core, stdin: TextIO, out: TextI
     err.write(f"keyhold: asking {record.name} for {args.n} image(s) with {args.model}; this can take a minute\n")
     try:
         if args.edit:
-            mask = _read_file(args.mask, "mask") if args.mask else None
+            mask = _read_file(args.mask, N_("Errors", "Cannot read the mask %1: %2")) if args.mask else None
             sources = [Path(path) for path in args.edit]
             outcome = await core.images.edit(record.id, request, sources, mask)
         else:
@@ -559,7 +574,7 @@ async def run_history(args: argparse.Namespace, core: Core, out: TextIO) -> int:
     if args.action == "delete":
         # A way out when a conversation cannot be opened: the app no longer lists it.
         if conversation.deleted_at is not None:
-            raise NotFoundError("conversation", args.id, hint="`keyhold history list` shows the ids")
+            raise NotFoundError("conversation", args.id, hint=N_("Errors", "`keyhold history list` shows the ids"))
         await service.delete(conversation.id)
         title = conversation.title or "(untitled)"
         out.write(

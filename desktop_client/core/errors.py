@@ -355,17 +355,30 @@ class InputError(KeyholdError):
     kind = ErrorKind.BAD_INPUT
 
 
+# What a store holds, and how its not-found is said: one sentence each, so every one reads alike.
+Stored = Literal["profile", "conversation", "message", "Midjourney task", "image"]
+_NOT_FOUND: Final[Mapping[Stored, Template]] = MappingProxyType(
+    {
+        "profile": N_("Errors", "No profile named %1"),
+        "conversation": N_("Errors", "No conversation with id %1"),
+        "message": N_("Errors", "No message with id %1"),
+        "Midjourney task": N_("Errors", "No Midjourney task with id %1"),
+        "image": N_("Errors", "No image with id %1"),
+    }
+)
+
+
 class NotFoundError(KeyholdError):
     """A profile, conversation, message, Midjourney task or gallery image that is not stored here
     (or no longer is). Every store lookup raises this one shape; ``what`` and ``key`` say which."""
 
     kind = ErrorKind.MISSING
 
-    def __init__(self, what: str, key: str | int, *, hint: str = "", named: bool = False) -> None:
+    def __init__(self, what: Stored, key: str | int, *, hint: Template | None = None) -> None:
         self.what = what
         self.key = key
-        by = "named" if named else "with id"
-        super().__init__(f"No {what} {by} {key!r}", hint=hint)
+        # The key is data, quoted as Python quotes it (an int bare), as scripts have always read it.
+        super().__init__(_NOT_FOUND[what], hint=hint or "", args=(repr(key),))
 
 
 class ApiError(KeyholdError):
