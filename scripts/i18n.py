@@ -6,8 +6,9 @@ python scripts/i18n.py release       # lrelease: compile .ts into the .qm the ap
                                      # CLI's errors_<lang>.json (the "Errors" context, source → translation)
 python scripts/i18n.py check         # fails if a string is new, untranslated, or a .qm or .json is stale
 
-The GUI is scanned whole; of the core only the error catalogue, whose strings are marked with
-N_("Errors", "…"), an alias of QT_TRANSLATE_NOOP.
+The whole package is scanned: the GUI's tr() calls, and the core's error sentences (the catalogue
+and the own words raised where an error happens), marked with N_("Errors", "…"), an alias of
+QT_TRANSLATE_NOOP.
 """
 
 from __future__ import annotations
@@ -23,12 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 I18N = ROOT / "resources" / "i18n"
 LANGUAGES = ("zh_CN",)
-CATALOGUE = ROOT / "desktop_client" / "core" / "errors.py"
-SOURCES = sorted(
-    str(p.relative_to(ROOT))
-    for p in (ROOT / "desktop_client").rglob("*.py")
-    if "core" not in p.parts or p == CATALOGUE
-)
+# The core holds no tr() calls; its N_ marks are spread over every module that raises an error.
+SOURCES = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "desktop_client").rglob("*.py"))
 CATALOGUE_CONTEXT = "Errors"  # core.errors.CONTEXT, read here without importing the app
 
 

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
-from desktop_client.core.errors import ExitCode, InputError, KeyholdError, error_line
+from desktop_client.core.errors import N_, ExitCode, InputError, KeyholdError, Template, error_line
 from desktop_client.core.i18n import error_texts, system_language
 from desktop_client.core.redact import redact, register_secret
 from desktop_client.core.urls import WARNING_TEXT
@@ -40,12 +40,15 @@ def read_key(from_stdin: bool, stdin: TextIO) -> str:
         key = stdin.readline().strip()
         if not key:
             raise InputError(
-                "No key arrived on standard input", hint="Pipe the key in, e.g. `pass show x | keyhold …`"
+                N_("Errors", "No key arrived on standard input"),
+                hint=N_("Errors", "Pipe the key in, e.g. `pass show x | keyhold …`"),
             )
     elif stdin.isatty():
         key = getpass.getpass("API key (input hidden): ").strip()
     else:
-        raise InputError("No key given", hint="Use --key-stdin to read it from standard input")
+        raise InputError(
+            N_("Errors", "No key given"), hint=N_("Errors", "Use --key-stdin to read it from standard input")
+        )
     register_secret(key, "key")
     return key
 
@@ -56,11 +59,12 @@ def print_warnings(warnings: Sequence[object], err: TextIO) -> None:
         err.write(f"keyhold: warning: {text}\n")
 
 
-def read_file(path: str, what: str) -> bytes:
+def read_file(path: str, cannot: Template) -> bytes:
+    """The file's bytes; ``cannot`` says which file could not be read (%1 its path, %2 why)."""
     try:
         return Path(path).read_bytes()
     except OSError as exc:
-        raise InputError(f"Cannot read the {what} {path!r}: {exc.strerror}", hint="Check the path") from None
+        raise InputError(cannot, hint=N_("Errors", "Check the path"), args=(repr(path), exc.strerror)) from None
 
 
 def say(error: KeyholdError) -> str:

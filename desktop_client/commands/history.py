@@ -10,7 +10,7 @@ from typing import TextIO
 
 from desktop_client.commands.common import Parser
 from desktop_client.core.context import Core
-from desktop_client.core.errors import ExitCode, NotFoundError
+from desktop_client.core.errors import N_, ExitCode, NotFoundError
 from desktop_client.core.text import inert
 
 
@@ -62,7 +62,7 @@ async def run(args: argparse.Namespace, core: Core, _stdin: TextIO, out: TextIO,
     if args.action == "delete":
         # A way out when a conversation cannot be opened: the app no longer lists it.
         if conversation.deleted_at is not None:
-            raise NotFoundError("conversation", args.id, hint="`keyhold history list` shows the ids")
+            raise NotFoundError("conversation", args.id, hint=N_("Errors", "`keyhold history list` shows the ids"))
         await service.delete(conversation.id)
         title = conversation.title or "(untitled)"
         out.write(

@@ -9,7 +9,7 @@ from typing import TextIO
 
 from desktop_client.commands.common import Parser, read_file, say
 from desktop_client.core.context import Core
-from desktop_client.core.errors import ExitCode
+from desktop_client.core.errors import N_, ExitCode
 from desktop_client.core.text import inert
 
 
@@ -42,7 +42,7 @@ async def run(args: argparse.Namespace, core: Core, stdin: TextIO, out: TextIO, 
     err.write(f"keyhold: asking {record.name} for {args.n} image(s) with {args.model}; this can take a minute\n")
     try:
         if args.edit:
-            mask = read_file(args.mask, "mask") if args.mask else None
+            mask = read_file(args.mask, N_("Errors", "Cannot read the mask %1: %2")) if args.mask else None
             sources = [Path(path) for path in args.edit]
             outcome = await core.images.edit(record.id, request, sources, mask)
         else:

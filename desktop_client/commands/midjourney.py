@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from desktop_client.commands.common import Parser, read_file, waiting
 from desktop_client.core.context import Core
-from desktop_client.core.errors import ErrorKind, ExitCode, KeyholdError
+from desktop_client.core.errors import N_, ErrorKind, ExitCode, KeyholdError
 from desktop_client.core.text import inert
 
 if TYPE_CHECKING:
@@ -71,18 +71,20 @@ async def run(args: argparse.Namespace, core: Core, _stdin: TextIO, out: TextIO,
         out.write(inert(await service.seed(record.id, args.task_id)) + "\n")
         return ExitCode.OK
     if args.command == "imagine":
-        images = [read_file(path, "reference image") for path in args.image]
+        images = [read_file(path, N_("Errors", "Cannot read the reference image %1: %2")) for path in args.image]
         bot = "NIJI_JOURNEY" if args.niji else "MID_JOURNEY"
         result = await service.imagine(record.id, args.prompt, images, bot=bot)
     elif args.action == "describe":
-        result = await service.describe(record.id, read_file(args.image, "image"))
+        result = await service.describe(
+            record.id, read_file(args.image, N_("Errors", "Cannot read the image %1: %2"))
+        )
     elif args.action == "blend":
-        images = [read_file(path, "image") for path in args.images]
+        images = [read_file(path, N_("Errors", "Cannot read the image %1: %2")) for path in args.images]
         result = await service.blend(record.id, images, args.dimensions)
     elif args.action == "shorten":
         result = await service.shorten(record.id, args.prompt)
     else:
-        mask = read_file(args.mask, "mask") if args.mask else None
+        mask = read_file(args.mask, N_("Errors", "Cannot read the mask %1: %2")) if args.mask else None
         result = await service.act(record.id, args.task_id, args.button, prompt=args.prompt, mask_png=mask)
     if result.queue_position:
         err.write(f"keyhold: queued, {result.queue_position} task(s) ahead\n")

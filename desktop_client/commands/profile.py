@@ -10,7 +10,7 @@ from typing import TextIO
 
 from desktop_client.commands.common import Parser, print_warnings, read_key
 from desktop_client.core.context import Core
-from desktop_client.core.errors import ExitCode, InputError
+from desktop_client.core.errors import N_, ExitCode, InputError
 from desktop_client.core.redact import register_secret
 from desktop_client.core.settings import MjAuth, ProfileKind
 from desktop_client.core.text import inert
@@ -95,7 +95,7 @@ def run(args: argparse.Namespace, core: Core, stdin: TextIO, out: TextIO, err: T
         record = profiles.remove(args.name)
         out.write(f"removed profile {record.name!r} and its keyring entries\n")
         return ExitCode.OK
-    raise InputError(f"Unknown action {args.action!r}")
+    raise InputError(N_("Errors", "Unknown action %1"), args=(repr(args.action),))
 
 
 def _list(core: Core, as_json: bool, out: TextIO) -> int:

@@ -3,8 +3,9 @@
 Every error carries a ``kind`` (what went wrong), a plain English ``message`` naming the cause
 in this case, a ``hint`` naming this case's fix and optional ``detail`` (what the server said).
 ``KINDS`` gives each kind its exit code, headline and fix once: the GUI translates them with
-Qt, the CLI reads the same translations from a JSON file (``core.i18n.error_texts``). All text passes
-the redactor when rendered.
+Qt, the CLI reads the same translations from a JSON file (``core.i18n.error_texts``). A raise site
+whose words matter marks them with N_ (a ``Template``, data such as names and sizes passed as
+``args``), so they are said in the reader's language too. All text passes the redactor when rendered.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import IntEnum, StrEnum
 from types import MappingProxyType
-from typing import Final
+from typing import Final, Literal
 
 from desktop_client.core.redact import redact
 from desktop_client.core.text import inert
@@ -23,13 +24,20 @@ from desktop_client.core.text import inert
 CONTEXT: Final = "Errors"
 
 
-def N_(context: str, text: str) -> str:
-    """Marks ``text`` for lupdate and returns it unchanged: it is translated where it is shown.
+class Template(str):
+    """A catalogue sentence (marked with N_, may hold %1, %2…): an error raised with one is said in
+    the reader's language, its args filled in after translating."""
+
+    __slots__ = ()
+
+
+def N_(context: Literal["Errors"], text: str) -> Template:
+    """Marks ``text`` for lupdate and returns it as a Template: it is translated where it is shown.
 
     scripts/i18n.py passes ``-tr-function-alias QT_TRANSLATE_NOOP+=N_``; lupdate only reads
-    literal arguments, so each call spells out ``"Errors"``.
+    literal arguments, so each call spells out ``"Errors"`` and one literal sentence.
     """
-    return text
+    return Template(text)
 
 
 class ExitCode(IntEnum):
@@ -307,10 +315,10 @@ class KeyholdError(Exception):
     ) -> None:
         if kind is not None:
             self.kind = kind
-        # With ``args``, ``message`` and ``hint`` are catalogue templates (marked with N_, holding
-        # %1, %2…): kept as data, so the GUI and the CLI can say them in the user's language.
-        self.template = message if args else ""
-        self.hint_template = hint if args else ""
+        # A ``message`` marked with N_ is a catalogue template (and so is its hint), kept as data so
+        # the GUI and the CLI can say it in the user's language; ``args`` fill its %1, %2….
+        self.template = message if isinstance(message, Template) else ""
+        self.hint_template = hint if self.template else ""
         self.args_ = tuple(str(a) for a in args)
         self.message = redact(fill(message, self.args_))
         self.hint = redact(fill(hint, self.args_))
@@ -347,17 +355,30 @@ class InputError(KeyholdError):
     kind = ErrorKind.BAD_INPUT
 
 
+# What a store holds, and how its not-found is said: one sentence each, so every one reads alike.
+Stored = Literal["profile", "conversation", "message", "Midjourney task", "image"]
+_NOT_FOUND: Final[Mapping[Stored, Template]] = MappingProxyType(
+    {
+        "profile": N_("Errors", "No profile named %1"),
+        "conversation": N_("Errors", "No conversation with id %1"),
+        "message": N_("Errors", "No message with id %1"),
+        "Midjourney task": N_("Errors", "No Midjourney task with id %1"),
+        "image": N_("Errors", "No image with id %1"),
+    }
+)
+
+
 class NotFoundError(KeyholdError):
     """A profile, conversation, message, Midjourney task or gallery image that is not stored here
     (or no longer is). Every store lookup raises this one shape; ``what`` and ``key`` say which."""
 
     kind = ErrorKind.MISSING
 
-    def __init__(self, what: str, key: str | int, *, hint: str = "", named: bool = False) -> None:
+    def __init__(self, what: Stored, key: str | int, *, hint: Template | None = None) -> None:
         self.what = what
         self.key = key
-        by = "named" if named else "with id"
-        super().__init__(f"No {what} {by} {key!r}", hint=hint)
+        # The key is data, quoted as Python quotes it (an int bare), as scripts have always read it.
+        super().__init__(_NOT_FOUND[what], hint=hint or "", args=(repr(key),))
 
 
 class ApiError(KeyholdError):

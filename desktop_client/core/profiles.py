@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from desktop_client.core.errors import ErrorKind, InputError, KeyholdError, NotFoundError, SecretStoreError
+from desktop_client.core.errors import N_, ErrorKind, InputError, KeyholdError, NotFoundError, SecretStoreError
 from desktop_client.core.redact import register_secret
 from desktop_client.core.secrets import SecretStore, SecretStr, fingerprint
 from desktop_client.core.settings import MjAuth, ProfileKind, ProfileRecord, SettingsStore
@@ -95,20 +95,36 @@ def clean_key(raw: str) -> str:
     if key.lower().startswith("bearer "):
         key = key[7:].strip()
     if not key:
-        raise InputError("The API key is empty", hint="Paste the key from your provider or relay")
+        raise InputError(
+            N_("Errors", "The API key is empty"), hint=N_("Errors", "Paste the key from your provider or relay")
+        )
     if any(c.isspace() for c in key):
-        raise InputError("The API key contains spaces or line breaks", hint="Paste only the key itself")
+        raise InputError(
+            N_("Errors", "The API key contains spaces or line breaks"),
+            hint=N_("Errors", "Paste only the key itself"),
+        )
     if not key.isprintable():
-        raise InputError("The API key contains invisible characters", hint="Copy the key again")
+        raise InputError(
+            N_("Errors", "The API key contains invisible characters"), hint=N_("Errors", "Copy the key again")
+        )
     # Named, never the key itself: one character says what went wrong (a pasted "…" or a
     # typographic quote) and gives nothing away.
     odd = next((c for c in key if not c.isascii()), None)
     if odd is not None:
-        why = "it was probably shortened when copied" if odd == "…" else "it was probably changed when copied"
         raise InputError(
-            f"The API key contains the non-ASCII character {odd!r} (U+{ord(odd):04X}); API keys are plain "
-            f"ASCII, so {why}",
-            hint="Copy the whole key again from your provider or relay",
+            N_(
+                "Errors",
+                "The API key contains the non-ASCII character %1 (U+%2); API keys are plain ASCII, "
+                "so it was probably shortened when copied",
+            )
+            if odd == "…"
+            else N_(
+                "Errors",
+                "The API key contains the non-ASCII character %1 (U+%2); API keys are plain ASCII, "
+                "so it was probably changed when copied",
+            ),
+            hint=N_("Errors", "Copy the whole key again from your provider or relay"),
+            args=(repr(odd), f"{ord(odd):04X}"),
         )
     return key
 
@@ -163,7 +179,7 @@ class ProfileService:
         for record in self._settings.settings.profiles:
             if record.name.casefold() == name_or_id.casefold():
                 return record
-        raise NotFoundError("profile", name_or_id, named=True, hint="`keyhold profile list` shows the names")
+        raise NotFoundError("profile", name_or_id, hint=N_("Errors", "`keyhold profile list` shows the names"))
 
     def _read(self, record: ProfileRecord, field: str, label: str) -> str | None:
         value = self.secrets.get(account(record.id, field))
@@ -176,10 +192,23 @@ class ProfileService:
         key = self._read(record, "api_key", "key")
         proxy = self._read(record, "proxy_url", "proxy") if record.has_proxy else None
         if not base or not key:
-            where = "this session" if not self.secrets.persistent else "the keyring"
+            session = not self.secrets.persistent
+            if not base:
+                gone = (
+                    N_("Errors", "The base URL of profile %1 is not in this session")
+                    if session
+                    else N_("Errors", "The base URL of profile %1 is not in the keyring")
+                )
+            else:
+                gone = (
+                    N_("Errors", "The API key of profile %1 is not in this session")
+                    if session
+                    else N_("Errors", "The API key of profile %1 is not in the keyring")
+                )
             raise SecretStoreError(
-                f"The {'base URL' if not base else 'API key'} of profile {record.name!r} is not in {where}",
-                hint=f"Enter it again in Settings → Profiles, or run `keyhold profile rotate {record.name}`",
+                gone,
+                hint=N_("Errors", "Enter it again in Settings → Profiles, or run `keyhold profile rotate %2`"),
+                args=(repr(record.name), record.name),
             )
         return ResolvedProfile(
             record, ProfileSecrets(SecretStr(base), SecretStr(key), SecretStr(proxy) if proxy else None)
@@ -272,18 +301,25 @@ class ProfileService:
         if has_unsafe_chars(name):
             # A name is printed by the CLI and shown in menus: it must show what it holds.
             raise InputError(
-                "The profile name contains control characters, terminal escapes or invisible formatting "
-                "(such as bidi overrides)",
-                hint="Type the name again with visible characters only",
+                N_(
+                    "Errors",
+                    "The profile name contains control characters, terminal escapes or invisible formatting "
+                    "(such as bidi overrides)",
+                ),
+                hint=N_("Errors", "Type the name again with visible characters only"),
             )
         if not _NAME_RE.match(name):
             raise InputError(
-                "The profile name is empty, too long or contains slashes",
-                hint="Use up to 63 characters without / or \\",
+                N_("Errors", "The profile name is empty, too long or contains slashes"),
+                hint=N_("Errors", "Use up to 63 characters without / or \\"),
             )
         for record in self._settings.settings.profiles:
             if record.name.casefold() == name.casefold() and record.id != own_id:
-                raise InputError(f"A profile named {name!r} already exists", hint="Choose another name")
+                raise InputError(
+                    N_("Errors", "A profile named %1 already exists"),
+                    hint=N_("Errors", "Choose another name"),
+                    args=(repr(name),),
+                )
         return name
 
     def add(

@@ -12,9 +12,9 @@ import os
 import sys
 import threading
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Final, Literal, Protocol
 
-from desktop_client.core.errors import InputError, KeyringLockedError, SecretStoreError
+from desktop_client.core.errors import N_, InputError, KeyringLockedError, SecretStoreError, Template
 
 log = logging.getLogger(__name__)
 
@@ -96,18 +96,19 @@ def fingerprint(key: str) -> str:
     return f"{prefix}…{key[-4:]}"
 
 
-def platform_fix_hint(platform: str = sys.platform) -> str:
+def platform_fix_hint(platform: str = sys.platform) -> Template:
     if platform.startswith("linux") or platform.startswith("freebsd"):
-        return (
+        return N_(
+            "Errors",
             "Install and unlock a Secret Service keyring: gnome-keyring (for example `sudo apt install "
             "gnome-keyring`) or KWallet 5.97+, or KeePassXC with Secret Service integration, inside a "
-            "desktop session with D-Bus running"
+            "desktop session with D-Bus running",
         )
     if platform == "darwin":
-        return "Unlock the login keychain in Keychain Access, then retry"
+        return N_("Errors", "Unlock the login keychain in Keychain Access, then retry")
     if platform.startswith("win"):
-        return "Make sure Windows Credential Manager is available for your account, then retry"
-    return "Install a keyring supported by the Python keyring package, then retry"
+        return N_("Errors", "Make sure Windows Credential Manager is available for your account, then retry")
+    return N_("Errors", "Install a keyring supported by the Python keyring package, then retry")
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,9 @@ def select_backend(current: Any) -> Any:
         problem = f"{checks[0].name}: {checks[0].reason}"
     if os.environ.get("PYTHON_KEYRING_BACKEND"):
         problem += "; chosen by PYTHON_KEYRING_BACKEND"
-    raise SecretStoreError(f"No secure keyring is available ({problem})", hint=platform_fix_hint())
+    raise SecretStoreError(
+        N_("Errors", "No secure keyring is available (%1)"), hint=platform_fix_hint(), args=(problem,)
+    )
 
 
 def _pick_secure_backend() -> Any:
@@ -162,7 +165,16 @@ def _pick_secure_backend() -> Any:
     return select_backend(keyring.get_keyring())
 
 
-def _translate(exc: Exception, action: str) -> SecretStoreError:
+Action = Literal["read a secret", "store a secret", "delete a secret", "open the keyring"]
+_FAILED_TO: Final[dict[Action, Template]] = {
+    "read a secret": N_("Errors", "The keyring failed to read a secret (%1)"),
+    "store a secret": N_("Errors", "The keyring failed to store a secret (%1)"),
+    "delete a secret": N_("Errors", "The keyring failed to delete a secret (%1)"),
+    "open the keyring": N_("Errors", "The keyring failed to open the keyring (%1)"),
+}
+
+
+def _translate(exc: Exception, action: Action) -> SecretStoreError:
     from keyring import errors as kerr
 
     text = str(exc)
@@ -173,10 +185,11 @@ def _translate(exc: Exception, action: str) -> SecretStoreError:
             "nothing was lost",
         )
     if isinstance(exc, kerr.NoKeyringError):
-        return SecretStoreError("No keyring is available", hint=platform_fix_hint())
+        return SecretStoreError(N_("Errors", "No keyring is available"), hint=platform_fix_hint())
     return SecretStoreError(
-        f"The keyring failed to {action} ({type(exc).__name__})",
-        hint="Check that your keyring service is running and unlocked, then retry",
+        _FAILED_TO[action],
+        hint=N_("Errors", "Check that your keyring service is running and unlocked, then retry"),
+        args=(type(exc).__name__,),
     )
 
 
@@ -189,8 +202,9 @@ class KeyringSecretStore:
         check = check_backend(backend)
         if not check.secure:
             raise SecretStoreError(
-                f"Refusing the keyring backend {check.name}: {check.reason}",
+                N_("Errors", "Refusing the keyring backend %1: %2"),
                 hint=platform_fix_hint(),
+                args=(check.name, check.reason),
             )
         self._backend = backend
         self._lock = threading.Lock()
@@ -208,8 +222,8 @@ class KeyringSecretStore:
     def set(self, account: str, value: str) -> None:
         if len(value.encode("utf-16-le")) > MAX_SECRET_BYTES:
             raise InputError(
-                "This value is too long for the OS keyring (Windows allows 1,280 characters)",
-                hint="Check that you pasted only the key",
+                N_("Errors", "This value is too long for the OS keyring (Windows allows 1,280 characters)"),
+                hint=N_("Errors", "Check that you pasted only the key"),
             )
         try:
             with self._lock:

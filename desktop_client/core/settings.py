@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_client.core.atomic import atomic_write_text
-from desktop_client.core.errors import StorageError
+from desktop_client.core.errors import N_, StorageError
 from desktop_client.core.text import inert
 
 log = logging.getLogger(__name__)
@@ -199,8 +199,12 @@ class SettingsStore:
     def save(self) -> None:
         if self.stuck:
             raise StorageError(
-                f"The settings file {self.path} is damaged and could not be moved aside, so it is not overwritten",
-                hint="Move it away or fix its permissions, then restart Keyhold",
+                N_(
+                    "Errors",
+                    "The settings file %1 is damaged and could not be moved aside, so it is not overwritten",
+                ),
+                hint=N_("Errors", "Move it away or fix its permissions, then restart Keyhold"),
+                args=(self.path,),
             )
         with self._lock:
             atomic_write_text(self.path, self.settings.to_json())

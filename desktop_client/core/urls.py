@@ -11,9 +11,10 @@ import ipaddress
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Final, Literal
 from urllib.parse import SplitResult, urlsplit, urlunsplit
 
-from desktop_client.core.errors import InputError
+from desktop_client.core.errors import N_, InputError, Template
 from desktop_client.core.settings import ProfileKind
 
 _VERSION_TAIL = re.compile(r"/v\d+(?:alpha|beta)?\d*$")
@@ -79,22 +80,35 @@ def is_loopback_url(url: str) -> bool:
         return False
 
 
-def _parse(text: str, what: str) -> SplitResult:
+# Which address failed to parse: (not an address, non-ASCII host or port).
+_UNPARSABLE: Final[dict[Literal["base URL", "proxy URL"], tuple[Template, Template]]] = {
+    "base URL": (
+        N_("Errors", "The base URL is not a valid address (check the host name, brackets and port)"),
+        N_("Errors", "The base URL contains non-ASCII characters in the host or port"),
+    ),
+    "proxy URL": (
+        N_("Errors", "The proxy URL is not a valid address (check the host name, brackets and port)"),
+        N_("Errors", "The proxy URL contains non-ASCII characters in the host or port"),
+    ),
+}
+
+
+def _parse(text: str, what: Literal["base URL", "proxy URL"]) -> SplitResult:
     """urlsplit with every parse failure as an InputError that does not repeat the input
     (which may hold a password)."""
+    invalid, non_ascii = _UNPARSABLE[what]
     try:
         parts = urlsplit(text)
         parts.port  # noqa: B018 - raises ValueError for a malformed or out-of-range port
         hostname = parts.hostname
     except ValueError:
         raise InputError(
-            f"The {what} is not a valid address (check the host name, brackets and port)",
-            hint="Use a form like https://host.example.com:8443 with ASCII characters only",
+            invalid, hint=N_("Errors", "Use a form like https://host.example.com:8443 with ASCII characters only")
         ) from None
     if hostname and any(ord(c) > 127 for c in parts.netloc):
         raise InputError(
-            f"The {what} contains non-ASCII characters in the host or port",
-            hint="Check for full-width characters such as ： or ／ typed by an input method",
+            non_ascii,
+            hint=N_("Errors", "Check for full-width characters such as ： or ／ typed by an input method"),
         )
     return parts
 
@@ -103,22 +117,35 @@ def _split_checked(raw: str) -> tuple[str, str, str]:
     text = raw.strip()
     if not text:
         raise InputError(
-            "The base URL is empty", hint="Enter the server address, for example https://api.openai.com"
+            N_("Errors", "The base URL is empty"),
+            hint=N_("Errors", "Enter the server address, for example https://api.openai.com"),
         )
     if "://" not in text:
         raise InputError(
-            "The base URL has no scheme",
-            hint="Start it with https:// (or http:// for a server on this computer)",
+            N_("Errors", "The base URL has no scheme"),
+            hint=N_("Errors", "Start it with https:// (or http:// for a server on this computer)"),
         )
     parts = _parse(text, "base URL")
     if parts.scheme.lower() not in ("http", "https"):
-        raise InputError(f"The base URL scheme {parts.scheme!r} is not supported", hint="Use https://")
+        raise InputError(
+            N_("Errors", "The base URL scheme %1 is not supported"),
+            hint=N_("Errors", "Use https://"),
+            args=(repr(parts.scheme),),
+        )
     if not parts.hostname:
-        raise InputError("The base URL has no host name", hint="Use a form like https://api.example.com")
+        raise InputError(
+            N_("Errors", "The base URL has no host name"),
+            hint=N_("Errors", "Use a form like https://api.example.com"),
+        )
     if parts.query or parts.fragment:
-        raise InputError("The base URL must not contain ? or #", hint="Remove everything from the ? or # on")
+        raise InputError(
+            N_("Errors", "The base URL must not contain ? or #"),
+            hint=N_("Errors", "Remove everything from the ? or # on"),
+        )
     if any(c.isspace() for c in text):
-        raise InputError("The base URL contains spaces", hint="Remove the spaces inside the address")
+        raise InputError(
+            N_("Errors", "The base URL contains spaces"), hint=N_("Errors", "Remove the spaces inside the address")
+        )
     path = re.sub(r"/+", "/", parts.path).rstrip("/")
     return parts.scheme.lower(), parts.netloc, path
 
@@ -172,9 +199,15 @@ def validate_proxy_url(raw: str) -> str:
     parts = _parse(text, "proxy URL")
     if parts.scheme.lower() not in ("http", "https", "socks5", "socks5h"):
         raise InputError(
-            f"The proxy scheme {parts.scheme or '(none)'!r} is not supported",
-            hint="Use http://host:port, https://host:port or socks5://host:port",
+            N_("Errors", "The proxy scheme %1 is not supported")
+            if parts.scheme
+            else N_("Errors", "The proxy URL has no scheme"),
+            hint=N_("Errors", "Use http://host:port, https://host:port or socks5://host:port"),
+            args=(repr(parts.scheme),),
         )
     if not parts.hostname or not parts.port:
-        raise InputError("The proxy URL needs a host and a port", hint="For example socks5://127.0.0.1:1080")
+        raise InputError(
+            N_("Errors", "The proxy URL needs a host and a port"),
+            hint=N_("Errors", "For example socks5://127.0.0.1:1080"),
+        )
     return text

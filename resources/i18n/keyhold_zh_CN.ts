@@ -594,6 +594,26 @@
         <translation>详细信息已写入日志文件。</translation>
     </message>
     <message>
+        <source>No profile named %1</source>
+        <translation>没有名为 %1 的配置。</translation>
+    </message>
+    <message>
+        <source>No conversation with id %1</source>
+        <translation>没有 ID 为 %1 的对话。</translation>
+    </message>
+    <message>
+        <source>No message with id %1</source>
+        <translation>没有 ID 为 %1 的消息。</translation>
+    </message>
+    <message>
+        <source>No Midjourney task with id %1</source>
+        <translation>没有 ID 为 %1 的 Midjourney 任务。</translation>
+    </message>
+    <message>
+        <source>No image with id %1</source>
+        <translation>没有 ID 为 %1 的图片。</translation>
+    </message>
+    <message>
         <source>Install and unlock a Secret Service keyring: gnome-keyring (for example `sudo apt install gnome-keyring`), KWallet 5.97 or newer, or KeePassXC with Secret Service integration, inside a desktop session with D-Bus running. Then click “Retry the keyring”.</source>
         <translation>请安装并解锁一个 Secret Service 钥匙串：gnome-keyring（例如执行 `sudo apt install gnome-keyring`）、KWallet 5.97 或更新版本，或启用了 Secret Service 集成的 KeePassXC，并确保在运行 D-Bus 的桌面会话中使用。然后点击“重试钥匙串”。</translation>
     </message>
@@ -620,6 +640,910 @@
     <message>
         <source>Error message</source>
         <translation>错误信息</translation>
+    </message>
+    <message>
+        <source>No key arrived on standard input</source>
+        <translation>标准输入中没有收到密钥。</translation>
+    </message>
+    <message>
+        <source>Pipe the key in, e.g. `pass show x | keyhold …`</source>
+        <translation>请通过管道传入密钥，例如 `pass show x | keyhold …`。</translation>
+    </message>
+    <message>
+        <source>No key given</source>
+        <translation>未提供密钥。</translation>
+    </message>
+    <message>
+        <source>Use --key-stdin to read it from standard input</source>
+        <translation>请使用 --key-stdin 从标准输入读取密钥。</translation>
+    </message>
+    <message>
+        <source>Unknown action %1</source>
+        <translation>未知操作 %1。</translation>
+    </message>
+    <message>
+        <source>Cannot read the reference image %1: %2</source>
+        <translation>无法读取参考图片 %1：%2。</translation>
+    </message>
+    <message>
+        <source>Cannot read the image %1: %2</source>
+        <translation>无法读取图片 %1：%2。</translation>
+    </message>
+    <message>
+        <source>Cannot read the mask %1: %2</source>
+        <translation>无法读取蒙版 %1：%2。</translation>
+    </message>
+    <message>
+        <source>Check the path</source>
+        <translation>请检查路径。</translation>
+    </message>
+    <message>
+        <source>`keyhold history list` shows the ids</source>
+        <translation>`keyhold history list` 可列出所有 ID。</translation>
+    </message>
+    <message>
+        <source>The server sent %1 MB without any text; Keyhold stopped reading</source>
+        <translation>服务器发送了 %1 MB 数据却没有任何文字；Keyhold 已停止读取。</translation>
+    </message>
+    <message>
+        <source>What arrived is kept; the relay is misbehaving</source>
+        <translation>已收到的内容已保留；该中转服务行为异常。</translation>
+    </message>
+    <message>
+        <source>The server sent a line longer than %1 MB without a break; Keyhold stopped reading</source>
+        <translation>服务器发送的单行超过 %1 MB 且没有换行；Keyhold 已停止读取。</translation>
+    </message>
+    <message>
+        <source>The prompt is empty</source>
+        <translation>提示词为空。</translation>
+    </message>
+    <message>
+        <source>Describe the image you want</source>
+        <translation>请描述你想要的图片。</translation>
+    </message>
+    <message>
+        <source>The prompt has %1 characters; %2 takes at most %3</source>
+        <translation>提示词有 %1 个字符；%2 最多接受 %3 个。</translation>
+    </message>
+    <message>
+        <source>Shorten the prompt</source>
+        <translation>请缩短提示词。</translation>
+    </message>
+    <message>
+        <source>%1 makes 1 to %2 images per request, not %3</source>
+        <translation>%1 每次请求生成 1 到 %2 张图片，不能是 %3 张。</translation>
+    </message>
+    <message>
+        <source>Lower the number of images</source>
+        <translation>请减少图片数量。</translation>
+    </message>
+    <message>
+        <source>Ask for one image at a time</source>
+        <translation>请每次只生成一张图片。</translation>
+    </message>
+    <message>
+        <source>dall-e-3 cannot edit images</source>
+        <translation>dall-e-3 不能编辑图片。</translation>
+    </message>
+    <message>
+        <source>Use gpt-image-1 or dall-e-2 to edit</source>
+        <translation>请使用 gpt-image-1 或 dall-e-2 进行编辑。</translation>
+    </message>
+    <message>
+        <source>%1 needs both sides of the size divisible by 16, not %2</source>
+        <translation>%1 要求尺寸的宽和高都能被 16 整除，%2 不符合。</translation>
+    </message>
+    <message>
+        <source>Round the width and height to a multiple of 16</source>
+        <translation>请把宽和高调整为 16 的倍数。</translation>
+    </message>
+    <message>
+        <source>%1 does not make %2 images</source>
+        <translation>%1 不能生成 %2 的图片。</translation>
+    </message>
+    <message>
+        <source>Choose one of %3</source>
+        <translation>请从以下选项中选择：%3。</translation>
+    </message>
+    <message>
+        <source>%1 %2 does not apply to %3</source>
+        <translation>%1 %2 不适用于 %3。</translation>
+    </message>
+    <message>
+        <source>Choose one of %4</source>
+        <translation>请从以下选项中选择：%4。</translation>
+    </message>
+    <message>
+        <source>A transparent background needs PNG or WebP output</source>
+        <translation>透明背景需要输出 PNG 或 WebP 格式。</translation>
+    </message>
+    <message>
+        <source>Choose PNG or WebP</source>
+        <translation>请选择 PNG 或 WebP。</translation>
+    </message>
+    <message>
+        <source>The provider&apos;s safety system refused this prompt</source>
+        <translation>服务商的安全系统拒绝了这条提示词。</translation>
+    </message>
+    <message>
+        <source>Rephrase the prompt; nothing was charged for a refused request on OpenAI</source>
+        <translation>请换一种说法；在 OpenAI 上被拒绝的请求不会扣费。</translation>
+    </message>
+    <message>
+        <source>An edit needs at least one image</source>
+        <translation>编辑至少需要一张图片。</translation>
+    </message>
+    <message>
+        <source>Pick an image from the gallery</source>
+        <translation>请从图库中选择一张图片。</translation>
+    </message>
+    <message>
+        <source>dall-e-2 edits one image at a time</source>
+        <translation>dall-e-2 每次只能编辑一张图片。</translation>
+    </message>
+    <message>
+        <source>Keep one image, or use gpt-image-1</source>
+        <translation>请只保留一张图片，或改用 gpt-image-1。</translation>
+    </message>
+    <message>
+        <source>Midjourney refused the prompt: it contains the banned word %1</source>
+        <translation>Midjourney 拒绝了提示词：其中包含违禁词 %1。</translation>
+    </message>
+    <message>
+        <source>Midjourney refused the prompt as possibly sensitive</source>
+        <translation>Midjourney 认为提示词可能涉及敏感内容，已拒绝。</translation>
+    </message>
+    <message>
+        <source>Rephrase the prompt without that word</source>
+        <translation>请去掉该词后重新表述提示词。</translation>
+    </message>
+    <message>
+        <source>The server rejected the request as invalid</source>
+        <translation>服务器认为请求无效，已拒绝。</translation>
+    </message>
+    <message>
+        <source>Check the prompt and images</source>
+        <translation>请检查提示词和图片。</translation>
+    </message>
+    <message>
+        <source>Blend takes 2 to 5 images</source>
+        <translation>混合需要 2 到 5 张图片。</translation>
+    </message>
+    <message>
+        <source>Choose between two and five images</source>
+        <translation>请选择两到五张图片。</translation>
+    </message>
+    <message>
+        <source>The aspect ratio %1 is not W:H</source>
+        <translation>宽高比 %1 不是“宽:高”的形式。</translation>
+    </message>
+    <message>
+        <source>Use whole numbers, like 16:9</source>
+        <translation>请使用整数，例如 16:9。</translation>
+    </message>
+    <message>
+        <source>Unknown version %1</source>
+        <translation>未知版本 %1。</translation>
+    </message>
+    <message>
+        <source>Choose one of: %2</source>
+        <translation>请从以下选项中选择：%2。</translation>
+    </message>
+    <message>
+        <source>Stylize goes from 0 to 1000</source>
+        <translation>风格化的取值范围是 0 到 1000。</translation>
+    </message>
+    <message>
+        <source>Pick a value in that range</source>
+        <translation>请在该范围内选择一个值。</translation>
+    </message>
+    <message>
+        <source>Chaos goes from 0 to 100</source>
+        <translation>混乱度的取值范围是 0 到 100。</translation>
+    </message>
+    <message>
+        <source>Task %1 has no button %2</source>
+        <translation>任务 %1 没有按钮 %2。</translation>
+    </message>
+    <message>
+        <source>Its buttons are: %3</source>
+        <translation>它的按钮有：%3。</translation>
+    </message>
+    <message>
+        <source>It has no buttons</source>
+        <translation>它没有任何按钮。</translation>
+    </message>
+    <message>
+        <source>The server&apos;s answer is larger than %1; Keyhold stopped reading it</source>
+        <translation>服务器的响应超过 %1；Keyhold 已停止读取。</translation>
+    </message>
+    <message>
+        <source>The server&apos;s answer is larger than %1 (it announced %2); Keyhold stopped reading it</source>
+        <translation>服务器的响应超过 %1（它声明的大小为 %2）；Keyhold 已停止读取。</translation>
+    </message>
+    <message>
+        <source>The server&apos;s image is larger than %1; Keyhold stopped reading it</source>
+        <translation>服务器发送的图片超过 %1；Keyhold 已停止读取。</translation>
+    </message>
+    <message>
+        <source>The server&apos;s image is larger than %1 (it announced %2); Keyhold stopped reading it</source>
+        <translation>服务器发送的图片超过 %1（它声明的大小为 %2）；Keyhold 已停止读取。</translation>
+    </message>
+    <message>
+        <source>The server&apos;s images answer is larger than %1; Keyhold stopped reading it</source>
+        <translation>服务器的图片响应超过 %1；Keyhold 已停止读取。</translation>
+    </message>
+    <message>
+        <source>The server&apos;s images answer is larger than %1 (it announced %2); Keyhold stopped reading it</source>
+        <translation>服务器的图片响应超过 %1（它声明的大小为 %2）；Keyhold 已停止读取。</translation>
+    </message>
+    <message>
+        <source>The server&apos;s model list is larger than %1; Keyhold stopped reading it</source>
+        <translation>服务器的模型列表超过 %1；Keyhold 已停止读取。</translation>
+    </message>
+    <message>
+        <source>The server&apos;s model list is larger than %1 (it announced %2); Keyhold stopped reading it</source>
+        <translation>服务器的模型列表超过 %1（它声明的大小为 %2）；Keyhold 已停止读取。</translation>
+    </message>
+    <message>
+        <source>The server&apos;s task list is larger than %1; Keyhold stopped reading it</source>
+        <translation>服务器的任务列表超过 %1；Keyhold 已停止读取。</translation>
+    </message>
+    <message>
+        <source>The server&apos;s task list is larger than %1 (it announced %2); Keyhold stopped reading it</source>
+        <translation>服务器的任务列表超过 %1（它声明的大小为 %2）；Keyhold 已停止读取。</translation>
+    </message>
+    <message>
+        <source>Check the base URL; a server that sends this much is misbehaving</source>
+        <translation>请检查接口地址；发送这么多数据的服务器行为异常。</translation>
+    </message>
+    <message>
+        <source>The server named an address that is not a valid URL (its port is out of range)</source>
+        <translation>服务器给出的地址不是有效的 URL（端口超出范围）。</translation>
+    </message>
+    <message>
+        <source>Check the base URL; the server is misbehaving</source>
+        <translation>请检查接口地址；该服务器行为异常。</translation>
+    </message>
+    <message>
+        <source>Refused to fetch %1: the server named an address on this computer or the local network</source>
+        <translation>已拒绝获取 %1：服务器给出的是本机或局域网中的地址。</translation>
+    </message>
+    <message>
+        <source>Keyhold only fetches images from public addresses or from the profile&apos;s own server</source>
+        <translation>Keyhold 只从公网地址或该配置自己的服务器获取图片。</translation>
+    </message>
+    <message>
+        <source>The server redirected to an address that is not a valid URL</source>
+        <translation>服务器重定向到了一个无效的 URL。</translation>
+    </message>
+    <message>
+        <source>The server named an address that is not a valid URL</source>
+        <translation>服务器给出的地址不是有效的 URL。</translation>
+    </message>
+    <message>
+        <source>The server refused the request (HTTP %1)</source>
+        <translation>服务器拒绝了请求（HTTP %1）。</translation>
+    </message>
+    <message>
+        <source>See the server&apos;s message</source>
+        <translation>请查看服务器返回的信息。</translation>
+    </message>
+    <message>
+        <source>The URL scheme is not supported</source>
+        <translation>不支持该 URL 协议。</translation>
+    </message>
+    <message>
+        <source>Use https://</source>
+        <translation>请使用 https://。</translation>
+    </message>
+    <message>
+        <source>The API key is empty</source>
+        <translation>API 密钥为空。</translation>
+    </message>
+    <message>
+        <source>Paste the key from your provider or relay</source>
+        <translation>请粘贴服务商或中转服务提供的密钥。</translation>
+    </message>
+    <message>
+        <source>The API key contains spaces or line breaks</source>
+        <translation>API 密钥中含有空格或换行。</translation>
+    </message>
+    <message>
+        <source>Paste only the key itself</source>
+        <translation>请只粘贴密钥本身。</translation>
+    </message>
+    <message>
+        <source>The API key contains invisible characters</source>
+        <translation>API 密钥中含有不可见字符。</translation>
+    </message>
+    <message>
+        <source>Copy the key again</source>
+        <translation>请重新复制密钥。</translation>
+    </message>
+    <message>
+        <source>The API key contains the non-ASCII character %1 (U+%2); API keys are plain ASCII, so it was probably shortened when copied</source>
+        <translation>API 密钥中含有非 ASCII 字符 %1（U+%2）；API 密钥只由 ASCII 字符组成，所以它很可能在复制时被截短了。</translation>
+    </message>
+    <message>
+        <source>The API key contains the non-ASCII character %1 (U+%2); API keys are plain ASCII, so it was probably changed when copied</source>
+        <translation>API 密钥中含有非 ASCII 字符 %1（U+%2）；API 密钥只由 ASCII 字符组成，所以它很可能在复制时被改动了。</translation>
+    </message>
+    <message>
+        <source>Copy the whole key again from your provider or relay</source>
+        <translation>请从服务商或中转服务处重新复制完整的密钥。</translation>
+    </message>
+    <message>
+        <source>`keyhold profile list` shows the names</source>
+        <translation>`keyhold profile list` 可列出所有配置名称。</translation>
+    </message>
+    <message>
+        <source>The base URL of profile %1 is not in this session</source>
+        <translation>配置 %1 的接口地址不在本次会话中。</translation>
+    </message>
+    <message>
+        <source>The base URL of profile %1 is not in the keyring</source>
+        <translation>配置 %1 的接口地址不在钥匙串中。</translation>
+    </message>
+    <message>
+        <source>The API key of profile %1 is not in this session</source>
+        <translation>配置 %1 的 API 密钥不在本次会话中。</translation>
+    </message>
+    <message>
+        <source>The API key of profile %1 is not in the keyring</source>
+        <translation>配置 %1 的 API 密钥不在钥匙串中。</translation>
+    </message>
+    <message>
+        <source>Enter it again in Settings → Profiles, or run `keyhold profile rotate %2`</source>
+        <translation>请在“设置 → 配置”中重新填写，或运行 `keyhold profile rotate %2`。</translation>
+    </message>
+    <message>
+        <source>The profile name contains control characters, terminal escapes or invisible formatting (such as bidi overrides)</source>
+        <translation>配置名称中含有控制字符、终端转义序列或不可见的格式字符（例如双向文本覆盖符）。</translation>
+    </message>
+    <message>
+        <source>Type the name again with visible characters only</source>
+        <translation>请只用可见字符重新输入名称。</translation>
+    </message>
+    <message>
+        <source>The profile name is empty, too long or contains slashes</source>
+        <translation>配置名称为空、过长或含有斜杠。</translation>
+    </message>
+    <message>
+        <source>Use up to 63 characters without / or \</source>
+        <translation>请使用不超过 63 个字符，且不含 / 或 \。</translation>
+    </message>
+    <message>
+        <source>A profile named %1 already exists</source>
+        <translation>名为 %1 的配置已存在。</translation>
+    </message>
+    <message>
+        <source>Choose another name</source>
+        <translation>请换一个名称。</translation>
+    </message>
+    <message>
+        <source>Install and unlock a Secret Service keyring: gnome-keyring (for example `sudo apt install gnome-keyring`) or KWallet 5.97+, or KeePassXC with Secret Service integration, inside a desktop session with D-Bus running</source>
+        <translation>请安装并解锁一个 Secret Service 钥匙串：gnome-keyring（例如执行 `sudo apt install gnome-keyring`）、KWallet 5.97 或更新版本，或启用了 Secret Service 集成的 KeePassXC，并确保在运行 D-Bus 的桌面会话中使用。</translation>
+    </message>
+    <message>
+        <source>Unlock the login keychain in Keychain Access, then retry</source>
+        <translation>请在“钥匙串访问”中解锁登录钥匙串，然后重试。</translation>
+    </message>
+    <message>
+        <source>Make sure Windows Credential Manager is available for your account, then retry</source>
+        <translation>请确认你的账户可以使用 Windows 凭据管理器，然后重试。</translation>
+    </message>
+    <message>
+        <source>Install a keyring supported by the Python keyring package, then retry</source>
+        <translation>请安装一个 Python keyring 包支持的钥匙串，然后重试。</translation>
+    </message>
+    <message>
+        <source>No secure keyring is available (%1)</source>
+        <translation>没有可用的安全钥匙串（%1）。</translation>
+    </message>
+    <message>
+        <source>The keyring failed to read a secret (%1)</source>
+        <translation>钥匙串读取机密信息失败（%1）。</translation>
+    </message>
+    <message>
+        <source>The keyring failed to store a secret (%1)</source>
+        <translation>钥匙串保存机密信息失败（%1）。</translation>
+    </message>
+    <message>
+        <source>The keyring failed to delete a secret (%1)</source>
+        <translation>钥匙串删除机密信息失败（%1）。</translation>
+    </message>
+    <message>
+        <source>The keyring failed to open the keyring (%1)</source>
+        <translation>无法打开钥匙串（%1）。</translation>
+    </message>
+    <message>
+        <source>No keyring is available</source>
+        <translation>没有可用的钥匙串。</translation>
+    </message>
+    <message>
+        <source>Check that your keyring service is running and unlocked, then retry</source>
+        <translation>请确认钥匙串服务正在运行且已解锁，然后重试。</translation>
+    </message>
+    <message>
+        <source>Refusing the keyring backend %1: %2</source>
+        <translation>拒绝使用钥匙串后端 %1：%2。</translation>
+    </message>
+    <message>
+        <source>This value is too long for the OS keyring (Windows allows 1,280 characters)</source>
+        <translation>该值对系统钥匙串来说过长（Windows 最多允许 1,280 个字符）。</translation>
+    </message>
+    <message>
+        <source>Check that you pasted only the key</source>
+        <translation>请确认只粘贴了密钥本身。</translation>
+    </message>
+    <message>
+        <source>The answer could not be saved</source>
+        <translation>无法保存回答。</translation>
+    </message>
+    <message>
+        <source>Check free disk space and permissions; the whole answer is shown and can be copied</source>
+        <translation>请检查磁盘空间和权限；完整的回答仍在显示，可以复制。</translation>
+    </message>
+    <message>
+        <source>The message is empty</source>
+        <translation>消息为空。</translation>
+    </message>
+    <message>
+        <source>Type a question or attach an image</source>
+        <translation>请输入问题或附加一张图片。</translation>
+    </message>
+    <message>
+        <source>Only an answer can be regenerated</source>
+        <translation>只有回答可以重新生成。</translation>
+    </message>
+    <message>
+        <source>Only your own messages can be edited</source>
+        <translation>只能编辑你自己的消息。</translation>
+    </message>
+    <message>
+        <source>Type a question</source>
+        <translation>请输入问题。</translation>
+    </message>
+    <message>
+        <source>Only an answer can be continued</source>
+        <translation>只有回答可以继续生成。</translation>
+    </message>
+    <message>
+        <source>No model is chosen for this conversation</source>
+        <translation>此对话尚未选择模型。</translation>
+    </message>
+    <message>
+        <source>Pick a model, then regenerate</source>
+        <translation>请选择一个模型，然后重新生成。</translation>
+    </message>
+    <message>
+        <source>This conversation has no profile</source>
+        <translation>此对话没有关联配置。</translation>
+    </message>
+    <message>
+        <source>Choose a profile, then regenerate</source>
+        <translation>请选择一个配置，然后重新生成。</translation>
+    </message>
+    <message>
+        <source>Unexpected error while answering (%1)</source>
+        <translation>生成回答时发生意外错误（%1）。</translation>
+    </message>
+    <message>
+        <source>What arrived is kept; details are in the log</source>
+        <translation>已收到的内容已保留；详细信息见日志。</translation>
+    </message>
+    <message>
+        <source>The image is larger than 20 MB</source>
+        <translation>图片大于 20 MB。</translation>
+    </message>
+    <message>
+        <source>Attach a smaller image</source>
+        <translation>请附加更小的图片。</translation>
+    </message>
+    <message>
+        <source>%1 is not a PNG, JPEG, WebP or GIF image</source>
+        <translation>%1 不是 PNG、JPEG、WebP 或 GIF 图片。</translation>
+    </message>
+    <message>
+        <source>Attach an image</source>
+        <translation>请附加一张图片。</translation>
+    </message>
+    <message>
+        <source>The file is not a PNG, JPEG, WebP or GIF image</source>
+        <translation>该文件不是 PNG、JPEG、WebP 或 GIF 图片。</translation>
+    </message>
+    <message>
+        <source>Choose an OpenAI-compatible profile</source>
+        <translation>请选择一个 OpenAI 兼容配置。</translation>
+    </message>
+    <message>
+        <source>Choose an OpenAI-compatible profile for chat</source>
+        <translation>请选择一个 OpenAI 兼容配置用于对话。</translation>
+    </message>
+    <message>
+        <source>Choose an OpenAI-compatible profile to generate images</source>
+        <translation>请选择一个 OpenAI 兼容配置用于生成图片。</translation>
+    </message>
+    <message>
+        <source>Profile %1 is not a Midjourney profile</source>
+        <translation>配置 %1 不是 Midjourney 配置。</translation>
+    </message>
+    <message>
+        <source>Choose a profile of kind midjourney</source>
+        <translation>请选择类型为 midjourney 的配置。</translation>
+    </message>
+    <message>
+        <source>Profile %1 is a Midjourney profile</source>
+        <translation>配置 %1 是 Midjourney 配置。</translation>
+    </message>
+    <message>
+        <source>Refused to write outside the gallery folder</source>
+        <translation>已拒绝写入图库文件夹以外的位置。</translation>
+    </message>
+    <message>
+        <source>This is a bug; report it</source>
+        <translation>这是一个程序缺陷，请报告它。</translation>
+    </message>
+    <message>
+        <source>%1 is not a folder</source>
+        <translation>%1 不是文件夹。</translation>
+    </message>
+    <message>
+        <source>Choose a folder that holds images</source>
+        <translation>请选择一个包含图片的文件夹。</translation>
+    </message>
+    <message>
+        <source>The mask must be a PNG with transparency</source>
+        <translation>蒙版必须是带透明度的 PNG 图片。</translation>
+    </message>
+    <message>
+        <source>Paint the mask again</source>
+        <translation>请重新绘制蒙版。</translation>
+    </message>
+    <message>
+        <source>An image could not be had</source>
+        <translation>有一张图片未能取得。</translation>
+    </message>
+    <message>
+        <source>Image %1 was saved without its details (%2)</source>
+        <translation>第 %1 张图片已保存，但其详细信息未能保存（%2）。</translation>
+    </message>
+    <message>
+        <source>Image %1 could not be written (%2)</source>
+        <translation>第 %1 张图片无法写入（%2）。</translation>
+    </message>
+    <message>
+        <source>Free some disk space</source>
+        <translation>请释放一些磁盘空间。</translation>
+    </message>
+    <message>
+        <source>%1 cannot be read (%2)</source>
+        <translation>无法读取 %1（%2）。</translation>
+    </message>
+    <message>
+        <source>Pick another image</source>
+        <translation>请选择另一张图片。</translation>
+    </message>
+    <message>
+        <source>%1 is not a PNG, JPEG or WebP image</source>
+        <translation>%1 不是 PNG、JPEG 或 WebP 图片。</translation>
+    </message>
+    <message>
+        <source>%1 is larger than 50 MB</source>
+        <translation>%1 大于 50 MB。</translation>
+    </message>
+    <message>
+        <source>Pick a smaller image</source>
+        <translation>请选择更小的图片。</translation>
+    </message>
+    <message>
+        <source>A reference image is not a PNG, JPEG, GIF or WebP image</source>
+        <translation>有一张参考图片不是 PNG、JPEG、GIF 或 WebP 图片。</translation>
+    </message>
+    <message>
+        <source>A reference image is %2 MB; servers take at most %3 MB</source>
+        <translation>有一张参考图片为 %2 MB；服务器最多接受 %3 MB。</translation>
+    </message>
+    <message>
+        <source>The image to describe is not a PNG, JPEG, GIF or WebP image</source>
+        <translation>要生成描述的图片不是 PNG、JPEG、GIF 或 WebP 图片。</translation>
+    </message>
+    <message>
+        <source>The image to describe is %2 MB; servers take at most %3 MB</source>
+        <translation>要生成描述的图片为 %2 MB；服务器最多接受 %3 MB。</translation>
+    </message>
+    <message>
+        <source>Image %1 is not a PNG, JPEG, GIF or WebP image</source>
+        <translation>第 %1 张图片不是 PNG、JPEG、GIF 或 WebP 图片。</translation>
+    </message>
+    <message>
+        <source>Image %1 is %2 MB; servers take at most %3 MB</source>
+        <translation>第 %1 张图片为 %2 MB；服务器最多接受 %3 MB。</translation>
+    </message>
+    <message>
+        <source>The mask is not a PNG, JPEG, GIF or WebP image</source>
+        <translation>蒙版不是 PNG、JPEG、GIF 或 WebP 图片。</translation>
+    </message>
+    <message>
+        <source>The mask is %2 MB; servers take at most %3 MB</source>
+        <translation>蒙版为 %2 MB；服务器最多接受 %3 MB。</translation>
+    </message>
+    <message>
+        <source>Choose an image file</source>
+        <translation>请选择一个图片文件。</translation>
+    </message>
+    <message>
+        <source>Use a smaller or more compressed image</source>
+        <translation>请使用更小或压缩率更高的图片。</translation>
+    </message>
+    <message>
+        <source>Describe the image to draw</source>
+        <translation>请描述要绘制的图片。</translation>
+    </message>
+    <message>
+        <source>At most 5 reference images</source>
+        <translation>最多只能有 5 张参考图片。</translation>
+    </message>
+    <message>
+        <source>Remove some of the images</source>
+        <translation>请移除部分图片。</translation>
+    </message>
+    <message>
+        <source>Unknown dimensions %1</source>
+        <translation>未知尺寸 %1。</translation>
+    </message>
+    <message>
+        <source>Use PORTRAIT, SQUARE or LANDSCAPE</source>
+        <translation>请使用 PORTRAIT、SQUARE 或 LANDSCAPE。</translation>
+    </message>
+    <message>
+        <source>Enter the prompt to shorten</source>
+        <translation>请输入要精简的提示词。</translation>
+    </message>
+    <message>
+        <source>This server does not look up seeds</source>
+        <translation>此服务器不支持查询种子。</translation>
+    </message>
+    <message>
+        <source>Seed lookup needs a trueai/plus server or a relay that offers it</source>
+        <translation>查询种子需要 trueai/plus 服务器，或提供该功能的中转服务。</translation>
+    </message>
+    <message>
+        <source>The server does not know task %1</source>
+        <translation>服务器上没有任务 %1。</translation>
+    </message>
+    <message>
+        <source>Check the id with `keyhold mj tasks`</source>
+        <translation>请用 `keyhold mj tasks` 核对 ID。</translation>
+    </message>
+    <message>
+        <source>Vary (Region) needs a mask of the part to redraw</source>
+        <translation>局部重绘需要一个标出重绘区域的蒙版。</translation>
+    </message>
+    <message>
+        <source>Paint the region in the app, or pass --mask FILE.png (white where to redraw)</source>
+        <translation>请在应用中绘制区域，或传入 --mask FILE.png（白色部分为要重绘的区域）。</translation>
+    </message>
+    <message>
+        <source>Custom Zoom needs a prompt with --zoom (1 to 2)</source>
+        <translation>自定义缩放需要带有 --zoom（1 到 2）的提示词。</translation>
+    </message>
+    <message>
+        <source>For example: %1 --zoom 1.5</source>
+        <translation>例如：%1 --zoom 1.5。</translation>
+    </message>
+    <message>
+        <source>Task %1 has no saved image</source>
+        <translation>任务 %1 没有已保存的图片。</translation>
+    </message>
+    <message>
+        <source>Wait until its image is saved</source>
+        <translation>请等到它的图片保存完成。</translation>
+    </message>
+    <message>
+        <source>Task %1 waits for a prompt or a mask</source>
+        <translation>任务 %1 正在等待提示词或蒙版。</translation>
+    </message>
+    <message>
+        <source>Confirm it in the app, or press the button again with --prompt/--mask</source>
+        <translation>请在应用中确认，或带上 --prompt/--mask 再次按下该按钮。</translation>
+    </message>
+    <message>
+        <source>The server named an image address Keyhold will not fetch (no address)</source>
+        <translation>服务器给出的图片地址 Keyhold 不会获取（没有地址）。</translation>
+    </message>
+    <message>
+        <source>The server named an image address Keyhold will not fetch (too long)</source>
+        <translation>服务器给出的图片地址 Keyhold 不会获取（地址过长）。</translation>
+    </message>
+    <message>
+        <source>The server named an image address Keyhold will not fetch (spaces or control characters)</source>
+        <translation>服务器给出的图片地址 Keyhold 不会获取（含有空格或控制字符）。</translation>
+    </message>
+    <message>
+        <source>The server named an image address Keyhold will not fetch (not a valid URL)</source>
+        <translation>服务器给出的图片地址 Keyhold 不会获取（不是有效的 URL）。</translation>
+    </message>
+    <message>
+        <source>The server named an image address Keyhold will not fetch (not an http or https address)</source>
+        <translation>服务器给出的图片地址 Keyhold 不会获取（不是 http 或 https 地址）。</translation>
+    </message>
+    <message>
+        <source>The server is misbehaving; ask its owner, or run the task again</source>
+        <translation>该服务器行为异常；请联系其管理者，或重新运行任务。</translation>
+    </message>
+    <message>
+        <source>The settings file %1 is damaged and could not be moved aside, so it is not overwritten</source>
+        <translation>设置文件 %1 已损坏且无法移到一旁，因此不会被覆盖。</translation>
+    </message>
+    <message>
+        <source>Move it away or fix its permissions, then restart Keyhold</source>
+        <translation>请把它移走或修正其权限，然后重启 Keyhold。</translation>
+    </message>
+    <message>
+        <source>The id %1 matches several conversations</source>
+        <translation>ID %1 匹配到多个对话。</translation>
+    </message>
+    <message>
+        <source>Give more characters</source>
+        <translation>请输入更多字符。</translation>
+    </message>
+    <message>
+        <source>Keyhold&apos;s database could not be read or written (%1)</source>
+        <translation>无法读写 Keyhold 的数据库（%1）。</translation>
+    </message>
+    <message>
+        <source>Check free disk space and permissions; if it persists, restart Keyhold</source>
+        <translation>请检查磁盘空间和权限；如果问题持续，请重启 Keyhold。</translation>
+    </message>
+    <message>
+        <source>The database could not be opened (%1)</source>
+        <translation>无法打开数据库（%1）。</translation>
+    </message>
+    <message>
+        <source>Check free disk space and permissions</source>
+        <translation>请检查磁盘空间和权限。</translation>
+    </message>
+    <message>
+        <source>The database was written by a newer Keyhold (schema %1, this one knows %2)</source>
+        <translation>数据库由更新版本的 Keyhold 写入（结构版本 %1，当前版本只支持到 %2）。</translation>
+    </message>
+    <message>
+        <source>Update Keyhold; your data is untouched</source>
+        <translation>请更新 Keyhold；你的数据未被改动。</translation>
+    </message>
+    <message>
+        <source>Upgrading the database to schema %1 failed (%2: %3)</source>
+        <translation>将数据库升级到结构版本 %1 失败（%2：%3）。</translation>
+    </message>
+    <message>
+        <source>Nothing was changed; a copy is in %4</source>
+        <translation>没有任何改动；副本保存在 %4。</translation>
+    </message>
+    <message>
+        <source>Nothing was changed</source>
+        <translation>没有任何改动。</translation>
+    </message>
+    <message>
+        <source>The database is not open</source>
+        <translation>数据库尚未打开。</translation>
+    </message>
+    <message>
+        <source>This is a bug; restart Keyhold</source>
+        <translation>这是一个程序缺陷；请重启 Keyhold。</translation>
+    </message>
+    <message>
+        <source>`keyhold gallery list` shows the images</source>
+        <translation>`keyhold gallery list` 可列出所有图片。</translation>
+    </message>
+    <message>
+        <source>Too many files named like %1</source>
+        <translation>与 %1 同名的文件太多。</translation>
+    </message>
+    <message>
+        <source>Choose an empty folder</source>
+        <translation>请选择一个空文件夹。</translation>
+    </message>
+    <message>
+        <source>`keyhold mj tasks` shows the ids</source>
+        <translation>`keyhold mj tasks` 可列出所有 ID。</translation>
+    </message>
+    <message>
+        <source>The base URL is not a valid address (check the host name, brackets and port)</source>
+        <translation>接口地址不是有效的地址（请检查主机名、方括号和端口）。</translation>
+    </message>
+    <message>
+        <source>The base URL contains non-ASCII characters in the host or port</source>
+        <translation>接口地址的主机名或端口中含有非 ASCII 字符。</translation>
+    </message>
+    <message>
+        <source>The proxy URL is not a valid address (check the host name, brackets and port)</source>
+        <translation>代理地址不是有效的地址（请检查主机名、方括号和端口）。</translation>
+    </message>
+    <message>
+        <source>The proxy URL contains non-ASCII characters in the host or port</source>
+        <translation>代理地址的主机名或端口中含有非 ASCII 字符。</translation>
+    </message>
+    <message>
+        <source>Use a form like https://host.example.com:8443 with ASCII characters only</source>
+        <translation>请使用类似 https://host.example.com:8443 的形式，且只包含 ASCII 字符。</translation>
+    </message>
+    <message>
+        <source>Check for full-width characters such as ： or ／ typed by an input method</source>
+        <translation>请检查是否有输入法打出的全角字符，例如 ： 或 ／。</translation>
+    </message>
+    <message>
+        <source>The base URL is empty</source>
+        <translation>接口地址为空。</translation>
+    </message>
+    <message>
+        <source>Enter the server address, for example https://api.openai.com</source>
+        <translation>请输入服务器地址，例如 https://api.openai.com。</translation>
+    </message>
+    <message>
+        <source>The base URL has no scheme</source>
+        <translation>接口地址缺少协议。</translation>
+    </message>
+    <message>
+        <source>Start it with https:// (or http:// for a server on this computer)</source>
+        <translation>请以 https:// 开头（本机上的服务器可用 http://）。</translation>
+    </message>
+    <message>
+        <source>The base URL scheme %1 is not supported</source>
+        <translation>不支持接口地址的协议 %1。</translation>
+    </message>
+    <message>
+        <source>The base URL has no host name</source>
+        <translation>接口地址缺少主机名。</translation>
+    </message>
+    <message>
+        <source>Use a form like https://api.example.com</source>
+        <translation>请使用类似 https://api.example.com 的形式。</translation>
+    </message>
+    <message>
+        <source>The base URL must not contain ? or #</source>
+        <translation>接口地址中不能包含 ? 或 #。</translation>
+    </message>
+    <message>
+        <source>Remove everything from the ? or # on</source>
+        <translation>请删除 ? 或 # 及其后的所有内容。</translation>
+    </message>
+    <message>
+        <source>The base URL contains spaces</source>
+        <translation>接口地址中含有空格。</translation>
+    </message>
+    <message>
+        <source>Remove the spaces inside the address</source>
+        <translation>请删除地址中的空格。</translation>
+    </message>
+    <message>
+        <source>The proxy scheme %1 is not supported</source>
+        <translation>不支持代理协议 %1。</translation>
+    </message>
+    <message>
+        <source>The proxy URL has no scheme</source>
+        <translation>代理地址缺少协议。</translation>
+    </message>
+    <message>
+        <source>Use http://host:port, https://host:port or socks5://host:port</source>
+        <translation>请使用 http://主机:端口、https://主机:端口 或 socks5://主机:端口。</translation>
+    </message>
+    <message>
+        <source>The proxy URL needs a host and a port</source>
+        <translation>代理地址需要包含主机和端口。</translation>
+    </message>
+    <message>
+        <source>For example socks5://127.0.0.1:1080</source>
+        <translation>例如 socks5://127.0.0.1:1080。</translation>
+    </message>
+    <message>
+        <source>Import failed: %1</source>
+        <translation>导入失败：%1。</translation>
+    </message>
+    <message>
+        <source>Export failed: %1</source>
+        <translation>导出失败：%1。</translation>
     </message>
 </context>
 <context>
@@ -745,10 +1669,6 @@
         <source>Import images from a folder</source>
         <translation>从文件夹导入图片</translation>
     </message>
-    <message>
-        <source>Import failed: %1</source>
-        <translation>导入失败：%1</translation>
-    </message>
     <message numerus="yes">
         <source>Imported %n image(s).</source>
         <translation>
@@ -770,10 +1690,6 @@
     <message>
         <source>Export every image shown to a folder</source>
         <translation>将当前显示的所有图片导出到文件夹</translation>
-    </message>
-    <message>
-        <source>Export failed: %1</source>
-        <translation>导出失败：%1</translation>
     </message>
     <message>
         <source>Exported %1 images to %2</source>

@@ -1,8 +1,10 @@
 """The error catalogue: every kind's exit code, headline and fix in one place, rendered the same way
 for the GUI (translated by Qt) and the CLI (translated from errors_<lang>.json)."""
 
+import ast
 import json
 import re
+import sqlite3
 
 import pytest
 
@@ -186,3 +188,145 @@ def test_own_words_raised_as_a_template_are_said_in_the_readers_language() -> No
     plain = InputError("The prompt is empty", hint="Describe the image to draw")
     assert describe(plain, tr) == ("无效输入", "请更正高亮的值后重试。")
     assert describe(plain)[1] == "The prompt is empty. Describe the image to draw."
+
+
+# What Chinese text writes in Latin letters too: code spans (commands), the product's name, ID, MB.
+LATIN_IN_CHINESE = re.compile(r"`[^`]*`|\b(?:ID|MB|Keyhold)\b")
+PLACEHOLDER = re.compile(r"%\d+")
+
+
+def english_left(text: str, data: tuple[str, ...]) -> list[str]:
+    """The Latin words of a rendering that are neither data (an error's args) nor Latin in Chinese too."""
+    for value in sorted(data, key=len, reverse=True):
+        text = text.replace(value, " ")
+    return re.findall(r"[A-Za-z]+", LATIN_IN_CHINESE.sub(" ", text))
+
+
+def representative_errors(home) -> dict[str, KeyholdError]:
+    """Own words raised as templates at real raise sites: an input check with args, a store's
+    not-found, a storage failure with args."""
+    from desktop_client.core.api.images import ImageRequest
+    from desktop_client.core.context import build_core
+    from desktop_client.core.errors import NotFoundError, StorageError
+    from desktop_client.core.secrets import MemorySecretStore
+    from desktop_client.core.storage.db import Database
+    from desktop_client.core.storage.schema import MIGRATIONS
+
+    errors: dict[str, KeyholdError] = {}
+    with pytest.raises(InputError) as bad_input:
+        ImageRequest("a lighthouse", model="dall-e-3", n=3).validate()
+    errors["input"] = bad_input.value
+    core = build_core(home, secrets=MemorySecretStore()).open_blocking()
+    try:
+        with pytest.raises(NotFoundError) as missing:
+            core.chat.store.conversation("c-gone")
+        errors["not found"] = missing.value
+    finally:
+        core.database.close()
+    newer = home.root / "newer.db"
+    conn = sqlite3.connect(newer)
+    conn.execute("PRAGMA user_version = 99")
+    conn.close()
+    with pytest.raises(StorageError) as storage:
+        Database(newer, home.backups, MIGRATIONS).open()
+    errors["storage"] = storage.value
+    return errors
+
+
+def _marked_sentences() -> dict[str, str]:
+    """Every N_("Errors", …) of the package: sentence → where it is marked."""
+    found: dict[str, str] = {}
+    for path in sorted((ROOT / "desktop_client").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "N_":
+                where = f"{path.relative_to(ROOT)}:{node.lineno}"
+                context, text = node.args  # lupdate reads two literals, nothing else
+                assert isinstance(context, ast.Constant) and context.value == "Errors", where
+                assert isinstance(text, ast.Constant) and isinstance(text.value, str), where
+                found.setdefault(text.value, where)
+    return found
+
+
+def test_every_marked_sentence_has_chinese_words_with_the_same_placeholders() -> None:
+    texts = error_texts(Language.CHINESE)
+    sentences = _marked_sentences()
+    assert len(sentences) > 200  # the catalogue and the raise sites' own words
+    for source, where in sentences.items():
+        chinese = texts.get(source, "")
+        assert CJK.search(chinese), (where, source)
+        assert set(PLACEHOLDER.findall(chinese)) == set(PLACEHOLDER.findall(source)), (where, source, chinese)
+
+
+def _is_marked(node: ast.expr) -> bool:
+    if isinstance(node, ast.IfExp):
+        return _is_marked(node.body) and _is_marked(node.orelse)
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "N_"
+
+
+def test_own_words_are_never_raised_as_plain_english() -> None:
+    """A kind that shows the raise site's own words gets them as a template (or from a table of
+    templates): a literal or f-string would be English in every language."""
+    from desktop_client.core import errors
+    from desktop_client.core.api.chat import StreamError
+
+    classes = {
+        name: cls.kind
+        for name, cls in vars(errors).items()
+        if isinstance(cls, type) and issubclass(cls, errors.KeyholdError) and cls is not errors.NotFoundError
+    }
+    classes["StreamError"] = StreamError.kind
+    plain = (ast.Constant, ast.JoinedStr, ast.BinOp)
+    checked = 0
+    for path in sorted((ROOT / "desktop_client").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in classes):
+                continue
+            if not node.args:
+                continue
+            where = f"{path.relative_to(ROOT)}:{node.lineno}"
+            keywords = {k.arg: k.value for k in node.keywords}
+            kinds = {classes[node.func.id]}
+            if "kind" in keywords:
+                kinds = {
+                    ErrorKind[n.attr]
+                    for n in ast.walk(keywords["kind"])
+                    if isinstance(n, ast.Attribute) and n.attr in ErrorKind.__members__
+                }
+            message, hint = node.args[0], keywords.get("hint")
+            if any(KINDS[kind].own_words for kind in kinds):
+                checked += 1
+                assert not isinstance(message, plain), where
+                assert hint is None or not isinstance(hint, plain), where
+            if _is_marked(message):
+                # The hint is said in the same language as the sentence before it.
+                assert hint is None or _is_marked(hint) or not isinstance(hint, plain), where
+    assert checked > 100
+
+
+def test_converted_errors_read_wholly_in_chinese_on_the_command_line(home) -> None:
+    texts = error_texts(Language.CHINESE)
+    for name, error in representative_errors(home).items():
+        assert error.template, name
+        line = error_line(error, texts)
+        assert line.startswith(texts[KINDS[error.kind].headline]), (name, line)
+        assert english_left(line, error.args_) == [], (name, line)
+        # The English line is the one scripts have always read.
+        assert error_line(error, {}) == error.one_line()
+        # Without its translation the sentence is English again, and the check says so.
+        untranslated = {k: v for k, v in texts.items() if k != error.template}
+        assert english_left(error_line(error, untranslated), error.args_), name
+
+
+def test_a_not_found_reads_alike_for_every_store(home) -> None:
+    from desktop_client.core.errors import NotFoundError
+
+    texts = error_texts(Language.CHINESE)
+    conversation = NotFoundError("conversation", "c-1")
+    assert conversation.message == "No conversation with id 'c-1'"
+    assert (conversation.what, conversation.key) == ("conversation", "c-1")
+    profile = NotFoundError("profile", "nobody")
+    assert profile.message == "No profile named 'nobody'"
+    image = NotFoundError("image", 404)
+    assert image.message == "No image with id 404" and image.key == 404
+    for error in (conversation, profile, image):
+        assert english_left(error_line(error, texts), error.args_) == [], error.message

@@ -65,3 +65,24 @@ def test_every_error_kind_reads_in_both_languages(qapp) -> None:
     finally:
         translations.apply(Language.ENGLISH)
     assert headline_and_fix(ErrorKind.BAD_KEY) == english[ErrorKind.BAD_KEY]
+
+
+def test_own_words_raised_as_templates_read_wholly_in_chinese(qapp, home) -> None:
+    import re
+
+    from desktop_client.ui.errors import describe
+    from tests.core.test_errors import english_left, representative_errors
+
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    errors = representative_errors(home)
+    translations = Translations()
+    try:
+        translations.apply(Language.CHINESE)
+        for name, error in errors.items():
+            headline, body = describe(error)
+            assert cjk.search(headline) and cjk.search(body), (name, body)
+            assert english_left(f"{headline}\n{body}", error.args_) == [], (name, body)
+    finally:
+        translations.apply(Language.ENGLISH)
+    for name, error in errors.items():
+        assert describe(error)[1].startswith(error.message), name

@@ -22,7 +22,7 @@ import httpx
 from desktop_client.core.api.models import parse_model_list
 from desktop_client.core.api.retry import RetryNotice, retry_delay, should_retry
 from desktop_client.core.api.sse import LineTooLong, SseDecoder
-from desktop_client.core.errors import ApiError, ErrorKind, KeyholdError
+from desktop_client.core.errors import N_, ApiError, ErrorKind, KeyholdError
 from desktop_client.core.jsonsafe import as_str, finite_number, loads
 from desktop_client.core.net.body import BodyReader, read_prefix, too_large
 from desktop_client.core.net.client import SecureHttp
@@ -215,9 +215,10 @@ class _Progress:
             )
         if self._bytes > self.max_bytes:
             raise StreamError(
-                f"The server sent {self.max_bytes // (1024 * 1024)} MB without any text; Keyhold stopped reading",
-                hint="What arrived is kept; the relay is misbehaving",
+                N_("Errors", "The server sent %1 MB without any text; Keyhold stopped reading"),
+                hint=N_("Errors", "What arrived is kept; the relay is misbehaving"),
                 kind=ErrorKind.TOO_LARGE,
+                args=(self.max_bytes // (1024 * 1024),),
             )
 
 
@@ -449,10 +450,13 @@ class ChatClient:
                 events = decoder.flush() if chunk is None else decoder.feed(chunk)
             except LineTooLong as exc:
                 raise StreamError(
-                    f"The server sent a line longer than {exc.limit // (1024 * 1024)} MB without a break; "
-                    "Keyhold stopped reading",
-                    hint="What arrived is kept; the relay is misbehaving",
+                    N_(
+                        "Errors",
+                        "The server sent a line longer than %1 MB without a break; Keyhold stopped reading",
+                    ),
+                    hint=N_("Errors", "What arrived is kept; the relay is misbehaving"),
                     kind=ErrorKind.TOO_LARGE,
+                    args=(exc.limit // (1024 * 1024),),
                 ) from None
             for event in events:
                 data = event.data.strip()

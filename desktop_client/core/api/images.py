@@ -19,7 +19,7 @@ from typing import Any
 import httpx
 
 from desktop_client.core.api.retry import retry_delay, should_retry
-from desktop_client.core.errors import ApiError, ErrorKind, InputError, KeyholdError
+from desktop_client.core.errors import N_, ApiError, ErrorKind, InputError, KeyholdError
 from desktop_client.core.images import sniff_image
 from desktop_client.core.jsonsafe import as_int, as_str, finite_number, loads
 from desktop_client.core.net.body import BodyReader, read_prefix
@@ -122,44 +122,58 @@ class ImageRequest:
     def validate(self, *, edit: bool = False) -> None:
         spec = SPECS[self.family]
         if not self.prompt.strip():
-            raise InputError("The prompt is empty", hint="Describe the image you want")
+            raise InputError(N_("Errors", "The prompt is empty"), hint=N_("Errors", "Describe the image you want"))
         if len(self.prompt) > spec.max_prompt:
             raise InputError(
-                f"The prompt has {len(self.prompt)} characters; {self.model} takes at most {spec.max_prompt}",
-                hint="Shorten the prompt",
+                N_("Errors", "The prompt has %1 characters; %2 takes at most %3"),
+                hint=N_("Errors", "Shorten the prompt"),
+                args=(len(self.prompt), self.model, spec.max_prompt),
             )
         if not 1 <= self.n <= spec.max_n:
             raise InputError(
-                f"{self.model} makes 1 to {spec.max_n} images per request, not {self.n}",
-                hint="Lower the number of images" if spec.max_n > 1 else "Ask for one image at a time",
+                N_("Errors", "%1 makes 1 to %2 images per request, not %3"),
+                hint=N_("Errors", "Lower the number of images")
+                if spec.max_n > 1
+                else N_("Errors", "Ask for one image at a time"),
+                args=(self.model, spec.max_n, self.n),
             )
         if edit and self.family is Family.DALLE3:
-            raise InputError("dall-e-3 cannot edit images", hint="Use gpt-image-1 or dall-e-2 to edit")
+            raise InputError(
+                N_("Errors", "dall-e-3 cannot edit images"),
+                hint=N_("Errors", "Use gpt-image-1 or dall-e-2 to edit"),
+            )
         if self.size and self.size not in spec.sizes:
             match = _SIZE.match(self.size)
             free = takes_any_size(self.model)
             odd = match is not None and (int(match[1]) % 16 or int(match[2]) % 16)
             if free and odd and self.family is Family.GPT_IMAGE:
                 raise InputError(
-                    f"{self.model} needs both sides of the size divisible by 16, not {self.size}",
-                    hint="Round the width and height to a multiple of 16",
+                    N_("Errors", "%1 needs both sides of the size divisible by 16, not %2"),
+                    hint=N_("Errors", "Round the width and height to a multiple of 16"),
+                    args=(self.model, self.size),
                 )
             if not free or match is None:
                 raise InputError(
-                    f"{self.model} does not make {self.size} images",
-                    hint="Choose one of " + ", ".join(spec.sizes),
+                    N_("Errors", "%1 does not make %2 images"),
+                    hint=N_("Errors", "Choose one of %3"),
+                    args=(self.model, self.size, ", ".join(spec.sizes)),
                 )
         for name, value in self.options.items():
             choices = spec.options.get(name)
             if value and choices is not None and value not in choices:
                 raise InputError(
-                    f"{name} {value!r} does not apply to {self.model}", hint="Choose one of " + ", ".join(choices)
+                    N_("Errors", "%1 %2 does not apply to %3"),
+                    hint=N_("Errors", "Choose one of %4"),
+                    args=(name, repr(value), self.model, ", ".join(choices)),
                 )
         if self.options.get("background") == "transparent" and self.options.get("output_format", "png") not in (
             "png",
             "webp",
         ):
-            raise InputError("A transparent background needs PNG or WebP output", hint="Choose PNG or WebP")
+            raise InputError(
+                N_("Errors", "A transparent background needs PNG or WebP output"),
+                hint=N_("Errors", "Choose PNG or WebP"),
+            )
 
     def fields(self, *, edit: bool = False) -> dict[str, Any]:
         """The request's parameters as sent: only what the model family knows."""
@@ -238,8 +252,8 @@ def _policy_error(status: int, body: bytes) -> ApiError | None:
     text = parsed.message.lower()
     if any(c in code for c in _POLICY_CODES) or "safety system" in text:
         return ApiError(
-            "The provider's safety system refused this prompt",
-            hint="Rephrase the prompt; nothing was charged for a refused request on OpenAI",
+            N_("Errors", "The provider's safety system refused this prompt"),
+            hint=N_("Errors", "Rephrase the prompt; nothing was charged for a refused request on OpenAI"),
             detail=parsed.message,
             kind=ErrorKind.BAD_INPUT,
             status=status,
@@ -294,10 +308,16 @@ class ImagesClient:
     ) -> ImagesResult:
         request.validate(edit=True)
         if not images:
-            raise InputError("An edit needs at least one image", hint="Pick an image from the gallery")
+            raise InputError(
+                N_("Errors", "An edit needs at least one image"),
+                hint=N_("Errors", "Pick an image from the gallery"),
+            )
         family = request.family
         if family is Family.DALLE2 and len(images) > 1:
-            raise InputError("dall-e-2 edits one image at a time", hint="Keep one image, or use gpt-image-1")
+            raise InputError(
+                N_("Errors", "dall-e-2 edits one image at a time"),
+                hint=N_("Errors", "Keep one image, or use gpt-image-1"),
+            )
         body = request.fields(edit=True)
         # multipart carries text fields only; several images go as image[] (what openai-python
         # sends), one as image, which every relay parses.

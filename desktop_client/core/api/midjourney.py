@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import quote
 
 from desktop_client.core.api.mj_types import MjStatus, MjTask, SubmitResult, parse_task, valid_task_id
-from desktop_client.core.errors import ApiError, ErrorKind
+from desktop_client.core.errors import N_, ApiError, ErrorKind
 from desktop_client.core.jsonsafe import as_int, as_str, loads
 from desktop_client.core.net.client import Reply, SecureHttp
 from desktop_client.core.net.errors import error_from_response, looks_like_html, wrong_url_error
@@ -38,12 +38,13 @@ def submit_error(code: int, description: str, properties: dict[str, Any]) -> Api
     if code == 24:
         word = as_str(properties.get("bannedWord") or properties.get("banned_word"), 200)
         return ApiError(
-            f"Midjourney refused the prompt: it contains the banned word {word!r}"
+            N_("Errors", "Midjourney refused the prompt: it contains the banned word %1")
             if word
-            else "Midjourney refused the prompt as possibly sensitive",
-            hint="Rephrase the prompt without that word",
+            else N_("Errors", "Midjourney refused the prompt as possibly sensitive"),
+            hint=N_("Errors", "Rephrase the prompt without that word"),
             detail=detail,
             kind=ErrorKind.BAD_INPUT,
+            args=(repr(word),) if word else (),
         )
     if code == 23:
         return ApiError(
@@ -62,8 +63,8 @@ def submit_error(code: int, description: str, properties: dict[str, Any]) -> Api
         )
     if code == 4:
         return ApiError(
-            "The server rejected the request as invalid",
-            hint="Check the prompt and images",
+            N_("Errors", "The server rejected the request as invalid"),
+            hint=N_("Errors", "Check the prompt and images"),
             detail=detail,
             kind=ErrorKind.BAD_INPUT,
         )
@@ -188,7 +189,9 @@ class MjClient:
     async def blend(self, images: list[str], dimensions: str = "SQUARE") -> SubmitResult:
         if not 2 <= len(images) <= 5:
             raise ApiError(
-                "Blend takes 2 to 5 images", hint="Choose between two and five images", kind=ErrorKind.BAD_INPUT
+                N_("Errors", "Blend takes 2 to 5 images"),
+                hint=N_("Errors", "Choose between two and five images"),
+                kind=ErrorKind.BAD_INPUT,
             )
         return await self._submit("submit/blend", {"base64Array": list(images), "dimensions": dimensions.upper()})
 

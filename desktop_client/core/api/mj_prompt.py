@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from desktop_client.core.errors import InputError
+from desktop_client.core.errors import N_, InputError
 
 ASPECTS = ("1:1", "4:3", "3:4", "3:2", "2:3", "16:9", "9:16", "21:9")
 VERSIONS = ("7", "6.1", "6", "5.2", "niji 6", "niji 5")
@@ -57,14 +57,24 @@ class MjParams:
             match = _ASPECT.match(self.aspect)
             if match is None or int(match.group(1)) == 0 or int(match.group(2)) == 0:
                 raise InputError(
-                    f"The aspect ratio {self.aspect!r} is not W:H", hint="Use whole numbers, like 16:9"
+                    N_("Errors", "The aspect ratio %1 is not W:H"),
+                    hint=N_("Errors", "Use whole numbers, like 16:9"),
+                    args=(repr(self.aspect),),
                 )
         if self.version and self.version not in VERSIONS:
-            raise InputError(f"Unknown version {self.version!r}", hint="Choose one of: " + ", ".join(VERSIONS))
+            raise InputError(
+                N_("Errors", "Unknown version %1"),
+                hint=N_("Errors", "Choose one of: %2"),
+                args=(repr(self.version), ", ".join(VERSIONS)),
+            )
         if self.stylize is not None and not 0 <= self.stylize <= 1000:
-            raise InputError("Stylize goes from 0 to 1000", hint="Pick a value in that range")
+            raise InputError(
+                N_("Errors", "Stylize goes from 0 to 1000"), hint=N_("Errors", "Pick a value in that range")
+            )
         if self.chaos is not None and not 0 <= self.chaos <= 100:
-            raise InputError("Chaos goes from 0 to 100", hint="Pick a value in that range")
+            raise InputError(
+                N_("Errors", "Chaos goes from 0 to 100"), hint=N_("Errors", "Pick a value in that range")
+            )
 
 
 def build_prompt(text: str, params: MjParams) -> str:

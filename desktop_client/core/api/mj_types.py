@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from desktop_client.core.errors import ApiError, ErrorKind
+from desktop_client.core.errors import N_, ApiError, ErrorKind
 from desktop_client.core.jsonsafe import as_int, as_str, finite_number
 
 MODAL_CUSTOM_IDS = ("MJ::Inpaint::", "MJ::CustomZoom::")
@@ -129,11 +129,12 @@ class MjTask:
         for button in self.buttons:
             if button.label and button.label.casefold() == folded:
                 return button
-        names = ", ".join(b.label or b.emoji or b.custom_id for b in self.buttons) or "none"
+        names = ", ".join(b.label or b.emoji or b.custom_id for b in self.buttons)
         raise ApiError(
-            f"Task {self.id} has no button {wanted!r}",
-            hint=f"Its buttons are: {names}",
+            N_("Errors", "Task %1 has no button %2"),
+            hint=N_("Errors", "Its buttons are: %3") if names else N_("Errors", "It has no buttons"),
             kind=ErrorKind.BAD_INPUT,
+            args=(self.id, repr(wanted), names),
         )
 
 

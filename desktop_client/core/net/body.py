@@ -13,10 +13,11 @@ import contextlib
 import zlib
 from collections.abc import AsyncGenerator, Iterator
 from dataclasses import dataclass
+from typing import Final, Literal
 
 import httpx
 
-from desktop_client.core.errors import ApiError, ErrorKind
+from desktop_client.core.errors import N_, ApiError, ErrorKind, Template
 from desktop_client.core.images import MAX_IMAGE_BYTES
 
 MiB = 1024 * 1024
@@ -46,12 +47,39 @@ def _size(count: int) -> str:
     return f"{count / 1024:,.0f} KB"
 
 
-def too_large(what: str, limit: int, *, announced: int | None = None) -> ApiError:
-    said = f" (it announced {_size(announced)})" if announced else ""
+# What a body is, named in its too-large error: (the error, the error when its size was announced).
+Body = Literal["answer", "image", "images answer", "model list", "task list"]
+_TOO_LARGE: Final[dict[Body, tuple[Template, Template]]] = {
+    "answer": (
+        N_("Errors", "The server's answer is larger than %1; Keyhold stopped reading it"),
+        N_("Errors", "The server's answer is larger than %1 (it announced %2); Keyhold stopped reading it"),
+    ),
+    "image": (
+        N_("Errors", "The server's image is larger than %1; Keyhold stopped reading it"),
+        N_("Errors", "The server's image is larger than %1 (it announced %2); Keyhold stopped reading it"),
+    ),
+    "images answer": (
+        N_("Errors", "The server's images answer is larger than %1; Keyhold stopped reading it"),
+        N_("Errors", "The server's images answer is larger than %1 (it announced %2); Keyhold stopped reading it"),
+    ),
+    "model list": (
+        N_("Errors", "The server's model list is larger than %1; Keyhold stopped reading it"),
+        N_("Errors", "The server's model list is larger than %1 (it announced %2); Keyhold stopped reading it"),
+    ),
+    "task list": (
+        N_("Errors", "The server's task list is larger than %1; Keyhold stopped reading it"),
+        N_("Errors", "The server's task list is larger than %1 (it announced %2); Keyhold stopped reading it"),
+    ),
+}
+
+
+def too_large(what: Body, limit: int, *, announced: int | None = None) -> ApiError:
+    plain, with_size = _TOO_LARGE[what]
     return ApiError(
-        f"The server's {what} is larger than {_size(limit)}{said}; Keyhold stopped reading it",
-        hint="Check the base URL; a server that sends this much is misbehaving",
+        with_size if announced else plain,
+        hint=N_("Errors", "Check the base URL; a server that sends this much is misbehaving"),
         kind=ErrorKind.TOO_LARGE,
+        args=(_size(limit), _size(announced)) if announced else (_size(limit),),
     )
 
 
@@ -105,7 +133,7 @@ class _Inflater:
 class BodyReader:
     """Decoded chunks of a streaming response, at most ``limit`` bytes of them."""
 
-    def __init__(self, response: httpx.Response, limit: int, what: str = "answer") -> None:
+    def __init__(self, response: httpx.Response, limit: int, what: Body = "answer") -> None:
         self.response = response
         self.limit = limit
         self.what = what

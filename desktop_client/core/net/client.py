@@ -25,8 +25,8 @@ from urllib.parse import unquote, urlsplit
 import httpx
 
 from desktop_client import __version__
-from desktop_client.core.errors import ApiError, ErrorKind, KeyholdError
-from desktop_client.core.net.body import ACCEPT_ENCODING, LIMITS, BodyReader, Limits, read_prefix
+from desktop_client.core.errors import N_, ApiError, ErrorKind, KeyholdError
+from desktop_client.core.net.body import ACCEPT_ENCODING, LIMITS, Body, BodyReader, Limits, read_prefix
 from desktop_client.core.net.errors import error_from_transport
 from desktop_client.core.profiles import ResolvedProfile
 from desktop_client.core.settings import MjAuth, ProfileKind
@@ -190,8 +190,8 @@ class SecureHttp:
         if port is not None and not 0 < port < 65536:
             # httpx takes port 99999 from a server's Location; the socket layer would crash on it.
             raise ApiError(
-                "The server named an address that is not a valid URL (its port is out of range)",
-                hint="Check the base URL; the server is misbehaving",
+                N_("Errors", "The server named an address that is not a valid URL (its port is out of range)"),
+                hint=N_("Errors", "Check the base URL; the server is misbehaving"),
                 kind=ErrorKind.REFUSED if request.extensions.get(UNTRUSTED) else ErrorKind.PROTOCOL,
             )
         if request.extensions.get(UNTRUSTED):
@@ -240,9 +240,12 @@ class SecureHttp:
         if private <= self._own_addresses:
             return
         raise ApiError(
-            f"Refused to fetch {host}: the server named an address on this computer or the local network",
-            hint="Keyhold only fetches images from public addresses or from the profile's own server",
+            N_("Errors", "Refused to fetch %1: the server named an address on this computer or the local network"),
+            hint=N_(
+                "Errors", "Keyhold only fetches images from public addresses or from the profile's own server"
+            ),
             kind=ErrorKind.REFUSED,
+            args=(host,),
         )
 
     async def send(self, request: httpx.Request, *, untrusted: bool = False) -> httpx.Response:
@@ -257,8 +260,8 @@ class SecureHttp:
             except (ValueError, UnicodeError, httpx.InvalidURL):
                 # httpx builds the next hop from the server's Location before returning.
                 raise ApiError(
-                    "The server redirected to an address that is not a valid URL",
-                    hint="Check the base URL; the server is misbehaving",
+                    N_("Errors", "The server redirected to an address that is not a valid URL"),
+                    hint=N_("Errors", "Check the base URL; the server is misbehaving"),
                     kind=ErrorKind.REFUSED if request.extensions.get(UNTRUSTED) else ErrorKind.PROTOCOL,
                 ) from None
             following = response.next_request
@@ -291,7 +294,7 @@ class SecureHttp:
         url: str,
         *,
         limit: int | None = None,
-        what: str = "answer",
+        what: Body = "answer",
         untrusted: bool = False,
         read_timeout: httpx.Timeout | float | None = None,
         idle_read: float | None = None,
@@ -321,7 +324,7 @@ class SecureHttp:
         method: str,
         url: str,
         limit: int | None,
-        what: str,
+        what: Body,
         untrusted: bool,
         read_timeout: httpx.Timeout | float | None,
         idle_read: float | None,
@@ -335,7 +338,7 @@ class SecureHttp:
         except (httpx.InvalidURL, ValueError, UnicodeError):
             # A server's address that can't even be parsed won't get better on a retry.
             raise ApiError(
-                "The server named an address that is not a valid URL",
+                N_("Errors", "The server named an address that is not a valid URL"),
                 kind=ErrorKind.REFUSED if untrusted else ErrorKind.PROTOCOL,
             ) from None
         except httpx.HTTPError as exc:

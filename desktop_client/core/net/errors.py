@@ -14,7 +14,7 @@ from typing import Any
 
 import httpx
 
-from desktop_client.core.errors import ApiError, ErrorKind, KeyholdError
+from desktop_client.core.errors import N_, ApiError, ErrorKind, KeyholdError
 from desktop_client.core.jsonsafe import as_str, loads
 from desktop_client.core.settings import ProfileKind
 
@@ -192,11 +192,12 @@ def error_from_response(status: int, headers: httpx.Headers, body: bytes, kind: 
             status=status,
         )
     return ApiError(
-        f"The server refused the request (HTTP {status})",
-        hint="See the server's message",
+        N_("Errors", "The server refused the request (HTTP %1)"),
+        hint=N_("Errors", "See the server's message"),
         detail=detail or (html_title(body) if html else ""),
         kind=ErrorKind.BAD_INPUT if 400 <= status < 500 else ErrorKind.SERVER,
         status=status,
+        args=(status,),
     )
 
 
@@ -274,7 +275,11 @@ def error_from_transport(exc: httpx.HTTPError, *, idle_read: float | None = None
             kind=ErrorKind.SERVER,
         )
     if isinstance(exc, httpx.UnsupportedProtocol):
-        return ApiError("The URL scheme is not supported", hint="Use https://", kind=ErrorKind.BAD_INPUT)
+        return ApiError(
+            N_("Errors", "The URL scheme is not supported"),
+            hint=N_("Errors", "Use https://"),
+            kind=ErrorKind.BAD_INPUT,
+        )
     return ApiError(
         f"Network error ({type(exc).__name__})",
         hint="Check your connection and retry",

@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from desktop_client.core.api.chat import ChatDelta, Usage
-from desktop_client.core.errors import ErrorKind, KeyholdError, StorageError
+from desktop_client.core.errors import N_, ErrorKind, KeyholdError, StorageError
 from desktop_client.core.redact import REDACTOR
 from desktop_client.core.storage.chats import ChatStore, Message, Status
 from desktop_client.core.storage.db import is_disk_full
@@ -186,7 +186,7 @@ def storage_failure(exc: Exception) -> KeyholdError:
             kind=ErrorKind.DISK_FULL,
         )
     return StorageError(
-        "The answer could not be saved",
-        hint="Check free disk space and permissions; the whole answer is shown and can be copied",
+        N_("Errors", "The answer could not be saved"),
+        hint=N_("Errors", "Check free disk space and permissions; the whole answer is shown and can be copied"),
         detail=str(exc) if isinstance(exc, KeyholdError) else type(exc).__name__,
     )

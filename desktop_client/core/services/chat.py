@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from desktop_client.core.api.chat import ChatClient, ChatDelta, ChatOptions
 from desktop_client.core.api.chat import Message as ApiMessage
 from desktop_client.core.atomic import atomic_write_text
-from desktop_client.core.errors import ErrorKind, InputError, KeyholdError
+from desktop_client.core.errors import N_, ErrorKind, InputError, KeyholdError
 from desktop_client.core.images import sniff_image
 from desktop_client.core.redact import REDACTOR
 from desktop_client.core.services.answer import Answer, error_fields
@@ -227,7 +227,9 @@ class ChatService:
         observer: StreamObserver | None = None,
     ) -> StreamOutcome:
         if not text.strip() and not attachments:
-            raise InputError("The message is empty", hint="Type a question or attach an image")
+            raise InputError(
+                N_("Errors", "The message is empty"), hint=N_("Errors", "Type a question or attach an image")
+            )
         conversation = await asyncio.to_thread(self.store.conversation, conversation_id)
         user = await asyncio.to_thread(
             self.store.add_message,
@@ -245,7 +247,7 @@ class ChatService:
         """A new answer beside the old one (which stays, one click away)."""
         message = await asyncio.to_thread(self.store.message, message_id)
         if message.role != "assistant" or message.parent_id is None:
-            raise InputError("Only an answer can be regenerated")
+            raise InputError(N_("Errors", "Only an answer can be regenerated"))
         user = await asyncio.to_thread(self.store.message, message.parent_id)
         return await self._answer(message.conversation_id, user, observer)
 
@@ -253,9 +255,9 @@ class ChatService:
         """The edited question becomes a sibling of the original, with a fresh answer."""
         original = await asyncio.to_thread(self.store.message, message_id)
         if original.role != "user":
-            raise InputError("Only your own messages can be edited")
+            raise InputError(N_("Errors", "Only your own messages can be edited"))
         if not text.strip():
-            raise InputError("The message is empty", hint="Type a question")
+            raise InputError(N_("Errors", "The message is empty"), hint=N_("Errors", "Type a question"))
         user = await asyncio.to_thread(
             self.store.add_message,
             original.conversation_id,
@@ -270,7 +272,7 @@ class ChatService:
         """Appends to an interrupted, stopped or cut-off answer."""
         message = await asyncio.to_thread(self.store.message, message_id)
         if message.role != "assistant":
-            raise InputError("Only an answer can be continued")
+            raise InputError(N_("Errors", "Only an answer can be continued"))
         conversation = await asyncio.to_thread(self.store.conversation, message.conversation_id)
         api = [*await self._api_messages(conversation, message.id), {"role": "user", "content": CONTINUE_PROMPT}]
         await asyncio.to_thread(self.store.restart_stream, message.id, os.getpid())
@@ -294,10 +296,16 @@ class ChatService:
         )
         observer.on_started(user, assistant)
         if not model:
-            error = InputError("No model is chosen for this conversation", hint="Pick a model, then regenerate")
+            error = InputError(
+                N_("Errors", "No model is chosen for this conversation"),
+                hint=N_("Errors", "Pick a model, then regenerate"),
+            )
             return await self._fail_before_start(assistant, error, observer)
         if profile is None:
-            error = InputError("This conversation has no profile", hint="Choose a profile, then regenerate")
+            error = InputError(
+                N_("Errors", "This conversation has no profile"),
+                hint=N_("Errors", "Choose a profile, then regenerate"),
+            )
             return await self._fail_before_start(assistant, error, observer)
         api = await self._api_messages(conversation, user.id)
         return await self._stream(conversation, assistant, api, observer)
@@ -331,9 +339,10 @@ class ChatService:
         except Exception as exc:  # a bug must not pass a cut-off answer off as complete
             log.exception("unexpected error while streaming an answer")
             answer.error = KeyholdError(
-                f"Unexpected error while answering ({type(exc).__name__})",
-                hint="What arrived is kept; details are in the log",
+                N_("Errors", "Unexpected error while answering (%1)"),
+                hint=N_("Errors", "What arrived is kept; details are in the log"),
                 kind=ErrorKind.INTERNAL,
+                args=(type(exc).__name__,),
             )
         finally:
             # Shielded: a second Stop must not skip saving the outcome.

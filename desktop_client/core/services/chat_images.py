@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from desktop_client.core.api.chat import ChatClient
-from desktop_client.core.errors import InputError, KeyholdError
+from desktop_client.core.errors import N_, InputError, KeyholdError
 from desktop_client.core.gallery_record import ImageRecord
 from desktop_client.core.images import IMAGE_TYPES, sniff_image
 from desktop_client.core.net.client import origin
@@ -84,11 +84,19 @@ async def _download(client: ChatClient, url: str) -> bytes:
 def attachment_name(data: bytes, suggested_name: str = "") -> str:
     """A fresh file name for an image to keep in attachments/, once it is known to be one."""
     if len(data) > MAX_ATTACHMENT_BYTES:
-        raise InputError("The image is larger than 20 MB", hint="Attach a smaller image")
+        raise InputError(
+            N_("Errors", "The image is larger than 20 MB"), hint=N_("Errors", "Attach a smaller image")
+        )
     kind = sniff_image(data)
+    if kind is None and suggested_name:
+        raise InputError(
+            N_("Errors", "%1 is not a PNG, JPEG, WebP or GIF image"),
+            hint=N_("Errors", "Attach an image"),
+            args=(suggested_name,),
+        )
     if kind is None:
         raise InputError(
-            f"{suggested_name or 'The file'} is not a PNG, JPEG, WebP or GIF image", hint="Attach an image"
+            N_("Errors", "The file is not a PNG, JPEG, WebP or GIF image"), hint=N_("Errors", "Attach an image")
         )
     return f"{uuid.uuid4().hex}{IMAGE_TYPES[kind]}"
 

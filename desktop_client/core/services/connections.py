@@ -14,10 +14,10 @@ first paint."""
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final, Literal
 
 from desktop_client.core.aio import keyring_call
-from desktop_client.core.errors import InputError
+from desktop_client.core.errors import N_, InputError, Template
 from desktop_client.core.profiles import ProfileService, ResolvedProfile
 from desktop_client.core.settings import ProfileKind
 
@@ -27,15 +27,25 @@ if TYPE_CHECKING:
     from desktop_client.core.net.client import HttpPool, SecureHttp, Timeouts
 
 
-def wrong_kind(profile: ResolvedProfile, wanted: ProfileKind, purpose: str) -> InputError:
+# What an OpenAI-compatible profile is wanted for, and the hint that says so.
+Purpose = Literal["", "for chat", "to generate images"]
+_CHOOSE: Final[dict[Purpose, Template]] = {
+    "": N_("Errors", "Choose an OpenAI-compatible profile"),
+    "for chat": N_("Errors", "Choose an OpenAI-compatible profile for chat"),
+    "to generate images": N_("Errors", "Choose an OpenAI-compatible profile to generate images"),
+}
+
+
+def wrong_kind(profile: ResolvedProfile, wanted: ProfileKind, purpose: Purpose) -> InputError:
     """The error for a profile of the other kind; ``purpose`` ends the hint ("for chat")."""
     if wanted is ProfileKind.MIDJOURNEY:
         return InputError(
-            f"Profile {profile.name!r} is not a Midjourney profile", hint="Choose a profile of kind midjourney"
+            N_("Errors", "Profile %1 is not a Midjourney profile"),
+            hint=N_("Errors", "Choose a profile of kind midjourney"),
+            args=(repr(profile.name),),
         )
     return InputError(
-        f"Profile {profile.name!r} is a Midjourney profile",
-        hint=f"Choose an OpenAI-compatible profile {purpose}".rstrip(),
+        N_("Errors", "Profile %1 is a Midjourney profile"), hint=_CHOOSE[purpose], args=(repr(profile.name),)
     )
 
 
@@ -67,7 +77,7 @@ class Connections:
             self._pool = HttpPool(self._timeouts, self._transport, on_unauthorized=self.forget)
         return self._pool
 
-    async def client_for(self, profile_id: str, kind: ProfileKind, purpose: str = "") -> SecureHttp:
+    async def client_for(self, profile_id: str, kind: ProfileKind, purpose: Purpose = "") -> SecureHttp:
         """The HTTP client of a profile of ``kind``; InputError for a profile of the other kind
         (``purpose`` completes its hint), NotFoundError for an unknown one, SecretStoreError
         when its secrets cannot be read."""

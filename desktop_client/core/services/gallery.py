@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from desktop_client.core.atomic import atomic_write_bytes
-from desktop_client.core.errors import InputError, KeyholdError, StorageError
+from desktop_client.core.errors import N_, InputError, KeyholdError, StorageError
 from desktop_client.core.gallery_record import ImageRecord
 from desktop_client.core.images import IMAGE_TYPES, sniff_image
 from desktop_client.core.storage.db import Database
@@ -134,7 +134,10 @@ class GalleryService:
         separators = {"/", os.sep, os.altsep or "/"}
         parts = [*folder.split("/"), name]
         if any(part in ("", ".", "..") or any(sep in part for sep in separators) for part in parts):
-            raise StorageError("Refused to write outside the gallery folder", hint="This is a bug; report it")
+            raise StorageError(
+                N_("Errors", "Refused to write outside the gallery folder"),
+                hint=N_("Errors", "This is a bug; report it"),
+            )
         return absolute_path(self.root, folder) / name
 
     # ----- the way in ----------------------------------------------------------------
@@ -178,7 +181,11 @@ class GalleryService:
         sidecar beside an image (from an export) brings its prompt along; identical files
         already in the gallery are skipped. Stops at the first image it cannot keep whole."""
         if not await asyncio.to_thread(folder.is_dir):
-            raise InputError(f"{folder} is not a folder", hint="Choose a folder that holds images")
+            raise InputError(
+                N_("Errors", "%1 is not a folder"),
+                hint=N_("Errors", "Choose a folder that holds images"),
+                args=(folder,),
+            )
         paths, known = await asyncio.to_thread(lambda: (sorted(folder.rglob("*")), self.store.known_hashes()))
         report = ImportReport()
         target_dir = self.folder / "imported" / time.strftime("%Y-%m")

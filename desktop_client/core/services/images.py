@@ -22,7 +22,7 @@ from desktop_client.core.api.images import (
     InputImage,
     ProgressCallback,
 )
-from desktop_client.core.errors import ApiError, ErrorKind, InputError, KeyholdError, StorageError
+from desktop_client.core.errors import N_, ApiError, ErrorKind, InputError, KeyholdError, StorageError
 from desktop_client.core.gallery_record import ImageRecord
 from desktop_client.core.images import IMAGE_TYPES, sniff_image
 from desktop_client.core.net.client import same_host
@@ -74,7 +74,9 @@ class ImageService:
         request.validate(edit=True)
         images = await asyncio.to_thread(_read_inputs, sources)
         if mask is not None and sniff_image(mask) != "image/png":
-            raise InputError("The mask must be a PNG with transparency", hint="Paint the mask again")
+            raise InputError(
+                N_("Errors", "The mask must be a PNG with transparency"), hint=N_("Errors", "Paint the mask again")
+            )
         client = await self.client(profile_id, on_progress)
         result = await client.edit(request, images, mask)
         return await self._save(client, result, request, "edit", sources, mask is not None)
@@ -102,7 +104,7 @@ class ImageService:
         failures: list[KeyholdError] = []
         for number, item in enumerate(result.items, 1):
             if item.data is None:
-                failures.append(item.error or ApiError("An image could not be had"))
+                failures.append(item.error or ApiError(N_("Errors", "An image could not be had")))
                 continue
             extra: dict[str, Any] = {
                 "params": params,
@@ -136,15 +138,19 @@ class ImageService:
                 if not isinstance(exc.cause, OSError):
                     raise exc.cause from None  # the database refused: as before, the whole call fails
                 failures.append(
-                    StorageError(f"Image {number} was saved without its details ({exc.cause.strerror})")
+                    StorageError(
+                        N_("Errors", "Image %1 was saved without its details (%2)"),
+                        args=(number, exc.cause.strerror),
+                    )
                 )
             except OSError as exc:
                 # A full disk costs this image (named in the notice), not the ones after it.
                 failures.append(
                     StorageError(
-                        f"Image {number} could not be written ({exc.strerror})",
-                        hint="Free some disk space",
+                        N_("Errors", "Image %1 could not be written (%2)"),
+                        hint=N_("Errors", "Free some disk space"),
                         kind=ErrorKind.DISK_FULL if is_disk_full(exc) else ErrorKind.STORAGE,
+                        args=(number, exc.strerror),
                     )
                 )
         return Generation(saved, failures, result.usage, result.seconds)
@@ -163,11 +169,23 @@ def _read_inputs(sources: Sequence[Path]) -> list[InputImage]:
         try:
             data = source.read_bytes()
         except OSError as exc:
-            raise InputError(f"{source.name} cannot be read ({exc.strerror})", hint="Pick another image") from None
+            raise InputError(
+                N_("Errors", "%1 cannot be read (%2)"),
+                hint=N_("Errors", "Pick another image"),
+                args=(source.name, exc.strerror),
+            ) from None
         mime = sniff_image(data)
         if mime is None or mime == "image/gif":
-            raise InputError(f"{source.name} is not a PNG, JPEG or WebP image", hint="Pick another image")
+            raise InputError(
+                N_("Errors", "%1 is not a PNG, JPEG or WebP image"),
+                hint=N_("Errors", "Pick another image"),
+                args=(source.name,),
+            )
         if len(data) > MAX_INPUT_BYTES:
-            raise InputError(f"{source.name} is larger than 50 MB", hint="Pick a smaller image")
+            raise InputError(
+                N_("Errors", "%1 is larger than 50 MB"),
+                hint=N_("Errors", "Pick a smaller image"),
+                args=(source.name,),
+            )
         images.append(InputImage(source.name, data, mime))
     return images

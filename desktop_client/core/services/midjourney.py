@@ -15,7 +15,7 @@ import os
 import weakref
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Final, Literal
 
 from desktop_client.core.api.midjourney import MjClient
 from desktop_client.core.api.mj_types import (
@@ -25,7 +25,7 @@ from desktop_client.core.api.mj_types import (
     change_spec,
     data_url,
 )
-from desktop_client.core.errors import ErrorKind, InputError, KeyholdError, NotFoundError
+from desktop_client.core.errors import N_, ErrorKind, InputError, KeyholdError, NotFoundError, Template
 from desktop_client.core.gallery_record import ImageRecord
 from desktop_client.core.images import sniff_image
 from desktop_client.core.redact import REDACTOR
@@ -45,15 +45,39 @@ MAX_REFERENCE_BYTES = 10 * 1024 * 1024
 DIMENSIONS = ("PORTRAIT", "SQUARE", "LANDSCAPE")
 
 
-def reference_image(data: bytes, what: str = "A reference image") -> str:
+# Which image a refusal names: (not an image, too large); %1 is a blended image's number.
+Reference = Literal["reference", "describe", "blend", "mask"]
+_REFUSED: Final[dict[Reference, tuple[Template, Template]]] = {
+    "reference": (
+        N_("Errors", "A reference image is not a PNG, JPEG, GIF or WebP image"),
+        N_("Errors", "A reference image is %2 MB; servers take at most %3 MB"),
+    ),
+    "describe": (
+        N_("Errors", "The image to describe is not a PNG, JPEG, GIF or WebP image"),
+        N_("Errors", "The image to describe is %2 MB; servers take at most %3 MB"),
+    ),
+    "blend": (
+        N_("Errors", "Image %1 is not a PNG, JPEG, GIF or WebP image"),
+        N_("Errors", "Image %1 is %2 MB; servers take at most %3 MB"),
+    ),
+    "mask": (
+        N_("Errors", "The mask is not a PNG, JPEG, GIF or WebP image"),
+        N_("Errors", "The mask is %2 MB; servers take at most %3 MB"),
+    ),
+}
+
+
+def reference_image(data: bytes, what: Reference = "reference", number: int = 0) -> str:
     """An image for the server as a data URL, refused here (with the reason) rather than there."""
+    not_image, too_large = _REFUSED[what]
     kind = sniff_image(data)
     if kind is None:
-        raise InputError(f"{what} is not a PNG, JPEG, GIF or WebP image", hint="Choose an image file")
+        raise InputError(not_image, hint=N_("Errors", "Choose an image file"), args=(number,))
     if len(data) > MAX_REFERENCE_BYTES:
         raise InputError(
-            f"{what} is {len(data) / 1e6:.1f} MB; servers take at most {MAX_REFERENCE_BYTES // 2**20} MB",
-            hint="Use a smaller or more compressed image",
+            too_large,
+            hint=N_("Errors", "Use a smaller or more compressed image"),
+            args=(number, f"{len(data) / 1e6:.1f}", MAX_REFERENCE_BYTES // 2**20),
         )
     return data_url(data, kind)
 
@@ -178,9 +202,11 @@ class MidjourneyService:
         self, profile_id: str, prompt: str, images: Sequence[bytes] = (), bot: str = "MID_JOURNEY"
     ) -> SubmitResult:
         if not prompt.strip():
-            raise InputError("The prompt is empty", hint="Describe the image to draw")
+            raise InputError(N_("Errors", "The prompt is empty"), hint=N_("Errors", "Describe the image to draw"))
         if len(images) > 5:
-            raise InputError("At most 5 reference images", hint="Remove some of the images")
+            raise InputError(
+                N_("Errors", "At most 5 reference images"), hint=N_("Errors", "Remove some of the images")
+            )
         references = [reference_image(image) for image in images]
         client = await self.client(profile_id)
         result = await client.imagine(prompt, images=references, bot_type=bot)
@@ -188,7 +214,7 @@ class MidjourneyService:
         return result
 
     async def describe(self, profile_id: str, image: bytes, bot: str = "MID_JOURNEY") -> SubmitResult:
-        url = reference_image(image, "The image to describe")
+        url = reference_image(image, "describe")
         client = await self.client(profile_id)
         result = await client.describe(url, bot_type=bot)
         await self._store(profile_id, result, action="DESCRIBE", bot=bot, inputs=1)
@@ -196,10 +222,16 @@ class MidjourneyService:
 
     async def blend(self, profile_id: str, images: Sequence[bytes], dimensions: str = "SQUARE") -> SubmitResult:
         if not 2 <= len(images) <= 5:
-            raise InputError("Blend takes 2 to 5 images", hint="Choose between two and five images")
+            raise InputError(
+                N_("Errors", "Blend takes 2 to 5 images"), hint=N_("Errors", "Choose between two and five images")
+            )
         if dimensions.upper() not in DIMENSIONS:
-            raise InputError(f"Unknown dimensions {dimensions!r}", hint="Use PORTRAIT, SQUARE or LANDSCAPE")
-        references = [reference_image(image, f"Image {n}") for n, image in enumerate(images, 1)]
+            raise InputError(
+                N_("Errors", "Unknown dimensions %1"),
+                hint=N_("Errors", "Use PORTRAIT, SQUARE or LANDSCAPE"),
+                args=(repr(dimensions),),
+            )
+        references = [reference_image(image, "blend", n) for n, image in enumerate(images, 1)]
         client = await self.client(profile_id)
         result = await client.blend(references, dimensions.upper())
         await self._store(
@@ -209,7 +241,7 @@ class MidjourneyService:
 
     async def shorten(self, profile_id: str, prompt: str) -> SubmitResult:
         if not prompt.strip():
-            raise InputError("The prompt is empty", hint="Enter the prompt to shorten")
+            raise InputError(N_("Errors", "The prompt is empty"), hint=N_("Errors", "Enter the prompt to shorten"))
         client = await self.client(profile_id)
         result = await client.shorten(prompt)
         await self._store(profile_id, result, action="SHORTEN", prompt=prompt)
@@ -222,8 +254,8 @@ class MidjourneyService:
         except KeyholdError as exc:
             if exc.kind in (ErrorKind.NOT_FOUND, ErrorKind.WRONG_URL):
                 raise InputError(
-                    "This server does not look up seeds",
-                    hint="Seed lookup needs a trueai/plus server or a relay that offers it",
+                    N_("Errors", "This server does not look up seeds"),
+                    hint=N_("Errors", "Seed lookup needs a trueai/plus server or a relay that offers it"),
                 ) from None
             raise
         with contextlib.suppress(NotFoundError):
@@ -247,7 +279,9 @@ class MidjourneyService:
         task = await client.fetch(task_id)
         if task is None:
             raise InputError(
-                f"The server does not know task {task_id}", hint="Check the id with `keyhold mj tasks`"
+                N_("Errors", "The server does not know task %1"),
+                hint=N_("Errors", "Check the id with `keyhold mj tasks`"),
+                args=(task_id,),
             )
         spec = change_spec(button) if not task.buttons else None
         if spec is not None:
@@ -260,13 +294,14 @@ class MidjourneyService:
         chosen = task.button(button)
         if chosen.custom_id.startswith("MJ::Inpaint::") and not mask_png:
             raise InputError(
-                "Vary (Region) needs a mask of the part to redraw",
-                hint="Paint the region in the app, or pass --mask FILE.png (white where to redraw)",
+                N_("Errors", "Vary (Region) needs a mask of the part to redraw"),
+                hint=N_("Errors", "Paint the region in the app, or pass --mask FILE.png (white where to redraw)"),
             )
         if chosen.custom_id.startswith("MJ::CustomZoom::") and "--zoom" not in (prompt or ""):
             raise InputError(
-                "Custom Zoom needs a prompt with --zoom (1 to 2)",
-                hint=f"For example: {task.final_prompt} --zoom 1.5",
+                N_("Errors", "Custom Zoom needs a prompt with --zoom (1 to 2)"),
+                hint=N_("Errors", "For example: %1 --zoom 1.5"),
+                args=(task.final_prompt,),
             )
         result = await client.action(task_id, chosen.custom_id)
         stored = await self._store(
@@ -288,7 +323,7 @@ class MidjourneyService:
     ) -> SubmitResult:
         """Answers a task waiting in MODAL (``/mj/submit/modal``); on failure the task stays
         waiting, with the error noted, so it can be confirmed again."""
-        mask = reference_image(mask_png, "The mask") if mask_png else None
+        mask = reference_image(mask_png, "mask") if mask_png else None
         client = await self.client(profile_id)
         try:
             result = await client.modal(task_id, prompt, mask)
@@ -310,7 +345,11 @@ class MidjourneyService:
         grid cannot be read or split."""
         task = await asyncio.to_thread(self.store.get, profile_id, task_id)  # NotFoundError if gone
         if not task.image_path:
-            raise InputError(f"Task {task_id} has no saved image", hint="Wait until its image is saved")
+            raise InputError(
+                N_("Errors", "Task %1 has no saved image"),
+                hint=N_("Errors", "Wait until its image is saved"),
+                args=(task_id,),
+            )
         grid = Path(task.image_path)
         data = await asyncio.to_thread(grid.read_bytes)
         parts = await asyncio.to_thread(splitter, data)
@@ -339,8 +378,9 @@ class MidjourneyService:
                 return task
             if task.needs_input:
                 raise InputError(
-                    f"Task {task_id} waits for a prompt or a mask",
-                    hint="Confirm it in the app, or press the button again with --prompt/--mask",
+                    N_("Errors", "Task %1 waits for a prompt or a mask"),
+                    hint=N_("Errors", "Confirm it in the app, or press the button again with --prompt/--mask"),
+                    args=(task_id,),
                 )
             if asyncio.get_running_loop().time() > deadline:
                 raise KeyholdError(

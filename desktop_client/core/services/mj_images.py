@@ -13,11 +13,12 @@ import time
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Final, Literal
 from urllib.parse import urlsplit
 
 import httpx
 
-from desktop_client.core.errors import ApiError, ErrorKind, StorageError
+from desktop_client.core.errors import N_, ApiError, ErrorKind, StorageError, Template
 from desktop_client.core.gallery_record import ImageRecord
 from desktop_client.core.images import IMAGE_TYPES, sniff_image
 from desktop_client.core.net.client import SecureHttp, origin, same_host
@@ -86,7 +87,10 @@ def safe_stem(text: str, limit: int = 40) -> str:
 def inside(folder: Path, path: Path) -> Path:
     """``path`` itself, after checking that it names a file directly in ``folder``."""
     if path.parent != folder or path.name in ("", ".", "..") or "/" in path.name or "\\" in path.name:
-        raise StorageError("Refused to write outside the gallery folder", hint="This is a bug; report it")
+        raise StorageError(
+            N_("Errors", "Refused to write outside the gallery folder"),
+            hint=N_("Errors", "This is a bug; report it"),
+        )
     return path
 
 
@@ -97,10 +101,24 @@ def gallery_path(gallery: Path, task: StoredTask, extension: str) -> Path:
     return inside(folder, folder / f"{name}{extension}")
 
 
-def refused_url(reason: str) -> ApiError:
+Unfetchable = Literal["no address", "too long", "spaces or control characters", "not a valid URL", "not http"]
+_UNFETCHABLE: Final[dict[Unfetchable, Template]] = {
+    "no address": N_("Errors", "The server named an image address Keyhold will not fetch (no address)"),
+    "too long": N_("Errors", "The server named an image address Keyhold will not fetch (too long)"),
+    "spaces or control characters": N_(
+        "Errors", "The server named an image address Keyhold will not fetch (spaces or control characters)"
+    ),
+    "not a valid URL": N_("Errors", "The server named an image address Keyhold will not fetch (not a valid URL)"),
+    "not http": N_(
+        "Errors", "The server named an image address Keyhold will not fetch (not an http or https address)"
+    ),
+}
+
+
+def refused_url(reason: Unfetchable) -> ApiError:
     return ApiError(
-        f"The server named an image address Keyhold will not fetch ({reason})",
-        hint="The server is misbehaving; ask its owner, or run the task again",
+        _UNFETCHABLE[reason],
+        hint=N_("Errors", "The server is misbehaving; ask its owner, or run the task again"),
         kind=ErrorKind.REFUSED,
     )
 
@@ -118,7 +136,7 @@ def check_image_url(url: str) -> None:
     except ValueError:
         raise refused_url("not a valid URL") from None
     if not is_server_url(url) and scheme not in ("http", "https"):
-        raise refused_url("not an http or https address")
+        raise refused_url("not http")
 
 
 def metadata(task: StoredTask, profile_name: str, source_url_host: str) -> ImageRecord:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, fields, replace
 from enum import StrEnum
 from typing import Any
 
-from desktop_client.core.errors import InputError, NotFoundError
+from desktop_client.core.errors import N_, InputError, NotFoundError
 from desktop_client.core.storage.db import Database
 from desktop_client.core.text import inert
 
@@ -169,7 +169,9 @@ class ChatStore:
     def conversation(self, conversation_id: str) -> Conversation:
         rows = self.db.query("SELECT * FROM conversations WHERE id = ?", (conversation_id,))
         if not rows:
-            raise NotFoundError("conversation", conversation_id, hint="`keyhold history list` shows the ids")
+            raise NotFoundError(
+                "conversation", conversation_id, hint=N_("Errors", "`keyhold history list` shows the ids")
+            )
         return _conversation(rows[0])
 
     def find_conversation(self, prefix: str) -> Conversation:
@@ -182,7 +184,11 @@ class ChatStore:
         if len(rows) == 1:
             return _conversation(rows[0])
         if len(rows) > 1:
-            raise InputError(f"The id {prefix!r} matches several conversations", hint="Give more characters")
+            raise InputError(
+                N_("Errors", "The id %1 matches several conversations"),
+                hint=N_("Errors", "Give more characters"),
+                args=(repr(prefix),),
+            )
         return self.conversation(prefix)
 
     def conversations(self, *, include_deleted: bool = False) -> list[Conversation]:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from desktop_client.core.errors import ErrorKind, StorageError
+from desktop_client.core.errors import N_, ErrorKind, StorageError
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +57,9 @@ def _storage_errors() -> Iterator[None]:
         if is_disk_full(exc):
             raise disk_full_error() from exc
         raise StorageError(
-            f"Keyhold's database could not be read or written ({exc})",
-            hint="Check free disk space and permissions; if it persists, restart Keyhold",
+            N_("Errors", "Keyhold's database could not be read or written (%1)"),
+            hint=N_("Errors", "Check free disk space and permissions; if it persists, restart Keyhold"),
+            args=(exc,),
         ) from exc
 
 
@@ -118,7 +119,9 @@ class Database:
             if conn is not None:
                 conn.close()
             raise StorageError(
-                f"The database could not be opened ({exc})", hint="Check free disk space and permissions"
+                N_("Errors", "The database could not be opened (%1)"),
+                hint=N_("Errors", "Check free disk space and permissions"),
+                args=(exc,),
             ) from None
         return conn
 
@@ -180,8 +183,9 @@ class Database:
         current = conn.execute("PRAGMA user_version").fetchone()[0]
         if current > self.version:
             raise StorageError(
-                f"The database was written by a newer Keyhold (schema {current}, this one knows {self.version})",
-                hint="Update Keyhold; your data is untouched",
+                N_("Errors", "The database was written by a newer Keyhold (schema %1, this one knows %2)"),
+                hint=N_("Errors", "Update Keyhold; your data is untouched"),
+                args=(current, self.version),
             )
         if current == self.version:
             return None, None
@@ -195,8 +199,11 @@ class Database:
             except Exception as exc:
                 conn.execute("ROLLBACK")
                 raise StorageError(
-                    f"Upgrading the database to schema {number + 1} failed ({type(exc).__name__}: {exc})",
-                    hint=f"Nothing was changed; a copy is in {backup}" if backup else "Nothing was changed",
+                    N_("Errors", "Upgrading the database to schema %1 failed (%2: %3)"),
+                    hint=N_("Errors", "Nothing was changed; a copy is in %4")
+                    if backup
+                    else N_("Errors", "Nothing was changed"),
+                    args=(number + 1, type(exc).__name__, exc, backup),
                 ) from None
             log.info("database migrated to schema %d", number + 1)
         return current, backup
@@ -204,7 +211,9 @@ class Database:
     @property
     def conn(self) -> sqlite3.Connection:
         if self._conn is None:
-            raise StorageError("The database is not open", hint="This is a bug; restart Keyhold")
+            raise StorageError(
+                N_("Errors", "The database is not open"), hint=N_("Errors", "This is a bug; restart Keyhold")
+            )
         return self._conn
 
     @contextmanager

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from desktop_client.core.atomic import atomic_write_text
-from desktop_client.core.errors import InputError, NotFoundError
+from desktop_client.core.errors import N_, InputError, NotFoundError
 from desktop_client.core.gallery_record import ImageRecord
 from desktop_client.core.images import image_size, sniff_image
 from desktop_client.core.jsonsafe import loads
@@ -337,7 +337,7 @@ class GalleryStore:
     def item(self, item_id: int) -> GalleryItem:
         rows = self.db.query(f"SELECT {_LIGHT}, meta FROM gallery WHERE id = ?", (item_id,))
         if not rows:
-            raise NotFoundError("image", item_id, hint="`keyhold gallery list` shows the images")
+            raise NotFoundError("image", item_id, hint=N_("Errors", "`keyhold gallery list` shows the images"))
         return _item(rows[0], with_meta=True)
 
     def by_path(self, path: Path) -> GalleryItem | None:
@@ -541,7 +541,11 @@ def free_name(path: Path) -> Path:
         candidate = path.with_name(f"{path.stem}-{number}{path.suffix}")
         if not candidate.exists() and not sidecar_of(candidate).exists():
             return candidate
-    raise InputError(f"Too many files named like {path.name}", hint="Choose an empty folder")
+    raise InputError(
+        N_("Errors", "Too many files named like %1"),
+        hint=N_("Errors", "Choose an empty folder"),
+        args=(path.name,),
+    )
 
 
 def trash(path: Path, home: Path) -> None:

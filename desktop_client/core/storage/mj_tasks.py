@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass
 
 from desktop_client.core.api.mj_types import TEXT_ACTIONS, MjButton, MjStatus, MjTask, numbered_prompts
-from desktop_client.core.errors import NotFoundError
+from desktop_client.core.errors import N_, NotFoundError
 from desktop_client.core.storage.db import Database
 
 
@@ -114,7 +114,7 @@ class MjTaskStore:
     def get(self, profile_id: str, task_id: str) -> StoredTask:
         rows = self.db.query("SELECT * FROM mj_tasks WHERE profile_id = ? AND id = ?", (profile_id, task_id))
         if not rows:
-            raise NotFoundError("Midjourney task", task_id, hint="`keyhold mj tasks` shows the ids")
+            raise NotFoundError("Midjourney task", task_id, hint=N_("Errors", "`keyhold mj tasks` shows the ids"))
         return _row(rows[0])
 
     def unfinished(self, profile_id: str | None = None, *, with_pending_images: bool = True) -> list[StoredTask]:

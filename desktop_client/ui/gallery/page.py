@@ -15,7 +15,7 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication, QKeySequence, QShor
 from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QLabel, QListView, QSplitter, QVBoxLayout, QWidget
 
 from desktop_client.core.context import Core
-from desktop_client.core.errors import StorageError
+from desktop_client.core.errors import N_, StorageError, Template
 from desktop_client.core.models import OK, GalleryItem
 from desktop_client.ui.gallery.browser import GalleryBrowser
 from desktop_client.ui.gallery.detail_panel import DetailPanel
@@ -260,7 +260,7 @@ class GalleryPage(Retranslatable, QWidget):
         try:
             report = await self.browser.import_folder(folder)
         except OSError as exc:
-            raise _failed(self.tr("Import failed: %1"), exc) from exc
+            raise _failed(N_("Errors", "Import failed: %1"), exc) from exc
         self.notice.show_info(
             self.tr("Imported %n image(s).", "", len(report.added))
             + " "
@@ -281,7 +281,7 @@ class GalleryPage(Retranslatable, QWidget):
         try:
             written = await self.browser.export(self.selected_items(), self.filters.filter(), folder)
         except OSError as exc:
-            raise _failed(self.tr("Export failed: %1"), exc) from exc
+            raise _failed(N_("Errors", "Export failed: %1"), exc) from exc
         self.notice.show_info(tr_args(self.tr("Exported %1 images to %2"), len(written), folder))
         return written
 
@@ -315,9 +315,9 @@ class GalleryPage(Retranslatable, QWidget):
         self.thumbs.close()
 
 
-def _failed(text: str, exc: OSError) -> StorageError:
+def _failed(text: Template, exc: OSError) -> StorageError:
     """An OSError of an import or export as the page's error line: ``text`` names the step."""
-    return StorageError(tr_args(text, exc.strerror or str(exc)))
+    return StorageError(text, args=(exc.strerror or str(exc),))
 
 
 def _grid(model: GalleryModel) -> QListView:
