@@ -46,34 +46,27 @@ def submit_error(code: int, description: str, properties: dict[str, Any]) -> Api
             kind=ErrorKind.BAD_INPUT,
             args=(repr(word),) if word else (),
         )
-    if code == 23:
-        return ApiError(
-            "The Midjourney queue is full", hint="Retry in a few minutes", detail=detail, kind=ErrorKind.RATE_LIMIT
-        )
-    if code == 30:
-        return ApiError(
-            "Rate limited by the relay", hint="Wait a moment and retry", detail=detail, kind=ErrorKind.RATE_LIMIT
-        )
-    if code == 3:
-        return ApiError(
-            "Not found: the task no longer exists, or the server has no Midjourney account available",
-            hint="Check the task id, or ask the server's owner about its accounts",
-            detail=detail,
-            kind=ErrorKind.NOT_FOUND,
-        )
-    if code == 4:
-        return ApiError(
-            N_("Errors", "The server rejected the request as invalid"),
-            hint=N_("Errors", "Check the prompt and images"),
-            detail=detail,
-            kind=ErrorKind.BAD_INPUT,
-        )
-    return ApiError(
-        f"Midjourney submit failed (code {code})",
-        hint="See the server's message",
-        detail=detail,
-        kind=ErrorKind.SERVER,
+    message, hint, kind = _SUBMIT_CODES.get(
+        code, ("Midjourney submit failed (code %1)", "See the server's message", ErrorKind.SERVER)
     )
+    return ApiError(message, hint=hint, detail=detail, kind=kind, args=(code,))
+
+
+# A failing submit code → what Keyhold says (codes 1, 21, 22 are accepted, 24 names the word).
+_SUBMIT_CODES: dict[int, tuple[str, str, ErrorKind]] = {
+    23: ("The Midjourney queue is full", "Retry in a few minutes", ErrorKind.RATE_LIMIT),
+    30: ("Rate limited by the relay", "Wait a moment and retry", ErrorKind.RATE_LIMIT),
+    3: (
+        "Not found: the task no longer exists, or the server has no Midjourney account available",
+        "Check the task id, or ask the server's owner about its accounts",
+        ErrorKind.NOT_FOUND,
+    ),
+    4: (
+        N_("Errors", "The server rejected the request as invalid"),
+        N_("Errors", "Check the prompt and images"),
+        ErrorKind.BAD_INPUT,
+    ),
+}
 
 
 class MjClient:
