@@ -19,11 +19,24 @@ from typing import Any
 
 import httpx
 
+from desktop_client.core.api.chat_wire import (
+    DONE,
+    ChatDelta,
+    StreamError,
+    ThinkSplitter,
+    Usage,
+    delta_of,
+    events,
+    finish_of,
+    payload_of,
+    reasoning_of,
+    text_of,
+)
 from desktop_client.core.api.models import parse_model_list
 from desktop_client.core.api.retry import RetryNotice, retry_delay, should_retry
-from desktop_client.core.api.sse import LineTooLong, SseDecoder
+from desktop_client.core.api.sse import SseDecoder
 from desktop_client.core.errors import N_, ApiError, ErrorKind, KeyholdError
-from desktop_client.core.jsonsafe import as_str, finite_number, loads
+from desktop_client.core.jsonsafe import as_str, loads
 from desktop_client.core.net.body import BodyReader, read_prefix, too_large
 from desktop_client.core.net.client import SecureHttp
 from desktop_client.core.net.errors import (
@@ -39,56 +52,8 @@ from desktop_client.core.urls import openai_endpoint
 
 log = logging.getLogger(__name__)
 
+
 Message = dict[str, Any]
-
-
-@dataclass(frozen=True)
-class Usage:
-    prompt_tokens: int | None = None
-    completion_tokens: int | None = None
-    total_tokens: int | None = None
-    reasoning_tokens: int | None = None
-    cached_tokens: int | None = None
-
-    @classmethod
-    def from_json(cls, raw: object) -> Usage | None:
-        if not isinstance(raw, dict):
-            return None
-
-        def number(value: object) -> int | None:
-            # NaN, Infinity, strings or absurd counts: no usage is better than a wrong one.
-            found = finite_number(value)
-            return int(found) if found is not None and 0 <= found < 1e15 else None
-
-        details = raw.get("completion_tokens_details") or {}
-        prompt_details = raw.get("prompt_tokens_details") or {}
-        usage = cls(
-            prompt_tokens=number(raw.get("prompt_tokens", raw.get("input_tokens"))),
-            completion_tokens=number(raw.get("completion_tokens", raw.get("output_tokens"))),
-            total_tokens=number(raw.get("total_tokens")),
-            reasoning_tokens=number(details.get("reasoning_tokens")) if isinstance(details, dict) else None,
-            cached_tokens=number(prompt_details.get("cached_tokens"))
-            if isinstance(prompt_details, dict)
-            else None,
-        )
-        if usage.prompt_tokens is None and usage.completion_tokens is None and usage.total_tokens is None:
-            return None
-        return usage
-
-
-@dataclass(frozen=True)
-class ChatDelta:
-    content: str = ""
-    reasoning: str = ""
-    finish_reason: str | None = None
-    usage: Usage | None = None
-    model: str | None = None
-
-
-class StreamError(ApiError):
-    """The stream failed after it started: what arrived is kept, nothing is retried."""
-
-    kind = ErrorKind.SERVER
 
 
 @dataclass
@@ -96,89 +61,6 @@ class ChatOptions:
     temperature: float | None = None
     max_tokens: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
-
-
-class ThinkSplitter:
-    """Separates inline ``<think>…</think>`` (llama.cpp, mlx) from the answer, even when a
-    tag is split across deltas."""
-
-    OPEN = "<think>"
-    CLOSE = "</think>"
-
-    def __init__(self) -> None:
-        self.inside = False
-        self._pending = ""
-
-    def feed(self, text: str) -> tuple[str, str]:
-        if not self._pending and "<" not in text:  # the common case, once per token
-            return ("", text) if self.inside else (text, "")
-        text = self._pending + text
-        self._pending = ""
-        answer: list[str] = []
-        thought: list[str] = []
-        while text:
-            tag = self.CLOSE if self.inside else self.OPEN
-            index = text.find(tag)
-            if index >= 0:
-                (thought if self.inside else answer).append(text[:index])
-                text = text[index + len(tag) :]
-                self.inside = not self.inside
-                continue
-            # Hold back a suffix that may be the start of a tag split across deltas.
-            keep = 0
-            for size in range(min(len(tag) - 1, len(text)), 0, -1):
-                if tag.startswith(text[-size:]):
-                    keep = size
-                    break
-            body, self._pending = (text[:-keep], text[-keep:]) if keep else (text, "")
-            (thought if self.inside else answer).append(body)
-            break
-        return "".join(answer), "".join(thought)
-
-    def flush(self) -> tuple[str, str]:
-        pending, self._pending = self._pending, ""
-        return ("", pending) if self.inside else (pending, "")
-
-
-def _text_of(value: object, depth: int = 0) -> str:
-    """Content may be a string, null, a list of parts, or (one relay) an object; nesting
-    deeper than any real answer is ignored rather than recursed into."""
-    if isinstance(value, str):
-        return value
-    if depth > 4:
-        return ""
-    if isinstance(value, list):
-        return "".join(_text_of(part.get("text") if isinstance(part, dict) else part, depth + 1) for part in value)
-    if isinstance(value, dict):
-        return _text_of(value.get("text") or value.get("content") or "", depth + 1)
-    return ""
-
-
-def _finish_of(value: object) -> str | None:
-    text = as_str(value, 64).lower()
-    return text or None
-
-
-def _reasoning_of(delta: dict[str, Any]) -> str:
-    if len(delta) == 1 and "content" in delta:  # most deltas carry nothing else
-        return ""
-    for key in ("reasoning_content", "reasoning"):
-        text = _text_of(delta.get(key))
-        if text:
-            return text
-    details = delta.get("reasoning_details")
-    if isinstance(details, list):
-        return "".join(_text_of(d.get("text")) for d in details if isinstance(d, dict))
-    return ""
-
-
-def _error_message(payload: dict[str, Any]) -> str:
-    error = payload.get("error")
-    if isinstance(error, dict):
-        return as_str(error.get("message") or error.get("code"), 2000) or "the server reported an error"
-    if isinstance(error, str) and error:
-        return error[:2000]
-    return as_str(payload.get("message"), 2000) or "the server reported an error"
 
 
 class _Progress:
@@ -406,14 +288,14 @@ class ChatClient:
         choices = payload.get("choices")
         choice = choices[0] if isinstance(choices, list) and choices and isinstance(choices[0], dict) else {}
         message = choice.get("message") or choice.get("delta") or {}
-        content = _text_of(message.get("content")) if isinstance(message, dict) else ""
-        reasoning = _reasoning_of(message) if isinstance(message, dict) else ""
+        content = text_of(message.get("content")) if isinstance(message, dict) else ""
+        reasoning = reasoning_of(message) if isinstance(message, dict) else ""
         answer, thought = splitter.feed(content)
         tail_answer, tail_thought = splitter.flush()
         yield ChatDelta(
             content=answer + tail_answer,
             reasoning=reasoning + thought + tail_thought,
-            finish_reason=_finish_of(choice.get("finish_reason")),
+            finish_reason=finish_of(choice.get("finish_reason")),
             usage=Usage.from_json(payload.get("usage")),
             model=as_str(payload.get("model"), 200) or None,
         )
@@ -427,61 +309,17 @@ class ChatClient:
         # text or reasoning counts as progress here.
         guard = _Progress(self.idle_timeout, 2 * self.http.limits.sse_line)
         while not done:
-            if pending:
-                chunk: bytes | None = pending.pop()
-            else:
-                try:
-                    chunk = await anext(chunks, None)
-                except httpx.ReadTimeout as exc:
-                    raise StreamError(
-                        f"The server stopped sending for {self.idle_timeout:g} s in the middle of the answer",
-                        hint="What arrived is kept; retry or continue",
-                        kind=ErrorKind.TIMEOUT,
-                    ) from exc
-                except httpx.HTTPError as exc:
-                    raise StreamError(
-                        "The connection broke in the middle of the answer",
-                        hint="What arrived is kept; retry or continue",
-                        detail=str(error_from_transport(exc).message),
-                    ) from None
+            chunk = pending.pop() if pending else await self._next_chunk(chunks)
             at_eof = chunk is None
             guard.received(len(chunk or b""))
-            try:
-                events = decoder.flush() if chunk is None else decoder.feed(chunk)
-            except LineTooLong as exc:
-                raise StreamError(
-                    N_(
-                        "Errors",
-                        "The server sent a line longer than %1 MB without a break; Keyhold stopped reading",
-                    ),
-                    hint=N_("Errors", "What arrived is kept; the relay is misbehaving"),
-                    kind=ErrorKind.TOO_LARGE,
-                    args=(exc.limit // (1024 * 1024),),
-                ) from None
-            for event in events:
-                data = event.data.strip()
-                if data.startswith("[DONE]"):
+            for event in events(decoder, chunk):
+                payload = payload_of(event, at_eof)
+                if payload is DONE:
                     done = True
                     break
-                try:
-                    payload = loads(data)
-                except ValueError:
-                    if at_eof:
-                        raise StreamError(
-                            "The connection broke in the middle of the answer",
-                            hint="What arrived is kept; retry or continue",
-                        ) from None
-                    log.warning("skipped an event that is not JSON (%d bytes)", len(data))
+                if payload is None:
                     continue
-                if not isinstance(payload, dict):
-                    continue
-                if payload.get("error") or event.event == "error":
-                    raise StreamError(
-                        "The server reported an error in the middle of the answer",
-                        hint="What arrived is kept; retry or regenerate",
-                        detail=_error_message(payload),
-                    )
-                delta = self._delta_of(payload, splitter)
+                delta = delta_of(payload, splitter)
                 if delta is not None:
                     if delta.content or delta.reasoning:
                         guard.progressed()
@@ -494,28 +332,22 @@ class ChatClient:
         if answer or thought:
             yield ChatDelta(content=answer, reasoning=thought)
 
-    @staticmethod
-    def _delta_of(payload: dict[str, Any], splitter: ThinkSplitter) -> ChatDelta | None:
-        raw_usage = payload.get("usage")
-        usage = Usage.from_json(raw_usage) if raw_usage else None
-        model = as_str(payload.get("model"), 200) or None
-        choices = payload.get("choices")
-        content = reasoning = ""
-        finish: str | None = None
-        if isinstance(choices, list) and choices:
-            choice = choices[0] if isinstance(choices[0], dict) else {}
-            delta = choice.get("delta")
-            if not isinstance(delta, dict):
-                message = choice.get("message")
-                delta = message if isinstance(message, dict) else {}
-            reasoning = _reasoning_of(delta)
-            answer, thought = splitter.feed(_text_of(delta.get("content")))
-            content = answer
-            reasoning += thought
-            finish = _finish_of(choice.get("finish_reason"))
-        if not (content or reasoning or finish or usage):
-            return None
-        return ChatDelta(content=content, reasoning=reasoning, finish_reason=finish, usage=usage, model=model)
+    async def _next_chunk(self, chunks: AsyncIterator[bytes]) -> bytes | None:
+        """The next piece of the stream (None at its end); a broken or silent stream is an error."""
+        try:
+            return await anext(chunks, None)
+        except httpx.ReadTimeout as exc:
+            raise StreamError(
+                f"The server stopped sending for {self.idle_timeout:g} s in the middle of the answer",
+                hint="What arrived is kept; retry or continue",
+                kind=ErrorKind.TIMEOUT,
+            ) from exc
+        except httpx.HTTPError as exc:
+            raise StreamError(
+                "The connection broke in the middle of the answer",
+                hint="What arrived is kept; retry or continue",
+                detail=str(error_from_transport(exc).message),
+            ) from None
 
 
 async def collect(stream: AsyncIterator[ChatDelta]) -> tuple[str, str, str | None, Usage | None]:

@@ -100,6 +100,16 @@ class ImageService:
                 inputs.append(self.gallery.relative(source))
             except ValueError:
                 inputs.append(source.name)  # a file from outside the data home: its name only
+        shared: dict[str, Any] = {
+            "params": params,
+            "server": {k: REDACTOR.redact_known(v) for k, v in result.meta.items()} or None,
+            "usage": result.usage,
+            "count": len(result.items),
+            "inputs": inputs or None,
+            "mask": masked or None,
+            "server_created": result.created,
+            "seconds": round(result.seconds, 2),
+        }
         saved: list[GalleryItem] = []
         failures: list[KeyholdError] = []
         for number, item in enumerate(result.items, 1):
@@ -107,17 +117,10 @@ class ImageService:
                 failures.append(item.error or ApiError(N_("Errors", "An image could not be had")))
                 continue
             extra: dict[str, Any] = {
-                "params": params,
-                "server": {k: REDACTOR.redact_known(v) for k, v in result.meta.items()} or None,
-                "usage": result.usage,
+                **shared,
                 "index": number,
-                "count": len(result.items),
-                "inputs": inputs or None,
-                "mask": masked or None,
                 # A CDN host is worth keeping; the profile's own address is never written.
                 "image_host": _cdn_host(item.url, client.http.base_url),
-                "server_created": result.created,
-                "seconds": round(result.seconds, 2),
                 "saved": time.time(),
             }
             record = ImageRecord(
@@ -131,29 +134,35 @@ class ImageService:
                 created=time.time(),
                 extra={k: v for k, v in extra.items() if v is not None},
             )
-            name = f"{base}-{number}{IMAGE_TYPES[item.mime]}"
-            try:
-                saved.append(await self.gallery.save(item.data, record, folder, name))
-            except NotIndexed as exc:
-                if not isinstance(exc.cause, OSError):
-                    raise exc.cause from None  # the database refused: as before, the whole call fails
-                failures.append(
-                    StorageError(
-                        N_("Errors", "Image %1 was saved without its details (%2)"),
-                        args=(number, exc.cause.strerror),
-                    )
-                )
-            except OSError as exc:
-                # A full disk costs this image (named in the notice), not the ones after it.
-                failures.append(
-                    StorageError(
-                        N_("Errors", "Image %1 could not be written (%2)"),
-                        hint=N_("Errors", "Free some disk space"),
-                        kind=ErrorKind.DISK_FULL if is_disk_full(exc) else ErrorKind.STORAGE,
-                        args=(number, exc.strerror),
-                    )
-                )
+            outcome = await self._save_one(
+                item.data, record, folder, f"{base}-{number}{IMAGE_TYPES[item.mime]}", number
+            )
+            if isinstance(outcome, GalleryItem):
+                saved.append(outcome)
+            else:
+                failures.append(outcome)
         return Generation(saved, failures, result.usage, result.seconds)
+
+    async def _save_one(
+        self, data: bytes, record: ImageRecord, folder: str, name: str, number: int
+    ) -> GalleryItem | KeyholdError:
+        """The image saved, or why it was not: a full disk costs this image, not the ones after it."""
+        try:
+            return await self.gallery.save(data, record, folder, name)
+        except NotIndexed as exc:
+            if not isinstance(exc.cause, OSError):
+                raise exc.cause from None  # the database refused: as before, the whole call fails
+            return StorageError(
+                N_("Errors", "Image %1 was saved without its details (%2)"),
+                args=(number, exc.cause.strerror),
+            )
+        except OSError as exc:
+            return StorageError(
+                N_("Errors", "Image %1 could not be written (%2)"),
+                hint=N_("Errors", "Free some disk space"),
+                kind=ErrorKind.DISK_FULL if is_disk_full(exc) else ErrorKind.STORAGE,
+                args=(number, exc.strerror),
+            )
 
 
 def _cdn_host(url: str, base_url: str) -> str | None:
