@@ -40,7 +40,7 @@ from typing import Any
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from desktop_client.core.storage.gallery import write_sidecar
+from desktop_client.core.storage.gallery_files import write_sidecar
 from tests.fakes.mj_sim import png_bytes
 
 SIDE = 384

@@ -170,7 +170,7 @@ def test_midjourney_prompts_and_fail_reasons_are_printed_inert(home) -> None:
 
 
 def test_gallery_prompts_are_printed_inert(home, tmp_path) -> None:
-    from desktop_client.core.storage.gallery import write_sidecar
+    from desktop_client.core.storage.gallery_files import write_sidecar
     from tests.fakes.mj_sim import solid_png
 
     # An exported image whose sidecar (made by anyone) carries a hostile prompt and source.

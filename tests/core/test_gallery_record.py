@@ -10,7 +10,7 @@ import pytest
 from desktop_client.core.context import build_core
 from desktop_client.core.gallery_record import VERSION, ImageRecord
 from desktop_client.core.secrets import MemorySecretStore
-from desktop_client.core.storage.gallery import write_sidecar
+from desktop_client.core.storage.gallery_files import write_sidecar
 from tests.fakes.mj_sim import solid_png
 
 # Sidecars exactly as Keyhold wrote them before they carried a version (None values included,

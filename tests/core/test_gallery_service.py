@@ -21,7 +21,8 @@ from desktop_client.core.services import gallery as service_module
 from desktop_client.core.services.gallery import GalleryService
 from desktop_client.core.settings import ProfileKind
 from desktop_client.core.storage import gallery as store_module
-from desktop_client.core.storage.gallery import MISSING, OK, GalleryFilter, GalleryStore, write_sidecar
+from desktop_client.core.storage.gallery import MISSING, OK, GalleryFilter, GalleryStore
+from desktop_client.core.storage.gallery_files import write_sidecar
 from tests.core.sse_helpers import ChatScript, stream_of
 from tests.fakes.images_fake import FakeImages
 from tests.fakes.mj_fake import FakeMidjourney
@@ -194,7 +195,7 @@ async def test_imports_are_saved_through_the_service_in_the_current_schema(core,
 async def test_save_indexes_from_memory_without_reading_back_what_it_wrote(core, monkeypatch) -> None:
     await core.gallery.open()
     reads: list[str] = []
-    for name in ("read_sidecar", "probe", "_sha256"):
+    for name in ("read_sidecar", "probe", "sha256"):
         real = getattr(store_module, name)
 
         def counted(*args, _name=name, _real=real):

@@ -26,12 +26,14 @@ from desktop_client.core.gallery_record import ImageRecord
 from desktop_client.core.images import IMAGE_TYPES, sniff_image
 from desktop_client.core.storage.db import Database
 from desktop_client.core.storage.gallery import (
-    IMAGE_SUFFIXES,
     GalleryFilter,
     GalleryItem,
     GalleryStore,
     ImportReport,
     RescanReport,
+)
+from desktop_client.core.storage.gallery_files import (
+    IMAGE_SUFFIXES,
     absolute_path,
     free_name,
     read_sidecar,

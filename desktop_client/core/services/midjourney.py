@@ -34,7 +34,7 @@ from desktop_client.core.services.gallery import GalleryService
 from desktop_client.core.services.mj_images import fetch_image, save_quadrants, save_task_image
 from desktop_client.core.services.mj_poller import MjPoller
 from desktop_client.core.settings import ProfileKind
-from desktop_client.core.storage.gallery import read_sidecar
+from desktop_client.core.storage.gallery_files import read_sidecar
 from desktop_client.core.storage.mj_tasks import MjTaskStore, StoredTask
 
 __all__ = ["DIMENSIONS", "MidjourneyService", "MjPoller", "reference_image"]

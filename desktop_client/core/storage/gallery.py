@@ -18,20 +18,33 @@ from pathlib import Path
 from typing import Any
 
 from desktop_client.core.atomic import atomic_write_text
-from desktop_client.core.errors import N_, InputError, NotFoundError
+from desktop_client.core.errors import N_, NotFoundError
 from desktop_client.core.gallery_record import ImageRecord
-from desktop_client.core.images import image_size, sniff_image
-from desktop_client.core.jsonsafe import loads
 from desktop_client.core.storage.chats import fts_query
 from desktop_client.core.storage.db import Database
 
+# The states of an index row: what a probe finds (re-exported), and MISSING below.
+from desktop_client.core.storage.gallery_files import CORRUPT as CORRUPT
+from desktop_client.core.storage.gallery_files import (
+    IMAGE_SUFFIXES,
+    absolute_path,
+    free_name,
+    mtime,
+    probe,
+    probe_bytes,
+    read_sidecar,
+    relative_path,
+    sha256,
+    sidecar_of,
+    trash,
+    write_sidecar,
+)
+from desktop_client.core.storage.gallery_files import OK as OK
+
 log = logging.getLogger(__name__)
 
-IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".webp", ".gif"}
 SOURCES = ("openai", "midjourney", "chat", "import")
-OK, MISSING, CORRUPT = "ok", "missing", "corrupt"
-_HEAD = 64 * 1024
-_MAX_PROBE = 32 * 1024 * 1024
+MISSING = "missing"  # a listed file that is gone (OK and CORRUPT are what a probe finds)
 _LIGHT = (
     "id, path, source, action, profile, model, prompt, prompt_extra, task_id, created, width, height, "
     "bytes, favourite, state"
@@ -116,84 +129,11 @@ def _item(row: Any, *, with_meta: bool = False) -> GalleryItem:
     )
 
 
-def probe(path: Path) -> tuple[str, tuple[int, int] | None]:
-    """OK and the size, or CORRUPT. The size is in the first 64 KiB, except in a JPEG whose
-    EXIF/XMP/ICC data is longer: then the file is read further."""
-    with path.open("rb") as handle:
-        head = handle.read(_HEAD)
-        kind = sniff_image(head)
-        size = image_size(head)
-        if kind == "image/jpeg" and size is None:
-            head += handle.read(_MAX_PROBE)
-            size = image_size(head)
-    return (OK if kind and size else CORRUPT), size
-
-
-def probe_bytes(data: bytes) -> tuple[str, tuple[int, int] | None]:
-    """What ``probe`` finds in a file holding ``data`` (for an image still in memory)."""
-    head = data[:_HEAD]
-    kind = sniff_image(head)
-    size = image_size(head)
-    if kind == "image/jpeg" and size is None:
-        size = image_size(data[: _HEAD + _MAX_PROBE])
-    return (OK if kind and size else CORRUPT), size
-
-
 def index_source(record: ImageRecord, hint: str = "") -> str:
     """The source column: what the record says, else the hint, else import; unknown words
     (a hand-edited or hostile sidecar) count as import."""
     source = record.source or hint or "import"
     return source if source in SOURCES else "import"
-
-
-def relative_path(root: Path, path: Path) -> str:
-    """``path`` relative to the data home, with forward slashes (ValueError outside it)."""
-    # Not resolve(): a gallery folder that is a link to another disk still lies "inside".
-    return Path(os.path.abspath(path)).relative_to(os.path.abspath(root)).as_posix()  # noqa: PTH100
-
-
-def absolute_path(root: Path, rel: str) -> Path:
-    return root / Path(*rel.split("/"))
-
-
-def sidecar_of(path: Path) -> Path:
-    return path.with_suffix(".json")
-
-
-MAX_SIDECAR = 4 * 1024 * 1024
-
-
-def read_sidecar(path: Path) -> dict[str, Any]:
-    """The sidecar's document, or {} when it is missing, too big or not a JSON object (an
-    imported folder's sidecars are as untrusted as a server's answers)."""
-    try:
-        with sidecar_of(path).open("rb") as handle:
-            data = handle.read(MAX_SIDECAR + 1)
-        if len(data) > MAX_SIDECAR:
-            return {}
-        loaded = loads(data)
-    except (OSError, ValueError):
-        return {}
-    return loaded if isinstance(loaded, dict) else {}
-
-
-def write_sidecar(path: Path, document: dict[str, Any]) -> None:
-    atomic_write_text(sidecar_of(path), json.dumps(document, ensure_ascii=False, indent=2) + "\n", mode=0o644)
-
-
-def _mtime(path: Path) -> float:
-    try:
-        return path.stat().st_mtime
-    except OSError:
-        return 0.0
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 class GalleryStore:
@@ -237,7 +177,7 @@ class GalleryStore:
             "height": height,
             "bytes": stat.st_size,
             "mtime": stat.st_mtime,
-            "sidecar_mtime": _mtime(sidecar_of(path)),
+            "sidecar_mtime": mtime(sidecar_of(path)),
             "sha256": sha256,
             "favourite": 1 if record.favourite else 0,
             "state": state,
@@ -248,7 +188,7 @@ class GalleryStore:
         """The row of a file found on disk: its sidecar (or the given document) and its bytes read."""
         if document is None:
             document = read_sidecar(path)
-        return self._row(path, ImageRecord.from_json(document), document, probe(path), _sha256(path), source_hint)
+        return self._row(path, ImageRecord.from_json(document), document, probe(path), sha256(path), source_hint)
 
     def _upsert(self, conn: Any, row: dict[str, Any]) -> int:
         columns = list(row)
@@ -446,7 +386,7 @@ class GalleryStore:
                 before is not None
                 and before[2] != MISSING
                 and (before[0], before[1]) == (stat.st_mtime, stat.st_size)
-                and (record is not None or before[3] == _mtime(sidecar_of(path)))
+                and (record is not None or before[3] == mtime(sidecar_of(path)))
             ):
                 report.unchanged += 1
                 continue
@@ -454,7 +394,7 @@ class GalleryStore:
                 if record is None:
                     row = self._file_row(path, None, hint)
                 else:
-                    row = self._row(path, record, record.to_json(), probe(path), _sha256(path), hint)
+                    row = self._row(path, record, record.to_json(), probe(path), sha256(path), hint)
             except OSError as exc:
                 log.warning("rescan skipped a file: %s", exc)
                 continue
@@ -531,33 +471,3 @@ class GalleryStore:
             + "\n",
         )
         return written
-
-
-def free_name(path: Path) -> Path:
-    """A name neither the file nor its sidecar uses yet (cat.png and cat.jpg share cat.json)."""
-    if not path.exists() and not sidecar_of(path).exists():
-        return path
-    for number in range(2, 100000):
-        candidate = path.with_name(f"{path.stem}-{number}{path.suffix}")
-        if not candidate.exists() and not sidecar_of(candidate).exists():
-            return candidate
-    raise InputError(
-        N_("Errors", "Too many files named like %1"),
-        hint=N_("Errors", "Choose an empty folder"),
-        args=(path.name,),
-    )
-
-
-def trash(path: Path, home: Path) -> None:
-    """The OS trash where there is one; otherwise a trash folder in the data home, so a
-    delete is never final behind the user's back."""
-    try:
-        from send2trash import send2trash
-
-        send2trash(str(path))
-        return
-    except Exception as exc:  # send2trash raises OSError subclasses and its own errors
-        log.info("no OS trash for this file (%s); keeping it in the data home's trash", type(exc).__name__)
-    fallback = free_name(home / "trash" / path.name)
-    fallback.parent.mkdir(parents=True, exist_ok=True)
-    path.replace(fallback)

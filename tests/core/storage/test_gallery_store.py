@@ -16,7 +16,8 @@ from desktop_client.core.context import build_core
 from desktop_client.core.errors import NotFoundError
 from desktop_client.core.images import image_size
 from desktop_client.core.secrets import MemorySecretStore
-from desktop_client.core.storage.gallery import CORRUPT, MISSING, OK, GalleryFilter, write_sidecar
+from desktop_client.core.storage.gallery import CORRUPT, MISSING, OK, GalleryFilter
+from desktop_client.core.storage.gallery_files import write_sidecar
 from tests.fakes.mj_sim import solid_png
 
 

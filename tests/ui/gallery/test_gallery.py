@@ -10,7 +10,8 @@ from PySide6.QtCore import QItemSelectionModel, QPoint
 from PySide6.QtGui import QImage
 
 from desktop_client.core.settings import ProfileKind
-from desktop_client.core.storage.gallery import CORRUPT, MISSING, write_sidecar
+from desktop_client.core.storage.gallery import CORRUPT, MISSING
+from desktop_client.core.storage.gallery_files import write_sidecar
 from desktop_client.ui.gallery.model import StateRole, ThumbRole
 from tests.fakes.images_fake import FakeImages
 from tests.fakes.mj_sim import grid_png, png_size, solid_png
