@@ -23,7 +23,7 @@ from desktop_client.core.errors import N_, ApiError, ErrorKind, InputError, Keyh
 from desktop_client.core.images import sniff_image
 from desktop_client.core.jsonsafe import as_int, as_str, finite_number, loads
 from desktop_client.core.net.body import BodyReader, read_prefix
-from desktop_client.core.net.client import SecureHttp
+from desktop_client.core.net.client import SecureHttp, checked_image
 from desktop_client.core.net.errors import (
     error_from_response,
     error_from_transport,
@@ -468,6 +468,7 @@ class ImagesClient:
     async def download(self, url: str) -> tuple[bytes, str]:
         """A generated image's link, fetched through the profile's client (its proxy applies;
         the key is only sent to the profile's own origin; never a private address)."""
+        status = 200
         if url.startswith("data:"):
             try:
                 data = base64.b64decode(url.split(",", 1)[1])
@@ -484,19 +485,11 @@ class ImagesClient:
                 on_bytes=lambda done, total: self._progress(Phase.DOWNLOADING, done, total),
                 total=300.0,
             )
-            if reply.status_code >= 300:
-                raise ApiError(
-                    f"The image link failed (HTTP {reply.status_code})",
-                    hint="Signed image links expire after about an hour; generate again",
-                    kind=ErrorKind.SERVER,
-                    status=reply.status_code,
-                )
-            data = reply.content
-        mime = sniff_image(data)
-        if mime is None:
-            raise ApiError(
-                "The image link did not return an image",
-                hint="Signed image links expire after about an hour; generate again",
-                kind=ErrorKind.PROTOCOL,
-            )
-        return data, mime
+            status, data = reply.status_code, reply.content
+        return checked_image(
+            status,
+            data,
+            "The image link failed (HTTP %1)",
+            "The image link did not return an image",
+            "Signed image links expire after about an hour; generate again",
+        )

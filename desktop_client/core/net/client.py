@@ -26,6 +26,7 @@ import httpx
 
 from desktop_client import __version__
 from desktop_client.core.errors import N_, ApiError, ErrorKind, KeyholdError
+from desktop_client.core.images import sniff_image
 from desktop_client.core.net.body import ACCEPT_ENCODING, LIMITS, Body, BodyReader, Limits, read_prefix
 from desktop_client.core.net.errors import error_from_transport
 from desktop_client.core.profiles import ResolvedProfile
@@ -101,6 +102,21 @@ class Reply:
     headers: httpx.Headers
     content: bytes
     url: httpx.URL
+
+    def image(self, failed: str, not_image: str, hint: str) -> tuple[bytes, str]:
+        """The image this answer holds and its type (see ``checked_image``)."""
+        return checked_image(self.status_code, self.content, failed, not_image, hint)
+
+
+def checked_image(status: int, data: bytes, failed: str, not_image: str, hint: str) -> tuple[bytes, str]:
+    """``data`` and its image type. A link that failed (``failed``, %1 the status) is the server's
+    trouble, not the key's; bytes that are no image are ``not_image``."""
+    if status >= 300:
+        raise ApiError(failed, hint=hint, kind=ErrorKind.SERVER, status=status, args=(status,))
+    mime = sniff_image(data)
+    if mime is None:
+        raise ApiError(not_image, hint=hint, kind=ErrorKind.PROTOCOL)
+    return data, mime
 
 
 _NAT64 = ipaddress.ip_network("64:ff9b::/96")

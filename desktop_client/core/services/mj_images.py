@@ -20,7 +20,7 @@ import httpx
 
 from desktop_client.core.errors import N_, ApiError, ErrorKind, StorageError, Template
 from desktop_client.core.gallery_record import ImageRecord
-from desktop_client.core.images import IMAGE_TYPES, sniff_image
+from desktop_client.core.images import IMAGE_TYPES
 from desktop_client.core.net.client import SecureHttp, origin, same_host
 from desktop_client.core.services.gallery import INDEX, GalleryService, NotIndexed
 from desktop_client.core.storage.mj_tasks import StoredTask
@@ -175,21 +175,12 @@ async def fetch_image(http: SecureHttp, url: str, read_seconds: float) -> tuple[
         read_timeout=httpx.Timeout(read_seconds, connect=10),
         total=read_seconds * 2,
     )
-    if reply.status_code >= 300:
-        # Not the profile's key or URL at fault: a CDN refusing, or a signed link that expired.
-        raise ApiError(
-            f"The image download failed (HTTP {reply.status_code})",
-            hint="The link may have expired; Keyhold keeps trying while the task is listed",
-            kind=ErrorKind.SERVER,
-        )
-    data = reply.content
-    kind = sniff_image(data)
-    if kind is None:
-        raise ApiError(
-            "The task's image URL did not return an image",
-            hint="The link may have expired; Keyhold keeps trying while the task is listed",
-            kind=ErrorKind.PROTOCOL,
-        )
+    # A failure is not the profile's key or URL at fault: a CDN refusing, or a signed link that expired.
+    data, kind = reply.image(
+        "The image download failed (HTTP %1)",
+        "The task's image URL did not return an image",
+        "The link may have expired; Keyhold keeps trying while the task is listed",
+    )
     return data, kind, reply.url
 
 
