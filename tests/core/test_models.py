@@ -23,3 +23,15 @@ def test_importing_them_loads_no_http_stack() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
+
+
+def test_the_gallery_records_load_the_gallery_store_only_when_asked_for() -> None:
+    code = (
+        "import sys, desktop_client.core.models as m\n"
+        "print('desktop_client.core.storage.gallery' in sys.modules)\n"
+        "m.GalleryItem\n"
+        "print('desktop_client.core.storage.gallery' in sys.modules)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "True"]
