@@ -368,8 +368,8 @@ class ImagesPage(Retranslatable, QWidget):
         return outcome.items
 
     async def _ask(self, profile_id: str, request: ImageRequest) -> Generation:
-        # Built off the GUI thread: the first use loads the HTTP stack.
-        service = await asyncio.to_thread(lambda: self.core.images)
+        await self.core.open()  # at once: the page is built once the core is open
+        service = self.core.images
         if self.editing:
             return await service.edit(
                 profile_id, request, list(self.sources.paths), self.mask_png, on_progress=self._on_progress
