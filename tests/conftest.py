@@ -15,8 +15,10 @@ import pytest
 # Before anything imports Qt: no display is needed, and none is used.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from desktop_client.core.context import Core, build_core
 from desktop_client.core.paths import ENV_HOME, DataHome
 from desktop_client.core.redact import REDACTOR
+from desktop_client.core.secrets import MemorySecretStore
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -44,6 +46,15 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[
 @pytest.fixture
 def home(tmp_path: Path) -> DataHome:
     return DataHome(tmp_path / "keyhold-home").ensure()
+
+
+@pytest.fixture
+def core(home: DataHome) -> Iterator[Core]:
+    """A core over a fresh data home, opened, with session-only keys; its database closed after."""
+    built = build_core(home, secrets=MemorySecretStore()).open_blocking()
+    yield built
+    if built.is_open:
+        built.database.close()
 
 
 @pytest.fixture

@@ -7,9 +7,7 @@ from dataclasses import replace
 
 import pytest
 
-from desktop_client.core.context import build_core
 from desktop_client.core.gallery_record import VERSION, ImageRecord
-from desktop_client.core.secrets import MemorySecretStore
 from desktop_client.core.storage.gallery_files import write_sidecar
 from tests.fakes.mj_sim import solid_png
 
@@ -72,14 +70,6 @@ ROWS = {
     "import": ("import", "sketch", "", "", "by hand", "", "", 1600000000.0),
 }
 COLUMNS = "source, action, profile, model, prompt, prompt_extra, task_id, created"
-
-
-@pytest.fixture
-def core(home):
-    built = build_core(home, secrets=MemorySecretStore()).open_blocking()
-    yield built
-    if built.is_open:
-        built.database.close()
 
 
 def row(core, item_id: int) -> tuple:

@@ -13,10 +13,8 @@ from pathlib import Path
 import pytest
 
 from desktop_client.core.api.images import ImageRequest
-from desktop_client.core.context import build_core
 from desktop_client.core.errors import NotFoundError, StorageError
 from desktop_client.core.gallery_record import VERSION, ImageRecord
-from desktop_client.core.secrets import MemorySecretStore
 from desktop_client.core.services import gallery as service_module
 from desktop_client.core.services.gallery import GalleryService
 from desktop_client.core.settings import ProfileKind
@@ -33,14 +31,6 @@ pytestmark = pytest.mark.asyncio
 KEY = "sk-gallery-service-canary-0000001"
 MJ_SECRET = "mj-gallery-service-secret-01"
 GRID = grid_png(64, 48, [(200, 10, 10), (10, 200, 10), (10, 10, 200), (200, 200, 10)])
-
-
-@pytest.fixture
-def core(home):
-    built = build_core(home, secrets=MemorySecretStore()).open_blocking()
-    yield built
-    if built.is_open:
-        built.database.close()
 
 
 @pytest.fixture

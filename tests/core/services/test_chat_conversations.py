@@ -5,9 +5,7 @@ import json
 
 import pytest
 
-from desktop_client.core.context import build_core
 from desktop_client.core.errors import InputError, NotFoundError
-from desktop_client.core.secrets import MemorySecretStore
 from desktop_client.core.services.chat_types import ConversationSettings
 from desktop_client.core.services.export import to_markdown
 from desktop_client.core.settings import ProfileKind
@@ -15,14 +13,6 @@ from desktop_client.core.storage.chats import Status
 from tests.core.services.test_chat_service import PNG
 
 pytestmark = pytest.mark.asyncio
-
-
-@pytest.fixture
-def core(home):
-    core = build_core(home, secrets=MemorySecretStore()).open_blocking()
-    yield core
-    if core.is_open:
-        core.database.close()
 
 
 def tree(core, conversation_id: str):

@@ -21,14 +21,6 @@ from desktop_client.core.storage.gallery_files import write_sidecar
 from tests.fakes.mj_sim import solid_png
 
 
-@pytest.fixture
-def core(home):
-    built = build_core(home, secrets=MemorySecretStore()).open_blocking()
-    yield built
-    if built.is_open:
-        built.database.close()
-
-
 def rescan(core):
     return asyncio.run(core.gallery.rescan())
 

@@ -6,22 +6,12 @@ import asyncio
 
 import pytest
 
-from desktop_client.core.context import build_core
 from desktop_client.core.gallery_record import ImageRecord
-from desktop_client.core.secrets import MemorySecretStore
 from desktop_client.core.storage.gallery import GalleryFilter
 from desktop_client.ui.gallery.browser import GalleryBrowser
 from tests.fakes.mj_sim import solid_png
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
-
-
-@pytest.fixture
-def core(home):
-    built = build_core(home, secrets=MemorySecretStore()).open_blocking()
-    yield built
-    if built.is_open:
-        built.database.close()
 
 
 async def saved(core, *prompts: str) -> list:

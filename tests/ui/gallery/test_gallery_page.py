@@ -8,8 +8,6 @@ import pytest
 import shiboken6
 from PySide6.QtWidgets import QWidget
 
-from desktop_client.core.context import build_core
-from desktop_client.core.secrets import MemorySecretStore
 from desktop_client.core.settings import Language
 from desktop_client.core.storage.gallery import MISSING
 from desktop_client.ui.gallery import undo_bar
@@ -23,14 +21,6 @@ from tests.ui.conftest import wait_until
 from tests.ui.gallery.test_gallery import add_images
 
 pytestmark = pytest.mark.asyncio(loop_scope="session")
-
-
-@pytest.fixture
-def core(home):
-    built = build_core(home, secrets=MemorySecretStore()).open_blocking()
-    yield built
-    if built.is_open:
-        built.database.close()
 
 
 async def test_import_and_export_failures_show_in_the_pages_own_notice(qapp, core, tmp_path) -> None:
