@@ -75,6 +75,18 @@ def spawn(coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
     return TASKS.spawn(coro)
 
 
+def refill_combo(combo: QComboBox, entries: list[tuple[str, object]]) -> None:
+    """New (text, data) entries for a combo box; the chosen one stays chosen, and no change
+    signal fires (a language change or a new list is not the user's choice)."""
+    chosen = combo.currentData()
+    combo.blockSignals(True)
+    combo.clear()
+    for text, data in entries:
+        combo.addItem(text, data)
+    combo.setCurrentIndex(max(0, combo.findData(chosen)))
+    combo.blockSignals(False)
+
+
 async def run_dialog(dialog: QDialog, result: Callable[[int], T]) -> T:
     """Opens ``dialog`` without a nested event loop (exec() would stall qasync) and returns
     ``result(code)`` once it is closed (``code``: the QDialog result); the dialog is deleted then."""

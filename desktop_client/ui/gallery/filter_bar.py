@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QHBoxLayout, QLabel, QLineEd
 from desktop_client.core.models import CORRUPT, MISSING, GalleryFilter
 from desktop_client.ui.gallery.model import day_range, source_labels
 from desktop_client.ui.i18n import Retranslatable
-from desktop_client.ui.qtutils import name_buttons_by_text, named
+from desktop_client.ui.qtutils import name_buttons_by_text, named, refill_combo
 
 SEARCH_PAUSE_MS = 200  # typing settles this long before the search runs
 
@@ -58,16 +58,18 @@ class FilterBar(Retranslatable, QWidget):
         named(self.profile_combo, self.tr("Profile"))
         named(self.date_combo, self.tr("Date"))
         self.search_edit.setPlaceholderText(self.tr("Search prompts…"))
-        sources = [(k, v) for k, v in source_labels().items() if k not in (MISSING, CORRUPT)]
-        _fill_combo(self.source_combo, [("", self.tr("All sources")), *sources])
-        _fill_combo(
+        sources: list[tuple[str, object]] = [
+            (text, key) for key, text in source_labels().items() if key not in (MISSING, CORRUPT)
+        ]
+        refill_combo(self.source_combo, [(self.tr("All sources"), ""), *sources])
+        refill_combo(
             self.date_combo,
             [
-                ("", self.tr("Any time")),
-                ("today", self.tr("Today")),
-                ("week", self.tr("Last 7 days")),
-                ("month", self.tr("Last 30 days")),
-                ("year", self.tr("This year")),
+                (self.tr("Any time"), ""),
+                (self.tr("Today"), "today"),
+                (self.tr("Last 7 days"), "week"),
+                (self.tr("Last 30 days"), "month"),
+                (self.tr("This year"), "year"),
             ],
         )
         self.set_profiles(self._profiles)
@@ -97,19 +99,8 @@ class FilterBar(Retranslatable, QWidget):
     def set_profiles(self, profiles: list[str]) -> None:
         """The profile names to filter by (the one chosen stays chosen)."""
         self._profiles = list(profiles)
-        _fill_combo(self.profile_combo, [("", self.tr("All profiles")), *[(p, p) for p in profiles]])
+        refill_combo(self.profile_combo, [(self.tr("All profiles"), ""), *[(p, p) for p in profiles]])
 
     def show_count(self, count: int) -> None:
         self._count = count
         self.count_label.setText(self.tr("%n image(s)", "", count))
-
-
-def _fill_combo(combo: QComboBox, entries: list[tuple[str, str]]) -> None:
-    """Refills a combo box without a change signal; the entry chosen stays chosen."""
-    current = combo.currentData()
-    combo.blockSignals(True)
-    combo.clear()
-    for data, text in entries:
-        combo.addItem(text, data)
-    combo.setCurrentIndex(max(0, combo.findData(current)))
-    combo.blockSignals(False)
