@@ -94,19 +94,30 @@ class MjPolling:
 
 
 class _FirstPaintProbe(QObject):
-    """For benchmarks/: reports the first paint and the idle RSS, then quits."""
+    """For benchmarks/: reports the first paint, the conversation list filled, and the idle RSS
+    two seconds later, then quits."""
 
-    def __init__(self, target: QObject) -> None:
-        super().__init__(target)
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self._window = window
         self._seen = False
-        target.installEventFilter(self)
+        self._poll = QTimer(self)
+        self._poll.setInterval(5)
+        self._poll.timeout.connect(self._look)
+        window.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint and not self._seen:
             self._seen = True
             print("first-paint", flush=True)
-            QTimer.singleShot(2000, self._report)
+            self._poll.start()
         return False
+
+    def _look(self) -> None:
+        if self._window.chat_page.loaded:
+            self._poll.stop()
+            print("list-filled", flush=True)
+            QTimer.singleShot(2000, self._report)
 
     def _report(self) -> None:
         from desktop_client.core.sysinfo import rss_bytes
