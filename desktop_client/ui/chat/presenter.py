@@ -169,6 +169,12 @@ class ChatPresenter(QObject):
         for message in view.path:
             if message.status is not Status.STREAMING:
                 self.settled.pop(message.id, None)  # the store has the end now
+        # Only the shown conversation's answers, and running ones, can still be read stale.
+        self.settled = {
+            key: m
+            for key, m in self.settled.items()
+            if m.conversation_id == view.conversation.id or m.conversation_id in self.tasks
+        }
         self.path = list(view.path)
         self.siblings = dict(view.siblings)
         self._show_branch()
