@@ -97,6 +97,28 @@ async def test_the_first_chat_works(make_window, keyring_store, canary_key) -> N
     assert page.conversation.model == "my-local-model"
 
 
+async def test_a_first_midjourney_profile_tests_without_models_and_opens_its_page(
+    make_window, keyring_store
+) -> None:
+    from tests.fakes.mj_fake import FakeMidjourney
+
+    window, core = make_window()
+    form = window.onboarding.form
+    with FakeMidjourney("mj-secret-000000000001") as fake:
+        form.name_edit.setText("MJ")
+        form.kind_combo.setCurrentIndex(form.kind_combo.findData(ProfileKind.MIDJOURNEY))
+        form.base_edit.setText(fake.url)
+        form.key_edit.setText("mj-secret-000000000001")
+        assert not form.model_combo.isVisible()
+        click(form.test_btn)
+        await wait_until(lambda: "OK" in form.notice.text(), message="test result")
+        assert form.models.stringList() == [] and form.model_combo.currentText() == ""
+        click(form.save_btn)
+        await wait_until(lambda: window.root.currentIndex() == 1, message="workspace")
+    assert core.profiles.find("MJ").default_model == ""
+    assert window.nav.currentRow() == NAV_KEYS.index("midjourney")
+
+
 async def test_test_connection_says_bad_key_and_wrong_url(make_window, keyring_store) -> None:
     window, _ = make_window()
     form = window.onboarding.form
