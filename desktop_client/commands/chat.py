@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from desktop_client.commands.common import Parser
 from desktop_client.core.context import Core
-from desktop_client.core.errors import ExitCode
+from desktop_client.core.errors import N_, ExitCode, InputError
 from desktop_client.core.text import inert, inert_text
 
 if TYPE_CHECKING:
@@ -23,7 +23,12 @@ def add_parser(sub: argparse._SubParsersAction[Parser]) -> None:
     """keyhold chat."""
     chat = sub.add_parser("chat", help="ask a question; the answer streams to stdout, reasoning to stderr")
     chat.add_argument("-p", "--profile", required=True)
-    chat.add_argument("-m", "--model", default="")
+    chat.add_argument(
+        "-m",
+        "--model",
+        default="",
+        help="the model (default: the conversation's, else the profile's, else the server's first chat model)",
+    )
     chat.add_argument("--system", default=None, help="system prompt (for a new conversation, or to change it)")
     chat.add_argument("--conversation", default=None, help="continue this conversation (id or id prefix)")
     chat.add_argument("--temperature", type=float, default=None)
@@ -67,6 +72,14 @@ class CliObserver:
         self.out.flush()
 
 
+def _no_model(offered: list[str]) -> InputError:
+    """No model chosen and none of the server's looks like a chat model: which to pass."""
+    if not offered:
+        return InputError(N_("Errors", "No model to chat with: pass -m MODEL (this server lists none)"))
+    names = ", ".join(inert(name) for name in offered[:8]) + ("…" if len(offered) > 8 else "")
+    return InputError(N_("Errors", "No model to chat with: pass -m MODEL (this server offers: %1)"), args=(names,))
+
+
 async def run(args: argparse.Namespace, core: Core, stdin: TextIO, out: TextIO, err: TextIO) -> int:
     from desktop_client.core.services.chat_types import ConversationSettings
 
@@ -93,6 +106,8 @@ async def run(args: argparse.Namespace, core: Core, stdin: TextIO, out: TextIO, 
             temperature=args.temperature,
         )
         conversation = await service.new_conversation(settings)
+    if not await service.model_for(conversation):
+        raise _no_model(await service.models(record.id))
     task = asyncio.ensure_future(service.send(conversation.id, prompt, observer=CliObserver(out, err)))
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

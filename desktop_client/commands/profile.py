@@ -17,7 +17,7 @@ from desktop_client.core.text import inert
 
 
 def add_parser(sub: argparse._SubParsersAction[Parser]) -> None:
-    """keyhold profile add/list/test/rotate/remove."""
+    """keyhold profile add/edit/list/test/rotate/remove."""
     profile = sub.add_parser("profile", help="manage server profiles")
     psub = profile.add_subparsers(dest="action", required=True, parser_class=Parser)
     add = psub.add_parser("add", help="add a profile; the key is read from stdin or a hidden prompt")
@@ -34,6 +34,14 @@ def add_parser(sub: argparse._SubParsersAction[Parser]) -> None:
     add.add_argument("--model", default="", help="default model")
     add.add_argument("--allow-http", action="store_true", help="allow plain http:// to a non-local server")
     add.add_argument("--proxy", default="", help="http://, https:// or socks5:// proxy for this profile")
+
+    edit = psub.add_parser("edit", help="change a profile's default model, proxy or base URL (the key: rotate)")
+    edit.add_argument("name")
+    edit.add_argument("--model", default=None, help='default model ("" for none)')
+    proxy = edit.add_mutually_exclusive_group()
+    proxy.add_argument("--proxy", default=None, help="http://, https:// or socks5:// proxy for this profile")
+    proxy.add_argument("--no-proxy", action="store_true", help="connect directly")
+    edit.add_argument("--base-url", default=None, help="the server's base URL, or - to read it from stdin")
 
     lst = psub.add_parser("list", help="list profiles (never shows a key)")
     lst.add_argument("--json", action="store_true")
@@ -60,10 +68,7 @@ async def _test(core: Core, name: str, out: TextIO) -> int:
 def run(args: argparse.Namespace, core: Core, stdin: TextIO, out: TextIO, err: TextIO) -> int:
     profiles = core.profiles
     if args.action == "add":
-        base_url = args.base_url
-        if base_url == "-":
-            base_url = stdin.readline().strip() if not stdin.isatty() else input("Base URL: ").strip()
-            register_secret(base_url, "base-url")
+        base_url = _base_url(args.base_url, stdin)
         key = read_key(args.key_stdin, stdin)
         record, warnings = profiles.add(
             args.name,
@@ -81,6 +86,8 @@ def run(args: argparse.Namespace, core: Core, stdin: TextIO, out: TextIO, err: T
             f"added {record.kind.value} profile {record.name!r} ({summary.host}, key {summary.fingerprint})\n"
         )
         return ExitCode.OK
+    if args.action == "edit":
+        return _edit(core, args, stdin, out, err)
     if args.action == "list":
         return _list(core, args.json, out)
     if args.action == "test":
@@ -96,6 +103,33 @@ def run(args: argparse.Namespace, core: Core, stdin: TextIO, out: TextIO, err: T
         out.write(f"removed profile {record.name!r} and its keyring entries\n")
         return ExitCode.OK
     raise InputError(N_("Errors", "Unknown action %1"), args=(repr(args.action),))
+
+
+def _base_url(given: str, stdin: TextIO) -> str:
+    """``given``, or for "-" the line read from standard input (kept out of the process list)."""
+    if given != "-":
+        return given
+    base_url = stdin.readline().strip() if not stdin.isatty() else input("Base URL: ").strip()
+    register_secret(base_url, "base-url")
+    return base_url
+
+
+def _edit(core: Core, args: argparse.Namespace, stdin: TextIO, out: TextIO, err: TextIO) -> int:
+    proxy = "" if args.no_proxy else args.proxy
+    if args.model is None and proxy is None and args.base_url is None:
+        raise InputError(
+            N_("Errors", "Nothing to change"), hint=N_("Errors", "Pass --model, --proxy, --no-proxy or --base-url")
+        )
+    base_url = None if args.base_url is None else _base_url(args.base_url, stdin)
+    record, warnings = core.profiles.update(
+        args.name, default_model=args.model, proxy_url=proxy, base_url=base_url
+    )
+    print_warnings(warnings, err)
+    summary = core.profiles.summary(record)
+    model = inert(record.default_model) or "none"
+    proxied = "a proxy" if record.has_proxy else "no proxy"
+    out.write(f"updated profile {record.name!r} ({summary.host}, default model {model}, {proxied})\n")
+    return ExitCode.OK
 
 
 def _list(core: Core, as_json: bool, out: TextIO) -> int:

@@ -28,7 +28,7 @@ from desktop_client.core.aio import keyring_call
 from desktop_client.core.context import Core
 from desktop_client.core.errors import SecretStoreError
 from desktop_client.core.secrets import DeferredSecretStore, MemorySecretStore, SecretStore, open_secret_store
-from desktop_client.core.settings import Language
+from desktop_client.core.settings import Language, ProfileKind
 from desktop_client.ui.chat.page import ChatPage
 from desktop_client.ui.errors import describe, keyring_fix_hint
 from desktop_client.ui.i18n import Retranslatable, Translations
@@ -339,9 +339,15 @@ class MainWindow(Retranslatable, QMainWindow):
         self.root.setCurrentIndex(1 if has_profiles else 0)
 
     def _on_onboarded(self, profile_id: str) -> None:
+        """The first profile is saved: straight to work, a new conversation (or task) ready to type."""
         self.settings_page.show_profiles(profile_id)
         self._profiles_changed()
-        self.nav.setCurrentRow(NAV_KEYS.index("settings"))
+        record = next((r for r in self.core.profiles.all() if r.id == profile_id), None)
+        if record is not None and record.kind is ProfileKind.MIDJOURNEY:
+            self.nav.setCurrentRow(NAV_KEYS.index("midjourney"))
+        else:
+            self.nav.setCurrentRow(NAV_KEYS.index("chat"))
+            self.chat_page.new_conversation()  # the profile and its default model chosen, focus in the composer
         self.statusBar().showMessage(self.tr("Profile saved. You're ready."), 8000)
 
     # ----- geometry ----------------------------------------------------------

@@ -101,12 +101,19 @@ class ProfileForm(Retranslatable, QWidget):
         self.reveal_btn.setCheckable(True)
         self.rotate_btn = QPushButton()
         self.key_status = QLabel()
-        self.model_edit = QLineEdit()
+        # The server's models once a test has listed them (chat models first); any name can be typed.
+        self.model_combo = QComboBox()
+        self.model_combo.setEditable(True)
+        self.model_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.models = QStringListModel(self)
-        completer = QCompleter(self.models, self.model_edit)
+        self.model_combo.setModel(self.models)
+        completer = QCompleter(self.models, self.model_combo)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        self.model_edit.setCompleter(completer)
+        self.model_combo.setCompleter(completer)
+        model_edit = self.model_combo.lineEdit()
+        assert model_edit is not None
+        self.model_edit: QLineEdit = model_edit
         self.mj_auth_combo = QComboBox()
         self.proxy_edit = QLineEdit()
         self.allow_http_check = QCheckBox()
@@ -128,7 +135,7 @@ class ProfileForm(Retranslatable, QWidget):
             "kind": (self.kind_combo, self.kind_combo),
             "base": (_stacked(self.base_edit, self.base_hint), self.base_edit),
             "key": (_stacked(key_line, self.key_status), self.key_edit),
-            "model": (self.model_edit, self.model_edit),
+            "model": (self.model_combo, self.model_combo),
             "mj": (self.mj_auth_combo, self.mj_auth_combo),
             "proxy": (self.proxy_edit, self.proxy_edit),
             "http": (_stacked(self.allow_http_check, self.http_warning), self.allow_http_check),
@@ -201,6 +208,7 @@ class ProfileForm(Retranslatable, QWidget):
             (self.key_edit, self.tr("API key")),
             (self.reveal_btn, self.tr("Reveal or hide the API key")),
             (self.rotate_btn, self.tr("Replace the API key")),
+            (self.model_combo, self.tr("Default model")),
             (self.model_edit, self.tr("Default model")),
             (self.mj_auth_combo, self.tr("Midjourney auth header")),
             (self.proxy_edit, self.tr("Proxy URL")),
@@ -249,7 +257,7 @@ class ProfileForm(Retranslatable, QWidget):
         self.key_edit.setReadOnly(record is not None)
         self.name_edit.setText(record.name if record else "")
         self.kind_combo.setCurrentIndex(max(0, self.kind_combo.findData(record.kind)) if record else 0)
-        self.model_edit.setText(record.default_model if record else "")
+        self.model_combo.setEditText(record.default_model if record else "")
         self.mj_auth_combo.setCurrentIndex(max(0, self.mj_auth_combo.findData(record.mj_auth)) if record else 0)
         self.allow_http_check.setChecked(record.allow_http if record else False)
         if record is not None:
@@ -301,7 +309,7 @@ class ProfileForm(Retranslatable, QWidget):
 
     def _on_kind_changed(self) -> None:
         is_mj = self.kind is ProfileKind.MIDJOURNEY
-        for key, widget in (("mj", self.mj_auth_combo), ("model", self.model_edit)):
+        for key, widget in (("mj", self.mj_auth_combo), ("model", self.model_combo)):
             shown = is_mj if key == "mj" else not is_mj
             widget.setVisible(shown)
             self._labels[key].setVisible(shown)
@@ -449,11 +457,19 @@ class ProfileForm(Retranslatable, QWidget):
         if report.error is not None:
             self.notice.show_error(report.error)
         elif report.kind is ProfileKind.OPENAI:
-            self.models.setStringList(report.models)
+            self._offer_models(report.models, report.model_for(self.model_combo.currentText()))
             text = self.tr("OK: the server answered with %n model(s).", "", len(report.models))
             self.notice.show_info(text, fade=False)
         else:
             self.notice.show_info(self.tr("OK: the midjourney-proxy API answered."), fade=False)
+
+    def _offer_models(self, models: list[str], chosen: str) -> None:
+        """The models the server listed, in the combo box, with ``chosen`` picked (saved on save)."""
+        self.models.setStringList(models)
+        index = self.model_combo.findText(chosen)
+        if index >= 0:
+            self.model_combo.setCurrentIndex(index)
+        self.model_combo.setEditText(chosen)
 
     @async_slot
     async def save(self) -> None:

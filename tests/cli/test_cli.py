@@ -354,3 +354,33 @@ def test_errors_are_printed_in_the_system_language(cli_home) -> None:
     assert run_cli(cli_home, "history", "export", "abcdef0123").stderr.startswith(
         "keyhold: error: No conversation with id 'abcdef0123'"
     )
+
+
+def test_profile_edit_changes_model_proxy_and_base_url(cli_home, canary_key) -> None:
+    def row() -> dict:
+        return json.loads(run_cli(cli_home, "profile", "list", "--json").stdout)[0]
+
+    with FakeOpenAI(canary_key) as fake, FakeOpenAI(canary_key) as moved:
+        assert add_openai(cli_home, "work", fake.url, canary_key).returncode == 0
+        assert row()["default_model"] == ""
+        edited = run_cli(cli_home, "profile", "edit", "work", "--model", "gpt-4o", "--proxy", "http://127.0.0.1:9")
+        assert edited.returncode == 0, edited.stderr
+        assert "default model gpt-4o" in edited.stdout and "a proxy" in edited.stdout
+        assert (row()["default_model"], row()["proxy"]) == ("gpt-4o", True)
+        assert run_cli(cli_home, "profile", "edit", "work", "--no-proxy").returncode == 0
+        assert row()["proxy"] is False
+        # The base URL from standard input: out of the process list; the key stays.
+        moved_to = run_cli(cli_home, "profile", "edit", "work", "--base-url", "-", stdin=f"{moved.url}/v1\n")
+        assert moved_to.returncode == 0, moved_to.stderr
+        assert row()["host"] == f"127.0.0.1:{moved.port}" and row()["default_model"] == "gpt-4o"
+        assert run_cli(cli_home, "profile", "test", "work").returncode == 0
+        assert [r.path for r in moved.requests] == ["/v1/models"]
+        cleared = run_cli(cli_home, "profile", "edit", "work", "--model", "")
+        assert cleared.returncode == 0 and row()["default_model"] == ""
+        assert canary_key not in edited.stdout + edited.stderr + moved_to.stdout + moved_to.stderr
+    nothing = run_cli(cli_home, "profile", "edit", "work")
+    assert nothing.returncode == 2 and "Nothing to change" in nothing.stderr
+    both = run_cli(cli_home, "profile", "edit", "work", "--proxy", "http://127.0.0.1:9", "--no-proxy")
+    assert both.returncode == 2
+    missing = run_cli(cli_home, "profile", "edit", "nobody", "--model", "m")
+    assert missing.returncode == 2, missing.stderr

@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+from tests.conftest import ROOT
 from tests.core.sse_helpers import ChatScript, stream_of
 from tests.fakes.server import Conn, LoopbackServer, Request
 from tests.procs import add_openai_profile, keyhold_env, run_cli
@@ -166,3 +167,65 @@ def test_history_delete_hides_a_conversation_the_app_would_open(tmp_path, keyrin
         assert again.returncode == 2
         assert again.stderr.startswith("keyhold: error: No conversation with id")
         assert again.stderr.count("\n") == 1
+
+
+def readme_lines(start: str) -> list[str]:
+    """The README's Command line examples that begin with ``start``, comments cut off."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = text.split("## Command line", 1)[1].split("```sh", 1)[1].split("```", 1)[0]
+    return [line.split("  #", 1)[0].strip() for line in block.splitlines() if line.startswith(start)]
+
+
+def test_the_readmes_chat_examples_run_as_written(tmp_path, keyring_store) -> None:
+    """`profile edit` and the piped `chat … -p work --system … -` from the README, through a shell,
+    against a server that lists an embedding model first: the first chat model answers."""
+    from tests.fakes.openai_fake import FakeOpenAI
+    from tests.fakes.openai_streams import OPENAI_ANSWER
+
+    key = "sk-readme-000000000001"
+    home = tmp_path / "home"
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    shim = bin_dir / "keyhold"
+    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m desktop_client "$@"\n')
+    shim.chmod(0o755)
+    env = keyhold_env(home, PATH=f"{bin_dir}{os.pathsep}{os.environ['PATH']}")
+    [piped] = readme_lines('echo "long prompt')
+    [edit] = readme_lines("keyhold profile edit")
+    with FakeOpenAI(key, models=["text-embedding-3-small", "gpt-4o-mini"]) as fake:
+        assert add_openai_profile(home, "work", fake.url, key).returncode == 0
+        first = subprocess.run(["bash", "-c", piped], capture_output=True, text=True, timeout=60, env=env)
+        assert first.returncode == 0, first.stderr
+        assert first.stdout == OPENAI_ANSWER + "\n"
+        sent = fake.chat_requests[0].json()
+        assert sent["model"] == "gpt-4o-mini"  # the first chat model the server lists
+        assert sent["messages"][0] == {"role": "system", "content": "Be brief"}
+        assert sent["messages"][1]["content"] == "long prompt from a file\n"
+        edited = subprocess.run(["bash", "-c", edit], capture_output=True, text=True, timeout=60, env=env)
+        assert edited.returncode == 0, edited.stderr
+        again = subprocess.run(["bash", "-c", piped], capture_output=True, text=True, timeout=60, env=env)
+        assert again.returncode == 0, again.stderr
+        assert fake.chat_requests[1].json()["model"] == "gpt-4o"  # the profile's default now
+
+
+def test_chat_without_a_model_names_what_the_server_offers(tmp_path, keyring_store) -> None:
+    from tests.fakes.openai_fake import FakeOpenAI
+
+    key = "sk-nomodel-00000000001"
+    home = tmp_path / "home"
+    offered = [f"text-embedding-{n}" for n in range(10)]
+    with FakeOpenAI(key, models=offered) as fake:
+        assert add_openai_profile(home, "p", fake.url, key).returncode == 0
+        result = run_cli(home, "chat", "-p", "p", "hi")
+        assert fake.chat_requests == []
+        empty = FakeOpenAI(key, models=[])
+        with empty:
+            assert add_openai_profile(home, "none", empty.url, key).returncode == 0
+            nothing = run_cli(home, "chat", "-p", "none", "hi")
+    assert result.returncode == 2, result.stderr
+    line = result.stderr.strip().splitlines()[-1]
+    assert "pass -m MODEL (this server offers: " in line
+    assert ", ".join(sorted(offered)[:8]) + "…)" in line and sorted(offered)[8] not in line
+    assert nothing.returncode == 2 and "pass -m MODEL (this server lists none)" in nothing.stderr
+    with_model = run_cli(home, "history", "list", "--json")
+    assert with_model.returncode == 0

@@ -49,8 +49,74 @@ async def test_first_run_onboarding_to_saved_profile(make_window, keyring_store,
         await wait_until(lambda: window.root.currentIndex() == 1, message="workspace")
     record = core.profiles.find("Relay")
     assert keyring_store.get(account(record.id, "api_key")) == canary_key
-    assert window.nav.currentRow() == NAV_KEYS.index("settings")
+    assert window.nav.currentRow() == NAV_KEYS.index("chat")
     assert window.settings_page.profiles.list.count() == 1
+
+
+async def test_the_first_chat_works(make_window, keyring_store, canary_key) -> None:
+    """A new user's first minutes, scripted: the onboarding form, Test connection (the server lists
+    its models), a model picked for them, Save, then Chat with the cursor in the composer, a question
+    and its answer."""
+    from tests.fakes.openai_streams import OPENAI_ANSWER
+
+    window, core = make_window()
+    form = window.onboarding.form
+    listed = ["text-embedding-3-small", "whisper-1", "my-local-model", "gpt-4o-mini", "dall-e-3"]
+    with FakeOpenAI(canary_key, models=listed) as fake:
+        form.name_edit.setText("Work")
+        form.base_edit.setText(fake.url)
+        form.key_edit.setText(canary_key)
+        assert form.model_combo.isVisible() and form.model_combo.currentText() == ""
+        click(form.test_btn)
+        await wait_until(lambda: "OK" in form.notice.text(), message="test result")
+        offered = form.models.stringList()
+        assert offered[:2] == ["gpt-4o-mini", "my-local-model"]  # chat models first
+        assert set(offered[2:]) == {"dall-e-3", "text-embedding-3-small", "whisper-1"}
+        assert form.model_combo.currentText() == "gpt-4o-mini"  # the first chat model, picked
+        form.model_combo.setCurrentIndex(offered.index("my-local-model"))  # the user prefers another
+        click(form.save_btn)
+        await wait_until(lambda: window.root.currentIndex() == 1, message="workspace")
+        assert core.profiles.find("Work").default_model == "my-local-model"
+        page = window.chat_page
+        assert window.nav.currentRow() == NAV_KEYS.index("chat")
+        assert window.pages.currentWidget() is page
+        assert page.conversation is None and page.header.model_combo.currentText() == "my-local-model"
+        assert window.focusWidget() is page.composer.edit
+        page.composer.edit.setPlainText("What is the weather like?")
+        await page.send()
+        await wait_until(
+            lambda: (
+                page.conversation is not None
+                and not page.tasks
+                and any(OPENAI_ANSWER in w.body.toPlainText() for w in page.view.widgets.values())
+            ),
+            message="the answer",
+        )
+    assert [w.message.role for w in page.view.widgets.values()] == ["user", "assistant"]
+    assert fake.chat_requests[0].json()["model"] == "my-local-model"
+    assert page.conversation.model == "my-local-model"
+
+
+async def test_a_first_midjourney_profile_tests_without_models_and_opens_its_page(
+    make_window, keyring_store
+) -> None:
+    from tests.fakes.mj_fake import FakeMidjourney
+
+    window, core = make_window()
+    form = window.onboarding.form
+    with FakeMidjourney("mj-secret-000000000001") as fake:
+        form.name_edit.setText("MJ")
+        form.kind_combo.setCurrentIndex(form.kind_combo.findData(ProfileKind.MIDJOURNEY))
+        form.base_edit.setText(fake.url)
+        form.key_edit.setText("mj-secret-000000000001")
+        assert not form.model_combo.isVisible()
+        click(form.test_btn)
+        await wait_until(lambda: "OK" in form.notice.text(), message="test result")
+        assert form.models.stringList() == [] and form.model_combo.currentText() == ""
+        click(form.save_btn)
+        await wait_until(lambda: window.root.currentIndex() == 1, message="workspace")
+    assert core.profiles.find("MJ").default_model == ""
+    assert window.nav.currentRow() == NAV_KEYS.index("midjourney")
 
 
 async def test_test_connection_says_bad_key_and_wrong_url(make_window, keyring_store) -> None:

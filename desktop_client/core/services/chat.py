@@ -23,6 +23,7 @@ from desktop_client.core.api.chat import Message as ApiMessage
 from desktop_client.core.atomic import atomic_write_text
 from desktop_client.core.errors import N_, ErrorKind, InputError, KeyholdError
 from desktop_client.core.images import sniff_image
+from desktop_client.core.model_names import first_chat_model
 from desktop_client.core.redact import REDACTOR
 from desktop_client.core.services.answer import Answer, error_fields
 from desktop_client.core.services.chat_images import answer_image_record, attachment_name, save_answer_images
@@ -76,6 +77,16 @@ class ChatService:
         models = [REDACTOR.redact_known(model) for model in await client.list_models()]
         await asyncio.to_thread(self.store.cache_models, profile_id, models)
         return models
+
+    async def model_for(self, conversation: Conversation) -> str:
+        """The model an answer in ``conversation`` uses: its own, else its profile's default, else
+        the first chat model the server lists (the cached list); "" if there is none."""
+        if conversation.model:
+            return conversation.model
+        profile = self.profiles.find(conversation.profile_id)
+        if profile.default_model:
+            return profile.default_model
+        return first_chat_model(await self.models(profile.id))
 
     async def save_attachment(self, data: bytes, suggested_name: str = "") -> str:
         """Copies an image the user attaches into the data home; returns its name there."""
@@ -284,7 +295,14 @@ class ChatService:
         observer = observer or NullObserver()
         conversation = await asyncio.to_thread(self.store.conversation, conversation_id)
         profile = self.profiles.find(conversation.profile_id) if conversation.profile_id else None
-        model = conversation.model or (profile.default_model if profile else "")
+        model, refusal = conversation.model, None
+        if not model and profile is not None:
+            try:
+                model = await self.model_for(conversation)
+            except KeyholdError as exc:
+                refusal = exc  # the server could not say its models: that is why there is none
+            if model:
+                await asyncio.to_thread(self.store.update_conversation, conversation_id, model=model, touch=False)
         assistant = await asyncio.to_thread(
             self.store.add_message,
             conversation_id,
@@ -295,10 +313,12 @@ class ChatService:
             stream_owner=os.getpid(),
         )
         observer.on_started(user, assistant)
-        if not model:
+        if refusal is not None:
+            return await self._fail_before_start(assistant, refusal, observer)
+        if not model and profile is not None:
             error = InputError(
-                N_("Errors", "No model is chosen for this conversation"),
-                hint=N_("Errors", "Pick a model, then regenerate"),
+                N_("Errors", "Pick a model: the server lists no chat model"),
+                hint=N_("Errors", "Type the model's name in the model box, then regenerate"),
             )
             return await self._fail_before_start(assistant, error, observer)
         if profile is None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from desktop_client.core.api.chat import ChatClient
 from desktop_client.core.errors import KeyholdError
 from desktop_client.core.jsonsafe import loads
+from desktop_client.core.model_names import chat_first, first_chat_model
 from desktop_client.core.net.client import SecureHttp
 from desktop_client.core.net.errors import error_from_response, looks_like_html, not_the_api_error
 from desktop_client.core.settings import ProfileKind
@@ -20,7 +21,7 @@ log = logging.getLogger(__name__)
 class ConnectionReport:
     ok: bool
     kind: ProfileKind
-    models: list[str] = field(default_factory=list)
+    models: list[str] = field(default_factory=list)  # likely chat models first
     error: KeyholdError | None = None
     # The profile's plain-http traffic leaves this computer: allowed by the user, worth a warning.
     plain_http: bool = False
@@ -34,6 +35,10 @@ class ConnectionReport:
         assert self.error is not None
         return str(self.error)
 
+    def model_for(self, current: str) -> str:
+        """The default model to offer: the one already chosen, else the first chat model listed."""
+        return current.strip() or first_chat_model(self.models)
+
 
 async def check_connection(http: SecureHttp) -> ConnectionReport:
     kind = http.profile.kind
@@ -44,7 +49,7 @@ async def check_connection(http: SecureHttp) -> ConnectionReport:
             log.info("test connection of %r failed: %s", http.profile.name, exc.kind.value)
             return ConnectionReport(False, kind, error=exc)
         log.info("test connection of %r: OK, %d models", http.profile.name, len(models))
-        return ConnectionReport(True, kind, models=models)
+        return ConnectionReport(True, kind, models=chat_first(models))
     try:
         response = await http.request(
             "POST", mj_endpoint(http.base_url, "task/list-by-condition"), json={"ids": []}, what="task list"

@@ -407,6 +407,8 @@ class MessageWidget(Retranslatable, QFrame):
             kind = ErrorKind(message.error_kind)
         except ValueError:
             return message.error
+        if kind is ErrorKind.BAD_INPUT and not message.model:
+            return self.tr("Pick a model: none was chosen and the server lists no chat model.")
         headline, fix = headline_and_fix(kind)
         text = f"{headline}. {fix}"
         if message.error_detail:
@@ -482,7 +484,10 @@ class MessageWidget(Retranslatable, QFrame):
             message.status is Status.COMPLETE and message.finish_reason == "length"
         )
         self.continue_btn.setVisible(not is_user and resumable and bool(message.content) and not streaming)
-        self.pick_model_btn.setVisible(not is_user and message.error_kind == ErrorKind.NOT_FOUND and not streaming)
+        no_model = message.status is Status.FAILED and not message.model  # refused before asking
+        self.pick_model_btn.setVisible(
+            not is_user and (message.error_kind == ErrorKind.NOT_FOUND or no_model) and not streaming
+        )
         status = {
             Status.STREAMING: self.tr("Answering…"),
             Status.STOPPED: self.tr("Stopped. What arrived is kept."),

@@ -65,6 +65,9 @@ class ChatPresenter(QObject):
         self.tasks: dict[str, asyncio.Task[Any]] = {}  # conversation id → running answer
         self.live: dict[str, tuple[list[str], list[str]]] = {}  # message id → text so far
         self.unsaved: dict[str, Message] = {}  # answers the disk refused, whole, for this session
+        # Answers whose end arrived but may still read as streaming: a row read before the end was
+        # written, or an on_started that comes after the end. The end wins (until the store agrees).
+        self.settled: dict[str, Message] = {}
         self.pending_attachments: list[str] = []
         self.loaded = False  # set once load() has listed conversations and opened the first
         self._deleted: Conversation | None = None
@@ -163,15 +166,28 @@ class ChatPresenter(QObject):
 
     def _show(self, view: ConversationView) -> None:
         self.conversation = view.conversation
+        for message in view.path:
+            if message.status is not Status.STREAMING:
+                self.settled.pop(message.id, None)  # the store has the end now
+        # Only the shown conversation's answers, and running ones, can still be read stale.
+        self.settled = {
+            key: m
+            for key, m in self.settled.items()
+            if m.conversation_id == view.conversation.id or m.conversation_id in self.tasks
+        }
         self.path = list(view.path)
         self.siblings = dict(view.siblings)
         self._show_branch()
 
     def _show_branch(self) -> None:
         # An answer the disk refused: what is in memory is the whole of it.
-        path = [self.unsaved.get(m.id, m) for m in self.path]
+        path = [self.unsaved.get(m.id) or self._settled(m) for m in self.path]
         shown = path if self.show_all else path[-VISIBLE_MESSAGES:]
         self.view.show_branch(shown, self.siblings, self.live, more_before=len(shown) < len(path))
+
+    def _settled(self, message: Message) -> Message:
+        final = self.settled.get(message.id)
+        return final if final is not None and message.status is Status.STREAMING else message
 
     def show_chrome(self) -> None:
         if self.conversation is None:
@@ -300,6 +316,7 @@ class ChatPresenter(QObject):
                         # The title may be new; the fields the user is editing stay as typed.
                         self.conversation = fresh
                         self.header.show_title(fresh.title)
+                        self.header.suggest_model(fresh.model)  # the model the service chose
                 await self.refresh_list()
             finally:
                 self.tasks.pop(conversation_id, None)
@@ -335,8 +352,12 @@ class ChatPresenter(QObject):
 
     # ----- StreamObserver -------------------------------------------------------------
     def on_started(self, user: Message | None, assistant: Message) -> None:
-        # A continued answer starts from what it already had.
-        self.live[assistant.id] = ([assistant.content], [assistant.reasoning])
+        final = self.settled.get(assistant.id)
+        if final is not None:
+            assistant = final  # it ended before this arrived: shown as it ended, not as streaming
+        else:
+            # A continued answer starts from what it already had.
+            self.live[assistant.id] = ([assistant.content], [assistant.reasoning])
         if not self._showing(assistant.conversation_id):
             return
         if not self._graft([m for m in (user, assistant) if m is not None]):
@@ -382,6 +403,7 @@ class ChatPresenter(QObject):
 
     def on_finished(self, message: Message) -> None:
         self.live.pop(message.id, None)
+        self.settled[message.id] = message
         if message.status is Status.FAILED and message.error_kind in (ErrorKind.STORAGE, ErrorKind.DISK_FULL):
             self.unsaved[message.id] = message
         else:

@@ -188,14 +188,47 @@ async def test_images_in_answers_are_saved(setup) -> None:
     assert core.gallery.absolute(shown) == core.chat.attachment_path(outcome.message.attachments[0])
 
 
-async def test_missing_model_fails_clearly_without_a_request(setup) -> None:
-    core, conv, script = setup(stream_of(["never"]))
-    core.chat.store.update_conversation(conv.id, model="")
-    core.profiles.update("p", default_model="")
-    outcome = await core.chat.send(conv.id, "q")
-    await close(core)
-    assert outcome.message.status is Status.FAILED and "No model" in outcome.message.error
+def routed(script: ChatScript, models: list[str]):
+    """The chat script for chat completions; ``models`` for ``GET /v1/models``."""
+
+    def handle(request, conn) -> None:
+        if request.method == "GET" and request.path.endswith("/models"):
+            conn.send_json(200, {"object": "list", "data": [{"id": m} for m in models]})
+        else:
+            script(request, conn)
+
+    return handle
+
+
+async def test_missing_model_fails_clearly_without_a_request(home) -> None:
+    script = ChatScript(stream_of(["never"]))
+    with LoopbackServer(routed(script, ["text-embedding-3-small", "whisper-1"])) as server:
+        core = build_core(home, secrets=MemorySecretStore()).open_blocking()
+        record, _ = core.profiles.add("p", ProfileKind.OPENAI, server.url, "sk-service-000000001")
+        conv = core.chat.store.create_conversation(profile_id=record.id)
+        outcome = await core.chat.send(conv.id, "q")
+        await close(core)
+    assert outcome.message.status is Status.FAILED and "Pick a model" in outcome.message.error
+    assert outcome.error is not None and outcome.error.kind is ErrorKind.BAD_INPUT
     assert script.requests == []
+    core.database.close()
+
+
+async def test_without_a_model_the_first_chat_model_is_used_and_kept(home) -> None:
+    script = ChatScript(stream_of(["hi"]))
+    with LoopbackServer(routed(script, ["text-embedding-3-small", "my-model", "gpt-4o-mini"])) as server:
+        core = build_core(home, secrets=MemorySecretStore()).open_blocking()
+        record, _ = core.profiles.add("p", ProfileKind.OPENAI, server.url, "sk-service-000000001")
+        conv = core.chat.store.create_conversation(profile_id=record.id)
+        outcome = await core.chat.send(conv.id, "q")
+        core.profiles.update("p", default_model="my-model")  # the profile's default comes first
+        second = core.chat.store.create_conversation(profile_id=record.id)
+        assert await core.chat.model_for(second) == "my-model"
+        await close(core)
+    assert outcome.error is None and outcome.message.status is Status.COMPLETE
+    assert script.requests[0]["model"] == "gpt-4o-mini"
+    assert core.chat.store.conversation(conv.id).model == "gpt-4o-mini"
+    core.database.close()
 
 
 async def test_models_are_cached(setup, home) -> None:

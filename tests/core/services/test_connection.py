@@ -30,7 +30,8 @@ async def test_openai_ok_with_or_without_v1(suffix: str) -> None:
         report = await run(make_profile(fake.url + suffix.rstrip("/"), KEY))
     assert report.ok, report.summary
     assert report.summary == "OK (3 models)"
-    assert report.models == ["dall-e-3", "gpt-4o", "gpt-4o-mini"]
+    assert report.models == ["gpt-4o", "gpt-4o-mini", "dall-e-3"]  # chat models first
+    assert report.model_for("") == "gpt-4o" and report.model_for("mine") == "mine"
     assert [r.path for r in fake.requests] == ["/v1/models"]
 
 

@@ -2,13 +2,17 @@
 (never read back, never re-rendered), what the panels ask for reaches the service, and a failing
 slot says why in the notice."""
 
+import asyncio
+
 import pytest
 
 from desktop_client.core.errors import NotFoundError
 from desktop_client.core.secrets import MemorySecretStore
 from desktop_client.core.settings import ProfileKind
 from desktop_client.ui.errors import describe
+from desktop_client.ui.qtutils import spawn
 from tests.core.sse_helpers import ChatScript, stream_of
+from tests.fakes.openai_fake import FakeOpenAI
 from tests.fakes.server import LoopbackServer
 from tests.ui.conftest import wait_until
 
@@ -113,3 +117,48 @@ async def test_a_failing_slot_says_why_in_the_notice(chat) -> None:
         await core.chat.open("c-gone-000000")
     headline, fix = describe(raised.value)
     assert page.notice.is_error and page.notice.text() == f"{headline} — {fix}"
+
+
+@pytest.mark.parametrize("started_late", [False, True], ids=["in-order", "started-after-the-end"])
+async def test_a_refused_send_shows_failed_with_regenerate_whatever_the_order(
+    make_window, monkeypatch, started_late
+) -> None:
+    """No model anywhere (the server lists only an embedding model): the answer fails with
+    "Pick a model…" and offers Regenerate, also when the page hears of its start only after
+    its end (a race that used to leave it "Answering…" for good)."""
+    with FakeOpenAI("sk-refused-000000000001", models=["text-embedding-3-small"]) as fake:
+        window, core = make_window(secrets=MemorySecretStore())
+        core.profiles.add("relay", ProfileKind.OPENAI, fake.url, "sk-refused-000000000001")
+        window._update_mode()
+        window.chat_page.refresh_profiles()
+        window.nav.setCurrentRow(0)
+        page = window.chat_page
+        await wait_until(lambda: page.loaded, message="chat page loaded")
+        presenter = page.presenter
+        if started_late:
+            ended: set[str] = set()
+            real_started, real_finished = presenter.on_started, presenter.on_finished
+
+            def on_finished(message) -> None:
+                real_finished(message)
+                ended.add(message.id)
+
+            def on_started(user, assistant) -> None:
+                async def later() -> None:
+                    await wait_until(lambda: assistant.id in ended, message="the end first")
+                    real_started(user, assistant)
+
+                spawn(later())
+
+            monkeypatch.setattr(presenter, "on_started", on_started)
+            monkeypatch.setattr(presenter, "on_finished", on_finished)
+        await ask(page, "hello?")
+        await wait_until(lambda: len(page.view.widgets) == 2, message="question and answer shown")
+        await asyncio.sleep(0.1)  # a late start would land now
+        answer = list(page.view.widgets.values())[-1]
+        assert answer.message.role == "assistant" and not answer.streaming
+        assert "Answering" not in answer.status_label.text()
+        assert "Pick a model" in answer.status_label.text()
+        assert answer.regenerate_btn.isVisible() and answer.pick_model_btn.isVisible()
+        assert "Pick a model" in page.notice.text()
+        assert fake.chat_requests == []
