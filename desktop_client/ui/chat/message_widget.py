@@ -473,6 +473,8 @@ class MessageWidget(Retranslatable, QFrame):
             if message.reasoning_tokens:
                 usage += " " + tr_args(self.tr("(%1 reasoning)"), message.reasoning_tokens)
             meta.append(usage)
+        if message.role == "assistant" and message.context_count:
+            meta.append(self.tr("%n message(s) sent", "", message.context_count))
         self.meta_label.setText("  ·  ".join(meta))
         self.copy_btn.setVisible(not streaming and bool(message.content))
         self.edit_btn.setVisible(is_user and not streaming)
