@@ -1,6 +1,6 @@
 """Renders the main windows offscreen into PNGs, in English and Chinese, for review.
 
-Usage: python scripts/screenshots.py OUT_DIR [--real-keyring]
+Usage: python scripts/screenshots.py OUT_DIR [--real-keyring] [--dark]
 Uses a throw-away data home and session-only keys, so nothing touches your keyring. With
 --real-keyring it uses the OS keyring (run it inside the private keyring session that
 scripts/_test-in-session sets up) and removes its entries afterwards.
@@ -56,17 +56,21 @@ The variance is $\\sigma^2 = \\frac{1}{n}\\sum (x_i - \\mu)^2$.
 def fill_chat(core, window, tag: str) -> None:
     from desktop_client.core.storage.chats import Status
 
-    store = core.chats
+    store = core.chat.store
     profile = core.profiles.find("OpenAI")
     # A cached list: the page must not ask the (unreachable) real server for models.
     store.cache_models(profile.id, ["gpt-4o", "gpt-4o-mini", "o3-mini"])
     conv = store.create_conversation(
-        profile_id=profile.id, model="gpt-4o-mini", title="Relay comparison" if tag == "en" else "中转服务对比"
+        profile_id=profile.id,
+        model="gpt-4o-mini",
+        title="Relay comparison" if tag.startswith("en") else "中转服务对比",
     )
     q1 = store.add_message(
         conv.id,
         "user",
-        "Compare one-api and new-api, with code." if tag == "en" else "比较 one-api 和 new-api，并给出代码。",
+        "Compare one-api and new-api, with code."
+        if tag.startswith("en")
+        else "比较 one-api 和 new-api，并给出代码。",
         parent_id=None,
     )
     a1 = store.add_message(
@@ -79,7 +83,7 @@ def fill_chat(core, window, tag: str) -> None:
     )
     store.finish(a1.id, Status.COMPLETE, finish_reason="stop", prompt_tokens=42, completion_tokens=187)
     q2 = store.add_message(
-        conv.id, "user", "And the error case?" if tag == "en" else "出错时会怎样？", parent_id=a1.id
+        conv.id, "user", "And the error case?" if tag.startswith("en") else "出错时会怎样？", parent_id=a1.id
     )
     a2 = store.add_message(
         conv.id,
@@ -140,7 +144,11 @@ async def shoot_midjourney(core, window, out: Path, tag: str) -> None:
                 None,
             )
 
-        prompt = "a lighthouse on a cliff at dusk, oil painting" if tag == "en" else "黄昏悬崖上的灯塔，油画风格"
+        prompt = (
+            "a lighthouse on a cliff at dusk, oil painting"
+            if tag.startswith("en")
+            else "黄昏悬崖上的灯塔，油画风格"
+        )
         composer = page.composer
         composer.prompt_edit.setPlainText(prompt)
         composer.aspect_combo.setCurrentText("3:2")
@@ -152,7 +160,7 @@ async def shoot_midjourney(core, window, out: Path, tag: str) -> None:
         await page.task_actions.act(grid, next(b.custom_id for b in grid.buttons if b.label == "U1"))
         await wait_for(lambda: done("UPSCALE"))
         composer.prompt_edit.setPlainText(
-            "a red door in a white wall --no people" if tag == "en" else "白墙上的红门 --no 人物"
+            "a red door in a white wall --no people" if tag.startswith("en") else "白墙上的红门 --no 人物"
         )
         composer.aspect_combo.setCurrentIndex(0)
         await page.imagine()
@@ -190,10 +198,12 @@ async def shoot_images(core, window, out: Path, tag: str) -> None:
         page.params.profile_combo.setCurrentIndex(page.params.profile_combo.findText("Images"))
         window.go_to("images")
         runs = [
-            ("dall-e-3", "a watercolour fox in a snowy forest" if tag == "en" else "雪林中的水彩狐狸", 1),
+            ("dall-e-3", "a watercolour fox in a snowy forest" if tag.startswith("en") else "雪林中的水彩狐狸", 1),
             (
                 "gpt-image-1",
-                "isometric tiny harbour town, soft light" if tag == "en" else "等距视角的小港口城镇，柔和光线",
+                "isometric tiny harbour town, soft light"
+                if tag.startswith("en")
+                else "等距视角的小港口城镇，柔和光线",
                 4,
             ),
         ]
@@ -227,11 +237,15 @@ async def shoot_images(core, window, out: Path, tag: str) -> None:
         window.grab().save(str(out / f"gallery-midjourney-{tag}.png"))
 
 
-def main(out: Path, real_keyring: bool) -> None:
+def main(out: Path, real_keyring: bool, dark: bool = False) -> None:
     import qasync
+
+    from desktop_client.ui import theme
 
     out.mkdir(parents=True, exist_ok=True)
     app = make_application(["keyhold"])
+    if dark:
+        theme.apply(app, dark=True)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     for language in (Language.ENGLISH, Language.CHINESE):
@@ -244,9 +258,9 @@ def main(out: Path, real_keyring: bool) -> None:
         window.resize(1100, 720)
         window.show()
         settle(app)
-        tag = language.value
+        tag = language.value + ("-dark" if dark else "")
         form = window.onboarding.form
-        form.name_edit.setText("My relay" if tag == "en" else "我的中转")
+        form.name_edit.setText("My relay" if tag.startswith("en") else "我的中转")
         form.base_edit.setText("http://relay.example.com/v1/chat/completions")
         settle(app)
         window.grab().save(str(out / f"onboarding-{tag}.png"))
@@ -283,4 +297,4 @@ def main(out: Path, real_keyring: bool) -> None:
 
 if __name__ == "__main__":
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    main(Path(args[0] if args else "screenshots"), "--real-keyring" in sys.argv)
+    main(Path(args[0] if args else "screenshots"), "--real-keyring" in sys.argv, "--dark" in sys.argv)

@@ -32,6 +32,10 @@ def add_parser(sub: argparse._SubParsersAction[Parser]) -> None:
     chat.add_argument("--system", default=None, help="system prompt (for a new conversation, or to change it)")
     chat.add_argument("--conversation", default=None, help="continue this conversation (id or id prefix)")
     chat.add_argument("--temperature", type=float, default=None)
+    chat.add_argument(
+        "--context", type=int, default=None, metavar="N", help="send the last N messages (0: all; default 20)"
+    )
+    chat.add_argument("--max-tokens", type=int, default=None, metavar="N", help="the longest answer, in tokens")
     chat.add_argument("prompt", help="the question, or - to read it from standard input")
 
 
@@ -82,6 +86,7 @@ def _no_model(offered: list[str]) -> InputError:
 
 async def run(args: argparse.Namespace, core: Core, stdin: TextIO, out: TextIO, err: TextIO) -> int:
     from desktop_client.core.services.chat_types import ConversationSettings
+    from desktop_client.core.services.context import DEFAULT_MESSAGES
 
     prompt = stdin.read() if args.prompt == "-" else args.prompt
     record = core.profiles.find(args.profile)
@@ -95,6 +100,8 @@ async def run(args: argparse.Namespace, core: Core, stdin: TextIO, out: TextIO, 
             model=args.model or was.model,
             system_prompt=was.system_prompt if args.system is None else args.system,
             temperature=was.temperature if args.temperature is None else args.temperature,
+            context_messages=was.context_messages if args.context is None else max(0, args.context),
+            max_tokens=was.max_tokens if args.max_tokens is None else (args.max_tokens or None),
         )
         if settings != was:
             conversation = await service.update_settings(conversation.id, settings, touch=True)
@@ -104,6 +111,8 @@ async def run(args: argparse.Namespace, core: Core, stdin: TextIO, out: TextIO, 
             model=args.model or record.default_model,
             system_prompt=args.system or "",
             temperature=args.temperature,
+            context_messages=DEFAULT_MESSAGES if args.context is None else max(0, args.context),
+            max_tokens=args.max_tokens or None,
         )
         conversation = await service.new_conversation(settings)
     if not await service.model_for(conversation):

@@ -35,6 +35,7 @@ from desktop_client.core.services.chat_types import (
     StreamOutcome,
 )
 from desktop_client.core.services.connections import Connections
+from desktop_client.core.services.context import fit
 from desktop_client.core.services.export import to_json, to_markdown
 from desktop_client.core.services.gallery import GalleryService
 from desktop_client.core.settings import ProfileKind
@@ -212,13 +213,22 @@ class ChatService:
         return parts
 
     def api_messages(self, conversation: Conversation, path: Sequence[Message]) -> list[ApiMessage]:
+        """The system prompt, then the newest messages of ``path`` that fit the conversation's
+        context limits (the question asked is always among them)."""
+        sendable = [m for m in path if m.role == "user" or (m.role == "assistant" and m.content)]
+        kept = fit(
+            sendable,
+            [m.content for m in sendable],
+            conversation.context_messages,
+            conversation.context_tokens,
+        )
         messages: list[ApiMessage] = []
         if conversation.system_prompt.strip():
             messages.append({"role": "system", "content": conversation.system_prompt})
-        for message in path:
+        for message in kept:
             if message.role == "user":
                 messages.append({"role": "user", "content": self._user_content(message)})
-            elif message.role == "assistant" and message.content:
+            else:
                 messages.append({"role": "assistant", "content": message.content})
         return messages
 
@@ -328,6 +338,8 @@ class ChatService:
             )
             return await self._fail_before_start(assistant, error, observer)
         api = await self._api_messages(conversation, user.id)
+        sent = sum(1 for m in api if m["role"] != "system")
+        assistant = await asyncio.to_thread(self.store.set_context_count, assistant.id, sent)
         return await self._stream(conversation, assistant, api, observer)
 
     async def _fail_before_start(
@@ -348,7 +360,7 @@ class ChatService:
         client: ChatClient | None = None
         try:
             client = await self.client(conversation.profile_id, observer)
-            options = ChatOptions(temperature=conversation.temperature)
+            options = ChatOptions(temperature=conversation.temperature, max_tokens=conversation.max_tokens)
             await _read(client.stream(assistant.model, api, options), answer)
             answer.status = Status.COMPLETE
         except asyncio.CancelledError:

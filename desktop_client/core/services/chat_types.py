@@ -48,11 +48,22 @@ class ConversationSettings:
     model: str = ""
     system_prompt: str = ""
     temperature: float | None = None
+    context_messages: int = 20  # the last N messages sent with each question (0: all)
+    context_tokens: int = 0  # and about this many tokens of them at most (0: no budget)
+    max_tokens: int | None = None  # the longest answer asked for (None: the server's default)
 
     @classmethod
     def of(cls, conversation: Conversation) -> ConversationSettings:
         c = conversation
-        return cls(c.profile_id, c.model, c.system_prompt, c.temperature)
+        return cls(
+            c.profile_id,
+            c.model,
+            c.system_prompt,
+            c.temperature,
+            c.context_messages,
+            c.context_tokens,
+            c.max_tokens,
+        )
 
 
 @dataclass(frozen=True)

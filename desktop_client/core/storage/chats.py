@@ -42,6 +42,9 @@ class Conversation:
     model: str = ""
     system_prompt: str = ""
     temperature: float | None = None
+    context_messages: int = 20  # the last N messages sent with each question (0: all)
+    context_tokens: int = 0  # and no more than about this many tokens of them (0: no budget)
+    max_tokens: int | None = None  # the longest answer asked for (None: the server's default)
     pinned: bool = False
     current_leaf: str | None = None
     created: float = 0.0
@@ -67,6 +70,7 @@ class Message:
     completion_tokens: int | None = None
     reasoning_tokens: int | None = None
     attachments: tuple[str, ...] = field(default_factory=tuple)
+    context_count: int = 0  # on an answer: how many messages its request carried (0: not recorded)
     stream_owner: int | None = None
     created: float = 0.0
     updated: float = 0.0
@@ -148,6 +152,9 @@ class ChatStore:
         model: str = "",
         system_prompt: str = "",
         temperature: float | None = None,
+        context_messages: int = 20,
+        context_tokens: int = 0,
+        max_tokens: int | None = None,
     ) -> Conversation:
         now = time.time()
         conv = Conversation(
@@ -157,6 +164,9 @@ class ChatStore:
             model=model,
             system_prompt=system_prompt,
             temperature=temperature,
+            context_messages=context_messages,
+            context_tokens=context_tokens,
+            max_tokens=max_tokens,
             created=now,
             updated=now,
         )
@@ -349,6 +359,11 @@ class ChatStore:
         with self.db.transaction() as conn:
             self._fold_chunks(conn, message_id)
             conn.execute(f"UPDATE messages SET {assignments} WHERE id = ?", [*changes.values(), message_id])
+        return self.message(message_id)
+
+    def set_context_count(self, message_id: str, count: int) -> Message:
+        """How many messages the request for this answer carried."""
+        self.db.execute("UPDATE messages SET context_count = ? WHERE id = ?", (count, message_id))
         return self.message(message_id)
 
     def set_attachments(self, message_id: str, names: tuple[str, ...]) -> Message:

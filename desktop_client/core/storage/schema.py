@@ -230,6 +230,21 @@ def v6_error_detail(conn: sqlite3.Connection) -> None:
     )
 
 
+def v7_context(conn: sqlite3.Connection) -> None:
+    # How much of a conversation each request carries: the last N messages (0: all) and a token
+    # budget (0: none); the longest answer asked for (NULL: the server's default); and, on each
+    # answer, how many messages its request carried (0 in rows from before).
+    run_script(
+        conn,
+        """
+        ALTER TABLE conversations ADD COLUMN context_messages INTEGER NOT NULL DEFAULT 20;
+        ALTER TABLE conversations ADD COLUMN context_tokens INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE conversations ADD COLUMN max_tokens INTEGER;
+        ALTER TABLE messages ADD COLUMN context_count INTEGER NOT NULL DEFAULT 0;
+        """,
+    )
+
+
 MIGRATIONS: list[Migration] = [
     v1_chat,
     v2_midjourney,
@@ -237,4 +252,5 @@ MIGRATIONS: list[Migration] = [
     v4_gallery,
     v5_stream_chunks,
     v6_error_detail,
+    v7_context,
 ]

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QPlainTextEdit,
+    QSpinBox,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -67,7 +68,25 @@ class ChatHeader(Retranslatable, QWidget):
         self.export_btn.setMenu(self.export_menu)
         self.system_edit = QPlainTextEdit()
         self.system_edit.setMaximumHeight(90)
-        self.system_edit.setVisible(False)
+        # How much history each question carries, and how long an answer may be (0: no limit).
+        self.context_messages = QSpinBox()
+        self.context_messages.setRange(0, 1000)
+        self.context_tokens = QSpinBox()
+        self.context_tokens.setRange(0, 2_000_000)
+        self.context_tokens.setSingleStep(1000)
+        self.max_tokens = QSpinBox()
+        self.max_tokens.setRange(0, 1_000_000)
+        self.max_tokens.setSingleStep(256)
+        self.more = QWidget()  # the system prompt and the context limits, shown on demand
+        more = QVBoxLayout(self.more)
+        more.setContentsMargins(0, 0, 0, 0)
+        more.addWidget(self.system_edit)
+        limits = QHBoxLayout()
+        for spin in (self.context_messages, self.context_tokens, self.max_tokens):
+            limits.addWidget(spin)
+        limits.addStretch(1)
+        more.addLayout(limits)
+        self.more.setVisible(False)
         row = QHBoxLayout()
         row.addWidget(self.title_label, 1)
         for widget in (
@@ -82,23 +101,34 @@ class ChatHeader(Retranslatable, QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
-        layout.addWidget(self.system_edit)
+        layout.addWidget(self.more)
 
         self.profile_combo.activated.connect(lambda _index: self.profile_chosen.emit())
         self.model_edit.editingFinished.connect(self.settings_edited)
         self.model_combo.activated.connect(lambda _index: self.settings_edited.emit())
         self.refresh_models_btn.clicked.connect(self.refresh_models_requested)
         self.temperature.editingFinished.connect(self.settings_edited)
-        self.system_btn.toggled.connect(self.system_edit.setVisible)
+        self.system_btn.toggled.connect(self.more.setVisible)
+        for spin in (self.context_messages, self.context_tokens, self.max_tokens):
+            spin.editingFinished.connect(self.settings_edited)
         self.system_edit.installEventFilter(self)
         self.export_md.triggered.connect(lambda: self.export_requested.emit("md"))
         self.export_json.triggered.connect(lambda: self.export_requested.emit("json"))
         self.retranslate()
 
     def retranslate(self) -> None:
+        self.context_messages.setPrefix(self.tr("send the last "))
+        self.context_messages.setSuffix(self.tr(" messages"))
+        self.context_messages.setSpecialValueText(self.tr("send every message"))
+        self.context_tokens.setPrefix(self.tr("up to "))
+        self.context_tokens.setSuffix(self.tr(" tokens of them"))
+        self.context_tokens.setSpecialValueText(self.tr("no token budget"))
+        self.max_tokens.setPrefix(self.tr("answers up to "))
+        self.max_tokens.setSuffix(self.tr(" tokens"))
+        self.max_tokens.setSpecialValueText(self.tr("answer length: server default"))
         self.temperature.setSpecialValueText(self.tr("temp. default"))
         self.temperature.setPrefix(self.tr("temp. "))
-        self.system_btn.setText(self.tr("System prompt"))
+        self.system_btn.setText(self.tr("System prompt and context"))
         self.export_btn.setText(self.tr("Export"))
         self.export_md.setText(self.tr("As Markdown…"))
         self.export_json.setText(self.tr("As JSON…"))
@@ -109,8 +139,11 @@ class ChatHeader(Retranslatable, QWidget):
             (self.model_combo, self.tr("Model")),
             (self.refresh_models_btn, self.tr("Refresh the model list")),
             (self.temperature, self.tr("Temperature")),
-            (self.system_btn, self.tr("System prompt")),
+            (self.system_btn, self.tr("System prompt and context")),
             (self.system_edit, self.tr("System prompt")),
+            (self.context_messages, self.tr("Messages sent with each question")),
+            (self.context_tokens, self.tr("Token budget for the messages sent")),
+            (self.max_tokens, self.tr("Longest answer, in tokens")),
             (self.export_btn, self.tr("Export conversation")),
             (self.model_edit, self.tr("Model")),
         ):
@@ -134,6 +167,10 @@ class ChatHeader(Retranslatable, QWidget):
         self.system_btn.setChecked(bool(conversation and conversation.system_prompt))
         temperature = conversation.temperature if conversation else None
         self.temperature.setValue(NO_TEMPERATURE if temperature is None else temperature)
+        chosen = ConversationSettings.of(conversation) if conversation else ConversationSettings()
+        self.context_messages.setValue(chosen.context_messages)
+        self.context_tokens.setValue(chosen.context_tokens)
+        self.max_tokens.setValue(chosen.max_tokens or 0)
         if conversation and conversation.model:
             self.model_combo.setEditText(conversation.model)
         elif not conversation:
@@ -176,6 +213,9 @@ class ChatHeader(Retranslatable, QWidget):
             model=self.model_combo.currentText().strip(),
             system_prompt=self.system_edit.toPlainText(),
             temperature=None if temperature < 0 else round(temperature, 1),
+            context_messages=self.context_messages.value(),
+            context_tokens=self.context_tokens.value(),
+            max_tokens=self.max_tokens.value() or None,
         )
 
     async def choose_export_path(self, name: str) -> str:

@@ -15,7 +15,7 @@ from html import escape as html_escape
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, QTimer, QUrl, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import (
     QDesktopServices,
     QTextCursor,
@@ -42,7 +42,7 @@ from desktop_client.ui.chat.message_body import (
 from desktop_client.ui.errors import headline_and_fix, tr_error
 from desktop_client.ui.i18n import Retranslatable, tr_args
 from desktop_client.ui.qtutils import named, spawn
-from desktop_client.ui.widgets.notice import error_color
+from desktop_client.ui.widgets.notice import error_color, is_dark
 
 if TYPE_CHECKING:
     from desktop_client.core.render.lines import LineCutter
@@ -95,10 +95,12 @@ class MessageWidget(Retranslatable, QFrame):
         self._reasoning_cutter: LineCutter | None = None
         self._finishing: Message | None = None
         self._render_generation = 0
+        self._rendered_dark: bool | None = None  # the palette the shown Markdown was rendered for
         self.setObjectName("message")
+        # A question on the palette's alternate base, an answer on its base: readable in any theme.
         self.setStyleSheet(
             "#message { border-radius: 8px; background: %s; }"
-            % ("#e8f0fe" if message.role == "user" else "palette(base)")
+            % ("palette(alternate-base)" if message.role == "user" else "palette(base)")
         )
 
         layout = QVBoxLayout(self)
@@ -139,7 +141,9 @@ class MessageWidget(Retranslatable, QFrame):
         self.reasoning_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.reasoning_toggle.setArrowType(Qt.ArrowType.RightArrow)
         self.reasoning_view = AutoHeightBrowser()
-        self.reasoning_view.setStyleSheet("QTextBrowser { background: transparent; color: #5f6368; }")
+        self.reasoning_view.setStyleSheet(
+            "QTextBrowser { background: transparent; color: palette(placeholder-text); }"
+        )
         self.reasoning_view.setVisible(False)
         self.body = SegmentedBody()
         self.attachments = AttachmentStrip()
@@ -247,10 +251,28 @@ class MessageWidget(Retranslatable, QFrame):
         self.attachments.show_images(self.message.attachments, self.attachments_dir)
         self.retranslate()
 
+    @property
+    def _dark(self) -> bool:
+        return is_dark(self.palette())
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        # A theme switched while the app runs: code blocks and tables follow (a streaming answer
+        # is rendered again when it ends).
+        if (
+            event.type() == QEvent.Type.PaletteChange
+            and self._stream is None
+            and self.message.role != "user"
+            and self._rendered_dark is not None
+            and self._rendered_dark != self._dark
+        ):
+            self._render_final(self.message.content)
+
     def _render_final(self, text: str) -> None:
         self._render_generation += 1
+        self._rendered_dark = self._dark
         if len(text) <= LONG_ANSWER:
-            rendered = _markdown().render_markdown(text)
+            rendered = _markdown().render_markdown(text, dark=self._dark)
             self._code_blocks = list(rendered.code_blocks)
             self.body.set_html(self._localize(rendered.html))
             self.renders += 1
@@ -261,8 +283,10 @@ class MessageWidget(Retranslatable, QFrame):
         spawn(self._render_long(text, self._render_generation))
 
     async def _render_long(self, text: str, generation: int) -> None:
+        dark = self._dark
+
         def convert() -> tuple[list[str], str, list[str]]:
-            stream = _markdown().StreamingMarkdown()
+            stream = _markdown().StreamingMarkdown(dark=dark)
             stream.append(text)
             fragments = stream.take_frozen()
             return fragments, stream.tail_html(), list(stream.code_blocks)
@@ -291,7 +315,8 @@ class MessageWidget(Retranslatable, QFrame):
     # ----- streaming -----------------------------------------------------------
     def begin_stream(self, initial_content: str = "", initial_reasoning: str = "") -> None:
         self._render_generation += 1  # a long answer still rendering off-thread must not land on the stream
-        self._stream = _markdown().StreamingMarkdown()
+        self._stream = _markdown().StreamingMarkdown(dark=self._dark)
+        self._rendered_dark = self._dark
         self._backlog = []
         self._unparsed.clear()
         self._parsed_upto = 0
@@ -475,6 +500,8 @@ class MessageWidget(Retranslatable, QFrame):
             if message.reasoning_tokens:
                 usage += " " + tr_args(self.tr("(%1 reasoning)"), message.reasoning_tokens)
             meta.append(usage)
+        if message.role == "assistant" and message.context_count:
+            meta.append(self.tr("%n message(s) sent", "", message.context_count))
         self.meta_label.setText("  ·  ".join(meta))
         self.copy_btn.setVisible(not streaming and bool(message.content))
         self.edit_btn.setVisible(is_user and not streaming)

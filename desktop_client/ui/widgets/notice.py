@@ -58,16 +58,19 @@ class Notice(QLabel):
         self.setVisible(bool(text))
 
 
+def is_dark(palette: QPalette) -> bool:
+    """Light text on a dark window: what Markdown and the few non-role colours follow."""
+    return palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+
 def error_color(palette: QPalette) -> QColor:
     # Qt has no "error" role: a red that reads on the window's background, light or dark.
-    dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
-    return QColor("#f2b8b5") if dark else QColor("#b3261e")
+    return QColor("#f2b8b5") if is_dark(palette) else QColor("#b3261e")
 
 
 def warning_color(palette: QPalette) -> QColor:
     # Nor a "warning" role: an amber that reads on the window's background, light or dark.
-    dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
-    return QColor("#e8c36a") if dark else QColor("#9a6700")
+    return QColor("#e8c36a") if is_dark(palette) else QColor("#9a6700")
 
 
 def tint(label: QLabel, color: QColor | None) -> None:

@@ -46,3 +46,40 @@ def test_the_status_line_is_chinese_in_the_chinese_ui(qapp, tmp_path) -> None:
         translations.apply(Language.ENGLISH)
     assert "密钥错误" in text and "服务器返回：invalid token" in text
     assert "Bad key" not in text and "Server said" not in text
+
+
+def _palette(dark: bool):
+    from PySide6.QtGui import QColor, QPalette
+
+    palette = QPalette()
+    window, text = (QColor("#202124"), QColor("#e8eaed")) if dark else (QColor("#ffffff"), QColor("#202124"))
+    for role in (QPalette.ColorRole.Window, QPalette.ColorRole.Base, QPalette.ColorRole.AlternateBase):
+        palette.setColor(role, window)
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text):
+        palette.setColor(role, text)
+    return palette
+
+
+def test_code_and_tables_follow_a_dark_palette_and_a_switch_back(qapp, tmp_path) -> None:
+    answer = "| a | b |\n|---|---|\n| 1 | 2 |\n\n```python\nprint('hi')\n```\n"
+    message = Message(id="m2", conversation_id="c1", parent_id=None, role="assistant", content=answer)
+    widget = MessageWidget(message, tmp_path)
+    try:
+        light_html = widget.body.toHtml()
+        widget.setPalette(_palette(dark=True))
+        dark_html = widget.body.toHtml()
+        assert dark_html != light_html
+        assert "#161b22" in dark_html and "#f6f8fa" not in dark_html  # the dark code background
+        widget.setPalette(_palette(dark=False))
+        assert "#f6f8fa" in widget.body.toHtml()
+    finally:
+        widget.deleteLater()
+
+
+def test_a_question_is_drawn_in_palette_colours(qapp, tmp_path) -> None:
+    message = Message(id="m3", conversation_id="c1", parent_id=None, role="user", content="hello")
+    widget = MessageWidget(message, tmp_path)
+    try:
+        assert "palette(alternate-base)" in widget.styleSheet() and "#" not in widget.styleSheet().split("{")[1]
+    finally:
+        widget.deleteLater()
