@@ -39,7 +39,7 @@ from desktop_client.core.urls import (
 )
 from desktop_client.ui.errors import describe
 from desktop_client.ui.i18n import Retranslatable, tr_args
-from desktop_client.ui.qtutils import async_slot, named, spawn
+from desktop_client.ui.qtutils import async_slot, named, refill_combo, spawn
 from desktop_client.ui.widgets.notice import Notice, error_color, tint, warning_color
 
 log = logging.getLogger(__name__)
@@ -171,14 +171,14 @@ class ProfileForm(Retranslatable, QWidget):
         }
         for key, text in texts.items():
             self._labels[key].setText(text)
-        self._refill(
+        refill_combo(
             self.kind_combo,
             [
                 (self.tr("OpenAI-compatible (chat and images)"), ProfileKind.OPENAI),
                 (self.tr("Midjourney (midjourney-proxy)"), ProfileKind.MIDJOURNEY),
             ],
         )
-        self._refill(
+        refill_combo(
             self.mj_auth_combo,
             [
                 (self.tr("mj-api-secret header (works everywhere)"), MjAuth.MJ_API_SECRET),
@@ -217,17 +217,6 @@ class ProfileForm(Retranslatable, QWidget):
             (self.save_btn, self.tr("Save profile")),
         ):
             named(widget, name)
-
-    @staticmethod
-    def _refill(combo: QComboBox, entries: list[tuple[str, object]]) -> None:
-        """New words for a combo box's entries; the chosen one stays chosen, silently."""
-        chosen = combo.currentData()
-        combo.blockSignals(True)
-        combo.clear()
-        for text, data in entries:
-            combo.addItem(text, data)
-        combo.setCurrentIndex(max(0, combo.findData(chosen)))
-        combo.blockSignals(False)
 
     # ----- state -----------------------------------------------------------
     @property
