@@ -23,6 +23,7 @@ from desktop_client.ui.i18n import Translations
 from desktop_client.ui.mainwindow import MainWindow
 from desktop_client.ui.qtutils import TASKS
 from desktop_client.ui.resources import resource
+from desktop_client.ui.theme import Themes
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,11 @@ def make_application(argv: Sequence[str] | None = None) -> QApplication:
 def build_window(core: Core) -> tuple[MainWindow, Translations, ExceptionHook]:
     translations = Translations()
     translations.apply(core.settings.settings.language)
-    window = MainWindow(core, translations)
+    app = QApplication.instance()
+    themes = Themes.of(app) if isinstance(app, QApplication) else None
+    if themes is not None:
+        themes.apply(core.settings.settings.theme)
+    window = MainWindow(core, translations, themes)
     hook = ExceptionHook(lambda: window)
     # The database and the gallery index open once the window has painted: worker threads
     # would compete with the first paint for the interpreter. The pages wait for their data.

@@ -46,6 +46,12 @@ class Language(StrEnum):
     CHINESE = "zh_CN"
 
 
+class Theme(StrEnum):
+    SYSTEM = "system"  # follow the OS's light or dark scheme, and its changes
+    LIGHT = "light"
+    DARK = "dark"
+
+
 @dataclass
 class ProfileRecord:
     """The non-secret half of a profile."""
@@ -64,6 +70,7 @@ class ProfileRecord:
 class Settings:
     version: int = SCHEMA_VERSION
     language: Language = Language.SYSTEM
+    theme: Theme = Theme.SYSTEM
     profiles: list[ProfileRecord] = field(default_factory=list)
     ui_state: dict[str, str] = field(default_factory=dict)
 

@@ -28,7 +28,7 @@ from desktop_client.core.aio import keyring_call
 from desktop_client.core.context import Core
 from desktop_client.core.errors import SecretStoreError
 from desktop_client.core.secrets import DeferredSecretStore, MemorySecretStore, SecretStore, open_secret_store
-from desktop_client.core.settings import Language, ProfileKind
+from desktop_client.core.settings import Language, ProfileKind, Theme
 from desktop_client.ui.chat.page import ChatPage
 from desktop_client.ui.errors import describe, keyring_fix_hint
 from desktop_client.ui.i18n import Retranslatable, Translations
@@ -41,6 +41,7 @@ from desktop_client.ui.resources import resource
 if TYPE_CHECKING:
     from desktop_client.ui.gallery.page import GalleryPage
     from desktop_client.ui.images.page import ImagesPage
+    from desktop_client.ui.theme import Themes
 
 log = logging.getLogger(__name__)
 
@@ -123,9 +124,10 @@ def _navigation() -> QListWidget:
 
 
 class MainWindow(Retranslatable, QMainWindow):
-    def __init__(self, core: Core, translations: Translations) -> None:
+    def __init__(self, core: Core, translations: Translations, themes: Themes | None = None) -> None:
         super().__init__()
         self.core = core
+        self.themes = themes
         self.translations = translations
         # One memory store per run: choosing session-only twice must not drop keys.
         self.session_store = core.secrets if isinstance(core.secrets, MemorySecretStore) else MemorySecretStore()
@@ -158,6 +160,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.mj_page.task_ended.connect(self.notifier.task_ended)
         self.mj_page.go_to_settings.connect(lambda: self.nav.setCurrentRow(NAV_KEYS.index("settings")))
         self.settings_page.language_chosen.connect(self.set_language)
+        self.settings_page.theme_chosen.connect(self.set_theme)
         self.banner.retry_btn.clicked.connect(self.retry_keyring)
         self.banner.session_btn.clicked.connect(self.use_session_only)
 
@@ -258,6 +261,11 @@ class MainWindow(Retranslatable, QMainWindow):
     def set_language(self, language: Language) -> None:
         self.core.settings.update(lambda s: setattr(s, "language", language))
         self.translations.apply(language)
+
+    def set_theme(self, theme: Theme) -> None:
+        self.core.settings.update(lambda s: setattr(s, "theme", theme))
+        if self.themes is not None:
+            self.themes.apply(theme)
 
     # ----- keyring -----------------------------------------------------------
     def _update_keys_status(self) -> None:

@@ -18,11 +18,11 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_client.core.context import Core
-from desktop_client.core.settings import Language
+from desktop_client.core.settings import Language, Theme
 from desktop_client.ui.i18n import Retranslatable, tr_args
 from desktop_client.ui.profile_form import ProfileForm
 from desktop_client.ui.profiles_page import ProfilesEditor
-from desktop_client.ui.qtutils import named
+from desktop_client.ui.qtutils import named, refill_combo
 
 
 class ComingSoonPage(Retranslatable, QWidget):
@@ -60,6 +60,7 @@ class ComingSoonPage(Retranslatable, QWidget):
 
 class SettingsPage(Retranslatable, QWidget):
     language_chosen = Signal(object)
+    theme_chosen = Signal(object)
     profiles_changed = Signal()  # the user added, edited or removed a profile here
 
     def __init__(self, core: Core, parent: QWidget | None = None) -> None:
@@ -69,6 +70,8 @@ class SettingsPage(Retranslatable, QWidget):
         self.heading.setStyleSheet("font-size: 18px; font-weight: 600;")
         self.language_label = QLabel()
         self.language_combo = QComboBox()
+        self.theme_label = QLabel()
+        self.theme_combo = QComboBox()
         self.data_label = QLabel()
         self.data_path = QLabel(str(core.home.root))
         self.data_path.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -82,9 +85,11 @@ class SettingsPage(Retranslatable, QWidget):
         data_row.addWidget(self.open_data_btn)
         form = QFormLayout()
         form.addRow(self.language_label, self.language_combo)
+        form.addRow(self.theme_label, self.theme_combo)
         form.addRow(self.keys_label, self.keys_value)
         form.addRow(self.data_label, data_row)
         self.language_label.setBuddy(self.language_combo)
+        self.theme_label.setBuddy(self.theme_combo)
 
         line = QFrame()
         line.setFrameShape(QFrame.Shape.HLine)
@@ -95,6 +100,9 @@ class SettingsPage(Retranslatable, QWidget):
         layout.addWidget(self.profiles, 1)
 
         self.language_combo.activated.connect(self._on_language)
+        self.theme_combo.activated.connect(
+            lambda index: self.theme_chosen.emit(Theme(self.theme_combo.itemData(index)))
+        )
         self.profiles.profiles_changed.connect(self.profiles_changed)
         self.open_data_btn.clicked.connect(
             lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(core.home.root)))
@@ -116,6 +124,17 @@ class SettingsPage(Retranslatable, QWidget):
         self.language_combo.setCurrentIndex(self.language_combo.findData(self.core.settings.settings.language))
         self.language_combo.blockSignals(False)
         named(self.language_combo, self.tr("Language"))
+        self.theme_label.setText(self.tr("&Theme"))
+        refill_combo(
+            self.theme_combo,
+            [
+                (self.tr("Follow the system"), Theme.SYSTEM),
+                (self.tr("Light"), Theme.LIGHT),
+                (self.tr("Dark"), Theme.DARK),
+            ],
+        )
+        self.theme_combo.setCurrentIndex(max(0, self.theme_combo.findData(self.core.settings.settings.theme)))
+        named(self.theme_combo, self.tr("Theme"))
         named(self.open_data_btn, self.tr("Open the data folder"))
 
     def show_profiles(self, chosen: str | None = None, *, force: bool = False) -> None:

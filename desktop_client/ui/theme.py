@@ -1,14 +1,18 @@
 """Keyhold's light and dark palettes, applied app-wide with the Fusion style.
 
 Widgets take their colours from palette roles (never literals), so one palette switches every
-page; Markdown follows through ``ui.widgets.notice.is_dark``. The System theme keeps the
-platform's own palette.
+page; Markdown follows through ``ui.widgets.notice.is_dark``. The System theme follows the OS's
+colour scheme as it changes: Keyhold's dark palette when it is dark, the platform's own palette
+when it is light.
 """
 
 from __future__ import annotations
 
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
+
+from desktop_client.core.settings import Theme
 
 _ROLES = QPalette.ColorRole
 _DISABLED = QPalette.ColorGroup.Disabled
@@ -54,3 +58,40 @@ def apply(app: QApplication, dark: bool) -> None:
     """Keyhold's palette (light or dark) on every widget, with the Fusion style that honours it."""
     app.setStyle("Fusion")
     app.setPalette(palette(dark))
+
+
+class Themes(QObject):
+    """The app's one theme: the user's choice, and for System the OS's scheme as it changes."""
+
+    def __init__(self, app: QApplication) -> None:
+        super().__init__(app)
+        self._app = app
+        self._native = QPalette(app.palette())  # what "light" means under System
+        self.choice = Theme.SYSTEM
+        app.styleHints().colorSchemeChanged.connect(self._scheme_changed)
+
+    @classmethod
+    def of(cls, app: QApplication) -> Themes:
+        """The app's one instance (windows come and go, in tests; the OS signal is heard once)."""
+        found = app.findChild(cls)
+        return found if isinstance(found, cls) else cls(app)
+
+    def apply(self, choice: Theme) -> None:
+        self.choice = choice
+        self._refresh(self._app.styleHints().colorScheme())
+
+    @property
+    def dark(self) -> bool:
+        return self.choice is Theme.DARK or (
+            self.choice is Theme.SYSTEM and self._app.styleHints().colorScheme() == Qt.ColorScheme.Dark
+        )
+
+    def _scheme_changed(self, scheme: Qt.ColorScheme) -> None:
+        if self.choice is Theme.SYSTEM:
+            self._refresh(scheme)
+
+    def _refresh(self, scheme: Qt.ColorScheme) -> None:
+        if self.choice is Theme.SYSTEM and scheme != Qt.ColorScheme.Dark:
+            self._app.setPalette(self._native)
+            return
+        apply(self._app, dark=self.choice is Theme.DARK or scheme == Qt.ColorScheme.Dark)

@@ -149,9 +149,15 @@ class ChatHeader(Retranslatable, QWidget):
         ):
             named(widget, name)
         # Parts Qt builds inside composite widgets need names too.
-        spin_edit = self.temperature.findChild(QLineEdit)
-        if spin_edit is not None:
-            named(spin_edit, self.tr("Temperature"))
+        for spin, name in (
+            (self.temperature, self.tr("Temperature")),
+            (self.context_messages, self.tr("Messages sent with each question")),
+            (self.context_tokens, self.tr("Token budget for the messages sent")),
+            (self.max_tokens, self.tr("Longest answer, in tokens")),
+        ):
+            spin_edit = spin.findChild(QLineEdit)
+            if spin_edit is not None:
+                named(spin_edit, name)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.system_edit and event.type() == QEvent.Type.FocusOut:
