@@ -358,6 +358,10 @@ class ChatPresenter(QObject):
         else:
             # A continued answer starts from what it already had.
             self.live[assistant.id] = ([assistant.content], [assistant.reasoning])
+        if user is not None and user.parent_id is None:
+            # A conversation's first question: it is listed now, titled by the question, not
+            # when the answer ends.
+            spawn(self._list_new(assistant.conversation_id))
         if not self._showing(assistant.conversation_id):
             return
         if not self._graft([m for m in (user, assistant) if m is not None]):
@@ -383,6 +387,12 @@ class ChatPresenter(QObject):
             self.siblings[row.id] = [*self.siblings.get(beside.id, [beside.id]), row.id] if beside else [row.id]
             self.path = [*self.path[:cut], row]
         return True
+
+    async def _list_new(self, conversation_id: str) -> None:
+        fresh = await self.chat.conversation(conversation_id)
+        if self._showing(conversation_id):
+            self.header.show_title(fresh.title)
+        await self.refresh_list()
 
     async def _reload(self, conversation_id: str) -> None:
         view = await self.chat.open(conversation_id)

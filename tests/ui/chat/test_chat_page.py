@@ -340,3 +340,16 @@ async def test_a_long_streamed_answer_keeps_its_paragraphs_and_headings(chat) ->
 
 def pieces_of(text: str, size: int) -> list[str]:
     return [text[i : i + size] for i in range(0, len(text), size)]
+
+
+async def test_a_new_conversation_is_listed_with_its_question_while_the_answer_streams(chat) -> None:
+    window, core, page, script = await chat(stream_of(["one ", "two ", "three"]))
+    script.hold_after = 1  # the answer waits after its first piece
+    page.composer.edit.setPlainText("Which relay is fastest?")
+    await page.send()
+    await wait_until(lambda: page.conversations.list.count() == 1, message="listed before the answer ended")
+    assert page.tasks  # still answering
+    assert page.conversations.list.item(0).text() == "Which relay is fastest?"
+    assert page.header.title_label.text() == "Which relay is fastest?"
+    script.release.set()
+    await wait_until(lambda: not page.tasks)
