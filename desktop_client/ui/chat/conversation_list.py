@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_client.core.services.chat_types import Conversation
+from desktop_client.core.stamps import when
 from desktop_client.ui.i18n import Retranslatable, tr_args
 from desktop_client.ui.qtutils import named
 
@@ -101,6 +102,8 @@ class ConversationList(Retranslatable, QWidget):
             item = QListWidgetItem((PIN_MARK if conversation.pinned else "") + title)
             item.setData(Qt.ItemDataRole.UserRole, conversation.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
+            if conversation.updated:
+                item.setToolTip(f"{title}\n{when(conversation.updated)}")
             self.list.addItem(item)
             if conversation.id == current:
                 self.list.setCurrentItem(item)

@@ -46,3 +46,19 @@ def test_the_status_line_is_chinese_in_the_chinese_ui(qapp, tmp_path) -> None:
         translations.apply(Language.ENGLISH)
     assert "密钥错误" in text and "服务器返回：invalid token" in text
     assert "Bad key" not in text and "Server said" not in text
+
+
+def test_the_header_shows_the_date_of_a_message_of_another_day(qapp, tmp_path) -> None:
+    import dataclasses
+    import time
+
+    now = time.time()
+    older = now - 2 * 86400
+    widget = MessageWidget(dataclasses.replace(failed("x", "y"), created=now, model="m"), tmp_path)
+    try:
+        assert time.strftime("%H:%M", time.localtime(now)) in widget.meta_label.text()
+        assert time.strftime("%Y-%m-%d", time.localtime(now)) not in widget.meta_label.text()
+        widget.show_message(dataclasses.replace(failed("x", "y"), created=older, model="m"))
+        assert time.strftime("%Y-%m-%d %H:%M", time.localtime(older)) in widget.meta_label.text()
+    finally:
+        widget.deleteLater()
