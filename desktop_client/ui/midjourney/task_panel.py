@@ -34,7 +34,7 @@ from desktop_client.ui.mj_texts import action_name, button_text, state_text
 from desktop_client.ui.qtutils import clear_layout, named
 
 CHANGE_ACTIONS = frozenset({"IMAGINE", "VARIATION", "REROLL", "BLEND"})
-CHANGE_BUTTONS = ("U1", "U2", "U3", "U4", "🔄", "V1", "V2", "V3", "V4")
+CHANGE_BUTTONS = ("U1", "U2", "U3", "U4", "V1", "V2", "V3", "V4", "🔄")
 GRID_ACTIONS = frozenset({"IMAGINE", "VARIATION", "REROLL", "BLEND", "OUTPAINT", "ZOOM", "PAN", "INPAINT"})
 
 
