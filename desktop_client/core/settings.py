@@ -46,6 +46,13 @@ class Language(StrEnum):
     CHINESE = "zh_CN"
 
 
+class SendKey(StrEnum):
+    """Which key sends a message or a prompt; Shift+Enter always breaks the line."""
+
+    ENTER = "enter"  # Enter sends
+    CTRL_ENTER = "ctrl-enter"  # Ctrl+Enter sends, Enter breaks the line
+
+
 @dataclass
 class ProfileRecord:
     """The non-secret half of a profile."""
@@ -64,6 +71,7 @@ class ProfileRecord:
 class Settings:
     version: int = SCHEMA_VERSION
     language: Language = Language.SYSTEM
+    send_key: SendKey = SendKey.ENTER  # a file from before this field means Enter
     profiles: list[ProfileRecord] = field(default_factory=list)
     ui_state: dict[str, str] = field(default_factory=dict)
 

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_client.core.context import Core
-from desktop_client.core.settings import Language
+from desktop_client.core.settings import Language, SendKey
 from desktop_client.ui.i18n import Retranslatable, tr_args
 from desktop_client.ui.profile_form import ProfileForm
 from desktop_client.ui.profiles_page import ProfilesEditor
@@ -60,6 +60,7 @@ class ComingSoonPage(Retranslatable, QWidget):
 
 class SettingsPage(Retranslatable, QWidget):
     language_chosen = Signal(object)
+    send_key_chosen = Signal(object)  # SendKey
     profiles_changed = Signal()  # the user added, edited or removed a profile here
 
     def __init__(self, core: Core, parent: QWidget | None = None) -> None:
@@ -69,6 +70,8 @@ class SettingsPage(Retranslatable, QWidget):
         self.heading.setStyleSheet("font-size: 18px; font-weight: 600;")
         self.language_label = QLabel()
         self.language_combo = QComboBox()
+        self.send_key_label = QLabel()
+        self.send_key_combo = QComboBox()
         self.data_label = QLabel()
         self.data_path = QLabel(str(core.home.root))
         self.data_path.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -82,9 +85,11 @@ class SettingsPage(Retranslatable, QWidget):
         data_row.addWidget(self.open_data_btn)
         form = QFormLayout()
         form.addRow(self.language_label, self.language_combo)
+        form.addRow(self.send_key_label, self.send_key_combo)
         form.addRow(self.keys_label, self.keys_value)
         form.addRow(self.data_label, data_row)
         self.language_label.setBuddy(self.language_combo)
+        self.send_key_label.setBuddy(self.send_key_combo)
 
         line = QFrame()
         line.setFrameShape(QFrame.Shape.HLine)
@@ -95,6 +100,9 @@ class SettingsPage(Retranslatable, QWidget):
         layout.addWidget(self.profiles, 1)
 
         self.language_combo.activated.connect(self._on_language)
+        self.send_key_combo.activated.connect(
+            lambda index: self.send_key_chosen.emit(SendKey(self.send_key_combo.itemData(index)))
+        )
         self.profiles.profiles_changed.connect(self.profiles_changed)
         self.open_data_btn.clicked.connect(
             lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(core.home.root)))
@@ -116,6 +124,14 @@ class SettingsPage(Retranslatable, QWidget):
         self.language_combo.setCurrentIndex(self.language_combo.findData(self.core.settings.settings.language))
         self.language_combo.blockSignals(False)
         named(self.language_combo, self.tr("Language"))
+        self.send_key_label.setText(self.tr("Send &with"))
+        self.send_key_combo.blockSignals(True)
+        self.send_key_combo.clear()
+        self.send_key_combo.addItem(self.tr("Enter (Shift+Enter for a new line)"), SendKey.ENTER)
+        self.send_key_combo.addItem(self.tr("Ctrl+Enter (Enter for a new line)"), SendKey.CTRL_ENTER)
+        self.send_key_combo.setCurrentIndex(self.send_key_combo.findData(self.core.settings.settings.send_key))
+        self.send_key_combo.blockSignals(False)
+        named(self.send_key_combo, self.tr("The key that sends a message or a prompt"))
         named(self.open_data_btn, self.tr("Open the data folder"))
 
     def show_profiles(self, chosen: str | None = None, *, force: bool = False) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -77,6 +78,13 @@ class ConversationList(Retranslatable, QWidget):
         self.list.itemChanged.connect(self._on_renamed)
         self.list.customContextMenuRequested.connect(self._context_menu)
         self.undo_btn.clicked.connect(self.undo_requested)
+        # Delete in the list deletes the selected conversation (with the usual undo).
+        QShortcut(
+            QKeySequence(QKeySequence.StandardKey.Delete),
+            self.list,
+            self.delete_current,
+            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+        )
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -108,6 +116,22 @@ class ConversationList(Retranslatable, QWidget):
             if conversation.id == current:
                 self.list.setCurrentItem(item)
         self.list.blockSignals(False)
+
+    def focus_search(self) -> None:
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.selectAll()
+
+    def rename_current(self) -> None:
+        """The selected conversation's title, editable in place (F2)."""
+        item = self.list.currentItem()
+        if item is not None and item.isSelected():
+            self.list.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            self.list.editItem(item)
+
+    def delete_current(self) -> None:
+        item = self.list.currentItem()
+        if item is not None and item.isSelected():
+            self.delete_requested.emit(item.data(Qt.ItemDataRole.UserRole))
 
     def select_first(self) -> None:
         if self.list.count():
