@@ -2,13 +2,16 @@
 
 ``keyhold`` alone starts the GUI. Keys are read from stdin or a hidden prompt,
 never from argv. Errors are one line on stderr; exit codes: 2 bad usage or input,
-3 authentication, 4 quota or budget, 5 network or server, 6 keyring or local storage.
+3 authentication, 4 quota or budget, 5 network or server, 6 keyring or local storage;
+141 (128 + SIGPIPE, what a shell reports for ``yes | head``) when the reader of stdout went
+away, e.g. ``keyhold gallery list | head``: the command stops quietly, with no traceback.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 from collections.abc import Callable, Coroutine, Sequence
 from typing import Any, TextIO
@@ -43,7 +46,34 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+CLOSED_PIPE = 141  # 128 + SIGPIPE: the exit status of a command whose reader closed the pipe
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        try:
+            return _main(argv)
+        finally:
+            sys.stdout.flush()  # here, not at exit (--help too): a closed pipe is caught below
+    except BrokenPipeError:
+        return _reader_gone()
+
+
+def _reader_gone() -> int:
+    """The reader of stdout closed the pipe (``| head``). What is still buffered would fail again
+    when Python flushes at exit, so stdout points at the null device from here on (the Python
+    docs' pattern for SIGPIPE)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no stdout file at all: nothing to flush later either
+        pass
+    finally:
+        os.close(devnull)
+    return CLOSED_PIPE
+
+
+def _main(argv: Sequence[str] | None) -> int:
     # First of all, for the GUI too: no key read later may end up in a core file.
     disable_crash_dumps()
     args = build_parser().parse_args(argv)
@@ -60,6 +90,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyholdError as exc:
         sys.stderr.write(f"keyhold: error: {say(exc)}\n")
         return int(exc.exit_code)
+    except BrokenPipeError:
+        raise  # the reader went away: main() ends quietly
     except KeyboardInterrupt:
         sys.stderr.write("keyhold: interrupted\n")
         return 130

@@ -40,12 +40,14 @@ def add_parser(sub: argparse._SubParsersAction[Parser]) -> None:
 
 
 class CliObserver:
-    """Streams the answer to stdout as it arrives, reasoning and retries to stderr."""
+    """Streams the answer to stdout as it arrives, reasoning and retries to stderr. The reasoning
+    is headed "[reasoning]" and followed by a blank line and "[answer]" once the answer starts."""
 
     def __init__(self, out: TextIO, err: TextIO) -> None:
         self.out = out
         self.err = err
         self.reasoning_open = False
+        self.reasoned = False  # the "[reasoning]" label is written once, before the first reasoning
         # A model's escape sequences could retitle or rewrite a terminal; a pipe gets every byte.
         self._out_text = inert_text if out.isatty() else str
         self._err_text = inert_text if err.isatty() else str
@@ -56,12 +58,16 @@ class CliObserver:
     def on_delta(self, message_id: str, content: str, reasoning: str) -> None:
         content, reasoning = self._out_text(content), self._err_text(reasoning)
         if reasoning:
+            if not self.reasoning_open and not self.reasoned:
+                self.err.write("[reasoning]\n")
             self.err.write(reasoning)
             self.err.flush()
-            self.reasoning_open = True
+            self.reasoning_open = self.reasoned = True
         if content:
             if self.reasoning_open:
-                self.err.write("\n")
+                # The reasoning is on stderr, the answer on stdout: a terminal shows both, so say which is which.
+                self.err.write("\n\n[answer]\n")
+                self.err.flush()
                 self.reasoning_open = False
             self.out.write(content)
             self.out.flush()

@@ -52,6 +52,13 @@ class Theme(StrEnum):
     DARK = "dark"
 
 
+class SendKey(StrEnum):
+    """Which key sends a message or a prompt; Shift+Enter always breaks the line."""
+
+    ENTER = "enter"  # Enter sends
+    CTRL_ENTER = "ctrl-enter"  # Ctrl+Enter sends, Enter breaks the line
+
+
 @dataclass
 class ProfileRecord:
     """The non-secret half of a profile."""
@@ -71,6 +78,7 @@ class Settings:
     version: int = SCHEMA_VERSION
     language: Language = Language.SYSTEM
     theme: Theme = Theme.SYSTEM
+    send_key: SendKey = SendKey.ENTER  # a file from before this field means Enter
     profiles: list[ProfileRecord] = field(default_factory=list)
     ui_state: dict[str, str] = field(default_factory=dict)
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import base64
 import logging
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QIcon, QPaintEvent, QPalette
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -17,26 +18,31 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
+    QMessageBox,
     QPushButton,
     QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop_client import APP_NAME
+from desktop_client import APP_NAME, __version__
 from desktop_client.core.aio import keyring_call
 from desktop_client.core.context import Core
 from desktop_client.core.errors import SecretStoreError
 from desktop_client.core.secrets import DeferredSecretStore, MemorySecretStore, SecretStore, open_secret_store
-from desktop_client.core.settings import Language, ProfileKind, Theme
+from desktop_client.core.settings import Language, ProfileKind, SendKey, Theme
 from desktop_client.ui.chat.page import ChatPage
 from desktop_client.ui.errors import describe, keyring_fix_hint
-from desktop_client.ui.i18n import Retranslatable, Translations
+from desktop_client.ui.i18n import Retranslatable, Translations, tr_args
 from desktop_client.ui.midjourney.page import MidjourneyPage
 from desktop_client.ui.notify import Notifier
 from desktop_client.ui.pages import ComingSoonPage, LazyPage, OnboardingPage, SettingsPage
 from desktop_client.ui.qtutils import async_slot, named, spawn
 from desktop_client.ui.resources import resource
+from desktop_client.ui.shortcuts import PAGE_KEYS, ShortcutsDialog
+from desktop_client.ui.widgets.prompt_edit import PromptEdit
 
 if TYPE_CHECKING:
     from desktop_client.ui.gallery.page import GalleryPage
@@ -46,6 +52,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NAV_KEYS = ("chat", "midjourney", "images", "gallery", "usage", "settings")
+GO_KEYS = NAV_KEYS[:5]  # Ctrl+1…5 in navigation order; Settings is Ctrl+,
 
 
 def _open_and_warm_up() -> SecretStore:
@@ -153,6 +160,10 @@ class MainWindow(Retranslatable, QMainWindow):
         self._lay_out()
         self.keys_status = QLabel()
         self.statusBar().addPermanentWidget(self.keys_status)
+        PromptEdit.use_send_key(core.settings.settings.send_key)
+        self.shortcuts_dialog: ShortcutsDialog | None = None
+        self.about_box: QMessageBox | None = None
+        self._build_menus()
 
         self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
         self.onboarding.done.connect(self._on_onboarded)
@@ -161,6 +172,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.mj_page.go_to_settings.connect(lambda: self.nav.setCurrentRow(NAV_KEYS.index("settings")))
         self.settings_page.language_chosen.connect(self.set_language)
         self.settings_page.theme_chosen.connect(self.set_theme)
+        self.settings_page.send_key_chosen.connect(self.set_send_key)
         self.banner.retry_btn.clicked.connect(self.retry_keyring)
         self.banner.session_btn.clicked.connect(self.use_session_only)
 
@@ -228,6 +240,114 @@ class MainWindow(Retranslatable, QMainWindow):
             self.nav.addItem(item)
         return pages
 
+    def _build_menus(self) -> None:
+        """File, Edit, Go and Help; their shortcuts work in the whole window."""
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("")
+        self.new_chat_action = self._action(self.file_menu, ("Ctrl+N",), self.new_chat)
+        self.settings_action = self._action(self.file_menu, ("Ctrl+,",), lambda: self.go_to("settings"))
+        self.file_menu.addSeparator()
+        self.quit_action = self._action(self.file_menu, ("Ctrl+Q",), self.close)
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.edit_menu = bar.addMenu("")
+        self.search_action = self._action(self.edit_menu, ("Ctrl+F", "Ctrl+K"), self.focus_search)
+        self.copy_answer_action = self._action(self.edit_menu, ("Ctrl+Shift+C",), self.copy_last_answer)
+        self.go_menu = bar.addMenu("")
+        self.go_actions = {
+            key: self._action(self.go_menu, (shortcut,), partial(self.go_to, key))
+            for key, shortcut in zip(GO_KEYS, PAGE_KEYS, strict=True)
+        }
+        self.help_menu = bar.addMenu("")
+        self.shortcuts_action = self._action(self.help_menu, ("F1",), self.show_shortcuts)
+        self.about_action = self._action(self.help_menu, (), self.show_about)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+
+    def _action(self, menu: QMenu, keys: tuple[str, ...], slot: Callable[[], object]) -> QAction:
+        action = menu.addAction("")
+        action.setShortcuts([QKeySequence(key) for key in keys])
+        action.triggered.connect(lambda _checked=False: slot())  # never hand "checked" to the slot
+        self.addAction(action)  # its keys work even where the menu bar is the desktop's
+        return action
+
+    def _workspace_actions(self) -> list[QAction]:
+        """What needs the pages: not while onboarding shows or the keyring question is open."""
+        return [
+            self.new_chat_action,
+            self.settings_action,
+            self.search_action,
+            self.copy_answer_action,
+            *self.go_actions.values(),
+        ]
+
+    def new_chat(self) -> None:
+        self.go_to("chat")
+        self.chat_page.new_conversation()
+
+    def focus_search(self) -> None:
+        """Ctrl+F, Ctrl+K: the search of the page shown (the conversations', the gallery's)."""
+        page = self.current_page()
+        if page is self.chat_page:
+            self.chat_page.focus_search()
+        elif page is not None and page is self._gallery_holder.page:
+            self.gallery_page.focus_search()
+        else:
+            self.statusBar().showMessage(self.tr("This page has no search."), 4000)
+
+    def copy_last_answer(self) -> None:
+        if self.chat_page.copy_last_answer():
+            self.statusBar().showMessage(self.tr("The last answer is copied."), 4000)
+        else:
+            self.statusBar().showMessage(self.tr("There is no answer to copy in the open conversation."), 4000)
+
+    def show_shortcuts(self) -> None:
+        if self.shortcuts_dialog is None:
+            self.shortcuts_dialog = ShortcutsDialog(PromptEdit.send_key, self)
+        self.shortcuts_dialog.send_key = PromptEdit.send_key
+        self.shortcuts_dialog.retranslate()
+        self.shortcuts_dialog.show()
+        self.shortcuts_dialog.raise_()
+        self.shortcuts_dialog.activateWindow()
+
+    def show_about(self) -> None:
+        if self.about_box is None:
+            self.about_box = QMessageBox(self)
+            self.about_box.setIcon(QMessageBox.Icon.Information)
+            self.about_box.setStandardButtons(QMessageBox.StandardButton.Close)
+        self.about_box.setWindowTitle(self.tr("About Keyhold"))
+        self.about_box.setText(tr_args(self.tr("Keyhold %1"), __version__))
+        self.about_box.setInformativeText(
+            self.tr(
+                "Chat with OpenAI-compatible servers and make images with OpenAI image models and "
+                "Midjourney, straight from this computer. Your API keys stay in the operating system's keyring."
+            )
+        )
+        self.about_box.open()
+
+    def _retranslate_menus(self) -> None:
+        self.file_menu.setTitle(self.tr("&File"))
+        self.new_chat_action.setText(self.tr("&New chat"))
+        self.settings_action.setText(self.tr("&Settings"))
+        self.quit_action.setText(self.tr("&Quit"))
+        self.edit_menu.setTitle(self.tr("&Edit"))
+        self.search_action.setText(self.tr("&Search"))
+        self.copy_answer_action.setText(self.tr("&Copy last answer"))
+        self.go_menu.setTitle(self.tr("&Go"))
+        titles = {
+            "chat": self.tr("&Chat"),
+            "midjourney": self.tr("&Midjourney"),
+            "images": self.tr("&Images"),
+            "gallery": self.tr("&Gallery"),
+            "usage": self.tr("&Usage"),
+        }
+        for key, action in self.go_actions.items():
+            action.setText(titles[key])
+        self.help_menu.setTitle(self.tr("&Help"))
+        self.shortcuts_action.setText(self.tr("&Keyboard shortcuts"))
+        self.about_action.setText(self.tr("&About Keyhold"))
+        named(self.menuBar(), self.tr("Menu bar"))
+        for button in self.menuBar().findChildren(QToolButton):  # the ">>" of a narrow window
+            named(button, self.tr("More menus"))
+
     def after_first_paint(self, callback: Callable[[], object]) -> None:
         if self._painted:
             QTimer.singleShot(0, self, callback)
@@ -256,6 +376,7 @@ class MainWindow(Retranslatable, QMainWindow):
         for row, key in enumerate(NAV_KEYS):
             self.nav.item(row).setText(labels[key])
         named(self.nav, self.tr("Navigation"))
+        self._retranslate_menus()
         self._update_keys_status()
 
     def set_language(self, language: Language) -> None:
@@ -266,6 +387,10 @@ class MainWindow(Retranslatable, QMainWindow):
         self.core.settings.update(lambda s: setattr(s, "theme", theme))
         if self.themes is not None:
             self.themes.apply(theme)
+
+    def set_send_key(self, key: SendKey) -> None:
+        self.core.settings.update(lambda s: setattr(s, "send_key", key))
+        PromptEdit.use_send_key(key)
 
     # ----- keyring -----------------------------------------------------------
     def _update_keys_status(self) -> None:
@@ -345,6 +470,8 @@ class MainWindow(Retranslatable, QMainWindow):
         if not has_profiles and self.root.currentIndex() == 1:
             self.onboarding.start_over()
         self.root.setCurrentIndex(1 if has_profiles else 0)
+        for action in self._workspace_actions():
+            action.setEnabled(has_profiles and self.root.isEnabled())
 
     def _on_onboarded(self, profile_id: str) -> None:
         """The first profile is saved: straight to work, a new conversation (or task) ready to type."""

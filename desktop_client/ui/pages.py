@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_client.core.context import Core
-from desktop_client.core.settings import Language, Theme
+from desktop_client.core.settings import Language, SendKey, Theme
 from desktop_client.ui.i18n import Retranslatable, tr_args
 from desktop_client.ui.profile_form import ProfileForm
 from desktop_client.ui.profiles_page import ProfilesEditor
@@ -61,6 +61,7 @@ class ComingSoonPage(Retranslatable, QWidget):
 class SettingsPage(Retranslatable, QWidget):
     language_chosen = Signal(object)
     theme_chosen = Signal(object)
+    send_key_chosen = Signal(object)  # SendKey
     profiles_changed = Signal()  # the user added, edited or removed a profile here
 
     def __init__(self, core: Core, parent: QWidget | None = None) -> None:
@@ -72,6 +73,8 @@ class SettingsPage(Retranslatable, QWidget):
         self.language_combo = QComboBox()
         self.theme_label = QLabel()
         self.theme_combo = QComboBox()
+        self.send_key_label = QLabel()
+        self.send_key_combo = QComboBox()
         self.data_label = QLabel()
         self.data_path = QLabel(str(core.home.root))
         self.data_path.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
@@ -86,10 +89,12 @@ class SettingsPage(Retranslatable, QWidget):
         form = QFormLayout()
         form.addRow(self.language_label, self.language_combo)
         form.addRow(self.theme_label, self.theme_combo)
+        form.addRow(self.send_key_label, self.send_key_combo)
         form.addRow(self.keys_label, self.keys_value)
         form.addRow(self.data_label, data_row)
         self.language_label.setBuddy(self.language_combo)
         self.theme_label.setBuddy(self.theme_combo)
+        self.send_key_label.setBuddy(self.send_key_combo)
 
         line = QFrame()
         line.setFrameShape(QFrame.Shape.HLine)
@@ -102,6 +107,9 @@ class SettingsPage(Retranslatable, QWidget):
         self.language_combo.activated.connect(self._on_language)
         self.theme_combo.activated.connect(
             lambda index: self.theme_chosen.emit(Theme(self.theme_combo.itemData(index)))
+        )
+        self.send_key_combo.activated.connect(
+            lambda index: self.send_key_chosen.emit(SendKey(self.send_key_combo.itemData(index)))
         )
         self.profiles.profiles_changed.connect(self.profiles_changed)
         self.open_data_btn.clicked.connect(
@@ -135,6 +143,14 @@ class SettingsPage(Retranslatable, QWidget):
         )
         self.theme_combo.setCurrentIndex(max(0, self.theme_combo.findData(self.core.settings.settings.theme)))
         named(self.theme_combo, self.tr("Theme"))
+        self.send_key_label.setText(self.tr("Send &with"))
+        self.send_key_combo.blockSignals(True)
+        self.send_key_combo.clear()
+        self.send_key_combo.addItem(self.tr("Enter (Shift+Enter for a new line)"), SendKey.ENTER)
+        self.send_key_combo.addItem(self.tr("Ctrl+Enter (Enter for a new line)"), SendKey.CTRL_ENTER)
+        self.send_key_combo.setCurrentIndex(self.send_key_combo.findData(self.core.settings.settings.send_key))
+        self.send_key_combo.blockSignals(False)
+        named(self.send_key_combo, self.tr("The key that sends a message or a prompt"))
         named(self.open_data_btn, self.tr("Open the data folder"))
 
     def show_profiles(self, chosen: str | None = None, *, force: bool = False) -> None:

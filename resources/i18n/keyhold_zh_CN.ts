@@ -183,6 +183,10 @@
         <translation>描述你想要的画面。Enter 提交，Shift+Enter 换行。</translation>
     </message>
     <message>
+        <source>Describe the image. Ctrl+Enter submits, Enter starts a new line.</source>
+        <translation>描述你想要的画面。Ctrl+Enter 提交，Enter 换行。</translation>
+    </message>
+    <message>
         <source>Reference images: drop up to 5 here (optional)</source>
         <translation>参考图：最多 5 张，拖到这里（可选）</translation>
     </message>
@@ -263,6 +267,10 @@
     <message>
         <source>Ask anything. Enter sends, Shift+Enter starts a new line.</source>
         <translation>输入问题。Enter 发送，Shift+Enter 换行。</translation>
+    </message>
+    <message>
+        <source>Ask anything. Ctrl+Enter sends, Enter starts a new line.</source>
+        <translation>输入问题。Ctrl+Enter 发送，Enter 换行。</translation>
     </message>
     <message>
         <source>Send</source>
@@ -1923,6 +1931,10 @@
         <translation>描述你想要的图片。Enter 生成，Shift+Enter 换行。</translation>
     </message>
     <message>
+        <source>Describe the image. Ctrl+Enter generates, Enter starts a new line.</source>
+        <translation>描述你想要的图片。Ctrl+Enter 生成，Enter 换行。</translation>
+    </message>
+    <message>
         <source>Paint mask…</source>
         <translation>绘制蒙版…</translation>
     </message>
@@ -2089,6 +2101,102 @@
     <message>
         <source>Keys: no secure keyring</source>
         <translation>密钥：无安全钥匙串</translation>
+    </message>
+    <message>
+        <source>This page has no search.</source>
+        <translation>此页面没有搜索。</translation>
+    </message>
+    <message>
+        <source>The last answer is copied.</source>
+        <translation>已复制最后一条回答。</translation>
+    </message>
+    <message>
+        <source>There is no answer to copy in the open conversation.</source>
+        <translation>当前对话中没有可复制的回答。</translation>
+    </message>
+    <message>
+        <source>About Keyhold</source>
+        <translation>关于 Keyhold</translation>
+    </message>
+    <message>
+        <source>Keyhold %1</source>
+        <translation>Keyhold %1</translation>
+    </message>
+    <message>
+        <source>Chat with OpenAI-compatible servers and make images with OpenAI image models and Midjourney, straight from this computer. Your API keys stay in the operating system's keyring.</source>
+        <translation>直接从这台电脑与 OpenAI 兼容的服务器对话，并用 OpenAI 图像模型和 Midjourney 生成图片。你的 API 密钥只保存在操作系统的密钥环中。</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;New chat</source>
+        <translation>新对话(&amp;N)</translation>
+    </message>
+    <message>
+        <source>&amp;Settings</source>
+        <translation>设置(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>编辑(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Search</source>
+        <translation>搜索(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Copy last answer</source>
+        <translation>复制最后一条回答(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Go</source>
+        <translation>前往(&amp;G)</translation>
+    </message>
+    <message>
+        <source>&amp;Chat</source>
+        <translation>对话(&amp;C)</translation>
+    </message>
+    <message>
+        <source>&amp;Midjourney</source>
+        <translation>Midjourney(&amp;M)</translation>
+    </message>
+    <message>
+        <source>&amp;Images</source>
+        <translation>图片(&amp;I)</translation>
+    </message>
+    <message>
+        <source>&amp;Gallery</source>
+        <translation>图库(&amp;G)</translation>
+    </message>
+    <message>
+        <source>&amp;Usage</source>
+        <translation>用量(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>键盘快捷键(&amp;K)</translation>
+    </message>
+    <message>
+        <source>&amp;About Keyhold</source>
+        <translation>关于 Keyhold(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Menu bar</source>
+        <translation>菜单栏</translation>
+    </message>
+    <message>
+        <source>More menus</source>
+        <translation>更多菜单</translation>
     </message>
     <message>
         <source>Keys: opening the keyring…</source>
@@ -2870,6 +2978,22 @@ Add your first profile. “Test connection” checks the address and the key bef
         <translation>主题</translation>
     </message>
     <message>
+        <source>Send &amp;with</source>
+        <translation>发送按键(&amp;W)</translation>
+    </message>
+    <message>
+        <source>Enter (Shift+Enter for a new line)</source>
+        <translation>Enter（Shift+Enter 换行）</translation>
+    </message>
+    <message>
+        <source>Ctrl+Enter (Enter for a new line)</source>
+        <translation>Ctrl+Enter（Enter 换行）</translation>
+    </message>
+    <message>
+        <source>The key that sends a message or a prompt</source>
+        <translation>发送消息或提示词的按键</translation>
+    </message>
+    <message>
         <source>Open the data folder</source>
         <translation>打开数据文件夹</translation>
     </message>
@@ -2880,6 +3004,109 @@ Add your first profile. “Test connection” checks the address and the key bef
     <message>
         <source>memory only, for this run (no secure keyring)</source>
         <translation>仅内存，限本次运行（无安全钥匙串）</translation>
+    </message>
+</context>
+<context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <source>Ctrl+Enter</source>
+        <translation>Ctrl+Enter</translation>
+    </message>
+    <message>
+        <source>Enter, Ctrl+Enter</source>
+        <translation>Enter、Ctrl+Enter</translation>
+    </message>
+    <message>
+        <source>Shift+Enter</source>
+        <translation>Shift+Enter</translation>
+    </message>
+    <message>
+        <source>Enter, Shift+Enter</source>
+        <translation>Enter、Shift+Enter</translation>
+    </message>
+    <message>
+        <source>Chat</source>
+        <translation>对话</translation>
+    </message>
+    <message>
+        <source>Midjourney</source>
+        <translation>Midjourney</translation>
+    </message>
+    <message>
+        <source>Images</source>
+        <translation>图片</translation>
+    </message>
+    <message>
+        <source>Gallery</source>
+        <translation>图库</translation>
+    </message>
+    <message>
+        <source>Usage</source>
+        <translation>用量</translation>
+    </message>
+    <message>
+        <source>New chat</source>
+        <translation>新对话</translation>
+    </message>
+    <message>
+        <source>Search the conversations or the gallery</source>
+        <translation>搜索对话或图库</translation>
+    </message>
+    <message>
+        <source>Send the message or the prompt</source>
+        <translation>发送消息或提示词</translation>
+    </message>
+    <message>
+        <source>New line in a message or a prompt</source>
+        <translation>在消息或提示词中换行</translation>
+    </message>
+    <message>
+        <source>Leave the message or prompt box for the next control</source>
+        <translation>离开消息或提示词输入框，转到下一个控件</translation>
+    </message>
+    <message>
+        <source>Stop the answer that is arriving</source>
+        <translation>停止正在生成的回答</translation>
+    </message>
+    <message>
+        <source>Copy the last answer of the open conversation</source>
+        <translation>复制当前对话的最后一条回答</translation>
+    </message>
+    <message>
+        <source>Rename the selected conversation</source>
+        <translation>重命名所选对话</translation>
+    </message>
+    <message>
+        <source>Delete the selected conversation or gallery images (with undo)</source>
+        <translation>删除所选对话或图库图片（可撤销）</translation>
+    </message>
+    <message>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <source>This list of keyboard shortcuts</source>
+        <translation>显示本快捷键列表</translation>
+    </message>
+    <message>
+        <source>Quit Keyhold</source>
+        <translation>退出 Keyhold</translation>
+    </message>
+    <message>
+        <source>Keyboard shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <source>Keyhold can be used from the keyboard alone:</source>
+        <translation>Keyhold 可以完全用键盘操作：</translation>
+    </message>
+    <message>
+        <source>Keys</source>
+        <translation>按键</translation>
+    </message>
+    <message>
+        <source>Action</source>
+        <translation>操作</translation>
     </message>
 </context>
 <context>

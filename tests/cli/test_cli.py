@@ -384,3 +384,55 @@ def test_profile_edit_changes_model_proxy_and_base_url(cli_home, canary_key) -> 
     assert both.returncode == 2
     missing = run_cli(cli_home, "profile", "edit", "nobody", "--model", "m")
     assert missing.returncode == 2, missing.stderr
+
+
+def test_a_reader_that_goes_away_ends_every_command_quietly(cli_home, tmp_path) -> None:
+    """`keyhold gallery list | head`: the pipe closes early; no traceback, exit 141 (128 + SIGPIPE)."""
+    import os
+    import sys
+
+    from tests.fakes.mj_sim import solid_png
+    from tests.procs import keyhold_env
+
+    folder = tmp_path / "pictures"
+    folder.mkdir()
+    for number in range(3):
+        (folder / f"p{number}.png").write_bytes(solid_png(8, 8, (number * 40, 10, 10)))
+    assert run_cli(cli_home, "gallery", "import", str(folder)).returncode == 0
+    for args in (("gallery", "list"), ("gallery", "list", "--json"), ("profile", "list"), ("--help",)):
+        read_end, write_end = os.pipe()
+        os.close(read_end)  # the reader is gone before the first line
+        try:
+            result = subprocess.run(
+                [sys.executable, "-m", "desktop_client", *args],
+                stdout=write_end,
+                stderr=subprocess.PIPE,
+                text=True,
+                timeout=60,
+                env=keyhold_env(cli_home),
+            )
+        finally:
+            os.close(write_end)
+        assert result.returncode in (0, 141), (args, result.stderr)
+        assert "Traceback" not in result.stderr and "BrokenPipe" not in result.stderr, (args, result.stderr)
+        assert "internal error" not in result.stderr, (args, result.stderr)
+
+    # A reader that takes the first line and leaves, as `head -1` does, with more output than a pipe holds.
+    many = tmp_path / "many"
+    many.mkdir()
+    for number in range(60):
+        (many / f"m{number}.png").write_bytes(solid_png(4, 4, (number, number, 10)))
+    assert run_cli(cli_home, "gallery", "import", str(many)).returncode == 0
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "desktop_client", "gallery", "list", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=keyhold_env(cli_home),
+    )
+    assert proc.stdout is not None and proc.stderr is not None
+    proc.stdout.readline()
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    proc.stderr.close()
+    assert proc.wait(timeout=60) in (0, 141), err
+    assert "Traceback" not in err and "BrokenPipe" not in err, err

@@ -49,7 +49,8 @@ def test_chat_streams_and_history_finds_it(tmp_path, keyring_store, chat_server)
     result = run_cli(home, "chat", "-p", "p", "--system", "be nice", "Say hello")
     assert result.returncode == 0, result.stderr
     assert result.stdout == "Hello from the model\n"
-    assert result.stderr.startswith("let me think\n")
+    # The reasoning on stderr is labelled, and so is the start of the answer.
+    assert result.stderr.startswith("[reasoning]\nlet me think\n\n[answer]\n")
     assert script.requests[0]["messages"][0] == {"role": "system", "content": "be nice"}
 
     listing = json.loads(run_cli(home, "history", "list", "--json").stdout)

@@ -5,7 +5,15 @@ import pytest
 
 from desktop_client.core.atomic import atomic_write_text
 from desktop_client.core.errors import StorageError
-from desktop_client.core.settings import Language, MjAuth, ProfileKind, ProfileRecord, Settings, SettingsStore
+from desktop_client.core.settings import (
+    Language,
+    MjAuth,
+    ProfileKind,
+    ProfileRecord,
+    SendKey,
+    Settings,
+    SettingsStore,
+)
 
 
 def test_round_trip(tmp_path) -> None:
@@ -15,6 +23,16 @@ def test_round_trip(tmp_path) -> None:
     again = SettingsStore(tmp_path / "settings.json")
     assert again.settings.language is Language.CHINESE
     assert again.settings.profiles[0].kind is ProfileKind.OPENAI
+
+
+def test_the_send_key_is_enter_unless_chosen_and_a_file_from_before_it_still_reads(tmp_path) -> None:
+    path = tmp_path / "settings.json"
+    path.write_text(json.dumps({"version": 1, "language": "en", "profiles": []}))  # written before the field
+    store = SettingsStore(path)
+    assert not store.problem and store.settings.send_key is SendKey.ENTER
+    store.update(lambda s: setattr(s, "send_key", SendKey.CTRL_ENTER))
+    assert json.loads(path.read_text())["send_key"] == "ctrl-enter"
+    assert SettingsStore(path).settings.send_key is SendKey.CTRL_ENTER
 
 
 def test_file_is_private_and_has_no_temp_leftovers(tmp_path) -> None:
@@ -84,6 +102,8 @@ DAMAGED_DOCUMENTS = {
     "profiles is a number": json.dumps({"profiles": 5}),
     "unknown kind": json.dumps({"profiles": [profile(kind="anthropic")]}),
     "unknown language": json.dumps({"language": "klingon"}),
+    "unknown send key": json.dumps({"send_key": "alt-enter"}),
+    "bool for the send key": json.dumps({"send_key": True}),
     "NaN": '{"profiles": [{"id": "a1", "name": "Work", "kind": "openai", "created": NaN}]}',
     "overflowing number": '{"profiles": [{"id": "a1", "name": "Work", "kind": "openai", "created": 1e999}]}',
     "string for a bool": json.dumps({"profiles": [profile(allow_http="yes")]}),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -18,6 +19,7 @@ _PERCENT = re.compile(r"(\d+(?:\.\d+)?)\s*%")
 _NUMBERED = re.compile(r"(?:^|\s)([1-9])\ufe0f?\u20e3\s*")
 # Ids travel in URL paths and name files (through a hash): plain, bounded, never "." or "..".
 _TASK_ID = re.compile(r"[A-Za-z0-9_.:\-]{1,128}")
+_GRID_BUTTON = re.compile(r"^MJ::JOB::(?P<kind>upsample|variation)::(?P<index>[1-4])::")
 _CHANGE = re.compile(r"^(?:(?P<kind>[UV])(?P<index>[1-4])|(?P<reroll>🔄|R|reroll))$", re.IGNORECASE)
 
 # customId prefix → the action a server records for the task the button makes.
@@ -68,6 +70,37 @@ def change_spec(button: str) -> tuple[str, int] | None:
     if match.group("reroll"):
         return "REROLL", 1
     return ("UPSCALE" if match.group("kind").upper() == "U" else "VARIATION"), int(match.group("index"))
+
+
+def _grid_place(button: MjButton) -> tuple[str, int] | None:
+    """("U", 2) for U2, ("V", 4) for V4, ("R", 0) for reroll; None for any other button."""
+    match = _GRID_BUTTON.match(button.custom_id)
+    if match is not None:
+        return ("U" if match.group("kind") == "upsample" else "V"), int(match.group("index"))
+    if button.custom_id.startswith("MJ::JOB::reroll::"):
+        return "R", 0
+    spec = None if button.custom_id.startswith("MJ::") else change_spec(button.custom_id)
+    if spec is None:
+        return None
+    kind, index = spec
+    return ("R", 0) if kind == "REROLL" else (kind[0], index)
+
+
+def button_rows(buttons: Sequence[MjButton], width: int = 4) -> list[tuple[MjButton, ...]]:
+    """A task's buttons in the order users know: U1–U4 on one row, V1–V4 on the next, then
+    reroll and the rest as they came, ``width`` to a row."""
+    places = [(_grid_place(button), button) for button in buttons]
+
+    def row_of(kind: str) -> tuple[MjButton, ...]:
+        mine = [(place[1], button) for place, button in places if place is not None and place[0] == kind]
+        return tuple(button for _index, button in sorted(mine, key=lambda pair: pair[0]))
+
+    upscales, variations = row_of("U"), row_of("V")
+    rerolls = [b for p, b in places if p is not None and p[0] == "R"]
+    others = rerolls + [b for p, b in places if p is None]
+    rows = [row for row in (upscales, variations) if row]
+    rows += [tuple(others[start : start + width]) for start in range(0, len(others), max(1, width))]
+    return rows
 
 
 def data_url(image: bytes, mime: str) -> str:

@@ -25,7 +25,8 @@ MIN_HEIGHT = 64
 
 
 class Composer(PromptEdit):
-    """Enter sends, Shift+Enter breaks the line (PromptEdit's keys); images can be pasted or dropped."""
+    """Enter (or Ctrl+Enter) sends, Shift+Enter breaks the line (PromptEdit's keys); images can be
+    pasted or dropped."""
 
     images_added = Signal(list)  # list[bytes]
 
@@ -58,6 +59,7 @@ class ComposerPanel(Retranslatable, QWidget):
     send_requested = Signal()
     stop_requested = Signal()
     images_added = Signal(list)  # list[bytes]: pasted, dropped or chosen
+    running_changed = Signal(bool)  # an answer started or ended: Esc stops it while it runs
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -93,7 +95,10 @@ class ComposerPanel(Retranslatable, QWidget):
         self.retranslate()
 
     def retranslate(self) -> None:
-        self.edit.setPlaceholderText(self.tr("Ask anything. Enter sends, Shift+Enter starts a new line."))
+        self.edit.set_hints(
+            self.tr("Ask anything. Enter sends, Shift+Enter starts a new line."),
+            self.tr("Ask anything. Ctrl+Enter sends, Enter starts a new line."),
+        )
         self.send_btn.setText(self.tr("Send"))
         self.stop_btn.setText(self.tr("Stop"))
         named(self.edit, self.tr("Message"))
@@ -112,6 +117,7 @@ class ComposerPanel(Retranslatable, QWidget):
         self.send_btn.setVisible(not running)
         self.stop_btn.setVisible(running)
         self.stop_btn.setEnabled(running)
+        self.running_changed.emit(running)
 
     def show_stopping(self) -> None:
         self.stop_btn.setEnabled(False)  # once is enough: the answer is being saved

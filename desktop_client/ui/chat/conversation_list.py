@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from desktop_client.core.services.chat_types import Conversation
+from desktop_client.core.stamps import when
 from desktop_client.ui.i18n import Retranslatable, tr_args
 from desktop_client.ui.qtutils import named
 
@@ -76,6 +78,13 @@ class ConversationList(Retranslatable, QWidget):
         self.list.itemChanged.connect(self._on_renamed)
         self.list.customContextMenuRequested.connect(self._context_menu)
         self.undo_btn.clicked.connect(self.undo_requested)
+        # Delete in the list deletes the selected conversation (with the usual undo).
+        QShortcut(
+            QKeySequence(QKeySequence.StandardKey.Delete),
+            self.list,
+            self.delete_current,
+            context=Qt.ShortcutContext.WidgetWithChildrenShortcut,
+        )
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -101,10 +110,28 @@ class ConversationList(Retranslatable, QWidget):
             item = QListWidgetItem((PIN_MARK if conversation.pinned else "") + title)
             item.setData(Qt.ItemDataRole.UserRole, conversation.id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
+            if conversation.updated:
+                item.setToolTip(f"{title}\n{when(conversation.updated)}")
             self.list.addItem(item)
             if conversation.id == current:
                 self.list.setCurrentItem(item)
         self.list.blockSignals(False)
+
+    def focus_search(self) -> None:
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.selectAll()
+
+    def rename_current(self) -> None:
+        """The selected conversation's title, editable in place (F2)."""
+        item = self.list.currentItem()
+        if item is not None and item.isSelected():
+            self.list.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            self.list.editItem(item)
+
+    def delete_current(self) -> None:
+        item = self.list.currentItem()
+        if item is not None and item.isSelected():
+            self.delete_requested.emit(item.data(Qt.ItemDataRole.UserRole))
 
     def select_first(self) -> None:
         if self.list.count():

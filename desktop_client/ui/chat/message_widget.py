@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from desktop_client.core.errors import ErrorKind, server_said
 from desktop_client.core.services.chat_types import Message, Status
+from desktop_client.core.stamps import when
 from desktop_client.ui.chat.message_body import (
     SEGMENT_FRAGMENTS,
     AttachmentStrip,
@@ -494,7 +495,7 @@ class MessageWidget(Retranslatable, QFrame):
         if not is_user and message.model:
             meta.append(message.model)
         if message.created:
-            meta.append(time.strftime("%H:%M", time.localtime(message.created)))
+            meta.append(when(message.created))
         if message.prompt_tokens is not None or message.completion_tokens is not None:
             usage = tr_args(self.tr("%1 in · %2 out"), message.prompt_tokens or 0, message.completion_tokens or 0)
             if message.reasoning_tokens:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from desktop_client.ui.chat.composer import ComposerPanel
@@ -53,6 +55,7 @@ class ChatPage(QWidget):
         layout.addWidget(splitter)
 
         self._wire()
+        self._keys()
         self.presenter.show_chrome()  # nothing open until load(): the invitation to start one
 
     def _wire(self) -> None:
@@ -78,6 +81,15 @@ class ChatPage(QWidget):
         self.composer.stop_requested.connect(presenter.stop)
         self.composer.images_added.connect(presenter.add_images)
 
+    def _keys(self) -> None:
+        """The page's own keys: Esc stops the answer while one arrives, F2 renames the selected
+        conversation (Delete is the list's own: it needs the list's focus)."""
+        page_wide = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        self.stop_key = QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.presenter.stop, context=page_wide)
+        self.stop_key.setEnabled(False)
+        self.composer.running_changed.connect(self.stop_key.setEnabled)
+        QShortcut(QKeySequence(Qt.Key.Key_F2), self, self.conversations.rename_current, context=page_wide)
+
     # ----- what the main window and the tests call ----------------------------------------
     @property
     def conversation(self) -> Conversation | None:
@@ -99,6 +111,16 @@ class ChatPage(QWidget):
 
     def new_conversation(self) -> None:
         self.presenter.new_conversation()
+
+    def focus_search(self) -> None:
+        self.conversations.focus_search()
+
+    def copy_last_answer(self) -> bool:
+        """Copies the open conversation's last answer; False when there is none to copy."""
+        text = self.presenter.last_answer()
+        if text:
+            QGuiApplication.clipboard().setText(text)
+        return bool(text)
 
     async def send(self) -> None:
         await self.presenter.send()

@@ -322,6 +322,14 @@ class ChatPresenter(QObject):
                 self.tasks.pop(conversation_id, None)
                 self._show_running_state()
 
+    def last_answer(self) -> str:
+        """The text of the last answer in the open conversation (what arrived so far while it streams)."""
+        answer = next((m for m in reversed(self.path) if m.role == "assistant"), None)
+        if answer is None:
+            return ""
+        live = self.live.get(answer.id)
+        return "".join(live[0]) if live is not None else answer.content
+
     def stop(self) -> None:
         if self.conversation is not None and self.conversation.id in self.tasks:
             self.composer.show_stopping()

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_client.core.api.mj_types import MjButton
+from desktop_client.core.api.mj_types import MjButton, button_rows
 from desktop_client.core.models import CORRUPT, MISSING, OK, GalleryItem
 from desktop_client.ui.gallery.model import source_labels
 from desktop_client.ui.gallery.zoom_view import ZoomView
@@ -231,13 +231,17 @@ class DetailPanel(Retranslatable, QWidget):
             return
         from desktop_client.ui.mj_texts import button_text
 
-        for number, raw in enumerate(buttons):
-            if not isinstance(raw, dict) or not raw.get("customId"):
-                continue
-            button = MjButton(str(raw["customId"]), str(raw.get("emoji") or ""), str(raw.get("label") or ""))
-            pressable = named(QPushButton(button_text(button)), button_text(button))
-            pressable.setToolTip(button.custom_id)
-            pressable.clicked.connect(
-                lambda _c=False, t=item.task_id, c=button.custom_id: self.mj_button.emit(t, c)
-            )
-            self.mj_layout.addWidget(pressable, number // 3, number % 3)
+        known = [
+            MjButton(str(raw["customId"]), str(raw.get("emoji") or ""), str(raw.get("label") or ""))
+            for raw in buttons
+            if isinstance(raw, dict) and raw.get("customId")
+        ]
+        width = 4 if all(len(button_text(b)) <= 6 for b in known) else 2
+        for row, pressables in enumerate(button_rows(known, width)):
+            for column, button in enumerate(pressables):
+                pressable = named(QPushButton(button_text(button)), button_text(button))
+                pressable.setToolTip(button.custom_id)
+                pressable.clicked.connect(
+                    lambda _c=False, t=item.task_id, c=button.custom_id: self.mj_button.emit(t, c)
+                )
+                self.mj_layout.addWidget(pressable, row, column)

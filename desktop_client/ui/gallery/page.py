@@ -85,7 +85,6 @@ class GalleryPage(Retranslatable, QWidget):
         self.undo_bar.undo.connect(self.undo_delete)
         self.undo_bar.expired.connect(self.finish_delete)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Delete), self.grid, self.delete_selected)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self, self.filters.search_edit.setFocus)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Undo), self, self.undo_delete)
 
     def retranslate(self) -> None:
@@ -138,6 +137,11 @@ class GalleryPage(Retranslatable, QWidget):
         count = self.model.rowCount()
         self.filters.show_count(count)
         self.empty_label.setVisible(count == 0 and not self.filters.narrowed() and self.browser.loaded)
+
+    def focus_search(self) -> None:
+        """Ctrl+F (the main window's Search): into the search box."""
+        self.filters.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.filters.search_edit.selectAll()
 
     def select(self, item_id: int) -> None:
         row = self.model.row_of(item_id)

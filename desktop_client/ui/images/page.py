@@ -199,8 +199,9 @@ class ImagesPage(Retranslatable, QWidget):
 
     def retranslate(self) -> None:
         named(self.prompt_edit, self.tr("Prompt"))
-        self.prompt_edit.setPlaceholderText(
-            self.tr("Describe the image. Enter generates, Shift+Enter starts a new line.")
+        self.prompt_edit.set_hints(
+            self.tr("Describe the image. Enter generates, Shift+Enter starts a new line."),
+            self.tr("Describe the image. Ctrl+Enter generates, Enter starts a new line."),
         )
         self.mask_btn.setText(self.tr("Paint mask…"))
         self.mask_btn.setToolTip(self.tr("Paint the part of the first image to redraw"))

@@ -140,8 +140,9 @@ class Composer(Retranslatable, QWidget):
     def retranslate(self) -> None:
         self.imagine_btn.setText(self.tr("Imagine"))
         self.settings_btn.setText(self.tr("Add a Midjourney profile…"))
-        self.prompt_edit.setPlaceholderText(
-            self.tr("Describe the image. Enter submits, Shift+Enter starts a new line.")
+        self.prompt_edit.set_hints(
+            self.tr("Describe the image. Enter submits, Shift+Enter starts a new line."),
+            self.tr("Describe the image. Ctrl+Enter submits, Enter starts a new line."),
         )
         self.references.set_hint(self.tr("Reference images: drop up to 5 here (optional)"))
         self.aspect_combo.setItemText(0, self.tr("any"))

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_client.core.api.mj_types import MjButton, MjStatus
+from desktop_client.core.api.mj_types import MjButton, MjStatus, button_rows
 from desktop_client.core.models import StoredTask
 from desktop_client.ui.i18n import Retranslatable, tr_args
 from desktop_client.ui.midjourney.widgets import ImageView, LinkButton
@@ -34,7 +34,7 @@ from desktop_client.ui.mj_texts import action_name, button_text, state_text
 from desktop_client.ui.qtutils import clear_layout, named
 
 CHANGE_ACTIONS = frozenset({"IMAGINE", "VARIATION", "REROLL", "BLEND"})
-CHANGE_BUTTONS = ("U1", "U2", "U3", "U4", "🔄", "V1", "V2", "V3", "V4")
+CHANGE_BUTTONS = ("U1", "U2", "U3", "U4", "V1", "V2", "V3", "V4", "🔄")
 GRID_ACTIONS = frozenset({"IMAGINE", "VARIATION", "REROLL", "BLEND", "OUTPAINT", "ZOOM", "PAN", "INPAINT"})
 
 
@@ -282,14 +282,15 @@ class TaskPanel(Retranslatable, QWidget):
             return
         self._buttons_shown = buttons
         clear_layout(self.buttons_grid)
-        # U1…V4 fit four to a row; worded buttons (Vary (Subtle), 缩小 2 倍) two.
-        columns = 4 if all(len(button_text(b)) <= 6 for b in buttons) else 2
-        for index, button in enumerate(buttons):
-            text = button_text(button)
-            pressable = _shrinking(named(QPushButton(text), text))
-            pressable.setToolTip(f"{text}\n{button.custom_id}")
-            pressable.clicked.connect(lambda _c=False, b=button: self.button_pressed.emit(b))
-            self.buttons_grid.addWidget(pressable, index // columns, index % columns)
+        # U1–U4, then V1–V4, four to a row; worded buttons (Vary (Subtle), 缩小 2 倍) two.
+        width = 4 if all(len(button_text(b)) <= 6 for b in buttons) else 2
+        for row, pressables in enumerate(button_rows(buttons, width)):
+            for column, button in enumerate(pressables):
+                text = button_text(button)
+                pressable = _shrinking(named(QPushButton(text), text))
+                pressable.setToolTip(f"{text}\n{button.custom_id}")
+                pressable.clicked.connect(lambda _c=False, b=button: self.button_pressed.emit(b))
+                self.buttons_grid.addWidget(pressable, row, column)
 
     # ----- the tools that need nothing but the task -----------------------------------------
     def _open_image(self) -> None:

@@ -3,7 +3,6 @@ thumbnail, the prompt, and the state with a progress bar."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from desktop_client.core.api.mj_types import MjStatus
 from desktop_client.core.models import StoredTask
+from desktop_client.core.stamps import when
 from desktop_client.ui.mj_texts import action_name, state_text
 from desktop_client.ui.widgets.notice import error_color
 
@@ -35,6 +35,11 @@ THUMB_SIZE = 64
 ROW_HEIGHT = THUMB_SIZE + 16
 
 _Index = QModelIndex | QPersistentModelIndex
+
+
+def task_title(task: StoredTask) -> str:
+    """A task's line in the list: its action and when it was sent (the date unless it was today)."""
+    return f"{action_name(task.action)} · {when(task.submitted)}"
 
 
 class TaskListModel(QAbstractListModel):
@@ -136,7 +141,7 @@ class TaskDelegate(QStyledItemDelegate):
         painter.setFont(bold)
         painter.setPen(palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text))
         title_metrics = QFontMetrics(bold)
-        title = f"{action_name(task.action)} · {time.strftime('%H:%M', time.localtime(task.submitted))}"
+        title = task_title(task)
         painter.drawText(
             text_left,
             rect.top() + title_metrics.ascent(),

@@ -83,3 +83,19 @@ def test_a_question_is_drawn_in_palette_colours(qapp, tmp_path) -> None:
         assert "palette(alternate-base)" in widget.styleSheet() and "#" not in widget.styleSheet().split("{")[1]
     finally:
         widget.deleteLater()
+
+
+def test_the_header_shows_the_date_of_a_message_of_another_day(qapp, tmp_path) -> None:
+    import dataclasses
+    import time
+
+    now = time.time()
+    older = now - 2 * 86400
+    widget = MessageWidget(dataclasses.replace(failed("x", "y"), created=now, model="m"), tmp_path)
+    try:
+        assert time.strftime("%H:%M", time.localtime(now)) in widget.meta_label.text()
+        assert time.strftime("%Y-%m-%d", time.localtime(now)) not in widget.meta_label.text()
+        widget.show_message(dataclasses.replace(failed("x", "y"), created=older, model="m"))
+        assert time.strftime("%Y-%m-%d %H:%M", time.localtime(older)) in widget.meta_label.text()
+    finally:
+        widget.deleteLater()

@@ -242,3 +242,22 @@ async def test_reuse_prompt_goes_to_the_page_that_made_it(make_window) -> None:
     page.detail.reuse_btn.click()
     assert window.current_page() is window.images_page
     assert window.images_page.prompt_edit.toPlainText() == "image number 0"
+
+
+async def test_the_delete_key_deletes_the_selected_images_and_ctrl_z_brings_them_back(make_window) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    window, core, page, paths = await open_gallery(make_window, 4)
+    window.activateWindow()
+    await wait_until(lambda: QApplication.activeWindow() is window, message="window active")
+    selection = page.grid.selectionModel()
+    for row in (0, 1):
+        selection.select(page.model.index(row), QItemSelectionModel.SelectionFlag.Select)
+    page.grid.setFocus()
+    QTest.keyClick(page.grid, Qt.Key.Key_Delete)
+    await wait_until(lambda: page.model.rowCount() == 2 and page.undo_bar.isVisible(), message="deleted")
+    assert paths[0].exists()  # kept during the undo window
+    QTest.keyClick(page.grid, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    await wait_until(lambda: page.model.rowCount() == 4 and not page.undo_bar.isVisible(), message="undone")

@@ -108,3 +108,28 @@ async def test_the_undo_bar_offers_undo_until_its_time_is_up(qapp, monkeypatch) 
     bar.withdraw()
     assert bar.isHidden()
     shiboken6.delete(holder)
+
+
+async def test_the_detail_view_orders_midjourney_buttons_as_users_know_them(qapp, core) -> None:
+    import dataclasses
+
+    add_images(core, 1)
+    item = core.gallery.store.item(core.gallery.store.ids()[0])
+    sent = [{"customId": f"MJ::JOB::variation::{i}::h", "label": f"V{i}"} for i in (3, 1, 4, 2)]
+    sent.append({"customId": "MJ::JOB::reroll::0::h::SOLO", "emoji": "🔄"})
+    sent += [{"customId": f"MJ::JOB::upsample::{i}::h", "label": f"U{i}"} for i in (4, 3, 2, 1)]
+    item = dataclasses.replace(item, source="midjourney", task_id="1700000000000009", meta={"buttons": sent})
+    holder = QWidget()
+    panel = DetailPanel(core.gallery.absolute, holder)
+    panel.show_item(item)
+    grid = panel.mj_layout
+    rows = [
+        [
+            grid.itemAtPosition(row, column).widget().text()
+            for column in range(4)
+            if grid.itemAtPosition(row, column)
+        ]
+        for row in range(grid.rowCount())
+    ]
+    assert rows == [["U1", "U2", "U3", "U4"], ["V1", "V2", "V3", "V4"], ["Reroll"]]
+    shiboken6.delete(holder)

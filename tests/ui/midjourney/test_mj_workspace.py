@@ -359,7 +359,7 @@ async def test_open_source_server_without_buttons_uses_change(
     grid = await finished(page, "IMAGINE")
     await select(page, grid)
     shown = [b.text() for b in page.panel.button_widgets()]
-    assert shown == ["U1", "U2", "U3", "U4", "Reroll", "V1", "V2", "V3", "V4"]
+    assert shown == ["U1", "U2", "U3", "U4", "V1", "V2", "V3", "V4", "Reroll"]  # the order users know
     press(page, "U3")
     upscale = await finished(page, "UPSCALE")
     assert upscale.parent_id == grid.id

@@ -66,3 +66,23 @@ def test_described_prompts_stay_while_the_task_is_polled(qtbot) -> None:
     go = [b for b in holders[1].findChildren(type(panel.confirm_btn)) if b.text() == "Imagine"]
     go[0].click()
     assert chosen == [described.prompts[1]]
+
+
+def test_the_buttons_keep_the_order_users_know(qtbot) -> None:
+    """U1–U4 on one row, V1–V4 on the next, then reroll, whatever order the server sent."""
+    panel = TaskPanel()
+    qtbot.addWidget(panel)
+    sent = [MjButton(f"MJ::JOB::variation::{i}::abc", label=f"V{i}") for i in (4, 3, 2, 1)]
+    sent += [REROLL] + [MjButton(f"MJ::JOB::upsample::{i}::abc", label=f"U{i}") for i in (2, 1, 4, 3)]
+    task = stored("1700000000000002", 1, status=MjStatus.SUCCESS, progress=100, finished=2.0, buttons=tuple(sent))
+    panel.show_task(task)
+    grid = panel.buttons_grid
+    rows = [
+        [
+            grid.itemAtPosition(row, column).widget().text()
+            for column in range(4)
+            if grid.itemAtPosition(row, column)
+        ]
+        for row in range(grid.rowCount())
+    ]
+    assert rows == [["U1", "U2", "U3", "U4"], ["V1", "V2", "V3", "V4"], ["Reroll"]]

@@ -70,3 +70,18 @@ def test_the_model_passes_qtmodeltester_through_inserts_updates_and_a_reset(qapp
     model.reset([stored("x", 5)])
     assert rows(model) == ["x"] and model.row_of("d") == -1 and model.task("d") is None
     assert model.task("x") is not None and model.tasks == (model.task("x"),)
+
+
+def test_a_task_of_another_day_shows_its_date(qapp) -> None:
+    import time
+
+    from desktop_client.ui.midjourney.tasks_model import task_title
+
+    now = time.time()
+    assert (
+        task_title(stored("1700000000000003", now)) == f"Imagine · {time.strftime('%H:%M', time.localtime(now))}"
+    )
+    earlier = now - 3 * 86400
+    assert task_title(stored("1700000000000004", earlier)).endswith(
+        time.strftime("%Y-%m-%d %H:%M", time.localtime(earlier))
+    )
