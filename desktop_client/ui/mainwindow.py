@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QPaintEvent, QPalette
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QPaintEvent, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -52,6 +52,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 NAV_KEYS = ("chat", "midjourney", "images", "gallery", "usage", "settings")
+MINIMUM_SIZE = (800, 560)
+COMPACT_BELOW = 1000  # window width under which the navigation shows icons only
+NAV_WIDTH, NAV_COMPACT_WIDTH = 180, 56
 GO_KEYS = NAV_KEYS[:5]  # Ctrl+1…5 in navigation order; Settings is Ctrl+,
 
 
@@ -120,7 +123,8 @@ class KeyringBanner(Retranslatable, QFrame):
 def _navigation() -> QListWidget:
     nav = QListWidget()
     nav.setObjectName("nav")
-    nav.setFixedWidth(180)
+    nav.setFixedWidth(NAV_WIDTH)
+    nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     nav.setIconSize(QSize(20, 20))
     nav.setStyleSheet(
         "#nav { border: none; background: transparent; font-size: 14px; }"
@@ -135,11 +139,13 @@ class MainWindow(Retranslatable, QMainWindow):
         super().__init__()
         self.core = core
         self.themes = themes
+        self._compact = False
+        self._nav_labels: dict[str, str] = {}
         self.translations = translations
         # One memory store per run: choosing session-only twice must not drop keys.
         self.session_store = core.secrets if isinstance(core.secrets, MemorySecretStore) else MemorySecretStore()
         self.setWindowIcon(QIcon(str(resource("icons", "keyhold.svg"))))
-        self.setMinimumSize(QSize(760, 520))
+        self.setMinimumSize(QSize(*MINIMUM_SIZE))
 
         self.nav = _navigation()
         self.pages = QStackedWidget()
@@ -362,6 +368,26 @@ class MainWindow(Retranslatable, QMainWindow):
             for callback in callbacks:
                 QTimer.singleShot(0, self, callback)
 
+    # ----- size --------------------------------------------------------------
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        compact = self.width() < COMPACT_BELOW
+        if compact != self._compact:
+            self._compact = compact
+            self.nav.setFixedWidth(NAV_COMPACT_WIDTH if compact else NAV_WIDTH)
+            self._show_nav_labels()
+
+    def _show_nav_labels(self) -> None:
+        """Names beside the icons, or in a narrow window the icons alone (the names as tooltips)."""
+        if not self._nav_labels:
+            return  # not translated yet: retranslate() shows them
+        for row, key in enumerate(NAV_KEYS):
+            item = self.nav.item(row)
+            item.setText("" if self._compact else self._nav_labels[key])
+            item.setToolTip(self._nav_labels[key])
+            # The name stays what assistive technology reads, with or without the text.
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, self._nav_labels[key])
+
     # ----- i18n --------------------------------------------------------------
     def retranslate(self) -> None:
         self.setWindowTitle(APP_NAME)
@@ -373,8 +399,8 @@ class MainWindow(Retranslatable, QMainWindow):
             "usage": self.tr("Usage"),
             "settings": self.tr("Settings"),
         }
-        for row, key in enumerate(NAV_KEYS):
-            self.nav.item(row).setText(labels[key])
+        self._nav_labels = labels
+        self._show_nav_labels()
         named(self.nav, self.tr("Navigation"))
         self._retranslate_menus()
         self._update_keys_status()

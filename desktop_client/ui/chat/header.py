@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QMenu,
     QPlainTextEdit,
@@ -27,6 +26,7 @@ from desktop_client.core.services.chat_types import Conversation, ConversationSe
 from desktop_client.core.settings import ProfileKind, ProfileRecord
 from desktop_client.ui.i18n import Retranslatable
 from desktop_client.ui.qtutils import fill_profile_combo, named
+from desktop_client.ui.widgets.elided_label import ElidedLabel
 
 NO_TEMPERATURE = -0.1  # the spin box's lowest value stands for "the server's default"
 
@@ -41,12 +41,12 @@ class ChatHeader(Retranslatable, QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.title_label = QLabel()
+        self.title_label = ElidedLabel(least=90)
         self.title_label.setStyleSheet("font-size: 15px; font-weight: 600;")
         self.profile_combo = QComboBox()
         self.model_combo = QComboBox()
         self.model_combo.setEditable(True)
-        self.model_combo.setMinimumContentsLength(18)
+        self.model_combo.setMinimumContentsLength(12)
         model_edit = self.model_combo.lineEdit()
         assert model_edit is not None
         self.model_edit: QLineEdit = model_edit

@@ -27,6 +27,7 @@ from desktop_client.ui.errors import describe
 from desktop_client.ui.i18n import Retranslatable, tr_args
 from desktop_client.ui.midjourney.widgets import ImageStrip
 from desktop_client.ui.qtutils import named
+from desktop_client.ui.widgets.flow_layout import FlowLayout
 from desktop_client.ui.widgets.notice import Notice
 from desktop_client.ui.widgets.prompt_edit import PromptEdit
 
@@ -71,7 +72,7 @@ class Composer(Retranslatable, QWidget):
         layout.addWidget(self.notice)
         layout.addWidget(self.settings_btn, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addLayout(prompt_row)
-        layout.addLayout(self._build_helpers())
+        layout.addWidget(self._build_helpers())
         layout.addWidget(self.references)
         layout.addWidget(self.preview_label)
 
@@ -96,7 +97,7 @@ class Composer(Retranslatable, QWidget):
         self.references.changed.connect(self._update_preview)
         self.retranslate()
 
-    def _build_helpers(self) -> QHBoxLayout:
+    def _build_helpers(self) -> QWidget:
         """Aspect, version, stylize, chaos, raw and --no: each fills one parameter."""
         self.aspect_combo = QComboBox()
         self.aspect_combo.setEditable(True)
@@ -121,21 +122,29 @@ class Composer(Retranslatable, QWidget):
         self.no_edit = QLineEdit()
         self.no_edit.setMinimumWidth(90)
         self.no_edit.setMaximumWidth(160)
-        helpers = QHBoxLayout()
+        # Each label stays with its field; the pairs wrap to a second row in a narrow window.
+        box = QWidget()
+        helpers = FlowLayout(box)
         self.helper_labels: list[QLabel] = []
+
+        def pair(label: QLabel, widget: QWidget) -> None:
+            holder = QWidget()
+            row = QHBoxLayout(holder)
+            row.setContentsMargins(0, 0, 0, 0)
+            row.addWidget(label)
+            row.addWidget(widget)
+            helpers.addWidget(holder)
+
         for widget in (self.aspect_combo, self.version_combo, self.stylize, self.chaos):
             label = QLabel()
             label.setBuddy(widget)
             self.helper_labels.append(label)
-            helpers.addWidget(label)
-            helpers.addWidget(widget)
+            pair(label, widget)
         helpers.addWidget(self.raw_check)
         self.no_label = QLabel()
         self.no_label.setBuddy(self.no_edit)
-        helpers.addWidget(self.no_label)
-        helpers.addWidget(self.no_edit)
-        helpers.addStretch(1)
-        return helpers
+        pair(self.no_label, self.no_edit)
+        return box
 
     def retranslate(self) -> None:
         self.imagine_btn.setText(self.tr("Imagine"))
