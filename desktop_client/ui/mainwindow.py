@@ -175,6 +175,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.onboarding.done.connect(self._on_onboarded)
         self.settings_page.profiles_changed.connect(self._profiles_changed)
         self.mj_page.task_ended.connect(self.notifier.task_ended)
+        self.chat_page.long_answer_ended.connect(self.notifier.answer_ended)
         self.mj_page.go_to_settings.connect(lambda: self.nav.setCurrentRow(NAV_KEYS.index("settings")))
         self.settings_page.language_chosen.connect(self.set_language)
         self.settings_page.theme_chosen.connect(self.set_theme)
@@ -539,6 +540,7 @@ class MainWindow(Retranslatable, QMainWindow):
 
         page = ImagesPage(self.core)
         page.show_in_gallery.connect(self.show_in_gallery)
+        page.generation_ended.connect(self.notifier.images_ended)
         return page
 
     def _build_gallery_page(self) -> QWidget:

@@ -1,5 +1,6 @@
-"""Telling the user a Midjourney task ended while they look elsewhere: a system tray
-message where the desktop has a tray, the status bar always."""
+"""Telling the user that work ended while they look elsewhere (a Midjourney task, a long chat
+answer, an image generation): a system tray message where the desktop has a tray, the taskbar
+asking for attention where it has none, the status bar always."""
 
 from __future__ import annotations
 
@@ -39,17 +40,33 @@ class Notifier(QObject):
                 QCoreApplication.translate("Notifier", "Midjourney: %1 failed"), action_name(task.action)
             )
         body = " ".join((task.prompt or task.final_prompt).split())[:120] or task.id
-        self.window.statusBar().showMessage(f"{title} — {body}", 10000)
+        self.announce(title, body, ok=task.status is MjStatus.SUCCESS)
+
+    def answer_ended(self, conversation_title: str, ok: bool) -> None:
+        title = (
+            QCoreApplication.translate("Notifier", "Chat: the answer is ready")
+            if ok
+            else QCoreApplication.translate("Notifier", "Chat: the answer failed")
+        )
+        self.announce(title, " ".join(conversation_title.split())[:120], ok=ok)
+
+    def images_ended(self, saved: int, failed: int) -> None:
+        if saved:
+            title = QCoreApplication.translate("Notifier", "Images: %n image(s) ready", "", saved)
+        else:
+            title = QCoreApplication.translate("Notifier", "Images: the generation failed")
+        body = QCoreApplication.translate("Notifier", "%n image(s) failed", "", failed) if failed else ""
+        self.announce(title, body, ok=saved > 0 and not failed)
+
+    def announce(self, title: str, body: str, *, ok: bool = True) -> None:
+        """The status bar always; outside the window only when it is not the active one."""
+        self.window.statusBar().showMessage(f"{title} — {body}" if body else title, 10000)
         if self.window.isActiveWindow():
             return
         self.sent.append((title, body))
         if self.tray is not None:
             self.tray.show()
-            icon = (
-                QSystemTrayIcon.MessageIcon.Information
-                if task.status is MjStatus.SUCCESS
-                else QSystemTrayIcon.MessageIcon.Warning
-            )
+            icon = QSystemTrayIcon.MessageIcon.Information if ok else QSystemTrayIcon.MessageIcon.Warning
             self.tray.showMessage(title, body, icon, 8000)
         else:
             QApplication_alert(self.window)

@@ -2666,6 +2666,26 @@
         <source>Midjourney: %1 failed</source>
         <translation>Midjourney：%1 失败</translation>
     </message>
+    <message>
+        <source>Chat: the answer is ready</source>
+        <translation>对话：回答已完成</translation>
+    </message>
+    <message>
+        <source>Chat: the answer failed</source>
+        <translation>对话：回答失败</translation>
+    </message>
+    <message>
+        <source>Images: %n image(s) ready</source>
+        <translation>图片：已生成 %n 张</translation>
+    </message>
+    <message>
+        <source>Images: the generation failed</source>
+        <translation>图片：生成失败</translation>
+    </message>
+    <message>
+        <source>%n image(s) failed</source>
+        <translation>%n 张失败</translation>
+    </message>
 </context>
 <context>
     <name>OnboardingPage</name>

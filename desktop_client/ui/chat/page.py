@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
 
 class ChatPage(QWidget):
+    long_answer_ended = Signal(str, bool)  # for the main window's notifier
+
     def __init__(self, core: Core, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.core = core
@@ -37,6 +39,7 @@ class ChatPage(QWidget):
         self.presenter = ChatPresenter(
             core, self.conversations, self.header, self.view, self.composer, self.notice, self
         )
+        self.presenter.long_answer_ended.connect(self.long_answer_ended)
 
         right = QWidget()
         right_layout = QVBoxLayout(right)

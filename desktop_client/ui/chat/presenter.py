@@ -8,11 +8,12 @@ a new answer's rows are put into the shown branch as they come, not read back fr
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Coroutine
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 
 from desktop_client.core.errors import ErrorKind, KeyholdError
 from desktop_client.core.services.chat_types import (
@@ -40,7 +41,13 @@ if TYPE_CHECKING:
 VISIBLE_MESSAGES = 60
 
 
+LONG_ANSWER_SECONDS = 10.0  # an answer that took this long is announced if the window is not in front
+
+
 class ChatPresenter(QObject):
+    # A long answer ended: the conversation's title, and whether it ended well (for a notification).
+    long_answer_ended = Signal(str, bool)
+
     def __init__(
         self,
         core: Core,
@@ -300,10 +307,14 @@ class ChatPresenter(QObject):
         return True
 
     async def _run(self, conversation_id: str, answer: Coroutine[Any, Any, StreamOutcome]) -> None:
+        started = time.monotonic()
         try:
             outcome = await answer
             if outcome.error is not None and self._showing(conversation_id):
                 self.notice.show_error(outcome.error)
+            if time.monotonic() - started >= LONG_ANSWER_SECONDS:
+                title = (await self.chat.conversation(conversation_id)).title
+                self.long_answer_ended.emit(title, outcome.error is None)
         except asyncio.CancelledError:
             pass
         except KeyholdError as exc:

@@ -120,6 +120,7 @@ class SourceStrip(Retranslatable, DropStrip):
 class ImagesPage(Retranslatable, QWidget):
     show_in_gallery = Signal(int)
     generated = Signal()
+    generation_ended = Signal(int, int)  # images saved, images that failed: for the notifier
 
     def __init__(self, core: Core) -> None:
         super().__init__()
@@ -366,6 +367,7 @@ class ImagesPage(Retranslatable, QWidget):
         if outcome.failures:
             self.notice.show_error(outcome.failures[0])
         self.generated.emit()
+        self.generation_ended.emit(len(outcome.items), len(outcome.failures))
         return outcome.items
 
     async def _ask(self, profile_id: str, request: ImageRequest) -> Generation:
