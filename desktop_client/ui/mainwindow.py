@@ -10,32 +10,27 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QByteArray, QSize, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QPaintEvent, QPalette, QResizeEvent
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import (
-    QFrame,
     QHBoxLayout,
     QLabel,
-    QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMenu,
-    QMessageBox,
-    QPushButton,
     QStackedWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
-from desktop_client import APP_NAME, __version__
+from desktop_client import APP_NAME
 from desktop_client.core.aio import keyring_call
 from desktop_client.core.context import Core
 from desktop_client.core.errors import SecretStoreError
 from desktop_client.core.secrets import DeferredSecretStore, MemorySecretStore, SecretStore, open_secret_store
 from desktop_client.core.settings import Language, ProfileKind, SendKey, Theme
 from desktop_client.ui.chat.page import ChatPage
-from desktop_client.ui.errors import describe, keyring_fix_hint
-from desktop_client.ui.i18n import Retranslatable, Translations, tr_args
+from desktop_client.ui.i18n import Retranslatable, Translations
 from desktop_client.ui.midjourney.page import MidjourneyPage
 from desktop_client.ui.notify import Notifier
 from desktop_client.ui.pages import ComingSoonPage, LazyPage, OnboardingPage, SettingsPage
@@ -43,6 +38,13 @@ from desktop_client.ui.qtutils import async_slot, named, spawn
 from desktop_client.ui.resources import resource
 from desktop_client.ui.shortcuts import PAGE_KEYS, ShortcutsDialog
 from desktop_client.ui.widgets.prompt_edit import PromptEdit
+from desktop_client.ui.window_parts import (
+    NAV_COMPACT_WIDTH,
+    NAV_WIDTH,
+    AboutBox,
+    KeyringBanner,
+    navigation,
+)
 
 if TYPE_CHECKING:
     from desktop_client.ui.gallery.page import GalleryPage
@@ -54,7 +56,6 @@ log = logging.getLogger(__name__)
 NAV_KEYS = ("chat", "midjourney", "images", "gallery", "usage", "settings")
 MINIMUM_SIZE = (800, 560)
 COMPACT_BELOW = 1000  # window width under which the navigation shows icons only
-NAV_WIDTH, NAV_COMPACT_WIDTH = 180, 56
 GO_KEYS = NAV_KEYS[:5]  # Ctrl+1…5 in navigation order; Settings is Ctrl+,
 
 
@@ -65,73 +66,6 @@ def _open_and_warm_up() -> SecretStore:
     import desktop_client.core.services.connection  # noqa: F401
 
     return store
-
-
-class KeyringBanner(Retranslatable, QFrame):
-    """Shown when no secure keyring exists: the fix, a retry, and the session-only choice."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("keyringBanner")
-        # The tooltip roles: the palette's own "look here" colours, light or dark.
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.setAutoFillBackground(True)
-        palette = self.palette()
-        palette.setColor(QPalette.ColorRole.Window, palette.color(QPalette.ColorRole.ToolTipBase))
-        palette.setColor(QPalette.ColorRole.WindowText, palette.color(QPalette.ColorRole.ToolTipText))
-        self.setPalette(palette)
-        self.text = QLabel()
-        self.text.setWordWrap(True)
-        self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.retry_btn = QPushButton()
-        self.session_btn = QPushButton()
-        layout = QHBoxLayout(self)
-        layout.addWidget(self.text, 1)
-        buttons = QVBoxLayout()
-        buttons.addWidget(self.retry_btn)
-        buttons.addWidget(self.session_btn)
-        layout.addLayout(buttons)
-        self.problem: SecretStoreError | None = None
-        self.session_only = False
-        self.retranslate()
-
-    def retranslate(self) -> None:
-        self.retry_btn.setText(self.tr("Retry the keyring"))
-        self.session_btn.setText(self.tr("Use session-only keys"))
-        named(self.retry_btn, self.tr("Retry the keyring"))
-        named(self.session_btn, self.tr("Use session-only keys for this run"))
-        if self.problem is None:
-            return
-        if self.session_only:
-            self.text.setText(
-                self.tr(
-                    "Session-only keys: keys you enter now are kept in memory and forgotten when Keyhold "
-                    "quits. Nothing is written to disk."
-                )
-            )
-            return
-        headline, _ = describe(self.problem)
-        lines = [
-            f"<b>{headline}</b>",
-            self.tr("Keyhold never stores keys in a file. To keep keys between runs:"),
-            keyring_fix_hint(),
-            self.tr("Or use session-only keys: held in memory for this run only."),
-        ]
-        self.text.setText("<br>".join(lines))
-
-
-def _navigation() -> QListWidget:
-    nav = QListWidget()
-    nav.setObjectName("nav")
-    nav.setFixedWidth(NAV_WIDTH)
-    nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    nav.setIconSize(QSize(20, 20))
-    nav.setStyleSheet(
-        "#nav { border: none; background: transparent; font-size: 14px; }"
-        "#nav::item { padding: 8px 10px; border-radius: 6px; margin: 1px 4px; }"
-        "#nav::item:selected { background: palette(highlight); color: palette(highlighted-text); }"
-    )
-    return nav
 
 
 class MainWindow(Retranslatable, QMainWindow):
@@ -147,7 +81,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.setWindowIcon(QIcon(str(resource("icons", "keyhold.svg"))))
         self.setMinimumSize(QSize(*MINIMUM_SIZE))
 
-        self.nav = _navigation()
+        self.nav = navigation()
         self.pages = QStackedWidget()
         self.settings_page = SettingsPage(core)
         self.chat_page = ChatPage(core)
@@ -168,7 +102,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.statusBar().addPermanentWidget(self.keys_status)
         PromptEdit.use_send_key(core.settings.settings.send_key)
         self.shortcuts_dialog: ShortcutsDialog | None = None
-        self.about_box: QMessageBox | None = None
+        self.about_box: AboutBox | None = None
         self._build_menus()
 
         self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
@@ -317,17 +251,8 @@ class MainWindow(Retranslatable, QMainWindow):
 
     def show_about(self) -> None:
         if self.about_box is None:
-            self.about_box = QMessageBox(self)
-            self.about_box.setIcon(QMessageBox.Icon.Information)
-            self.about_box.setStandardButtons(QMessageBox.StandardButton.Close)
-        self.about_box.setWindowTitle(self.tr("About Keyhold"))
-        self.about_box.setText(tr_args(self.tr("Keyhold %1"), __version__))
-        self.about_box.setInformativeText(
-            self.tr(
-                "Chat with OpenAI-compatible servers and make images with OpenAI image models and "
-                "Midjourney, straight from this computer. Your API keys stay in the operating system's keyring."
-            )
-        )
+            self.about_box = AboutBox(self)
+        self.about_box.retranslate()
         self.about_box.open()
 
     def _retranslate_menus(self) -> None:

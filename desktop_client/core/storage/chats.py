@@ -8,8 +8,6 @@ root to its ``current_leaf``.
 from __future__ import annotations
 
 import json
-import os
-import re
 import sqlite3
 import time
 import uuid
@@ -19,6 +17,7 @@ from typing import Any
 
 from desktop_client.core.errors import N_, InputError, NotFoundError
 from desktop_client.core.storage.db import Database
+from desktop_client.core.storage.helpers import fts_query, pid_alive, title_from
 from desktop_client.core.text import inert
 
 # A streaming message whose writer has been silent this long is taken as interrupted.
@@ -106,22 +105,6 @@ def _new_id() -> str:
     return uuid.uuid4().hex
 
 
-def _alive(pid: int | None) -> bool:
-    if not pid:
-        return False
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    except OSError:
-        return False
-    return True
-
-
 def _chain(by_id: dict[str, Message], leaf: str | None) -> list[Message]:
     """Root → ``leaf`` through the parents."""
     chain: list[Message] = []
@@ -131,12 +114,6 @@ def _chain(by_id: dict[str, Message], leaf: str | None) -> list[Message]:
         cursor = by_id.get(cursor.parent_id) if cursor.parent_id else None
     chain.reverse()
     return chain
-
-
-def fts_query(text: str) -> str:
-    """User words as quoted FTS5 strings: no operator or quote can break the query."""
-    terms = [t.replace('"', '""') for t in re.split(r"\s+", text.strip()) if t]
-    return " ".join(f'"{t}"' for t in terms)
 
 
 class ChatStore:
@@ -387,7 +364,7 @@ class ChatStore:
         stale = [
             r["id"]
             for r in rows
-            if not _alive(r["stream_owner"]) or r["seen"] < time.time() - STALE_STREAM_SECONDS
+            if not pid_alive(r["stream_owner"]) or r["seen"] < time.time() - STALE_STREAM_SECONDS
         ]
         for message_id in stale:
             with self.db.transaction() as conn:
@@ -499,15 +476,6 @@ class ChatStore:
         if not rows:
             return [], None
         return list(json.loads(rows[0]["models"])), float(rows[0]["fetched"])
-
-
-def title_from(first_prompt: str) -> str:
-    """A title from the first question: its first line, cut at a word."""
-    line = inert(first_prompt.strip().splitlines()[0]).strip() if first_prompt.strip() else ""
-    if len(line) <= 48:
-        return line
-    cut = line[:48].rsplit(" ", 1)[0]
-    return (cut if len(cut) > 20 else line[:48]) + "…"
 
 
 __all__ = ["ChatStore", "Conversation", "Message", "SearchHit", "Status", "fts_query", "title_from"]

@@ -20,7 +20,6 @@ from typing import Any
 from desktop_client.core.atomic import atomic_write_text
 from desktop_client.core.errors import N_, NotFoundError
 from desktop_client.core.gallery_record import ImageRecord
-from desktop_client.core.storage.chats import fts_query
 from desktop_client.core.storage.db import Database
 
 # The states of an index row: what a probe finds (re-exported), and MISSING below.
@@ -40,6 +39,7 @@ from desktop_client.core.storage.gallery_files import (
     write_sidecar,
 )
 from desktop_client.core.storage.gallery_files import OK as OK
+from desktop_client.core.storage.helpers import fts_query
 
 log = logging.getLogger(__name__)
 

@@ -68,25 +68,7 @@ class ChatHeader(Retranslatable, QWidget):
         self.export_btn.setMenu(self.export_menu)
         self.system_edit = QPlainTextEdit()
         self.system_edit.setMaximumHeight(90)
-        # How much history each question carries, and how long an answer may be (0: no limit).
-        self.context_messages = QSpinBox()
-        self.context_messages.setRange(0, 1000)
-        self.context_tokens = QSpinBox()
-        self.context_tokens.setRange(0, 2_000_000)
-        self.context_tokens.setSingleStep(1000)
-        self.max_tokens = QSpinBox()
-        self.max_tokens.setRange(0, 1_000_000)
-        self.max_tokens.setSingleStep(256)
-        self.more = QWidget()  # the system prompt and the context limits, shown on demand
-        more = QVBoxLayout(self.more)
-        more.setContentsMargins(0, 0, 0, 0)
-        more.addWidget(self.system_edit)
-        limits = QHBoxLayout()
-        for spin in (self.context_messages, self.context_tokens, self.max_tokens):
-            limits.addWidget(spin)
-        limits.addStretch(1)
-        more.addLayout(limits)
-        self.more.setVisible(False)
+        self.more = self._build_more()  # the system prompt and the context limits, shown on demand
         row = QHBoxLayout()
         row.addWidget(self.title_label, 1)
         for widget in (
@@ -115,6 +97,29 @@ class ChatHeader(Retranslatable, QWidget):
         self.export_md.triggered.connect(lambda: self.export_requested.emit("md"))
         self.export_json.triggered.connect(lambda: self.export_requested.emit("json"))
         self.retranslate()
+
+    def _build_more(self) -> QWidget:
+        """The system prompt, then how much history each question carries and how long an answer
+        may be (0: no limit)."""
+        self.context_messages = QSpinBox()
+        self.context_messages.setRange(0, 1000)
+        self.context_tokens = QSpinBox()
+        self.context_tokens.setRange(0, 2_000_000)
+        self.context_tokens.setSingleStep(1000)
+        self.max_tokens = QSpinBox()
+        self.max_tokens.setRange(0, 1_000_000)
+        self.max_tokens.setSingleStep(256)
+        more = QWidget()
+        column = QVBoxLayout(more)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.system_edit)
+        limits = QHBoxLayout()
+        for spin in (self.context_messages, self.context_tokens, self.max_tokens):
+            limits.addWidget(spin)
+        limits.addStretch(1)
+        column.addLayout(limits)
+        more.setVisible(False)
+        return more
 
     def retranslate(self) -> None:
         self.context_messages.setPrefix(self.tr("send the last "))

@@ -31,17 +31,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_client.core.errors import ErrorKind, server_said
+from desktop_client.core.errors import ErrorKind
 from desktop_client.core.services.chat_types import Message, Status
-from desktop_client.core.stamps import when
 from desktop_client.ui.chat.message_body import (
     SEGMENT_FRAGMENTS,
     AttachmentStrip,
     AutoHeightBrowser,
     SegmentedBody,
 )
-from desktop_client.ui.errors import headline_and_fix, tr_error
-from desktop_client.ui.i18n import Retranslatable, tr_args
+from desktop_client.ui.chat.message_texts import meta_text, status_text
+from desktop_client.ui.i18n import Retranslatable
 from desktop_client.ui.qtutils import named, spawn
 from desktop_client.ui.widgets.notice import error_color, is_dark
 
@@ -428,19 +427,6 @@ class MessageWidget(Retranslatable, QFrame):
         return self._stream is not None
 
     # ----- actions ---------------------------------------------------------------
-    def _error_text(self, message: Message) -> str:
-        try:
-            kind = ErrorKind(message.error_kind)
-        except ValueError:
-            return message.error
-        if kind is ErrorKind.BAD_INPUT and not message.model:
-            return self.tr("Pick a model: none was chosen and the server lists no chat model.")
-        headline, fix = headline_and_fix(kind)
-        text = f"{headline}. {fix}"
-        if message.error_detail:
-            text += " " + server_said(message.error_detail, tr_error)
-        return text
-
     def _on_anchor(self, url: QUrl) -> None:
         if url.scheme() == "copy":
             index = int(url.path() or "0") if url.path().isdigit() else -1
@@ -491,19 +477,7 @@ class MessageWidget(Retranslatable, QFrame):
             self.version_label.setText(f"{index + 1}/{len(self.siblings)}")
             self.prev_btn.setEnabled(index > 0)
             self.next_btn.setEnabled(index < len(self.siblings) - 1)
-        meta: list[str] = []
-        if not is_user and message.model:
-            meta.append(message.model)
-        if message.created:
-            meta.append(when(message.created))
-        if message.prompt_tokens is not None or message.completion_tokens is not None:
-            usage = tr_args(self.tr("%1 in · %2 out"), message.prompt_tokens or 0, message.completion_tokens or 0)
-            if message.reasoning_tokens:
-                usage += " " + tr_args(self.tr("(%1 reasoning)"), message.reasoning_tokens)
-            meta.append(usage)
-        if message.role == "assistant" and message.context_count:
-            meta.append(self.tr("%n message(s) sent", "", message.context_count))
-        self.meta_label.setText("  ·  ".join(meta))
+        self.meta_label.setText(meta_text(message))
         self.copy_btn.setVisible(not streaming and bool(message.content))
         self.edit_btn.setVisible(is_user and not streaming)
         done = message.status in (Status.COMPLETE, Status.STOPPED, Status.INTERRUPTED, Status.FAILED)
@@ -516,19 +490,7 @@ class MessageWidget(Retranslatable, QFrame):
         self.pick_model_btn.setVisible(
             not is_user and (message.error_kind == ErrorKind.NOT_FOUND or no_model) and not streaming
         )
-        status = {
-            Status.STREAMING: self.tr("Answering…"),
-            Status.STOPPED: self.tr("Stopped. What arrived is kept."),
-            Status.INTERRUPTED: self.tr(
-                "Interrupted: Keyhold closed before the answer finished. What arrived is kept."
-            ),
-            Status.FAILED: tr_args(self.tr("Failed: %1"), self._error_text(message)),
-        }.get(message.status, "")
-        if message.status is Status.COMPLETE and message.finish_reason == "length":
-            status = self.tr("Cut off at the token limit.")
-        if message.status is Status.COMPLETE and message.finish_reason == "content_filter":
-            status = self.tr("Stopped by the provider's content filter.")
-        self.status_label.setText(status)
+        self.status_label.setText(status_text(message))
         self.status_label.setToolTip(message.error)  # the exact words, for a bug report
         alarming = message.status in (Status.FAILED, Status.INTERRUPTED)
         self.status_label.setStyleSheet(
