@@ -58,6 +58,8 @@ def build_window(core: Core) -> tuple[MainWindow, Translations, ExceptionHook]:
     themes = Themes.of(app) if isinstance(app, QApplication) else None
     if themes is not None:
         themes.apply(core.settings.settings.theme)
+        if core.settings.settings.text_size:
+            themes.set_text_size(core.settings.settings.text_size)
     window = MainWindow(core, translations, themes)
     hook = ExceptionHook(lambda: window)
     # The database and the gallery index open once the window has painted: worker threads

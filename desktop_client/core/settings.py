@@ -79,6 +79,7 @@ class Settings:
     language: Language = Language.SYSTEM
     theme: Theme = Theme.SYSTEM
     send_key: SendKey = SendKey.ENTER  # a file from before this field means Enter
+    text_size: int = 0  # points added to the system's text size (View ▸ Larger text), -4 to +8
     profiles: list[ProfileRecord] = field(default_factory=list)
     ui_state: dict[str, str] = field(default_factory=dict)
 

@@ -37,6 +37,7 @@ from desktop_client.ui.pages import ComingSoonPage, LazyPage, OnboardingPage, Se
 from desktop_client.ui.qtutils import async_slot, named, spawn
 from desktop_client.ui.resources import resource
 from desktop_client.ui.shortcuts import PAGE_KEYS, ShortcutsDialog
+from desktop_client.ui.theme import TEXT_SIZES
 from desktop_client.ui.widgets.prompt_edit import PromptEdit
 from desktop_client.ui.window_parts import (
     NAV_COMPACT_WIDTH,
@@ -193,6 +194,10 @@ class MainWindow(Retranslatable, QMainWindow):
         self.edit_menu = bar.addMenu("")
         self.search_action = self._action(self.edit_menu, ("Ctrl+F", "Ctrl+K"), self.focus_search)
         self.copy_answer_action = self._action(self.edit_menu, ("Ctrl+Shift+C",), self.copy_last_answer)
+        self.edit_menu.addSeparator()
+        self.larger_action = self._action(self.edit_menu, ("Ctrl+=", "Ctrl++"), lambda: self.step_text_size(1))
+        self.smaller_action = self._action(self.edit_menu, ("Ctrl+-",), lambda: self.step_text_size(-1))
+        self.actual_size_action = self._action(self.edit_menu, ("Ctrl+0",), lambda: self.step_text_size(None))
         self.go_menu = bar.addMenu("")
         self.go_actions = {
             key: self._action(self.go_menu, (shortcut,), partial(self.go_to, key))
@@ -263,6 +268,9 @@ class MainWindow(Retranslatable, QMainWindow):
         self.edit_menu.setTitle(self.tr("&Edit"))
         self.search_action.setText(self.tr("&Search"))
         self.copy_answer_action.setText(self.tr("&Copy last answer"))
+        self.larger_action.setText(self.tr("&Larger text"))
+        self.smaller_action.setText(self.tr("S&maller text"))
+        self.actual_size_action.setText(self.tr("&Actual text size"))
         self.go_menu.setTitle(self.tr("&Go"))
         titles = {
             "chat": self.tr("&Chat"),
@@ -339,6 +347,14 @@ class MainWindow(Retranslatable, QMainWindow):
         self.core.settings.update(lambda s: setattr(s, "theme", theme))
         if self.themes is not None:
             self.themes.apply(theme)
+
+    def step_text_size(self, step: int | None) -> None:
+        """One point larger or smaller, or back to the system's size (``None``); kept."""
+        low, high = TEXT_SIZES
+        size = 0 if step is None else max(low, min(high, self.core.settings.settings.text_size + step))
+        self.core.settings.update(lambda s: setattr(s, "text_size", size))
+        if self.themes is not None:
+            self.themes.set_text_size(size)
 
     def set_send_key(self, key: SendKey) -> None:
         self.core.settings.update(lambda s: setattr(s, "send_key", key))

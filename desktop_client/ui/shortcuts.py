@@ -64,6 +64,8 @@ class ShortcutsDialog(Retranslatable, QDialog):
             (keys_text("F2"), self.tr("Rename the selected conversation")),
             (keys_text("Del"), self.tr("Delete the selected conversation or gallery images (with undo)")),
             *((keys_text(key), page) for key, page in zip(PAGE_KEYS, pages, strict=True)),
+            (keys_text("Ctrl+=", "Ctrl+-"), self.tr("Larger or smaller text")),
+            (keys_text("Ctrl+0"), self.tr("The system's text size")),
             (keys_text("Ctrl+,"), self.tr("Settings")),
             (keys_text("F1"), self.tr("This list of keyboard shortcuts")),
             (keys_text("Ctrl+Q"), self.tr("Quit Keyhold")),

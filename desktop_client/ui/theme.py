@@ -9,12 +9,13 @@ when it is light.
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Qt
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
 from desktop_client.core.settings import Theme
 
 _ROLES = QPalette.ColorRole
+TEXT_SIZES = (-4, 8)  # the smallest and largest number of points added to the system's size
 _DISABLED = QPalette.ColorGroup.Disabled
 
 # (window, base, alternate base, text, muted text, button, highlight, highlighted text, link)
@@ -67,6 +68,7 @@ class Themes(QObject):
         super().__init__(app)
         self._app = app
         self._native = QPalette(app.palette())  # what "light" means under System
+        self._base_points = app.font().pointSizeF()  # the system's text size, before any change
         self.choice = Theme.SYSTEM
         app.styleHints().colorSchemeChanged.connect(self._scheme_changed)
 
@@ -85,6 +87,12 @@ class Themes(QObject):
         return self.choice is Theme.DARK or (
             self.choice is Theme.SYSTEM and self._app.styleHints().colorScheme() == Qt.ColorScheme.Dark
         )
+
+    def set_text_size(self, extra_points: int) -> None:
+        """The system's text size plus ``extra_points`` (clamped to TEXT_SIZES), everywhere."""
+        font = QFont(self._app.font())
+        font.setPointSizeF(self._base_points + max(TEXT_SIZES[0], min(TEXT_SIZES[1], extra_points)))
+        self._app.setFont(font)
 
     def _scheme_changed(self, scheme: Qt.ColorScheme) -> None:
         if self.choice is Theme.SYSTEM:

@@ -1,5 +1,4 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>AboutBox</name>
@@ -12,7 +11,7 @@
         <translation>Keyhold %1</translation>
     </message>
     <message>
-        <source>Chat with OpenAI-compatible servers and make images with OpenAI image models and Midjourney, straight from this computer. Your API keys stay in the operating system&apos;s keyring.</source>
+        <source>Chat with OpenAI-compatible servers and make images with OpenAI image models and Midjourney, straight from this computer. Your API keys stay in the operating system's keyring.</source>
         <translation>直接从这台电脑与 OpenAI 兼容的服务器对话，并用 OpenAI 图像模型和 Midjourney 生成图片。你的 API 密钥只保存在操作系统的密钥环中。</translation>
     </message>
 </context>
@@ -513,7 +512,7 @@
         <translation>禁止访问：该密钥无此权限，或服务不支持你所在的地区</translation>
     </message>
     <message>
-        <source>Check the key&apos;s permissions, or use a relay that serves your region.</source>
+        <source>Check the key's permissions, or use a relay that serves your region.</source>
         <translation>请检查密钥权限，或改用支持你所在地区的中转服务。</translation>
     </message>
     <message>
@@ -545,7 +544,7 @@
         <translation>未找到：服务器上没有该模型或接口</translation>
     </message>
     <message>
-        <source>Check the base URL and pick a model from the server&apos;s list.</source>
+        <source>Check the base URL and pick a model from the server's list.</source>
         <translation>请检查接口地址，并从服务器提供的列表中选择模型。</translation>
     </message>
     <message>
@@ -565,7 +564,7 @@
         <translation>请检查地址、网络以及代理或防火墙设置。</translation>
     </message>
     <message>
-        <source>TLS problem: the server&apos;s certificate could not be verified</source>
+        <source>TLS problem: the server's certificate could not be verified</source>
         <translation>TLS 问题：无法验证服务器证书</translation>
     </message>
     <message>
@@ -605,7 +604,7 @@
         <translation>请使用 https://；如果你接受风险，可在配置中允许明文 HTTP。</translation>
     </message>
     <message>
-        <source>The server&apos;s answer was not understood</source>
+        <source>The server's answer was not understood</source>
         <translation>无法理解服务器的响应</translation>
     </message>
     <message>
@@ -645,7 +644,7 @@
         <translation>请解锁钥匙串后重试。没有任何数据丢失。</translation>
     </message>
     <message>
-        <source>Could not read or write Keyhold&apos;s data</source>
+        <source>Could not read or write Keyhold's data</source>
         <translation>无法读写 Keyhold 的数据</translation>
     </message>
     <message>
@@ -701,7 +700,7 @@
         <translation>请确认你的账户可以使用 Windows 凭据管理器，然后重试。</translation>
     </message>
     <message>
-        <source>Install a keyring supported by Python&apos;s keyring package.</source>
+        <source>Install a keyring supported by Python's keyring package.</source>
         <translation>请安装 Python keyring 库支持的钥匙串。</translation>
     </message>
     <message>
@@ -845,7 +844,7 @@
         <translation>请选择 PNG 或 WebP。</translation>
     </message>
     <message>
-        <source>The provider&apos;s safety system refused this prompt</source>
+        <source>The provider's safety system refused this prompt</source>
         <translation>服务商的安全系统拒绝了这条提示词。</translation>
     </message>
     <message>
@@ -937,43 +936,43 @@
         <translation>它没有任何按钮。</translation>
     </message>
     <message>
-        <source>The server&apos;s answer is larger than %1; Keyhold stopped reading it</source>
+        <source>The server's answer is larger than %1; Keyhold stopped reading it</source>
         <translation>服务器的响应超过 %1；Keyhold 已停止读取。</translation>
     </message>
     <message>
-        <source>The server&apos;s answer is larger than %1 (it announced %2); Keyhold stopped reading it</source>
+        <source>The server's answer is larger than %1 (it announced %2); Keyhold stopped reading it</source>
         <translation>服务器的响应超过 %1（它声明的大小为 %2）；Keyhold 已停止读取。</translation>
     </message>
     <message>
-        <source>The server&apos;s image is larger than %1; Keyhold stopped reading it</source>
+        <source>The server's image is larger than %1; Keyhold stopped reading it</source>
         <translation>服务器发送的图片超过 %1；Keyhold 已停止读取。</translation>
     </message>
     <message>
-        <source>The server&apos;s image is larger than %1 (it announced %2); Keyhold stopped reading it</source>
+        <source>The server's image is larger than %1 (it announced %2); Keyhold stopped reading it</source>
         <translation>服务器发送的图片超过 %1（它声明的大小为 %2）；Keyhold 已停止读取。</translation>
     </message>
     <message>
-        <source>The server&apos;s images answer is larger than %1; Keyhold stopped reading it</source>
+        <source>The server's images answer is larger than %1; Keyhold stopped reading it</source>
         <translation>服务器的图片响应超过 %1；Keyhold 已停止读取。</translation>
     </message>
     <message>
-        <source>The server&apos;s images answer is larger than %1 (it announced %2); Keyhold stopped reading it</source>
+        <source>The server's images answer is larger than %1 (it announced %2); Keyhold stopped reading it</source>
         <translation>服务器的图片响应超过 %1（它声明的大小为 %2）；Keyhold 已停止读取。</translation>
     </message>
     <message>
-        <source>The server&apos;s model list is larger than %1; Keyhold stopped reading it</source>
+        <source>The server's model list is larger than %1; Keyhold stopped reading it</source>
         <translation>服务器的模型列表超过 %1；Keyhold 已停止读取。</translation>
     </message>
     <message>
-        <source>The server&apos;s model list is larger than %1 (it announced %2); Keyhold stopped reading it</source>
+        <source>The server's model list is larger than %1 (it announced %2); Keyhold stopped reading it</source>
         <translation>服务器的模型列表超过 %1（它声明的大小为 %2）；Keyhold 已停止读取。</translation>
     </message>
     <message>
-        <source>The server&apos;s task list is larger than %1; Keyhold stopped reading it</source>
+        <source>The server's task list is larger than %1; Keyhold stopped reading it</source>
         <translation>服务器的任务列表超过 %1；Keyhold 已停止读取。</translation>
     </message>
     <message>
-        <source>The server&apos;s task list is larger than %1 (it announced %2); Keyhold stopped reading it</source>
+        <source>The server's task list is larger than %1 (it announced %2); Keyhold stopped reading it</source>
         <translation>服务器的任务列表超过 %1（它声明的大小为 %2）；Keyhold 已停止读取。</translation>
     </message>
     <message>
@@ -993,7 +992,7 @@
         <translation>已拒绝获取 %1：服务器给出的是本机或局域网中的地址。</translation>
     </message>
     <message>
-        <source>Keyhold only fetches images from public addresses or from the profile&apos;s own server</source>
+        <source>Keyhold only fetches images from public addresses or from the profile's own server</source>
         <translation>Keyhold 只从公网地址或该配置自己的服务器获取图片。</translation>
     </message>
     <message>
@@ -1009,7 +1008,7 @@
         <translation>服务器拒绝了请求（HTTP %1）。</translation>
     </message>
     <message>
-        <source>See the server&apos;s message</source>
+        <source>See the server's message</source>
         <translation>请查看服务器返回的信息。</translation>
     </message>
     <message>
@@ -1197,7 +1196,7 @@
         <translation>请选择模型：服务器没有列出可用于聊天的模型</translation>
     </message>
     <message>
-        <source>Type the model&apos;s name in the model box, then regenerate</source>
+        <source>Type the model's name in the model box, then regenerate</source>
         <translation>在模型框中输入模型名称，然后重新生成</translation>
     </message>
     <message>
@@ -1473,7 +1472,7 @@
         <translation>请输入更多字符。</translation>
     </message>
     <message>
-        <source>Keyhold&apos;s database could not be read or written (%1)</source>
+        <source>Keyhold's database could not be read or written (%1)</source>
         <translation>无法读写 Keyhold 的数据库（%1）。</translation>
     </message>
     <message>
@@ -1738,7 +1737,7 @@
         <translation>文件丢失</translation>
     </message>
     <message>
-        <source>Can&apos;t read this file</source>
+        <source>Can't read this file</source>
         <translation>无法读取此文件</translation>
     </message>
 </context>
@@ -2159,6 +2158,18 @@
         <translation>复制最后一条回答(&amp;C)</translation>
     </message>
     <message>
+        <source>&amp;Larger text</source>
+        <translation>放大文字(&amp;L)</translation>
+    </message>
+    <message>
+        <source>S&amp;maller text</source>
+        <translation>缩小文字(&amp;M)</translation>
+    </message>
+    <message>
+        <source>&amp;Actual text size</source>
+        <translation>默认文字大小(&amp;A)</translation>
+    </message>
+    <message>
         <source>&amp;Go</source>
         <translation>前往(&amp;G)</translation>
     </message>
@@ -2214,7 +2225,7 @@
         </translation>
     </message>
     <message>
-        <source>Profile saved. You&apos;re ready.</source>
+        <source>Profile saved. You're ready.</source>
         <translation>配置已保存，可以开始使用了。</translation>
     </message>
 </context>
@@ -2430,7 +2441,7 @@
         <translation>已达到 token 上限，回答被截断。</translation>
     </message>
     <message>
-        <source>Stopped by the provider&apos;s content filter.</source>
+        <source>Stopped by the provider's content filter.</source>
         <translation>已被服务商的内容过滤器中止。</translation>
     </message>
 </context>
@@ -2692,7 +2703,7 @@
         <translation>欢迎使用 Keyhold</translation>
     </message>
     <message>
-        <source>Keyhold talks to OpenAI-compatible APIs and midjourney-proxy servers directly from this computer. There is no server in between: your API key and base URL go into the operating system&apos;s keyring and nowhere else, so no crawler can find them.
+        <source>Keyhold talks to OpenAI-compatible APIs and midjourney-proxy servers directly from this computer. There is no server in between: your API key and base URL go into the operating system's keyring and nowhere else, so no crawler can find them.
 
 Add your first profile. “Test connection” checks the address and the key before you save.</source>
         <translation>Keyhold 直接从这台电脑连接 OpenAI 兼容 API 和 midjourney-proxy 服务器，中间没有任何服务器：你的 API 密钥和接口地址只保存在操作系统的钥匙串中，爬虫无从找到。
@@ -3097,6 +3108,14 @@ Add your first profile. “Test connection” checks the address and the key bef
     <message>
         <source>Delete the selected conversation or gallery images (with undo)</source>
         <translation>删除所选对话或图库图片（可撤销）</translation>
+    </message>
+    <message>
+        <source>Larger or smaller text</source>
+        <translation>放大或缩小文字</translation>
+    </message>
+    <message>
+        <source>The system's text size</source>
+        <translation>恢复系统文字大小</translation>
     </message>
     <message>
         <source>Settings</source>

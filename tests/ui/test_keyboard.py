@@ -46,13 +46,21 @@ async def test_the_menu_bar_holds_file_edit_go_and_help(make_window) -> None:
         for menu in window.findChildren(type(window.file_menu))
     }
     assert texts["&File"] == ["&New chat", "&Settings", "&Quit"]
-    assert texts["&Edit"] == ["&Search", "&Copy last answer"]
+    assert texts["&Edit"] == [
+        "&Search",
+        "&Copy last answer",
+        "&Larger text",
+        "S&maller text",
+        "&Actual text size",
+    ]
     assert texts["&Go"] == ["&Chat", "&Midjourney", "&Images", "&Gallery", "&Usage"]
     assert texts["&Help"] == ["&Keyboard shortcuts", "&About Keyhold"]
     keys = {action.text(): [k.toString() for k in action.shortcuts()] for action in window.actions()}
     assert keys["&New chat"] == ["Ctrl+N"] and keys["&Settings"] == ["Ctrl+,"] and keys["&Quit"] == ["Ctrl+Q"]
     assert keys["&Search"] == ["Ctrl+F", "Ctrl+K"] and keys["&Copy last answer"] == ["Ctrl+Shift+C"]
     assert keys["&Keyboard shortcuts"] == ["F1"]
+    assert keys["&Larger text"] == ["Ctrl+=", "Ctrl++"] and keys["S&maller text"] == ["Ctrl+-"]
+    assert keys["&Actual text size"] == ["Ctrl+0"]
     assert [keys[window.go_actions[key].text()] for key in GO_KEYS] == [[f"Ctrl+{n}"] for n in range(1, 6)]
 
 

@@ -42,3 +42,24 @@ async def test_light_dark_and_system(make_window, qapp) -> None:
         Themes.of(qapp).choice = Theme.SYSTEM
         qapp.setStyle(style)
         qapp.setPalette(native)
+
+
+async def test_text_size_steps_up_and_down_is_kept_and_resets(make_window, qapp) -> None:
+    from PySide6.QtGui import QFont
+
+    original = QFont(qapp.font())
+    window, core = make_window()
+    base = qapp.font().pointSizeF()
+    try:
+        window.larger_action.trigger()
+        window.larger_action.trigger()
+        assert qapp.font().pointSizeF() == base + 2 and core.settings.settings.text_size == 2
+        window.smaller_action.trigger()
+        assert qapp.font().pointSizeF() == base + 1 and core.settings.settings.text_size == 1
+        for _ in range(20):
+            window.smaller_action.trigger()
+        assert core.settings.settings.text_size == -4  # the smallest step
+        window.actual_size_action.trigger()
+        assert qapp.font().pointSizeF() == base and core.settings.settings.text_size == 0
+    finally:
+        qapp.setFont(original)
