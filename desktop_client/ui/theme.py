@@ -82,12 +82,6 @@ class Themes(QObject):
         self.choice = choice
         self._refresh(self._app.styleHints().colorScheme())
 
-    @property
-    def dark(self) -> bool:
-        return self.choice is Theme.DARK or (
-            self.choice is Theme.SYSTEM and self._app.styleHints().colorScheme() == Qt.ColorScheme.Dark
-        )
-
     def set_text_size(self, extra_points: int) -> None:
         """The system's text size plus ``extra_points`` (clamped to TEXT_SIZES), everywhere."""
         font = QFont(self._app.font())
