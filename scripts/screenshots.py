@@ -240,12 +240,10 @@ async def shoot_images(core, window, out: Path, tag: str) -> None:
 def main(out: Path, real_keyring: bool, dark: bool = False) -> None:
     import qasync
 
-    from desktop_client.ui import theme
+    from desktop_client.core.settings import Theme
 
     out.mkdir(parents=True, exist_ok=True)
     app = make_application(["keyhold"])
-    if dark:
-        theme.apply(app, dark=True)
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     for language in (Language.ENGLISH, Language.CHINESE):
@@ -254,6 +252,7 @@ def main(out: Path, real_keyring: bool, dark: bool = False) -> None:
             build_core(home) if real_keyring else build_core(home, secrets=MemorySecretStore())
         ).open_blocking()
         core.settings.update(lambda s, lang=language: setattr(s, "language", lang))
+        core.settings.update(lambda s: setattr(s, "theme", Theme.DARK if dark else Theme.LIGHT))
         window, _translations, _ = build_window(core)
         window.resize(1100, 720)
         window.show()

@@ -30,6 +30,7 @@ from desktop_client.core.errors import SecretStoreError
 from desktop_client.core.secrets import DeferredSecretStore, MemorySecretStore, SecretStore, open_secret_store
 from desktop_client.core.settings import Language, ProfileKind, SendKey, Theme
 from desktop_client.ui.chat.page import ChatPage
+from desktop_client.ui.design import set_item_icon
 from desktop_client.ui.i18n import Retranslatable, Translations
 from desktop_client.ui.midjourney.page import MidjourneyPage
 from desktop_client.ui.notify import Notifier
@@ -177,7 +178,8 @@ class MainWindow(Retranslatable, QMainWindow):
             page = fixed[key] if key in fixed else ComingSoonPage(key)
             pages[key] = page
             self.pages.addWidget(page)
-            item = QListWidgetItem(QIcon(str(resource("icons", f"{key}.svg"))), "")
+            item = QListWidgetItem("")
+            set_item_icon(item, key, accent=True)
             item.setData(Qt.ItemDataRole.UserRole, key)
             self.nav.addItem(item)
         return pages

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 
 from desktop_client.core.context import Core
 from desktop_client.core.settings import Language, SendKey, Theme
+from desktop_client.ui.design import set_type
 from desktop_client.ui.i18n import Retranslatable, tr_args
 from desktop_client.ui.profile_form import ProfileForm
 from desktop_client.ui.profiles_page import ProfilesEditor
@@ -32,7 +33,7 @@ class ComingSoonPage(Retranslatable, QWidget):
         super().__init__(parent)
         self.key = key
         self.heading = QLabel()
-        self.heading.setStyleSheet("font-size: 18px; font-weight: 600;")
+        set_type(self.heading, "title")
         self.body = QLabel()
         self.body.setWordWrap(True)
         layout = QVBoxLayout(self)
@@ -68,7 +69,7 @@ class SettingsPage(Retranslatable, QWidget):
         super().__init__(parent)
         self.core = core
         self.heading = QLabel()
-        self.heading.setStyleSheet("font-size: 18px; font-weight: 600;")
+        set_type(self.heading, "title")
         self.language_label = QLabel()
         self.language_combo = QComboBox()
         self.theme_label = QLabel()
@@ -181,7 +182,7 @@ class OnboardingPage(Retranslatable, QWidget):
     def __init__(self, core: Core, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.heading = QLabel()
-        self.heading.setStyleSheet("font-size: 22px; font-weight: 600;")
+        set_type(self.heading, "display")
         self.intro = QLabel()
         self.intro.setWordWrap(True)
         self.form = ProfileForm(core)

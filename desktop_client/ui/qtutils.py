@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Collection, Coroutine, Iterable
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QLayout,
     QLineEdit,
     QMessageBox,
+    QToolButton,
     QWidget,
 )
 
@@ -33,8 +34,14 @@ T = TypeVar("T")
 
 
 def named(widget: W, name: str) -> W:
-    """Sets the accessible name (screen readers) and the object name (tests, styles)."""
+    """Sets the accessible name (screen readers); an icon-only button shows it as its tooltip."""
     widget.setAccessibleName(name)
+    if (
+        isinstance(widget, QToolButton)
+        and not widget.icon().isNull()
+        and widget.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonIconOnly
+    ):
+        widget.setToolTip(name)
     return widget
 
 

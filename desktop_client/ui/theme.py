@@ -1,9 +1,11 @@
-"""Keyhold's light and dark palettes, applied app-wide with the Fusion style.
+"""Keyhold's light and dark palettes, applied app-wide with the Fusion style and the design
+system's stylesheet (``ui/design.py``).
 
 Widgets take their colours from palette roles (never literals), so one palette switches every
 page; Markdown follows through ``ui.widgets.notice.is_dark``. The System theme follows the OS's
-colour scheme as it changes: Keyhold's dark palette when it is dark, the platform's own palette
-when it is light.
+colour scheme as it changes. Beyond Qt's usual meaning, two roles carry the design's lines:
+Midlight is the hairline of frames, inputs and separators, Dark the stronger line under the
+pointer.
 """
 
 from __future__ import annotations
@@ -13,18 +15,46 @@ from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
 from desktop_client.core.settings import Theme
+from desktop_client.ui.design import restyle
 
 _ROLES = QPalette.ColorRole
 TEXT_SIZES = (-4, 8)  # the smallest and largest number of points added to the system's size
 _DISABLED = QPalette.ColorGroup.Disabled
 
-# (window, base, alternate base, text, muted text, button, highlight, highlighted text, link)
-_DARK = ("#1f2023", "#27282c", "#30343b", "#e6e6e9", "#9aa0a6", "#2d2f34", "#3d6fd9", "#ffffff", "#8ab4f8")
-_LIGHT = ("#f5f6f8", "#ffffff", "#e9effb", "#1f2328", "#6b7280", "#fbfbfc", "#2f6fde", "#ffffff", "#1a5fd1")
+# (window, base, alternate base, text, muted text, button, highlight, highlighted text, link,
+#  hairline, strong line)
+_DARK = (
+    "#1b1c1f",
+    "#242529",
+    "#2e3340",
+    "#e6e6e9",
+    "#9aa0a6",
+    "#2a2b30",
+    "#4a7ee6",
+    "#ffffff",
+    "#8ab4f8",
+    "#35373d",
+    "#4b4e56",
+)
+_LIGHT = (
+    "#f4f5f7",
+    "#ffffff",
+    "#e8eefb",
+    "#1f2328",
+    "#667085",
+    "#ffffff",
+    "#2f6fde",
+    "#ffffff",
+    "#1a5fd1",
+    "#e2e4e9",
+    "#c5c9d0",
+)
 
 
 def palette(dark: bool) -> QPalette:
-    window, base, alternate, text, muted, button, highlight, on_highlight, link = _DARK if dark else _LIGHT
+    window, base, alternate, text, muted, button, highlight, on_highlight, link, hairline, strong = (
+        _DARK if dark else _LIGHT
+    )
     pal = QPalette()
     for role, colour in (
         (_ROLES.Window, window),
@@ -47,18 +77,18 @@ def palette(dark: bool) -> QPalette:
         pal.setColor(role, QColor(colour))
     for role in (_ROLES.Text, _ROLES.WindowText, _ROLES.ButtonText):
         pal.setColor(_DISABLED, role, QColor(muted))
-    # Frames and separators: a step away from the window, either way.
-    pal.setColor(_ROLES.Light, QColor(window).lighter(130))
-    pal.setColor(_ROLES.Midlight, QColor(window).lighter(115))
-    pal.setColor(_ROLES.Dark, QColor(window).darker(150))
+    pal.setColor(_ROLES.Light, QColor(base))
+    pal.setColor(_ROLES.Midlight, QColor(hairline))
+    pal.setColor(_ROLES.Dark, QColor(strong))
     pal.setColor(_ROLES.Shadow, QColor("#000000"))
     return pal
 
 
 def apply(app: QApplication, dark: bool) -> None:
-    """Keyhold's palette (light or dark) on every widget, with the Fusion style that honours it."""
+    """Keyhold's palette (light or dark) and stylesheet on every widget, over the Fusion style."""
     app.setStyle("Fusion")
     app.setPalette(palette(dark))
+    restyle(app)
 
 
 class Themes(QObject):
@@ -67,7 +97,6 @@ class Themes(QObject):
     def __init__(self, app: QApplication) -> None:
         super().__init__(app)
         self._app = app
-        self._native = QPalette(app.palette())  # what "light" means under System
         self._base_points = app.font().pointSizeF()  # the system's text size, before any change
         self.choice = Theme.SYSTEM
         app.styleHints().colorSchemeChanged.connect(self._scheme_changed)
@@ -87,13 +116,11 @@ class Themes(QObject):
         font = QFont(self._app.font())
         font.setPointSizeF(self._base_points + max(TEXT_SIZES[0], min(TEXT_SIZES[1], extra_points)))
         self._app.setFont(font)
+        restyle(self._app)
 
     def _scheme_changed(self, scheme: Qt.ColorScheme) -> None:
         if self.choice is Theme.SYSTEM:
             self._refresh(scheme)
 
     def _refresh(self, scheme: Qt.ColorScheme) -> None:
-        if self.choice is Theme.SYSTEM and scheme != Qt.ColorScheme.Dark:
-            self._app.setPalette(self._native)
-            return
         apply(self._app, dark=self.choice is Theme.DARK or scheme == Qt.ColorScheme.Dark)

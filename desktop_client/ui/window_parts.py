@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from desktop_client import __version__
 from desktop_client.core.errors import SecretStoreError
+from desktop_client.ui.design import set_type
 from desktop_client.ui.errors import describe, keyring_fix_hint
 from desktop_client.ui.i18n import Retranslatable, tr_args
 from desktop_client.ui.qtutils import named
@@ -84,11 +85,8 @@ def navigation() -> QListWidget:
     nav.setFixedWidth(NAV_WIDTH)
     nav.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     nav.setIconSize(QSize(20, 20))
-    nav.setStyleSheet(
-        "#nav { border: none; background: transparent; font-size: 14px; }"
-        "#nav::item { padding: 8px 10px; border-radius: 6px; margin: 1px 4px; }"
-        "#nav::item:selected { background: palette(highlight); color: palette(highlighted-text); }"
-    )
+    set_type(nav, "large")
+    nav.setProperty("itemIcons", True)  # restyle() re-tints its entries' icons
     return nav
 
 

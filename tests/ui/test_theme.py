@@ -40,6 +40,7 @@ async def test_light_dark_and_system(make_window, qapp) -> None:
         assert not is_dark(qapp.palette())
     finally:
         Themes.of(qapp).choice = Theme.SYSTEM
+        qapp.setStyleSheet("")
         qapp.setStyle(style)
         qapp.setPalette(native)
 

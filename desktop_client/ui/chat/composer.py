@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QIODevice, QMimeData, Qt, Signal
-from PySide6.QtGui import QIcon
+from PySide6.QtCore import QBuffer, QEvent, QIODevice, QMimeData, QObject, Signal
 from PySide6.QtWidgets import (
     QFileDialog,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -16,12 +16,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from desktop_client.ui.design import Space, set_icon
 from desktop_client.ui.i18n import Retranslatable
 from desktop_client.ui.qtutils import named
-from desktop_client.ui.resources import resource
 from desktop_client.ui.widgets.prompt_edit import PromptEdit
 
-MIN_HEIGHT = 64
+MIN_HEIGHT = 44
 
 
 class Composer(PromptEdit):
@@ -66,25 +66,36 @@ class ComposerPanel(Retranslatable, QWidget):
         self.edit = Composer()
         self.edit.setFixedHeight(MIN_HEIGHT)
         self.attach_btn = QToolButton()
-        self.attach_btn.setIcon(QIcon(str(resource("icons", "attach.svg"))))
+        set_icon(self.attach_btn, "attach")
         self.attachments_label = QLabel()
+        self.attachments_label.setProperty("muted", True)
         self.attachments_label.setVisible(False)
         self.send_btn = QPushButton()
+        self.send_btn.setProperty("variant", "primary")
+        set_icon(self.send_btn, "send")
         self.stop_btn = QPushButton()
+        set_icon(self.stop_btn, "stop")
         self.stop_btn.setVisible(False)
-        row = QHBoxLayout()
-        row.addWidget(self.attach_btn, 0, Qt.AlignmentFlag.AlignBottom)
-        row.addWidget(self.edit, 1)
-        buttons = QVBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.stop_btn)
-        buttons.addWidget(self.send_btn)
-        row.addLayout(buttons)
+        # One rounded field holds the text and, under it, the attach button and Send / Stop.
+        self.frame = QFrame()
+        self.frame.setObjectName("composerFrame")
+        tools = QHBoxLayout()
+        tools.setSpacing(Space.S)
+        tools.addWidget(self.attach_btn)
+        tools.addWidget(self.attachments_label)
+        tools.addStretch(1)
+        tools.addWidget(self.stop_btn)
+        tools.addWidget(self.send_btn)
+        inside = QVBoxLayout(self.frame)
+        inside.setContentsMargins(Space.M, Space.S, Space.S, Space.S)
+        inside.setSpacing(Space.XS)
+        inside.addWidget(self.edit)
+        inside.addLayout(tools)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.attachments_label)
-        layout.addLayout(row)
+        layout.setContentsMargins(Space.L, Space.XS, Space.L, Space.M)
+        layout.addWidget(self.frame)
         self.setFocusProxy(self.edit)
+        self.edit.installEventFilter(self)
 
         self.edit.textChanged.connect(self._fit)
         self.edit.submitted.connect(self.send_requested)
@@ -106,6 +117,14 @@ class ComposerPanel(Retranslatable, QWidget):
         named(self.send_btn, self.tr("Send"))
         named(self.stop_btn, self.tr("Stop the answer"))
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.edit and event.type() in (QEvent.Type.FocusIn, QEvent.Type.FocusOut):
+            # Stylesheets have no :focus-within: the frame's outline follows the text's focus.
+            self.frame.setProperty("focused", event.type() == QEvent.Type.FocusIn)
+            self.frame.style().unpolish(self.frame)
+            self.frame.style().polish(self.frame)
+        return super().eventFilter(watched, event)
+
     def text(self) -> str:
         return self.edit.toPlainText()
 
@@ -123,13 +142,13 @@ class ComposerPanel(Retranslatable, QWidget):
         self.stop_btn.setEnabled(False)  # once is enough: the answer is being saved
 
     def show_attachments(self, count: int) -> None:
-        self.attachments_label.setVisible(count > 0)
+        self.attachments_label.setVisible(count > 0)  # the attach button stays put beside it
         self.attachments_label.setText(self.tr("%n image(s) attached", "", count))
 
     def _fit(self) -> None:
         """Grows with the text up to eight lines, then scrolls."""
         lines = max(2, min(8, self.edit.document().blockCount()))
-        height = self.edit.fontMetrics().lineSpacing() * lines + 18
+        height = self.edit.fontMetrics().lineSpacing() * lines + Space.S
         self.edit.setFixedHeight(max(MIN_HEIGHT, height))
 
     def _choose_images(self) -> None:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from desktop_client.core.services.chat_types import Conversation, ConversationSettings
 from desktop_client.core.settings import ProfileKind, ProfileRecord
+from desktop_client.ui.design import Space, set_icon, set_type
 from desktop_client.ui.i18n import Retranslatable
 from desktop_client.ui.qtutils import fill_profile_combo, named
 from desktop_client.ui.widgets.elided_label import ElidedLabel
@@ -42,7 +43,7 @@ class ChatHeader(Retranslatable, QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.title_label = ElidedLabel(least=90)
-        self.title_label.setStyleSheet("font-size: 15px; font-weight: 600;")
+        set_type(self.title_label, "subtitle")
         self.profile_combo = QComboBox()
         self.model_combo = QComboBox()
         self.model_combo.setEditable(True)
@@ -51,15 +52,17 @@ class ChatHeader(Retranslatable, QWidget):
         assert model_edit is not None
         self.model_edit: QLineEdit = model_edit
         self.refresh_models_btn = QToolButton()
-        self.refresh_models_btn.setText("⟳")
+        set_icon(self.refresh_models_btn, "regenerate")
         self.temperature = QDoubleSpinBox()
         self.temperature.setRange(NO_TEMPERATURE, 2.0)
         self.temperature.setSingleStep(0.1)
         self.temperature.setDecimals(1)
         self.system_btn = QToolButton()
         self.system_btn.setCheckable(True)
+        set_icon(self.system_btn, "sliders")
         self.export_btn = QToolButton()
         self.export_btn.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        set_icon(self.export_btn, "export")
         self.export_menu = QMenu(self)
         self.export_md = QAction(self)
         self.export_json = QAction(self)
@@ -70,6 +73,7 @@ class ChatHeader(Retranslatable, QWidget):
         self.system_edit.setMaximumHeight(90)
         self.more = self._build_more()  # the system prompt and the context limits, shown on demand
         row = QHBoxLayout()
+        row.setSpacing(Space.S)
         row.addWidget(self.title_label, 1)
         for widget in (
             self.profile_combo,
@@ -81,7 +85,8 @@ class ChatHeader(Retranslatable, QWidget):
         ):
             row.addWidget(widget)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setContentsMargins(Space.L, Space.S, Space.L, Space.S)
+        layout.setSpacing(Space.S)
         layout.addLayout(row)
         layout.addWidget(self.more)
 

@@ -40,6 +40,7 @@ from desktop_client.ui.chat.message_body import (
     SegmentedBody,
 )
 from desktop_client.ui.chat.message_texts import meta_text, status_text
+from desktop_client.ui.design import Space, set_icon, set_type
 from desktop_client.ui.i18n import Retranslatable
 from desktop_client.ui.qtutils import named, spawn
 from desktop_client.ui.widgets.notice import error_color, is_dark
@@ -97,15 +98,12 @@ class MessageWidget(Retranslatable, QFrame):
         self._render_generation = 0
         self._rendered_dark: bool | None = None  # the palette the shown Markdown was rendered for
         self.setObjectName("message")
-        # A question on the palette's alternate base, an answer on its base: readable in any theme.
-        self.setStyleSheet(
-            "#message { border-radius: 8px; background: %s; }"
-            % ("palette(alternate-base)" if message.role == "user" else "palette(base)")
-        )
+        # A question on the palette's alternate base, an answer a card on its base (design.py).
+        self.setProperty("card", "user" if message.role == "user" else "true")
 
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(10, 6, 10, 6)
-        layout.setSpacing(2)
+        layout.setContentsMargins(Space.L, Space.M, Space.L, Space.S)
+        layout.setSpacing(Space.XS)
         layout.addLayout(self._build_header())
         self._build_body(layout)
         self._build_editor(layout)
@@ -119,15 +117,18 @@ class MessageWidget(Retranslatable, QFrame):
 
     def _build_header(self) -> QHBoxLayout:
         self.role_label = QLabel()
-        self.role_label.setStyleSheet("font-weight: 600;")
+        set_type(self.role_label, "strong")
         self.meta_label = QLabel()
-        self.meta_label.setStyleSheet("color: palette(mid);")
+        self.meta_label.setProperty("muted", True)
+        set_type(self.meta_label, "caption")
         self.prev_btn = QToolButton()
-        self.prev_btn.setText("‹")
+        set_icon(self.prev_btn, "chevron-left")
         self.version_label = QLabel()
+        self.version_label.setProperty("muted", True)
         self.next_btn = QToolButton()
-        self.next_btn.setText("›")
+        set_icon(self.next_btn, "chevron-right")
         header = QHBoxLayout()
+        header.setSpacing(Space.S)
         header.addWidget(self.role_label)
         header.addWidget(self.meta_label, 1)
         header.addWidget(self.prev_btn)
@@ -139,7 +140,7 @@ class MessageWidget(Retranslatable, QFrame):
         self.reasoning_toggle = QToolButton()
         self.reasoning_toggle.setCheckable(True)
         self.reasoning_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.reasoning_toggle.setArrowType(Qt.ArrowType.RightArrow)
+        set_icon(self.reasoning_toggle, "chevron-right")
         self.reasoning_view = AutoHeightBrowser()
         self.reasoning_view.setStyleSheet(
             "QTextBrowser { background: transparent; color: palette(placeholder-text); }"
@@ -157,6 +158,7 @@ class MessageWidget(Retranslatable, QFrame):
         self.editor.setVisible(False)
         self.editor.setMaximumHeight(160)
         self.save_edit_btn = QPushButton()
+        self.save_edit_btn.setProperty("variant", "primary")
         self.cancel_edit_btn = QPushButton()
         edit_row = QHBoxLayout()
         edit_row.addStretch(1)
@@ -179,8 +181,17 @@ class MessageWidget(Retranslatable, QFrame):
         self.pick_model_btn = QPushButton()
         actions = QHBoxLayout()
         actions.addWidget(self.status_label, 1)
-        for button in (self.pick_model_btn, self.continue_btn, self.regenerate_btn, self.edit_btn, self.copy_btn):
+        actions.setSpacing(Space.XS)
+        for button, name in (
+            (self.pick_model_btn, "sliders"),
+            (self.continue_btn, "continue"),
+            (self.regenerate_btn, "regenerate"),
+            (self.edit_btn, "edit"),
+            (self.copy_btn, "copy"),
+        ):
             button.setFlat(True)
+            set_icon(button, name)
+            set_type(button, "caption")
             actions.addWidget(button)
         return actions
 
@@ -462,7 +473,7 @@ class MessageWidget(Retranslatable, QFrame):
             self.version_requested.emit(self.siblings[target])
 
     def _on_reasoning_toggled(self, shown: bool) -> None:
-        self.reasoning_toggle.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
+        set_icon(self.reasoning_toggle, "chevron-down" if shown else "chevron-right")
         self.reasoning_view.setVisible(shown)
 
     def _refresh_chrome(self) -> None:
@@ -494,7 +505,7 @@ class MessageWidget(Retranslatable, QFrame):
         self.status_label.setToolTip(message.error)  # the exact words, for a bug report
         alarming = message.status in (Status.FAILED, Status.INTERRUPTED)
         self.status_label.setStyleSheet(
-            f"color: {error_color(self.palette()).name()};" if alarming else "color: palette(mid);"
+            f"color: {error_color(self.palette()).name()};" if alarming else "color: palette(placeholder-text);"
         )
 
 

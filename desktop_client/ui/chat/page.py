@@ -16,6 +16,7 @@ from desktop_client.ui.chat.conversation_list import ConversationList
 from desktop_client.ui.chat.header import ChatHeader
 from desktop_client.ui.chat.message_list import MessageList
 from desktop_client.ui.chat.presenter import ChatPresenter
+from desktop_client.ui.design import Space
 from desktop_client.ui.widgets.notice import Notice
 
 if TYPE_CHECKING:
@@ -49,6 +50,8 @@ class ChatPage(QWidget):
         right_layout.addWidget(self.view, 1)
         right_layout.addWidget(self.composer)
         splitter = QSplitter()
+        splitter.setHandleWidth(1)
+        self.conversations.setContentsMargins(Space.S, Space.S, Space.S, Space.S)
         splitter.addWidget(self.conversations)
         splitter.addWidget(right)
         splitter.setStretchFactor(1, 1)

@@ -1,5 +1,7 @@
 """A failed answer's status line is built from the message's fields, in the user's language."""
 
+from PySide6.QtGui import QPalette
+
 from desktop_client.core.errors import ErrorKind
 from desktop_client.core.settings import Language
 from desktop_client.core.storage.chats import Message, Status
@@ -76,13 +78,33 @@ def test_code_and_tables_follow_a_dark_palette_and_a_switch_back(qapp, tmp_path)
         widget.deleteLater()
 
 
-def test_a_question_is_drawn_in_palette_colours(qapp, tmp_path) -> None:
-    message = Message(id="m3", conversation_id="c1", parent_id=None, role="user", content="hello")
-    widget = MessageWidget(message, tmp_path)
+def test_a_question_and_an_answer_are_drawn_in_palette_colours(qapp, tmp_path) -> None:
+    from desktop_client.ui import theme
+
+    native, style = QPalette(qapp.palette()), qapp.style().name()
     try:
-        assert "palette(alternate-base)" in widget.styleSheet() and "#" not in widget.styleSheet().split("{")[1]
+        for dark in (False, True):
+            theme.apply(qapp, dark)  # the app's palette and stylesheet
+            pal = qapp.palette()
+            for role, card, colour in (
+                ("user", "user", pal.color(QPalette.ColorRole.AlternateBase)),
+                ("assistant", "true", pal.color(QPalette.ColorRole.Base)),
+            ):
+                message = Message(id="m3", conversation_id="c1", parent_id=None, role=role, content="hello")
+                widget = MessageWidget(message, tmp_path)
+                try:
+                    assert widget.property("card") == card
+                    widget.resize(400, 120)
+                    widget.show()
+                    image = widget.grab().toImage()
+                    # Inside the rounded corner, beside the text: the card's own colour.
+                    assert image.pixelColor(image.width() - 20, 30) == colour
+                finally:
+                    widget.deleteLater()
     finally:
-        widget.deleteLater()
+        qapp.setStyleSheet("")
+        qapp.setStyle(style)
+        qapp.setPalette(native)
 
 
 def test_the_header_shows_the_date_of_a_message_of_another_day(qapp, tmp_path) -> None:
