@@ -20,7 +20,21 @@ import shiboken6
 from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
-from PySide6.QtWidgets import QAbstractButton, QApplication, QListWidget, QListWidgetItem, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QFormLayout,
+    QLayoutItem,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QTextEdit,
+    QWidget,
+)
 
 from desktop_client.ui.resources import resource
 
@@ -77,6 +91,9 @@ def _apply_type(widget: QWidget, role: str) -> None:
     widget.setFont(font)
 
 
+_BOXED = (QLineEdit, QComboBox, QAbstractSpinBox, QPlainTextEdit, QTextEdit, QPushButton)
+
+
 @cache
 def _svg(name: str) -> str:
     return resource("icons", f"{name}.svg").read_text(encoding="utf-8")
@@ -122,6 +139,32 @@ def set_item_icon(item: QListWidgetItem, name: str, *, accent: bool = False) -> 
     """A list entry shows icon ``name``, re-tinted whenever the theme changes."""
     item.setData(ITEM_ICON_ROLE, (name, accent))
     item.setIcon(icon(name, accent=accent))
+
+
+def tidy_form(form: QFormLayout) -> None:
+    """The design's spacing for a form, and its labels level with the first line of their fields
+    (a field may carry hints under it, so the labels stay at the top)."""
+    form.setHorizontalSpacing(Space.M)
+    form.setVerticalSpacing(Space.S)
+    form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+    for row in range(form.rowCount()):
+        label = form.itemAt(row, QFormLayout.ItemRole.LabelRole)
+        field = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
+        widget = label.widget() if label is not None else None
+        if widget is not None:
+            # A boxed field sits lower than plain text by its border and padding.
+            widget.setProperty("formLabel", isinstance(_first_widget(field), _BOXED))
+
+
+def _first_widget(item: QLayoutItem | None) -> QWidget | None:
+    """The widget on a form field's first line (a field may be a box of several)."""
+    if item is None:
+        return None
+    widget = item.widget()
+    layout = item.layout() or (widget.layout() if widget is not None and not isinstance(widget, _BOXED) else None)
+    if layout is None:
+        return widget
+    return _first_widget(layout.itemAt(0))
 
 
 @cache
@@ -203,9 +246,9 @@ QSpinBox::down-arrow, QDoubleSpinBox::down-arrow {{ image: url({down}); width: 1
 
 QListView, QListWidget, QTreeView, QTableView {{ background: palette(base); color: palette(text);
   border: 1px solid palette(midlight); border-radius: {r.M}px; padding: {s.XS}px; outline: 0; }}
-QListView::item, QListWidget::item {{ border-radius: {r.S + 2}px; padding: {s.XS + 2}px {s.S}px; }}
-QListView::item:hover, QListWidget::item:hover {{ background: palette(alternate-base); }}
-QListView::item:selected, QListWidget::item:selected {{ background: palette(highlight);
+QListWidget::item {{ border-radius: {r.S + 2}px; padding: {s.XS + 2}px {s.S}px; }}
+QListWidget::item:hover {{ background: palette(alternate-base); }}
+QListWidget::item:selected {{ background: palette(highlight);
   color: palette(highlighted-text); }}
 QHeaderView::section {{ background: palette(window); color: palette(placeholder-text); border: none;
   border-bottom: 1px solid palette(midlight); padding: {s.XS}px {s.S}px; }}
@@ -253,6 +296,7 @@ QFrame#composerFrame[focused="true"] {{ border-color: palette(highlight); }}
 QFrame#composerFrame QPlainTextEdit, QFrame#composerFrame QTextEdit {{ border: none; background: transparent;
   padding: 0; }}
 QFrame[toolbar="true"] {{ background: palette(window); border: none; border-bottom: 1px solid palette(midlight); }}
+QLabel[formLabel="true"] {{ padding-top: 5px; }}
 QLabel[muted="true"] {{ color: palette(placeholder-text); }}
 """
 

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 
 from desktop_client.core.context import Core
 from desktop_client.core.settings import Language, SendKey, Theme
-from desktop_client.ui.design import set_type
+from desktop_client.ui.design import set_type, tidy_form
 from desktop_client.ui.i18n import Retranslatable, tr_args
 from desktop_client.ui.profile_form import ProfileForm
 from desktop_client.ui.profiles_page import ProfilesEditor
@@ -93,6 +93,7 @@ class SettingsPage(Retranslatable, QWidget):
         form.addRow(self.send_key_label, self.send_key_combo)
         form.addRow(self.keys_label, self.keys_value)
         form.addRow(self.data_label, data_row)
+        tidy_form(form)
         self.language_label.setBuddy(self.language_combo)
         self.theme_label.setBuddy(self.theme_combo)
         self.send_key_label.setBuddy(self.send_key_combo)

@@ -37,6 +37,7 @@ from desktop_client.core.urls import (
     normalize_base_url,
     openai_endpoint,
 )
+from desktop_client.ui.design import tidy_form
 from desktop_client.ui.errors import describe
 from desktop_client.ui.i18n import Retranslatable, tr_args
 from desktop_client.ui.qtutils import async_slot, named, refill_combo, spawn
@@ -121,6 +122,7 @@ class ProfileForm(Retranslatable, QWidget):
         self.http_warning.setWordWrap(True)
         self.test_btn = QPushButton()
         self.save_btn = QPushButton()
+        self.save_btn.setProperty("variant", "primary")
         self.save_btn.setDefault(True)
         self.notice = Notice()
         self._labels = {key: QLabel() for key in FIELDS}
@@ -146,6 +148,7 @@ class ProfileForm(Retranslatable, QWidget):
             label = self._labels[key]
             label.setBuddy(buddy)
             self.form.addRow(label, field)
+        tidy_form(self.form)
         buttons = QHBoxLayout()
         buttons.addWidget(self.test_btn)
         buttons.addStretch(1)

@@ -139,6 +139,7 @@ class ImagesPage(Retranslatable, QWidget):
         self.mask_label = QLabel()
         self.generate_btn = QPushButton()
         self.generate_btn.setDefault(True)
+        self.generate_btn.setProperty("variant", "primary")
         self.cancel_btn = QPushButton()
         self.cancel_btn.setVisible(False)
         self.progress = QProgressBar()

@@ -18,6 +18,7 @@ from desktop_client.core.api.images import (
     takes_any_size,
 )
 from desktop_client.core.settings import ProfileKind, ProfileRecord
+from desktop_client.ui.design import tidy_form
 from desktop_client.ui.i18n import Retranslatable
 from desktop_client.ui.qtutils import fill_profile_combo, named
 
@@ -60,6 +61,7 @@ class ImageParams(Retranslatable, QWidget):
             label = QLabel()
             self.labels[key] = label
             self.form.addRow(label, widget)
+        tidy_form(self.form)
         self.model_combo.currentTextChanged.connect(self._choice_changed)
         self.option_combos["output_format"].currentIndexChanged.connect(self._choice_changed)
         self.retranslate()

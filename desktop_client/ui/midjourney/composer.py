@@ -57,6 +57,7 @@ class Composer(Retranslatable, QWidget):
         self.prompt_edit.setFixedHeight(64)
         self.imagine_btn = QPushButton()
         self.imagine_btn.setDefault(True)
+        self.imagine_btn.setProperty("variant", "primary")
         self.preview_label = QLabel()
         self.preview_label.setStyleSheet("color: palette(placeholder-text);")
         self.preview_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
