@@ -50,6 +50,15 @@ _LIGHT = (
     "#c5c9d0",
 )
 
+# The roles Qt lacks, as (light, dark): text that must read on the window in either theme.
+_STATUS = {"error": ("#b3261e", "#f2b8b5"), "warning": ("#9a6700", "#e8c36a")}
+
+
+def status_colour(palette: QPalette, name: str) -> QColor:
+    """The theme's ``error`` or ``warning`` colour for this palette, light or dark."""
+    light, dark = _STATUS[name]
+    return QColor(dark if palette.color(_ROLES.Window).lightness() < 128 else light)
+
 
 def palette(dark: bool) -> QPalette:
     window, base, alternate, text, muted, button, highlight, on_highlight, link, hairline, strong = (

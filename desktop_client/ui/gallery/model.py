@@ -24,13 +24,13 @@ from PySide6.QtCore import (
     Qt,
     QUrl,
 )
-from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
+from PySide6.QtGui import QFont, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from desktop_client.core.models import CORRUPT, MISSING, OK, GalleryItem
 from desktop_client.core.services.gallery import GalleryService
 from desktop_client.ui.gallery.thumbs import ThumbnailCache, thumb_key
-from desktop_client.ui.widgets.notice import error_color
+from desktop_client.ui.widgets.notice import error_color, warning_color
 
 ItemRole = Qt.ItemDataRole.UserRole + 1
 ThumbRole = Qt.ItemDataRole.UserRole + 2
@@ -199,15 +199,6 @@ def source_labels() -> dict[str, str]:
     }
 
 
-# Each source's own colour, not a palette role: a badge looks the same in every theme, white on it.
-SOURCE_COLORS = {
-    "openai": QColor(16, 163, 127),
-    "midjourney": QColor(88, 101, 242),
-    "chat": QColor(230, 126, 34),
-    "import": QColor(127, 140, 141),
-}
-
-
 class GalleryDelegate(QStyledItemDelegate):
     """Draws a cell: the thumbnail (or a placeholder, or why there is none), a source badge,
     the favourite star and one line of prompt."""
@@ -236,7 +227,7 @@ class GalleryDelegate(QStyledItemDelegate):
             painter.restore()
             return
         self._paint_picture(painter, index, image_rect, palette)
-        self._paint_marks(painter, item, option.font, image_rect)
+        self._paint_marks(painter, item, option.font, palette, image_rect)
         painter.setFont(option.font)
         text_color = (
             palette.color(QPalette.ColorRole.HighlightedText)
@@ -273,7 +264,9 @@ class GalleryDelegate(QStyledItemDelegate):
                 self.labels.get(item_state, item_state),
             )
 
-    def _paint_marks(self, painter: QPainter, item: GalleryItem, base: QFont, image_rect: QRect) -> None:
+    def _paint_marks(
+        self, painter: QPainter, item: GalleryItem, base: QFont, palette: QPalette, image_rect: QRect
+    ) -> None:
         """The source badge and the favourite star over the picture."""
         badge_text = self.labels.get(item.source, item.source)
         font = QFont(base)
@@ -281,15 +274,21 @@ class GalleryDelegate(QStyledItemDelegate):
         painter.setFont(font)
         badge_width = painter.fontMetrics().horizontalAdvance(badge_text) + 10
         badge = QRect(image_rect.x() + 4, image_rect.y() + 4, badge_width, painter.fontMetrics().height() + 4)
-        painter.fillRect(badge, SOURCE_COLORS.get(item.source, QColor(90, 90, 90)))
-        painter.setPen(QColor(255, 255, 255))
+        # A chip of the window's colour over the picture: readable on any image, in either theme.
+        chip = palette.color(QPalette.ColorRole.Window)
+        chip.setAlpha(225)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(chip)
+        painter.drawRoundedRect(badge, 4, 4)
+        painter.setPen(palette.color(QPalette.ColorRole.WindowText))
         painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, badge_text)
         if item.favourite:
             star = QRect(image_rect.right() - 26, image_rect.y() + 2, 24, 24)
             star_font = QFont(font)
             star_font.setPointSizeF(font.pointSizeF() * 1.6)
             painter.setFont(star_font)
-            painter.setPen(QColor(241, 196, 15))
+            painter.setPen(warning_color(palette))
             painter.drawText(star, Qt.AlignmentFlag.AlignCenter, "★")
 
 

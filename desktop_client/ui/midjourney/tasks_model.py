@@ -15,7 +15,7 @@ from PySide6.QtCore import (
     QSize,
     Qt,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette, QPixmap
+from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette, QPixmap
 from PySide6.QtWidgets import (
     QApplication,
     QStyle,
@@ -28,7 +28,7 @@ from desktop_client.core.api.mj_types import MjStatus
 from desktop_client.core.models import StoredTask
 from desktop_client.core.stamps import when
 from desktop_client.ui.mj_texts import action_name, state_text
-from desktop_client.ui.widgets.notice import error_color
+from desktop_client.ui.widgets.notice import error_color, warning_color
 
 TASK_ROLE = Qt.ItemDataRole.UserRole + 1
 THUMB_SIZE = 64
@@ -201,7 +201,7 @@ class TaskDelegate(QStyledItemDelegate):
         if failed and not selected:
             painter.setPen(error_color(option.palette))  # the notice line's red, readable on dark
         elif task.needs_input and not selected:
-            painter.setPen(QColor("#b9770e"))  # Qt has no warning role: an amber for either theme
+            painter.setPen(warning_color(option.palette))
         painter.drawText(
             left,
             rect.top() + metrics.ascent(),

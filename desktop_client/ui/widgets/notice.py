@@ -10,6 +10,7 @@ from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QLabel, QWidget
 
 from desktop_client.ui.errors import describe
+from desktop_client.ui.theme import status_colour
 
 INFO_SECONDS = 6
 
@@ -64,13 +65,13 @@ def is_dark(palette: QPalette) -> bool:
 
 
 def error_color(palette: QPalette) -> QColor:
-    # Qt has no "error" role: a red that reads on the window's background, light or dark.
-    return QColor("#f2b8b5") if is_dark(palette) else QColor("#b3261e")
+    """Qt has no "error" role: the theme's red, which reads on the window light or dark."""
+    return status_colour(palette, "error")
 
 
 def warning_color(palette: QPalette) -> QColor:
-    # Nor a "warning" role: an amber that reads on the window's background, light or dark.
-    return QColor("#e8c36a") if is_dark(palette) else QColor("#9a6700")
+    """Nor a "warning" role: the theme's amber."""
+    return status_colour(palette, "warning")
 
 
 def tint(label: QLabel, color: QColor | None) -> None:
