@@ -193,7 +193,7 @@ QToolTip {{ background: palette(tooltip-base); color: palette(tooltip-text);
   border: 1px solid palette(midlight); border-radius: {r.S}px; padding: {s.XS}px {s.S}px; }}
 
 QPushButton {{ background: palette(button); color: palette(button-text);
-  border: 1px solid palette(midlight); border-radius: {r.M}px; padding: 5px {s.M}px; min-height: 18px; }}
+  border: 1px solid palette(midlight); border-radius: {r.M}px; padding: 5px 10px; min-height: 18px; }}
 QPushButton:hover {{ border-color: palette(dark); }}
 QPushButton:pressed, QPushButton:checked {{ background: palette(alternate-base); }}
 QPushButton:disabled {{ color: palette(placeholder-text); }}
@@ -297,6 +297,7 @@ QFrame#composerFrame QPlainTextEdit, QFrame#composerFrame QTextEdit {{ border: n
   padding: 0; }}
 QFrame[toolbar="true"] {{ background: palette(window); border: none; border-bottom: 1px solid palette(midlight); }}
 QLabel[formLabel="true"] {{ padding-top: 5px; }}
+QFrame#dropzone {{ border: 1px dashed palette(dark); border-radius: {r.M}px; background: transparent; }}
 QLabel[muted="true"] {{ color: palette(placeholder-text); }}
 """
 

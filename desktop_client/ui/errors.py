@@ -14,7 +14,7 @@ from collections.abc import Callable
 from types import TracebackType
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
-from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from desktop_client.core import errors as core_errors
 from desktop_client.core.errors import CONTEXT, ErrorKind
@@ -104,13 +104,3 @@ class ExceptionHook:
         # open(), not exec(): a nested event loop would stall qasync's tasks.
         box.open()
         self._open = box
-
-
-def show_notice_on(label: QLabel, error: BaseException | None, text: str = "") -> None:
-    """A page's notice line: an error in red (cause — fix), or a quiet confirmation."""
-    if error is not None:
-        headline, body = describe(error)
-        text = f"{headline} — {body}"
-    label.setText(text)
-    label.setStyleSheet("color: #b3261e;" if error is not None else "color: palette(mid);")
-    label.setVisible(bool(text))

@@ -17,6 +17,7 @@ from desktop_client.core.aio import keyring_call
 from desktop_client.core.context import Core
 from desktop_client.core.errors import KeyholdError
 from desktop_client.core.settings import ProfileKind, ProfileRecord
+from desktop_client.ui.design import set_type
 from desktop_client.ui.i18n import Retranslatable, tr_args
 from desktop_client.ui.profile_form import ProfileForm
 from desktop_client.ui.qtutils import async_slot, confirm, named
@@ -29,11 +30,10 @@ class ProfilesEditor(Retranslatable, QWidget):
         super().__init__(parent)
         self.core = core
         self.title = QLabel()
-        self.title.setStyleSheet("font-size: 15px; font-weight: 600;")
+        set_type(self.title, "subtitle")
         self.list = QListWidget()
         self.list.setObjectName("profileList")
         self.list.setMinimumWidth(220)
-        self.list.setStyleSheet("#profileList::item { padding: 6px 4px; }")
         self.new_btn = QPushButton()
         self.delete_btn = QPushButton()
         self.form = ProfileForm(core)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QScrollArea, QVBoxLay
 
 from desktop_client.core.services.chat_types import Message
 from desktop_client.ui.chat.message_widget import MessageWidget
+from desktop_client.ui.design import set_type
 from desktop_client.ui.i18n import Retranslatable
 from desktop_client.ui.qtutils import named
 
@@ -41,7 +42,8 @@ class MessageList(Retranslatable, QScrollArea):
         self.earlier_btn.setVisible(False)
         self.empty_label = QLabel()
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setStyleSheet("color: palette(mid); font-size: 14px;")
+        self.empty_label.setProperty("muted", True)
+        set_type(self.empty_label, "large")
         self.column.addWidget(self.earlier_btn)
         self.column.addWidget(self.empty_label, 1)
         self.column.addStretch(1)

@@ -17,7 +17,7 @@ class UndoBar(Retranslatable, QFrame):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setStyleSheet("QFrame { background: palette(tooltip-base); border-radius: 4px; }")
+        self.setProperty("card", "true")
         self.label = QLabel()
         self.undo_btn = QPushButton()
         row = QHBoxLayout(self)

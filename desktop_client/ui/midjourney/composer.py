@@ -59,7 +59,7 @@ class Composer(Retranslatable, QWidget):
         self.imagine_btn.setDefault(True)
         self.imagine_btn.setProperty("variant", "primary")
         self.preview_label = QLabel()
-        self.preview_label.setStyleSheet("color: palette(placeholder-text);")
+        self.preview_label.setProperty("muted", True)
         self.preview_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
 
         prompt_row = QHBoxLayout()

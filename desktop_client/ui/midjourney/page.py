@@ -28,6 +28,7 @@ from desktop_client.core.api.mj_types import MjButton
 from desktop_client.core.context import Core
 from desktop_client.core.models import StoredTask
 from desktop_client.core.settings import ProfileKind
+from desktop_client.ui.design import set_type
 from desktop_client.ui.i18n import Retranslatable
 from desktop_client.ui.midjourney.composer import Composer, MjDraft
 from desktop_client.ui.midjourney.presenter import MjPresenter
@@ -59,7 +60,7 @@ class MidjourneyPage(Retranslatable, QWidget):
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setMinimumWidth(250)
         self.tasks_label = QLabel()
-        self.tasks_label.setStyleSheet("font-weight: 600;")
+        set_type(self.tasks_label, "strong")
         left = QWidget()
         column = QVBoxLayout(left)
         column.setContentsMargins(0, 0, 0, 0)

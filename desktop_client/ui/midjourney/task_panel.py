@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from desktop_client.core.api.mj_types import MjButton, MjStatus, button_rows
 from desktop_client.core.models import StoredTask
+from desktop_client.ui.design import set_type
 from desktop_client.ui.i18n import Retranslatable, tr_args
 from desktop_client.ui.midjourney.widgets import ImageView, LinkButton
 from desktop_client.ui.mj_texts import action_name, button_text, state_text
@@ -72,7 +73,7 @@ class TaskPanel(Retranslatable, QWidget):
         self._prompts_shown: tuple[str, ...] | None = None
         self.image = ImageView()
         self.state_label = QLabel()
-        self.state_label.setStyleSheet("font-weight: 600;")
+        set_type(self.state_label, "subtitle")
         self.progress = QProgressBar()
         self.progress.setRange(0, 100)
         self.progress.setMaximumHeight(10)
@@ -82,7 +83,7 @@ class TaskPanel(Retranslatable, QWidget):
         self.prompt_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.info_label = QLabel()
         self.info_label.setWordWrap(True)
-        self.info_label.setStyleSheet("color: palette(placeholder-text);")
+        self.info_label.setProperty("muted", True)
         self.info_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         for label in (self.state_label, self.prompt_label, self.info_label):
             # Long ids and file names wrap anywhere rather than widen the panel.

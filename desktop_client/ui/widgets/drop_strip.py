@@ -18,11 +18,11 @@ class DropStrip(QFrame):
         self.setAcceptDrops(True)
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setObjectName("dropzone")
-        self.setStyleSheet("#dropzone { border: 1px dashed palette(mid); border-radius: 6px; }")
+
         self.row = QHBoxLayout(self)
         self.row.setContentsMargins(6, 4, 6, 4)
         self.hint = QLabel()
-        self.hint.setStyleSheet("color: palette(placeholder-text);")
+        self.hint.setProperty("muted", True)
         self.add_btn = QToolButton()
         self.add_btn.setText("+")
         self.add_btn.clicked.connect(self.choose)
