@@ -405,8 +405,8 @@
         <translation>用 AI 编辑…</translation>
     </message>
     <message>
-        <source>★ Favourite</source>
-        <translation>★ 收藏</translation>
+        <source>Favourite</source>
+        <translation>收藏</translation>
     </message>
     <message>
         <source>Open</source>

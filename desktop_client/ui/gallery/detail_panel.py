@@ -18,12 +18,14 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop_client.core.api.mj_types import MjButton, button_rows
 from desktop_client.core.models import CORRUPT, MISSING, OK, GalleryItem
+from desktop_client.ui.design import set_icon
 from desktop_client.ui.gallery.model import source_labels
 from desktop_client.ui.gallery.zoom_view import ZoomView
 from desktop_client.ui.i18n import Retranslatable, tr_args
@@ -51,8 +53,10 @@ class DetailPanel(Retranslatable, QWidget):
         self.view.setMinimumSize(280, 240)
         self.fit_btn = QPushButton()
         self.actual_btn = QPushButton()
-        self.zoom_in_btn = QPushButton("+")
-        self.zoom_out_btn = QPushButton("−")
+        self.zoom_in_btn = QToolButton()
+        set_icon(self.zoom_in_btn, "plus")
+        self.zoom_out_btn = QToolButton()
+        set_icon(self.zoom_out_btn, "minus")
         self.state_label = QLabel()
         self.state_label.setWordWrap(True)
         self.prompt_view = QPlainTextEdit()
@@ -69,6 +73,16 @@ class DetailPanel(Retranslatable, QWidget):
         self.open_btn = QPushButton()
         self.folder_btn = QPushButton()
         self.delete_btn = QPushButton()
+        for button, name in (
+            (self.copy_btn, "copy"),
+            (self.reuse_btn, "reuse"),
+            (self.edit_btn, "edit"),
+            (self.favourite_btn, "star"),
+            (self.open_btn, "open"),
+            (self.folder_btn, "folder"),
+            (self.delete_btn, "trash"),
+        ):
+            set_icon(button, name)
         self.mj_box = QFrame()
         self.mj_layout = QGridLayout(self.mj_box)
         self.mj_layout.setContentsMargins(0, 0, 0, 0)
@@ -125,7 +139,7 @@ class DetailPanel(Retranslatable, QWidget):
         self.copy_btn.setText(self.tr("Copy prompt"))
         self.reuse_btn.setText(self.tr("Reuse prompt"))
         self.edit_btn.setText(self.tr("Edit with AI…"))
-        self.favourite_btn.setText(self.tr("★ Favourite"))
+        self.favourite_btn.setText(self.tr("Favourite"))
         self.open_btn.setText(self.tr("Open"))
         self.folder_btn.setText(self.tr("Show in folder"))
         self.delete_btn.setText(self.tr("Delete"))

@@ -28,7 +28,7 @@ from desktop_client.core.api.mj_types import MjButton
 from desktop_client.core.context import Core
 from desktop_client.core.models import StoredTask
 from desktop_client.core.settings import ProfileKind
-from desktop_client.ui.design import set_type
+from desktop_client.ui.design import set_icon, set_type
 from desktop_client.ui.i18n import Retranslatable
 from desktop_client.ui.midjourney.composer import Composer, MjDraft
 from desktop_client.ui.midjourney.presenter import MjPresenter
@@ -90,6 +90,12 @@ class MidjourneyPage(Retranslatable, QWidget):
         self.describe_btn = QPushButton()
         self.blend_btn = QPushButton()
         self.shorten_btn = QPushButton()
+        for button, name in (
+            (self.describe_btn, "describe"),
+            (self.blend_btn, "blend"),
+            (self.shorten_btn, "shorten"),
+        ):
+            set_icon(button, name)
         header = QHBoxLayout()
         header.addWidget(self.profile_label)
         header.addWidget(self.profile_combo)
