@@ -186,6 +186,7 @@ def stylesheet(palette: QPalette) -> str:
     """The app-wide stylesheet: every colour a palette role, every size from the scales."""
     down = _arrow_file("chevron-down", palette.color(_ROLES.PlaceholderText))
     up = _arrow_file("chevron-up", palette.color(_ROLES.PlaceholderText))
+    tick = _arrow_file("check", palette.color(_ROLES.HighlightedText))
     s, r = Space, Radius
     return f"""
 QMainWindow, QDialog {{ background: palette(window); }}
@@ -252,6 +253,14 @@ QListWidget::item:selected {{ background: palette(highlight);
   color: palette(highlighted-text); }}
 QHeaderView::section {{ background: palette(window); color: palette(placeholder-text); border: none;
   border-bottom: 1px solid palette(midlight); padding: {s.XS}px {s.S}px; }}
+
+QCheckBox {{ spacing: {s.S}px; }}
+QCheckBox::indicator {{ width: 16px; height: 16px; border: 1px solid palette(dark); border-radius: {r.S}px;
+  background: palette(base); }}
+QCheckBox::indicator:hover {{ border-color: palette(highlight); }}
+QCheckBox::indicator:checked {{ background: palette(highlight); border-color: palette(highlight);
+  image: url({tick}); }}
+QCheckBox::indicator:disabled {{ background: palette(window); border-color: palette(midlight); }}
 
 QScrollArea {{ border: none; background: transparent; }}
 QScrollBar:vertical {{ background: transparent; width: 10px; margin: 2px; }}

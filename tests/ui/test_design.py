@@ -39,10 +39,11 @@ def test_the_stylesheet_names_palette_roles_never_colours(qapp, dark) -> None:
     assert not re.search(r"\b(color|background|border[a-z-]*)\s*:\s*(white|black|red|gray|grey)\b", without_urls)
     roles = set(re.findall(r"palette\(([a-z-]+)\)", sheet))
     assert roles and roles <= QSS_ROLES
-    # The arrows it points at exist and are drawn in the palette's muted colour.
+    # The arrows and ticks it points at exist, drawn in the palette's own colours.
+    roles = (QPalette.ColorRole.PlaceholderText, QPalette.ColorRole.HighlightedText)
     for path in re.findall(r"url\(([^)]*)\)", sheet):
         text = Path(path).read_text(encoding="utf-8")
-        assert palette(dark).color(QPalette.ColorRole.PlaceholderText).name() in text
+        assert any(palette(dark).color(role).name() in text for role in roles)
 
 
 def _dominant_ink(icon, size: int = 24):
