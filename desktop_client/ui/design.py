@@ -251,6 +251,7 @@ QListWidget::item {{ border-radius: {r.S + 2}px; padding: {s.XS + 2}px {s.S}px; 
 QListWidget::item:hover {{ background: palette(alternate-base); }}
 QListWidget::item:selected {{ background: palette(highlight);
   color: palette(highlighted-text); }}
+QTableView {{ gridline-color: palette(midlight); }}
 QHeaderView::section {{ background: palette(window); color: palette(placeholder-text); border: none;
   border-bottom: 1px solid palette(midlight); padding: {s.XS}px {s.S}px; }}
 
