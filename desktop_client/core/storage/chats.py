@@ -49,6 +49,7 @@ class Conversation:
     created: float = 0.0
     updated: float = 0.0
     deleted_at: float | None = None
+    folder_id: str | None = None  # the folder it is filed in (None: none)
 
 
 @dataclass(frozen=True)
@@ -178,9 +179,16 @@ class ChatStore:
             )
         return self.conversation(prefix)
 
-    def conversations(self, *, include_deleted: bool = False) -> list[Conversation]:
-        where = "" if include_deleted else "WHERE deleted_at IS NULL"
-        rows = self.db.query(f"SELECT * FROM conversations {where} ORDER BY pinned DESC, updated DESC")
+    def conversations(self, *, include_deleted: bool = False, folder_id: str | None = None) -> list[Conversation]:
+        """Pinned first, then the most recent; only those in ``folder_id`` if one is given."""
+        conditions = [] if include_deleted else ["deleted_at IS NULL"]
+        if folder_id is not None:
+            conditions.append("folder_id = ?")
+        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+        rows = self.db.query(
+            f"SELECT * FROM conversations {where} ORDER BY pinned DESC, updated DESC",
+            () if folder_id is None else (folder_id,),
+        )
         return [_conversation(r) for r in rows]
 
     def update_conversation(self, conversation_id: str, **changes: Any) -> Conversation:
