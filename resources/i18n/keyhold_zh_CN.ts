@@ -334,6 +334,30 @@
         <translation>撤销</translation>
     </message>
     <message>
+        <source>All conversations</source>
+        <translation>全部对话</translation>
+    </message>
+    <message>
+        <source>Folders</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>New folder…</source>
+        <translation>新建文件夹…</translation>
+    </message>
+    <message>
+        <source>Rename folder…</source>
+        <translation>重命名文件夹…</translation>
+    </message>
+    <message>
+        <source>Delete folder</source>
+        <translation>删除文件夹</translation>
+    </message>
+    <message>
+        <source>Show folder</source>
+        <translation>显示文件夹</translation>
+    </message>
+    <message>
         <source>Conversations</source>
         <translation>对话列表</translation>
     </message>
@@ -354,6 +378,18 @@
         <translation>已删除“%1”</translation>
     </message>
     <message>
+        <source>Rename folder</source>
+        <translation>重命名文件夹</translation>
+    </message>
+    <message>
+        <source>New folder</source>
+        <translation>新建文件夹</translation>
+    </message>
+    <message>
+        <source>Folder name:</source>
+        <translation>文件夹名称：</translation>
+    </message>
+    <message>
         <source>Rename</source>
         <translation>重命名</translation>
     </message>
@@ -366,8 +402,60 @@
         <translation>置顶</translation>
     </message>
     <message>
+        <source>Move to folder</source>
+        <translation>移到文件夹</translation>
+    </message>
+    <message>
+        <source>No folder</source>
+        <translation>不放入文件夹</translation>
+    </message>
+    <message>
         <source>Delete</source>
         <translation>删除</translation>
+    </message>
+    <message>
+        <source>Pinned</source>
+        <translation>已置顶</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <source>Yesterday</source>
+        <translation>昨天</translation>
+    </message>
+    <message>
+        <source>Previous 7 days</source>
+        <translation>过去 7 天</translation>
+    </message>
+    <message>
+        <source>Previous 30 days</source>
+        <translation>过去 30 天</translation>
+    </message>
+    <message>
+        <source>MMMM yyyy</source>
+        <translation>yyyy年M月</translation>
+    </message>
+    <message>
+        <source>now</source>
+        <translation>刚刚</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 分钟前</translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation>%1 小时前</translation>
+    </message>
+    <message>
+        <source>MMM d</source>
+        <translation>M月d日</translation>
+    </message>
+    <message>
+        <source>MMM d, yyyy</source>
+        <translation>yyyy年M月d日</translation>
     </message>
 </context>
 <context>
@@ -686,6 +774,10 @@
     <message>
         <source>No image with id %1</source>
         <translation>没有 ID 为 %1 的图片。</translation>
+    </message>
+    <message>
+        <source>No folder with id %1</source>
+        <translation>没有 id 为 %1 的文件夹</translation>
     </message>
     <message>
         <source>Install and unlock a Secret Service keyring: gnome-keyring (for example `sudo apt install gnome-keyring`), KWallet 5.97 or newer, or KeePassXC with Secret Service integration, inside a desktop session with D-Bus running. Then click “Retry the keyring”.</source>
@@ -1634,6 +1726,10 @@
     <message>
         <source>No model to chat with: pass -m MODEL (this server offers: %1)</source>
         <translation>没有可用于聊天的模型：请传入 -m MODEL（此服务器提供：%1）</translation>
+    </message>
+    <message>
+        <source>A folder needs a name</source>
+        <translation>文件夹需要名称</translation>
     </message>
 </context>
 <context>
