@@ -852,6 +852,10 @@
         <translation>请检查路径。</translation>
     </message>
     <message>
+        <source>The app's folder chooser names them</source>
+        <translation>应用的文件夹选择框里列有它们的名称</translation>
+    </message>
+    <message>
         <source>`keyhold history list` shows the ids</source>
         <translation>`keyhold history list` 可列出所有 ID。</translation>
     </message>
