@@ -15,7 +15,7 @@ SNIPPET_BEFORE = 30  # characters of context before the match
 SNIPPET_AFTER = 90  # and after it
 SNIPPET_MATCH = 60  # a longer match is cut
 _WINDOW = SNIPPET_BEFORE + SNIPPET_MATCH + SNIPPET_AFTER + 40  # read from the database around the match
-MATCH_LIMIT = 500  # conversations a search reports matches for
+MATCH_LIMIT = 100_000  # conversations a search reports matches for: a bound, not a page
 ELLIPSIS = "…"
 
 
@@ -45,19 +45,18 @@ def _one_line(text: str) -> str:
 
 def snippet_of(window: str, words: list[str], *, cut_before: bool, cut_after: bool) -> Snippet:
     """The snippet around the first of ``words`` found in ``window`` (case-insensitively)."""
+    line = _one_line(window)  # once: words hold no space, so a match survives the cleaning
     found = None
     for word in words:
-        found = re.search(re.escape(word), window, re.IGNORECASE)
+        found = re.search(re.escape(word), line, re.IGNORECASE)
         if found:
             break
     if found is None:  # a case fold SQLite and Python disagree on: the window's start, unmarked
-        after = _one_line(window)
-        return Snippet(
-            "", "", after[:SNIPPET_AFTER] + (ELLIPSIS if cut_after or len(after) > SNIPPET_AFTER else "")
-        )
-    before = _one_line(window[: found.start()]).lstrip()
-    match = _one_line(found.group())[:SNIPPET_MATCH]
-    after = _one_line(window[found.end() :])
+        cut = cut_after or len(line) > SNIPPET_AFTER
+        return Snippet("", "", line[:SNIPPET_AFTER] + (ELLIPSIS if cut else ""))
+    before = line[: found.start()].lstrip()
+    match = found.group()[:SNIPPET_MATCH]
+    after = line[found.end() :]
     if len(before) > SNIPPET_BEFORE or cut_before:
         before = ELLIPSIS + before[-SNIPPET_BEFORE:].lstrip()
     if len(after) > SNIPPET_AFTER or cut_after:
@@ -77,27 +76,30 @@ def message_matches(db: Database, text: str, limit: int = MATCH_LIMIT) -> dict[s
         "window": _WINDOW,
         "limit": limit,
     }
-    # Only a window of the message is read: an answer can be megabytes long.
-    columns = (
-        "m.conversation_id, m.id, min(m.created) AS first_at, length(m.content) AS size, "
-        "max(1, instr(lower(m.content), lower(:first)) - :before) AS start, "
-        "substr(m.content, max(1, instr(lower(m.content), lower(:first)) - :before), :window) AS window"
-    )
     if any(len(word) < 3 for word in words):
         # Trigram needs three characters per word; short (often Chinese) words scan instead.
         conditions = " AND ".join(f"instr(m.content, :w{i}) > 0" for i in range(len(words)))
         params.update({f"w{i}": word for i, word in enumerate(words)})
-        sql = (
-            f"SELECT {columns} FROM messages m JOIN conversations c ON c.id = m.conversation_id "
+        first = (
+            "SELECT m.conversation_id, m.id, min(m.created) FROM messages m "
+            "JOIN conversations c ON c.id = m.conversation_id "
             f"WHERE c.deleted_at IS NULL AND {conditions} GROUP BY m.conversation_id LIMIT :limit"
         )
     else:
         params["query"] = query
-        sql = (
-            f"SELECT {columns} FROM messages_fts JOIN messages m ON m.rowid = messages_fts.rowid "
-            "JOIN conversations c ON c.id = m.conversation_id "
+        first = (
+            "SELECT m.conversation_id, m.id, min(m.created) FROM messages_fts "
+            "JOIN messages m ON m.rowid = messages_fts.rowid JOIN conversations c ON c.id = m.conversation_id "
             "WHERE messages_fts MATCH :query AND c.deleted_at IS NULL GROUP BY m.conversation_id LIMIT :limit"
         )
+    # Each conversation's first matching message is found first, and only its window read: an
+    # answer can be megabytes long, and a common word is in thousands of messages.
+    sql = (
+        "SELECT m.conversation_id, m.id, length(m.content) AS size, "
+        "max(1, instr(lower(m.content), lower(:first)) - :before) AS start, "
+        "substr(m.content, max(1, instr(lower(m.content), lower(:first)) - :before), :window) AS window "
+        f"FROM ({first}) AS hit JOIN messages m ON m.id = hit.id"
+    )
     matches: dict[str, MessageMatch] = {}
     for row in db.query(sql, params):
         window = row["window"] or ""

@@ -77,6 +77,7 @@ class ConversationList(Retranslatable, QWidget):
         self.list = RowsView()
         self.list.setModel(self.model)
         self.list.setItemDelegate(RowDelegate(self.list))
+        self.model.sizes = RowDelegate.sizes(self.list.font())
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from PySide6.QtCore import (
     QAbstractListModel,
     QCoreApplication,
+    QEvent,
     QModelIndex,
     QPersistentModelIndex,
     QRect,
@@ -34,7 +35,7 @@ from PySide6.QtWidgets import (
 
 from desktop_client.core.models import Conversation, MessageMatch, Snippet
 from desktop_client.core.stamps import when
-from desktop_client.ui.chat.list_times import PINNED, group_label, group_of, relative_time
+from desktop_client.ui.chat.list_times import PINNED, DayGroups, group_label, relative_time
 
 # Spacing, in pixels: kept here so a restyle changes them in one place.
 ROW_PAD_X = 10
@@ -52,6 +53,7 @@ SNIPPET_ROLE = Qt.ItemDataRole.UserRole + 4  # a search's Snippet, or None
 MATCH_ROLE = Qt.ItemDataRole.UserRole + 5  # the matching message's id, or ""
 PINNED_ROLE = Qt.ItemDataRole.UserRole + 6
 FOLDER_ROLE = Qt.ItemDataRole.UserRole + 7  # the folder id, or None
+HEADER, PLAIN, WITH_SNIPPET = 0, 1, 2  # the kinds of row, by height
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -81,16 +83,15 @@ class ConversationModel(QAbstractListModel):
         self.rows: list[Row] = []
         self.now: float | None = None  # None: the clock (a test stands at a day boundary)
         self._row_of: dict[str, int] = {}
+        self.sizes: dict[int, QSize] = {}  # kind of row → size (RowDelegate.sizes, for the view's font)
 
     def set_conversations(self, conversations: Sequence[Conversation], matches: dict[str, MessageMatch]) -> None:
         """``conversations`` in the store's order (pinned, then the most recent first)."""
-        now = time.time() if self.now is None else self.now
+        groups = DayGroups(time.time() if self.now is None else self.now)
         rows: list[Row] = []
         last: tuple[int, int] | None = None
         for conversation in conversations:
-            group = (
-                (PINNED, 0) if conversation.pinned else group_of(conversation.updated or conversation.created, now)
-            )
+            group = (PINNED, 0) if conversation.pinned else groups(conversation.updated or conversation.created)
             if group != last:
                 rows.append(Row(group))
                 last = group
@@ -119,6 +120,8 @@ class ConversationModel(QAbstractListModel):
             return None
         row = self.rows[index.row()]
         conversation = row.conversation
+        if role == Qt.ItemDataRole.SizeHintRole:  # asked for every row when the list is laid out
+            return self.sizes.get(HEADER if conversation is None else WITH_SNIPPET if row.match else PLAIN)
         if conversation is None:
             if role == Qt.ItemDataRole.DisplayRole:
                 return group_label(row.group)
@@ -166,7 +169,8 @@ class ConversationModel(QAbstractListModel):
 class RowDelegate(QStyledItemDelegate):
     """Paints a header as a muted caption, a conversation as two lines (three with a snippet)."""
 
-    def _fonts(self, option: QStyleOptionViewItem) -> tuple[QFont, QFont, QFont]:
+    @staticmethod
+    def _fonts(option: QStyleOptionViewItem) -> tuple[QFont, QFont, QFont]:
         title = QFont(option.font)
         small = QFont(title)
         size = title.pointSizeF()
@@ -176,13 +180,19 @@ class RowDelegate(QStyledItemDelegate):
         header.setBold(True)
         return title, small, header
 
-    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
-        title, small, header = self._fonts(option)
-        if index.data(HEADER_ROLE):
-            return QSize(0, HEADER_PAD_TOP + QFontMetrics(header).height() + HEADER_PAD_BOTTOM)
-        lines = 3 if index.data(SNIPPET_ROLE) is not None else 2
-        height = QFontMetrics(title).height() + (lines - 1) * (QFontMetrics(small).height() + LINE_GAP)
-        return QSize(0, height + 2 * ROW_PAD_Y)
+    @classmethod
+    def sizes(cls, font: QFont) -> dict[int, QSize]:
+        """Each kind of row's size in ``font``: the model hands them out (a row's size is asked
+        for every row, and the model answers without a call into the delegate)."""
+        option = QStyleOptionViewItem()
+        option.font = font
+        title, small, header = cls._fonts(option)
+        title_height, small_height = QFontMetrics(title).height(), QFontMetrics(small).height()
+        return {
+            HEADER: QSize(0, HEADER_PAD_TOP + QFontMetrics(header).height() + HEADER_PAD_BOTTOM),
+            PLAIN: QSize(0, title_height + small_height + LINE_GAP + 2 * ROW_PAD_Y),
+            WITH_SNIPPET: QSize(0, title_height + 2 * (small_height + LINE_GAP) + 2 * ROW_PAD_Y),
+        }
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         opt = QStyleOptionViewItem(option)
@@ -283,6 +293,14 @@ class RowDelegate(QStyledItemDelegate):
 
 class RowsView(QListView):
     """A list whose keys never land on a header: Home, Page Up/Down go on to the next conversation."""
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        model = self.model()
+        if event.type() == QEvent.Type.FontChange and isinstance(model, ConversationModel):
+            # Edit ▸ Larger text, or a style sheet's font: the rows grow with it.
+            model.sizes = RowDelegate.sizes(self.font())
+            model.layoutChanged.emit()
 
     def moveCursor(self, action: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier) -> QModelIndex:
         index = super().moveCursor(action, modifiers)

@@ -5,7 +5,7 @@ and language. ``now`` is a parameter so a test can stand at any day boundary."""
 from __future__ import annotations
 
 import time
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from PySide6.QtCore import QCoreApplication, QDate, QLocale
 
@@ -21,21 +21,43 @@ def _day(stamp: float) -> date:
     return datetime.fromtimestamp(stamp).date()  # local time
 
 
+def _midnight(day: date) -> float:
+    return datetime(day.year, day.month, day.day).timestamp()  # local: a DST day has 23 or 25 hours
+
+
+class DayGroups:
+    """The group of each last activity, seen from ``now``: a few comparisons a conversation
+    (thousands are grouped on every listing), the date worked out only for a new month."""
+
+    def __init__(self, now: float | None = None) -> None:
+        today = _day(time.time() if now is None else now)
+        self._spans = [
+            (_midnight(today), TODAY),
+            (_midnight(today - timedelta(days=1)), YESTERDAY),
+            (_midnight(today - timedelta(days=WEEK_DAYS)), WEEK),
+            (_midnight(today - timedelta(days=MONTH_DAYS)), MONTH),
+        ]
+        self._month = (0.0, 0.0, (MONTH + 1, 0))  # the last month seen: [start, end) and its group
+
+    def __call__(self, stamp: float) -> tuple[int, int]:
+        """(span, month) for a last activity at ``stamp``: the month (-(year*12 + month - 1))
+        only past the previous 30 days. A stamp in the future counts as today."""
+        for start, span in self._spans:
+            if stamp >= start:
+                return span, 0
+        low, high, group = self._month
+        if low <= stamp < high:
+            return group
+        day = _day(stamp)
+        first = date(day.year, day.month, 1)
+        following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+        group = (MONTH + 1, -(day.year * 12 + day.month - 1))
+        self._month = (_midnight(first), _midnight(following), group)
+        return group
+
+
 def group_of(stamp: float, now: float | None = None) -> tuple[int, int]:
-    """(span, month) for a last activity at ``stamp``: the month (year*12 + month) only for the
-    MONTH span, older than the previous 30 days. A stamp in the future counts as today."""
-    today = _day(time.time() if now is None else now)
-    day = _day(stamp)
-    ago = (today - day).days
-    if ago <= 0:
-        return TODAY, 0
-    if ago == 1:
-        return YESTERDAY, 0
-    if ago <= WEEK_DAYS:
-        return WEEK, 0
-    if ago <= MONTH_DAYS:
-        return MONTH, 0
-    return MONTH + 1, -(day.year * 12 + day.month - 1)
+    return DayGroups(now)(stamp)
 
 
 def group_label(group: tuple[int, int]) -> str:
