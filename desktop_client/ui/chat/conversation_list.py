@@ -38,7 +38,8 @@ from desktop_client.ui.qtutils import named, refill_combo
 
 UNDO_SECONDS = 10
 SEARCH_DELAY_MS = 250  # typing pauses this long before the list is searched
-ALL_FOLDERS = ""  # the folder chooser's data for "All conversations"
+ALL_FOLDERS = ""
+FOLDER_CHOOSER_CHARS = 8  # the folder chooser's data for "All conversations"
 
 
 class ConversationList(Retranslatable, QWidget):
@@ -66,6 +67,9 @@ class ConversationList(Retranslatable, QWidget):
         self.new_btn = QPushButton()
         self.folder_combo = QComboBox()
         self.folder_combo.addItem("", ALL_FOLDERS)
+        # A long folder name is cut in the chooser, not allowed to widen the column.
+        self.folder_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.folder_combo.setMinimumContentsLength(FOLDER_CHOOSER_CHARS)
         self.folder_btn = QToolButton()
         self.folder_btn.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.folder_menu = QMenu(self)
@@ -329,7 +333,7 @@ class ConversationList(Retranslatable, QWidget):
         nowhere.setChecked(current_folder is None)
         nowhere.triggered.connect(lambda: self.move_requested.emit(conversation_id, ""))
         for folder in self.folders:
-            action = move.addAction(folder.name)
+            action = move.addAction(folder.name.replace("&", "&&"))  # a name's "&" is no shortcut mark
             action.setCheckable(True)
             action.setChecked(folder.id == current_folder)
             action.triggered.connect(lambda _=False, f=folder.id: self.move_requested.emit(conversation_id, f))

@@ -8,7 +8,7 @@ from datetime import datetime
 from PySide6.QtCore import QModelIndex, QRect, Qt
 from PySide6.QtGui import QFont, QImage, QPainter
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QStyleOptionViewItem
+from PySide6.QtWidgets import QMenu, QStyleOptionViewItem
 
 from desktop_client.core.models import Conversation, Folder, MessageMatch, Snippet
 from desktop_client.ui.chat.conversation_list import ConversationList
@@ -191,3 +191,35 @@ def test_an_empty_listing_is_empty(qtbot) -> None:
     widget.select_first()
     widget.delete_current()
     assert widget.list.currentIndex() == QModelIndex()
+
+
+def test_the_context_menu_moves_a_conversation_to_a_folder(qtbot) -> None:
+    widget = listing(qtbot, [Conversation("a", "x", folder_id="f1", updated=time.time())])
+    widget.resize(300, 400)
+    widget.show()
+    widget.show_folders([Folder("f1", "R&D"), Folder("f2", "Home")])
+    moves: list[tuple[str, str]] = []
+    widget.move_requested.connect(lambda c, f: moves.append((c, f)))
+    row = widget.list.visualRect(widget.model.index(widget.model.row_of("a"))).center()
+    widget._context_menu(row)
+    menu = next(m for m in widget.findChildren(QMenu) if m.title() == "Move to folder")
+    entries = {a.text(): a for a in menu.actions() if a.text()}
+    assert list(entries) == ["No folder", "R&&D", "Home", "New folder…"]
+    assert entries["R&&D"].isChecked() and not entries["Home"].isChecked()
+    entries["Home"].trigger()
+    entries["No folder"].trigger()
+    assert moves == [("a", "f2"), ("a", "")]
+    header = widget.list.visualRect(widget.model.index(0)).center()
+    before = len(widget.findChildren(QMenu))
+    widget._context_menu(header)  # a group header has no menu
+    assert len(widget.findChildren(QMenu)) == before
+
+
+def test_rows_grow_with_the_text_size(qtbot) -> None:
+    widget = listing(qtbot, [Conversation("a", "x", updated=time.time())])
+    index = widget.model.index(1)
+    small = index.data(Qt.ItemDataRole.SizeHintRole).height()
+    font = widget.list.font()
+    font.setPointSizeF(font.pointSizeF() * 2)
+    widget.list.setFont(font)
+    assert index.data(Qt.ItemDataRole.SizeHintRole).height() > small * 1.5
