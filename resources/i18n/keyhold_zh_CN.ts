@@ -334,10 +334,6 @@
         <translation>撤销</translation>
     </message>
     <message>
-        <source>All conversations</source>
-        <translation>全部对话</translation>
-    </message>
-    <message>
         <source>Folders</source>
         <translation>文件夹</translation>
     </message>
@@ -372,6 +368,10 @@
     <message>
         <source>New conversation</source>
         <translation>新对话</translation>
+    </message>
+    <message>
+        <source>All chats</source>
+        <translation>全部对话</translation>
     </message>
     <message>
         <source>Deleted “%1”</source>

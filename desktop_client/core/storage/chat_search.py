@@ -58,7 +58,11 @@ def snippet_of(window: str, words: list[str], *, cut_before: bool, cut_after: bo
     match = found.group()[:SNIPPET_MATCH]
     after = line[found.end() :]
     if len(before) > SNIPPET_BEFORE or cut_before:
-        before = ELLIPSIS + before[-SNIPPET_BEFORE:].lstrip()
+        kept = before[-SNIPPET_BEFORE:]
+        space = kept.find(" ")
+        if 0 <= space < len(kept) - 1:
+            kept = kept[space + 1 :]  # from a word's start, not half a word
+        before = ELLIPSIS + kept.lstrip()
     if len(after) > SNIPPET_AFTER or cut_after:
         after = after[:SNIPPET_AFTER].rstrip() + ELLIPSIS
     return Snippet(before, match, after)

@@ -38,8 +38,8 @@ from desktop_client.ui.qtutils import named, refill_combo
 
 UNDO_SECONDS = 10
 SEARCH_DELAY_MS = 250  # typing pauses this long before the list is searched
-ALL_FOLDERS = ""
-FOLDER_CHOOSER_CHARS = 8  # the folder chooser's data for "All conversations"
+ALL_FOLDERS = ""  # the folder chooser's data for "All chats"
+FOLDER_CHOOSER_CHARS = 8  # the chooser is at least this wide, and no wider for a long name
 
 
 class ConversationList(Retranslatable, QWidget):
@@ -142,7 +142,7 @@ class ConversationList(Retranslatable, QWidget):
         self.search_edit.setPlaceholderText(self.tr("Search conversations"))
         self.new_btn.setText(self.tr("New chat"))
         self.undo_btn.setText(self.tr("Undo"))
-        self.folder_combo.setItemText(0, self.tr("All conversations"))
+        self.folder_combo.setItemText(0, self.tr("All chats"))
         self.folder_btn.setText(self.tr("Folders"))
         self.new_folder_action.setText(self.tr("New folder…"))
         self.rename_folder_action.setText(self.tr("Rename folder…"))
@@ -188,7 +188,7 @@ class ConversationList(Retranslatable, QWidget):
         all conversations, and the list must be asked for again)."""
         chosen = self.folder_id()
         self.folders = list(folders)
-        entries: list[tuple[str, object]] = [(self.tr("All conversations"), ALL_FOLDERS)]
+        entries: list[tuple[str, object]] = [(self.tr("All chats"), ALL_FOLDERS)]
         entries += [(f.name, f.id) for f in self.folders]
         refill_combo(self.folder_combo, entries)
         self._update_folder_actions()

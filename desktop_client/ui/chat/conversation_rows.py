@@ -244,14 +244,16 @@ class RowDelegate(QStyledItemDelegate):
             line = QRect(area.left(), line.bottom() + 1 + LINE_GAP, area.width(), small_metrics.height())
             bold = QFont(small_font)
             bold.setBold(True)
+            # The match stays in sight in a narrow list: the words before it give way, from the left.
+            peek = min(small_metrics.horizontalAdvance(snippet.after), small_metrics.averageCharWidth() * 6)
+            room = max(0, line.width() - QFontMetrics(bold).horizontalAdvance(snippet.match) - peek)
+            before = snippet.before
+            if small_metrics.horizontalAdvance(before) > room:
+                before = small_metrics.elidedText(before, Qt.TextElideMode.ElideLeft, room)
             self._paint_runs(
                 painter,
                 line,
-                [
-                    (snippet.before, small_font, muted),
-                    (snippet.match, bold, strong),
-                    (snippet.after, small_font, muted),
-                ],
+                [(before, small_font, muted), (snippet.match, bold, strong), (snippet.after, small_font, muted)],
             )
         painter.restore()
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import shiboken6
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
@@ -33,6 +33,9 @@ class MessageList(Retranslatable, QScrollArea):
 
     def __init__(self, attachments: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # Before setWidget: the scroll area's event filter (ours too) sees the inner widget at once.
+        self.highlight: QFrame | None = None  # the outline around a search's match, for a moment
+        self.highlighted = ""
         self.attachments = attachments
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
@@ -50,8 +53,6 @@ class MessageList(Retranslatable, QScrollArea):
         self.column.addStretch(1)
         self.setWidget(self.inner)
         self.widgets: dict[str, MessageWidget] = {}
-        self.highlight: QFrame | None = None  # the outline around a search's match, for a moment
-        self.highlighted = ""
         self._anchor = ""  # the message a search scrolled to
         self._stick = True
         bar = self.verticalScrollBar()
@@ -152,11 +153,24 @@ class MessageList(Retranslatable, QScrollArea):
         )
         frame.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
         frame.setGeometry(widget.rect())
+        widget.installEventFilter(self)  # the outline follows the message as its height settles
         frame.show()
         frame.raise_()
         self.highlight = frame
         self.highlighted = widget.message.id
         QTimer.singleShot(HIGHLIGHT_MS, frame, self._unhighlight)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        frame = self.highlight
+        if (
+            event.type() == QEvent.Type.Resize
+            and frame is not None
+            and shiboken6.isValid(frame)
+            and isinstance(watched, QWidget)
+            and frame.parent() == watched
+        ):
+            frame.setGeometry(watched.rect())
+        return super().eventFilter(watched, event)
 
     def _unhighlight(self) -> None:
         # The outline goes with its message's widget when another branch is shown.

@@ -134,9 +134,10 @@ def test_hostile_titles_and_snippets_are_painted_as_text(qtbot) -> None:
     assert drawn[1] == ("now  ·  <b>m</b>", False)
     runs = painted(widget, "s", width=2000)[2:]
     assert runs == [("…<i>before</i> ", False), ("<u>match</u>", True), (" after <a href='x'>link</a>", False)]
-    # A narrow row: the snippet is cut where it reaches the edge.
-    narrow = painted(widget, "s", width=90)[2:]
-    assert narrow and narrow[-1][0].endswith("…")
+    # A narrow row: the words before the match give way so it stays in sight; the rest is cut.
+    narrow = painted(widget, "s", width=210)[2:]
+    assert narrow[0][0].startswith("…") and len(narrow[0][0]) < len(snippet.before)
+    assert narrow[1] == ("<u>match</u>", True) and narrow[-1][0].endswith("…")
 
 
 def test_a_search_result_opens_at_its_message(qtbot) -> None:
@@ -158,7 +159,7 @@ def test_a_search_result_opens_at_its_message(qtbot) -> None:
 def test_folders_are_offered_and_chosen(qtbot) -> None:
     widget = listing(qtbot, [Conversation("a", "x", folder_id="f2")])
     assert widget.show_folders([Folder("f1", "Home"), Folder("f2", "<b>Work</b>")])
-    assert [widget.folder_combo.itemText(i) for i in range(3)] == ["All conversations", "Home", "<b>Work</b>"]
+    assert [widget.folder_combo.itemText(i) for i in range(3)] == ["All chats", "Home", "<b>Work</b>"]
     assert widget.folder_id() is None and not widget.delete_folder_action.isEnabled()
     changes: list[str | None] = []
     widget.folder_changed.connect(lambda: changes.append(widget.folder_id()))

@@ -46,6 +46,9 @@ async def test_a_search_result_opens_scrolled_to_the_match_and_outlines_it(chat)
     await wait_until(lambda: 0 <= top() < 40, message=f"the match at the top (at {top()})")
     assert page.view.verticalScrollBar().value() > 0
     assert page.view.highlight is not None and page.view.highlight.parent() is widget
+    await wait_until(
+        lambda: page.view.highlight.geometry() == widget.rect(), message="the outline fits its message"
+    )
     conversations.select(other.id)  # a title match opens as usual
     await wait_until(lambda: page.conversation is not None and page.conversation.id == other.id)
 
