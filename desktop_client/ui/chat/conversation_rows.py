@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from html import escape
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -132,7 +133,9 @@ class ConversationModel(QAbstractListModel):
         if role == Qt.ItemDataRole.EditRole:
             return conversation.title
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{title}\n{when(conversation.updated)}" if conversation.updated else title
+            # Rich text on purpose, the title escaped: a tooltip guesses, and "<b>x" would be markup.
+            tip = escape(title) + (f"<br>{when(conversation.updated)}" if conversation.updated else "")
+            return f"<p style='white-space:pre-wrap'>{tip}</p>"
         if role == ID_ROLE:
             return conversation.id
         if role == HEADER_ROLE:

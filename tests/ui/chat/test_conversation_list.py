@@ -6,7 +6,7 @@ import time
 from datetime import datetime
 
 from PySide6.QtCore import QModelIndex, QRect, Qt
-from PySide6.QtGui import QFont, QImage, QPainter
+from PySide6.QtGui import QFont, QImage, QPainter, QTextDocument
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMenu, QStyleOptionViewItem
 
@@ -31,12 +31,23 @@ def listing(qtbot, conversations, current=None, matches=None, now=None) -> Conve
 def test_each_conversation_says_when_it_last_changed(qtbot) -> None:
     now = time.time()
     older = now - 5 * 86400
-    widget = listing(
-        qtbot, [Conversation("a", "today's", updated=now), Conversation("b", "old", updated=older)], "a"
-    )
-    tips = [widget.model.index(widget.model.row_of(i)).data(Qt.ItemDataRole.ToolTipRole) for i in ("a", "b")]
-    assert tips[0] == f"today's\n{time.strftime('%H:%M', time.localtime(now))}"
-    assert tips[1] == f"old\n{time.strftime('%Y-%m-%d %H:%M', time.localtime(older))}"
+    conversations = [
+        Conversation("a", "today's", updated=now),
+        Conversation("b", "old", updated=older),
+        Conversation("c", "<b>not bold</b> & <i>", updated=now),
+    ]
+    widget = listing(qtbot, conversations, "a")
+
+    def tip(conversation_id: str) -> str:
+        document = QTextDocument()
+        document.setHtml(
+            widget.model.index(widget.model.row_of(conversation_id)).data(Qt.ItemDataRole.ToolTipRole)
+        )
+        return document.toPlainText()
+
+    assert tip("a") == f"today's\n{time.strftime('%H:%M', time.localtime(now))}"
+    assert tip("b") == f"old\n{time.strftime('%Y-%m-%d %H:%M', time.localtime(older))}"
+    assert tip("c").startswith("<b>not bold</b> & <i>\n")  # the title as text, not markup
 
 
 def test_groups_follow_local_day_boundaries() -> None:
