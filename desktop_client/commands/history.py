@@ -20,6 +20,9 @@ def add_parser(sub: argparse._SubParsersAction[Parser]) -> None:
     hsub = history.add_subparsers(dest="action", required=True, parser_class=Parser)
     hlist = hsub.add_parser("list", help="list conversations, newest first")
     hlist.add_argument("--json", action="store_true")
+    hlist.add_argument(
+        "--folder", metavar="NAME", help="only the conversations filed in this folder (as the app names it)"
+    )
     search = hsub.add_parser("search", help="full-text search over every message")
     search.add_argument("query")
     search.add_argument("--json", action="store_true")
@@ -38,16 +41,35 @@ async def run(args: argparse.Namespace, core: Core, _stdin: TextIO, out: TextIO,
 
     service = core.chat
     if args.action == "list":
-        conversations = await service.conversations()
+        folders = {f.id: f.name for f in await service.folders()}
+        folder_id = None
+        if args.folder is not None:
+            wanted = args.folder.strip().casefold()
+            folder_id = next((i for i, name in folders.items() if name.casefold() == wanted), None)
+            if folder_id is None:
+                raise NotFoundError(
+                    "folder", args.folder, hint=N_("Errors", "The app's folder chooser names them")
+                )
+        conversations = (await service.listing(folder_id=folder_id)).conversations
         if args.json:
             rows = [
-                {"id": c.id, "title": c.title, "model": c.model, "pinned": c.pinned, "updated": c.updated}
+                {
+                    "id": c.id,
+                    "title": c.title,
+                    "model": c.model,
+                    "pinned": c.pinned,
+                    "updated": c.updated,
+                    "folder": folders.get(c.folder_id or ""),
+                }
                 for c in conversations
             ]
             out.write(json.dumps(rows, ensure_ascii=False, indent=2) + "\n")
         for c in [] if args.json else conversations:
             stamp = time.strftime("%Y-%m-%d %H:%M", time.localtime(c.updated))
-            out.write(f"{c.id[:12]}  {stamp}  {'*' if c.pinned else ' '} {inert(c.title) or '(untitled)'}\n")
+            folder = f"  [{inert(folders[c.folder_id])}]" if c.folder_id in folders else ""
+            out.write(
+                f"{c.id[:12]}  {stamp}  {'*' if c.pinned else ' '} {inert(c.title) or '(untitled)'}{folder}\n"
+            )
         return ExitCode.OK
     if args.action == "search":
         hits = await service.search(args.query)

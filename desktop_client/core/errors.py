@@ -356,7 +356,7 @@ class InputError(KeyholdError):
 
 
 # What a store holds, and how its not-found is said: one sentence each, so every one reads alike.
-Stored = Literal["profile", "conversation", "message", "Midjourney task", "image"]
+Stored = Literal["profile", "conversation", "message", "Midjourney task", "image", "folder"]
 _NOT_FOUND: Final[Mapping[Stored, Template]] = MappingProxyType(
     {
         "profile": N_("Errors", "No profile named %1"),
@@ -364,6 +364,7 @@ _NOT_FOUND: Final[Mapping[Stored, Template]] = MappingProxyType(
         "message": N_("Errors", "No message with id %1"),
         "Midjourney task": N_("Errors", "No Midjourney task with id %1"),
         "image": N_("Errors", "No image with id %1"),
+        "folder": N_("Errors", "No folder with id %1"),
     }
 )
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from desktop_client.core.storage.chat_search import MessageMatch, Snippet
 from desktop_client.core.storage.chats import UNDO_DAYS, Conversation, Message, SearchHit, Status
+from desktop_client.core.storage.folders import Folder
 from desktop_client.core.storage.mj_tasks import StoredTask
 
 if TYPE_CHECKING:
@@ -46,12 +48,15 @@ __all__ = [
     "SOURCES",
     "UNDO_DAYS",
     "Conversation",
+    "Folder",
     "GalleryFilter",
     "GalleryItem",
     "ImportReport",
     "Message",
+    "MessageMatch",
     "RescanReport",
     "SearchHit",
+    "Snippet",
     "Status",
     "StoredTask",
 ]

@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>AboutBox</name>
@@ -11,7 +12,7 @@
         <translation>Keyhold %1</translation>
     </message>
     <message>
-        <source>Chat with OpenAI-compatible servers and make images with OpenAI image models and Midjourney, straight from this computer. Your API keys stay in the operating system's keyring.</source>
+        <source>Chat with OpenAI-compatible servers and make images with OpenAI image models and Midjourney, straight from this computer. Your API keys stay in the operating system&apos;s keyring.</source>
         <translation>直接从这台电脑与 OpenAI 兼容的服务器对话，并用 OpenAI 图像模型和 Midjourney 生成图片。你的 API 密钥只保存在操作系统的密钥环中。</translation>
     </message>
 </context>
@@ -334,6 +335,26 @@
         <translation>撤销</translation>
     </message>
     <message>
+        <source>Folders</source>
+        <translation>文件夹</translation>
+    </message>
+    <message>
+        <source>New folder…</source>
+        <translation>新建文件夹…</translation>
+    </message>
+    <message>
+        <source>Rename folder…</source>
+        <translation>重命名文件夹…</translation>
+    </message>
+    <message>
+        <source>Delete folder</source>
+        <translation>删除文件夹</translation>
+    </message>
+    <message>
+        <source>Show folder</source>
+        <translation>显示文件夹</translation>
+    </message>
+    <message>
         <source>Conversations</source>
         <translation>对话列表</translation>
     </message>
@@ -350,8 +371,24 @@
         <translation>新对话</translation>
     </message>
     <message>
+        <source>All chats</source>
+        <translation>全部对话</translation>
+    </message>
+    <message>
         <source>Deleted “%1”</source>
         <translation>已删除“%1”</translation>
+    </message>
+    <message>
+        <source>Rename folder</source>
+        <translation>重命名文件夹</translation>
+    </message>
+    <message>
+        <source>New folder</source>
+        <translation>新建文件夹</translation>
+    </message>
+    <message>
+        <source>Folder name:</source>
+        <translation>文件夹名称：</translation>
     </message>
     <message>
         <source>Rename</source>
@@ -366,8 +403,60 @@
         <translation>置顶</translation>
     </message>
     <message>
+        <source>Move to folder</source>
+        <translation>移到文件夹</translation>
+    </message>
+    <message>
+        <source>No folder</source>
+        <translation>不放入文件夹</translation>
+    </message>
+    <message>
         <source>Delete</source>
         <translation>删除</translation>
+    </message>
+    <message>
+        <source>Pinned</source>
+        <translation>已置顶</translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation>今天</translation>
+    </message>
+    <message>
+        <source>Yesterday</source>
+        <translation>昨天</translation>
+    </message>
+    <message>
+        <source>Previous 7 days</source>
+        <translation>过去 7 天</translation>
+    </message>
+    <message>
+        <source>Previous 30 days</source>
+        <translation>过去 30 天</translation>
+    </message>
+    <message>
+        <source>MMMM yyyy</source>
+        <translation>yyyy年M月</translation>
+    </message>
+    <message>
+        <source>now</source>
+        <translation>刚刚</translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation>%1 分钟前</translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation>%1 小时前</translation>
+    </message>
+    <message>
+        <source>MMM d</source>
+        <translation>M月d日</translation>
+    </message>
+    <message>
+        <source>MMM d, yyyy</source>
+        <translation>yyyy年M月d日</translation>
     </message>
 </context>
 <context>
@@ -512,7 +601,7 @@
         <translation>禁止访问：该密钥无此权限，或服务不支持你所在的地区</translation>
     </message>
     <message>
-        <source>Check the key's permissions, or use a relay that serves your region.</source>
+        <source>Check the key&apos;s permissions, or use a relay that serves your region.</source>
         <translation>请检查密钥权限，或改用支持你所在地区的中转服务。</translation>
     </message>
     <message>
@@ -544,7 +633,7 @@
         <translation>未找到：服务器上没有该模型或接口</translation>
     </message>
     <message>
-        <source>Check the base URL and pick a model from the server's list.</source>
+        <source>Check the base URL and pick a model from the server&apos;s list.</source>
         <translation>请检查接口地址，并从服务器提供的列表中选择模型。</translation>
     </message>
     <message>
@@ -564,7 +653,7 @@
         <translation>请检查地址、网络以及代理或防火墙设置。</translation>
     </message>
     <message>
-        <source>TLS problem: the server's certificate could not be verified</source>
+        <source>TLS problem: the server&apos;s certificate could not be verified</source>
         <translation>TLS 问题：无法验证服务器证书</translation>
     </message>
     <message>
@@ -604,7 +693,7 @@
         <translation>请使用 https://；如果你接受风险，可在配置中允许明文 HTTP。</translation>
     </message>
     <message>
-        <source>The server's answer was not understood</source>
+        <source>The server&apos;s answer was not understood</source>
         <translation>无法理解服务器的响应</translation>
     </message>
     <message>
@@ -644,7 +733,7 @@
         <translation>请解锁钥匙串后重试。没有任何数据丢失。</translation>
     </message>
     <message>
-        <source>Could not read or write Keyhold's data</source>
+        <source>Could not read or write Keyhold&apos;s data</source>
         <translation>无法读写 Keyhold 的数据</translation>
     </message>
     <message>
@@ -688,6 +777,10 @@
         <translation>没有 ID 为 %1 的图片。</translation>
     </message>
     <message>
+        <source>No folder with id %1</source>
+        <translation>没有 id 为 %1 的文件夹</translation>
+    </message>
+    <message>
         <source>Install and unlock a Secret Service keyring: gnome-keyring (for example `sudo apt install gnome-keyring`), KWallet 5.97 or newer, or KeePassXC with Secret Service integration, inside a desktop session with D-Bus running. Then click “Retry the keyring”.</source>
         <translation>请安装并解锁一个 Secret Service 钥匙串：gnome-keyring（例如执行 `sudo apt install gnome-keyring`）、KWallet 5.97 或更新版本，或启用了 Secret Service 集成的 KeePassXC，并确保在运行 D-Bus 的桌面会话中使用。然后点击“重试钥匙串”。</translation>
     </message>
@@ -700,7 +793,7 @@
         <translation>请确认你的账户可以使用 Windows 凭据管理器，然后重试。</translation>
     </message>
     <message>
-        <source>Install a keyring supported by Python's keyring package.</source>
+        <source>Install a keyring supported by Python&apos;s keyring package.</source>
         <translation>请安装 Python keyring 库支持的钥匙串。</translation>
     </message>
     <message>
@@ -758,6 +851,10 @@
     <message>
         <source>Check the path</source>
         <translation>请检查路径。</translation>
+    </message>
+    <message>
+        <source>The app&apos;s folder chooser names them</source>
+        <translation>应用的文件夹选择框里列有它们的名称</translation>
     </message>
     <message>
         <source>`keyhold history list` shows the ids</source>
@@ -844,7 +941,7 @@
         <translation>请选择 PNG 或 WebP。</translation>
     </message>
     <message>
-        <source>The provider's safety system refused this prompt</source>
+        <source>The provider&apos;s safety system refused this prompt</source>
         <translation>服务商的安全系统拒绝了这条提示词。</translation>
     </message>
     <message>
@@ -936,43 +1033,43 @@
         <translation>它没有任何按钮。</translation>
     </message>
     <message>
-        <source>The server's answer is larger than %1; Keyhold stopped reading it</source>
+        <source>The server&apos;s answer is larger than %1; Keyhold stopped reading it</source>
         <translation>服务器的响应超过 %1；Keyhold 已停止读取。</translation>
     </message>
     <message>
-        <source>The server's answer is larger than %1 (it announced %2); Keyhold stopped reading it</source>
+        <source>The server&apos;s answer is larger than %1 (it announced %2); Keyhold stopped reading it</source>
         <translation>服务器的响应超过 %1（它声明的大小为 %2）；Keyhold 已停止读取。</translation>
     </message>
     <message>
-        <source>The server's image is larger than %1; Keyhold stopped reading it</source>
+        <source>The server&apos;s image is larger than %1; Keyhold stopped reading it</source>
         <translation>服务器发送的图片超过 %1；Keyhold 已停止读取。</translation>
     </message>
     <message>
-        <source>The server's image is larger than %1 (it announced %2); Keyhold stopped reading it</source>
+        <source>The server&apos;s image is larger than %1 (it announced %2); Keyhold stopped reading it</source>
         <translation>服务器发送的图片超过 %1（它声明的大小为 %2）；Keyhold 已停止读取。</translation>
     </message>
     <message>
-        <source>The server's images answer is larger than %1; Keyhold stopped reading it</source>
+        <source>The server&apos;s images answer is larger than %1; Keyhold stopped reading it</source>
         <translation>服务器的图片响应超过 %1；Keyhold 已停止读取。</translation>
     </message>
     <message>
-        <source>The server's images answer is larger than %1 (it announced %2); Keyhold stopped reading it</source>
+        <source>The server&apos;s images answer is larger than %1 (it announced %2); Keyhold stopped reading it</source>
         <translation>服务器的图片响应超过 %1（它声明的大小为 %2）；Keyhold 已停止读取。</translation>
     </message>
     <message>
-        <source>The server's model list is larger than %1; Keyhold stopped reading it</source>
+        <source>The server&apos;s model list is larger than %1; Keyhold stopped reading it</source>
         <translation>服务器的模型列表超过 %1；Keyhold 已停止读取。</translation>
     </message>
     <message>
-        <source>The server's model list is larger than %1 (it announced %2); Keyhold stopped reading it</source>
+        <source>The server&apos;s model list is larger than %1 (it announced %2); Keyhold stopped reading it</source>
         <translation>服务器的模型列表超过 %1（它声明的大小为 %2）；Keyhold 已停止读取。</translation>
     </message>
     <message>
-        <source>The server's task list is larger than %1; Keyhold stopped reading it</source>
+        <source>The server&apos;s task list is larger than %1; Keyhold stopped reading it</source>
         <translation>服务器的任务列表超过 %1；Keyhold 已停止读取。</translation>
     </message>
     <message>
-        <source>The server's task list is larger than %1 (it announced %2); Keyhold stopped reading it</source>
+        <source>The server&apos;s task list is larger than %1 (it announced %2); Keyhold stopped reading it</source>
         <translation>服务器的任务列表超过 %1（它声明的大小为 %2）；Keyhold 已停止读取。</translation>
     </message>
     <message>
@@ -992,7 +1089,7 @@
         <translation>已拒绝获取 %1：服务器给出的是本机或局域网中的地址。</translation>
     </message>
     <message>
-        <source>Keyhold only fetches images from public addresses or from the profile's own server</source>
+        <source>Keyhold only fetches images from public addresses or from the profile&apos;s own server</source>
         <translation>Keyhold 只从公网地址或该配置自己的服务器获取图片。</translation>
     </message>
     <message>
@@ -1008,7 +1105,7 @@
         <translation>服务器拒绝了请求（HTTP %1）。</translation>
     </message>
     <message>
-        <source>See the server's message</source>
+        <source>See the server&apos;s message</source>
         <translation>请查看服务器返回的信息。</translation>
     </message>
     <message>
@@ -1196,7 +1293,7 @@
         <translation>请选择模型：服务器没有列出可用于聊天的模型</translation>
     </message>
     <message>
-        <source>Type the model's name in the model box, then regenerate</source>
+        <source>Type the model&apos;s name in the model box, then regenerate</source>
         <translation>在模型框中输入模型名称，然后重新生成</translation>
     </message>
     <message>
@@ -1472,7 +1569,7 @@
         <translation>请输入更多字符。</translation>
     </message>
     <message>
-        <source>Keyhold's database could not be read or written (%1)</source>
+        <source>Keyhold&apos;s database could not be read or written (%1)</source>
         <translation>无法读写 Keyhold 的数据库（%1）。</translation>
     </message>
     <message>
@@ -1635,6 +1732,10 @@
         <source>No model to chat with: pass -m MODEL (this server offers: %1)</source>
         <translation>没有可用于聊天的模型：请传入 -m MODEL（此服务器提供：%1）</translation>
     </message>
+    <message>
+        <source>A folder needs a name</source>
+        <translation>文件夹需要名称</translation>
+    </message>
 </context>
 <context>
     <name>FilterBar</name>
@@ -1737,7 +1838,7 @@
         <translation>文件丢失</translation>
     </message>
     <message>
-        <source>Can't read this file</source>
+        <source>Can&apos;t read this file</source>
         <translation>无法读取此文件</translation>
     </message>
 </context>
@@ -2225,7 +2326,7 @@
         </translation>
     </message>
     <message>
-        <source>Profile saved. You're ready.</source>
+        <source>Profile saved. You&apos;re ready.</source>
         <translation>配置已保存，可以开始使用了。</translation>
     </message>
 </context>
@@ -2441,7 +2542,7 @@
         <translation>已达到 token 上限，回答被截断。</translation>
     </message>
     <message>
-        <source>Stopped by the provider's content filter.</source>
+        <source>Stopped by the provider&apos;s content filter.</source>
         <translation>已被服务商的内容过滤器中止。</translation>
     </message>
 </context>
@@ -2703,7 +2804,7 @@
         <translation>欢迎使用 Keyhold</translation>
     </message>
     <message>
-        <source>Keyhold talks to OpenAI-compatible APIs and midjourney-proxy servers directly from this computer. There is no server in between: your API key and base URL go into the operating system's keyring and nowhere else, so no crawler can find them.
+        <source>Keyhold talks to OpenAI-compatible APIs and midjourney-proxy servers directly from this computer. There is no server in between: your API key and base URL go into the operating system&apos;s keyring and nowhere else, so no crawler can find them.
 
 Add your first profile. “Test connection” checks the address and the key before you save.</source>
         <translation>Keyhold 直接从这台电脑连接 OpenAI 兼容 API 和 midjourney-proxy 服务器，中间没有任何服务器：你的 API 密钥和接口地址只保存在操作系统的钥匙串中，爬虫无从找到。
@@ -3114,7 +3215,7 @@ Add your first profile. “Test connection” checks the address and the key bef
         <translation>放大或缩小文字</translation>
     </message>
     <message>
-        <source>The system's text size</source>
+        <source>The system&apos;s text size</source>
         <translation>恢复系统文字大小</translation>
     </message>
     <message>

@@ -230,3 +230,23 @@ def test_chat_without_a_model_names_what_the_server_offers(tmp_path, keyring_sto
     assert nothing.returncode == 2 and "pass -m MODEL (this server lists none)" in nothing.stderr
     with_model = run_cli(home, "history", "list", "--json")
     assert with_model.returncode == 0
+
+
+def test_history_list_shows_and_filters_by_folder(tmp_path, keyring_store, chat_server) -> None:
+    server, _ = chat_server
+    home = tmp_path / "home"
+    add_profile(home, server.url)
+    assert run_cli(home, "chat", "-p", "p", "Filed away").returncode == 0
+    assert run_cli(home, "chat", "-p", "p", "Loose one").returncode == 0
+    db = sqlite3.connect(home / "keyhold.db")
+    db.execute("INSERT INTO folders (id, name, created) VALUES ('f1', 'Work', 1)")
+    db.execute("UPDATE conversations SET folder_id = 'f1' WHERE title = 'Filed away'")
+    db.commit()
+    db.close()
+    listing = json.loads(run_cli(home, "history", "list", "--json").stdout)
+    assert {c["title"]: c["folder"] for c in listing} == {"Filed away": "Work", "Loose one": None}
+    filed = run_cli(home, "history", "list", "--folder", "work")
+    assert filed.returncode == 0, filed.stderr
+    assert filed.stdout.count("\n") == 1 and filed.stdout.rstrip().endswith("Filed away  [Work]")
+    missing = run_cli(home, "history", "list", "--folder", "Nowhere")
+    assert missing.returncode != 0 and "Nowhere" in missing.stderr and "Traceback" not in missing.stderr

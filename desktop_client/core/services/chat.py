@@ -28,6 +28,7 @@ from desktop_client.core.redact import REDACTOR
 from desktop_client.core.services.answer import Answer, error_fields
 from desktop_client.core.services.chat_images import answer_image_record, attachment_name, save_answer_images
 from desktop_client.core.services.chat_types import (
+    ConversationListing,
     ConversationSettings,
     ConversationView,
     NullObserver,
@@ -39,7 +40,9 @@ from desktop_client.core.services.context import fit
 from desktop_client.core.services.export import to_json, to_markdown
 from desktop_client.core.services.gallery import GalleryService
 from desktop_client.core.settings import ProfileKind
+from desktop_client.core.storage.chat_search import message_matches
 from desktop_client.core.storage.chats import ChatStore, Conversation, Message, SearchHit, Status, title_from
+from desktop_client.core.storage.folders import Folder, FolderStore
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -64,6 +67,7 @@ class ChatService:
         self.attachments = attachments
         self.gallery = gallery  # where the images in answers are saved (and shown)
         self.flush_interval = flush_interval
+        self.folder_store = FolderStore(store.db)
 
     # ----- set-up ------------------------------------------------------------
     async def client(self, profile_id: str, observer: StreamObserver | None = None) -> ChatClient:
@@ -118,6 +122,40 @@ class ChatService:
             return [c for c in conversations if c.id in matched or folded in c.title.casefold()]
 
         return await asyncio.to_thread(read)
+
+    async def listing(self, query: str | None = None, folder_id: str | None = None) -> ConversationListing:
+        """The conversation list in one trip (it runs while the user types): the conversations
+        in ``folder_id`` (None: all), with a query only those whose title or messages hold it,
+        each with the first message that does and a snippet around the match."""
+        text = (query or "").strip()
+
+        def read() -> ConversationListing:
+            conversations = self.store.conversations(folder_id=folder_id)
+            folders = self.folder_store.folders()
+            if not text:
+                return ConversationListing(conversations, {}, folders)
+            matches = message_matches(self.store.db, text)
+            folded = text.casefold()
+            shown = [c for c in conversations if c.id in matches or folded in c.title.casefold()]
+            return ConversationListing(shown, {c.id: matches[c.id] for c in shown if c.id in matches}, folders)
+
+        return await asyncio.to_thread(read)
+
+    async def folders(self) -> list[Folder]:
+        return await asyncio.to_thread(self.folder_store.folders)
+
+    async def create_folder(self, name: str) -> Folder:
+        return await asyncio.to_thread(self.folder_store.create, name)
+
+    async def rename_folder(self, folder_id: str, name: str) -> Folder:
+        return await asyncio.to_thread(self.folder_store.rename, folder_id, name)
+
+    async def delete_folder(self, folder_id: str) -> None:
+        """The folder goes; its conversations stay, in no folder."""
+        await asyncio.to_thread(self.folder_store.delete, folder_id)
+
+    async def move_to_folder(self, conversation_id: str, folder_id: str | None) -> None:
+        await asyncio.to_thread(self.folder_store.move, conversation_id, folder_id)
 
     async def search(self, query: str) -> list[SearchHit]:
         return await asyncio.to_thread(self.store.search, query)

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 from desktop_client.core.errors import KeyholdError
+from desktop_client.core.storage.chat_search import MessageMatch, Snippet
 from desktop_client.core.storage.chats import Conversation, Message, SearchHit, Status
+from desktop_client.core.storage.folders import Folder
 
 if TYPE_CHECKING:
     from desktop_client.core.api.retry import RetryNotice
@@ -77,6 +79,17 @@ class ConversationView:
 
 
 @dataclass(frozen=True)
+class ConversationListing:
+    """What the conversation list shows: the conversations (pinned first, then the most recent),
+    for a search the message each matched in (a conversation matched by its title has none),
+    and every folder."""
+
+    conversations: list[Conversation]
+    matches: dict[str, MessageMatch]
+    folders: list[Folder]
+
+
+@dataclass(frozen=True)
 class StreamOutcome:
     """The answer as saved, and the error to report if it failed or the disk refused it."""
 
@@ -86,11 +99,15 @@ class StreamOutcome:
 
 __all__ = [
     "Conversation",
+    "ConversationListing",
     "ConversationSettings",
     "ConversationView",
+    "Folder",
     "Message",
+    "MessageMatch",
     "NullObserver",
     "SearchHit",
+    "Snippet",
     "Status",
     "StreamObserver",
     "StreamOutcome",

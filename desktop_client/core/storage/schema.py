@@ -245,6 +245,23 @@ def v7_context(conn: sqlite3.Connection) -> None:
     )
 
 
+def v8_folders(conn: sqlite3.Connection) -> None:
+    # Folders the user files conversations in: one folder per conversation at most (NULL: none).
+    # Deleting a folder keeps its conversations (the service clears their folder_id first).
+    run_script(
+        conn,
+        """
+        CREATE TABLE folders (
+            id TEXT PRIMARY KEY,
+            name TEXT NOT NULL,
+            created REAL NOT NULL
+        );
+        ALTER TABLE conversations ADD COLUMN folder_id TEXT;
+        CREATE INDEX conversations_folder ON conversations(folder_id);
+        """,
+    )
+
+
 MIGRATIONS: list[Migration] = [
     v1_chat,
     v2_midjourney,
@@ -253,4 +270,5 @@ MIGRATIONS: list[Migration] = [
     v5_stream_chunks,
     v6_error_detail,
     v7_context,
+    v8_folders,
 ]

@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
@@ -15,6 +16,8 @@ from desktop_client.ui.design import set_type
 from desktop_client.ui.i18n import Retranslatable
 from desktop_client.ui.qtutils import named
 
+HIGHLIGHT_MS = 1600  # how long a message found by a search stays outlined
+HIGHLIGHT_BORDER = 2
 Live = Mapping[str, tuple[list[str], list[str]]]  # message id → what streamed so far (content, reasoning)
 
 
@@ -31,6 +34,9 @@ class MessageList(Retranslatable, QScrollArea):
 
     def __init__(self, attachments: Path, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # Before setWidget: the scroll area's event filter (ours too) sees the inner widget at once.
+        self.highlight: QFrame | None = None  # the outline around a search's match, for a moment
+        self.highlighted = ""
         self.attachments = attachments
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
@@ -49,10 +55,11 @@ class MessageList(Retranslatable, QScrollArea):
         self.column.addStretch(1)
         self.setWidget(self.inner)
         self.widgets: dict[str, MessageWidget] = {}
+        self._anchor = ""  # the message a search scrolled to
         self._stick = True
         bar = self.verticalScrollBar()
         bar.valueChanged.connect(lambda v: setattr(self, "_stick", v >= bar.maximum() - 24))
-        bar.rangeChanged.connect(lambda _lo, hi: bar.setValue(hi) if self._stick else None)
+        bar.rangeChanged.connect(self._on_range)
         self.earlier_btn.clicked.connect(self.earlier_requested)
         self.retranslate()
 
@@ -113,7 +120,70 @@ class MessageList(Retranslatable, QScrollArea):
         if widget is not None:
             widget.start_edit(text)
 
+    def scroll_to_message(self, message_id: str) -> bool:
+        """Scrolls ``message_id`` to the top of the view (as far as the scroll goes) and
+        outlines it for a moment; False if it is not shown."""
+        widget = self.widgets.get(message_id)
+        if widget is None:
+            return False
+        self._stick = False  # the user is reading here: a stream elsewhere must not pull down
+        layout = self.inner.layout()
+        if layout is not None:
+            layout.activate()  # the new widgets' places, before the scroll is computed
+        self._highlight(widget)
+        self._anchor = message_id  # held while the messages above it still settle their heights
+        self._to_anchor()
+        return True
+
+    def _on_range(self, _low: int, high: int) -> None:
+        if self._anchor:
+            self._to_anchor()
+        elif self._stick:
+            self.verticalScrollBar().setValue(high)
+
+    def _to_anchor(self) -> None:
+        widget = self.widgets.get(self._anchor)
+        if widget is not None:
+            self.verticalScrollBar().setValue(widget.y() - self.column.contentsMargins().top())
+
+    def _highlight(self, widget: MessageWidget) -> None:
+        self._unhighlight()
+        frame = QFrame(widget)
+        frame.setObjectName("found")
+        frame.setStyleSheet(
+            f"QFrame#found {{ border: {HIGHLIGHT_BORDER}px solid palette(highlight); border-radius: 6px; }}"
+        )
+        frame.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
+        frame.setGeometry(widget.rect())
+        widget.installEventFilter(self)  # the outline follows the message as its height settles
+        frame.show()
+        frame.raise_()
+        self.highlight = frame
+        self.highlighted = widget.message.id
+        QTimer.singleShot(HIGHLIGHT_MS, frame, self._unhighlight)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        frame = self.highlight
+        if (
+            event.type() == QEvent.Type.Resize
+            and frame is not None
+            and shiboken6.isValid(frame)
+            and isinstance(watched, QWidget)
+            and frame.parent() == watched
+        ):
+            frame.setGeometry(watched.rect())
+        return super().eventFilter(watched, event)
+
+    def _unhighlight(self) -> None:
+        # The outline goes with its message's widget when another branch is shown.
+        if self.highlight is not None and shiboken6.isValid(self.highlight):
+            self.highlight.deleteLater()
+        self.highlight = None
+        self.highlighted = ""
+        self._anchor = ""
+
     def scroll_to_bottom(self) -> None:
+        self._anchor = ""
         self._stick = True
         bar = self.verticalScrollBar()
         bar.setValue(bar.maximum())
@@ -141,3 +211,4 @@ class MessageList(Retranslatable, QScrollArea):
         for index, widget in enumerate(widgets):
             self.column.insertWidget(index + 1, widget)
         self._stick = True
+        self._anchor = ""

@@ -80,6 +80,7 @@ class ChatPresenter(QObject):
         self._deleted: Conversation | None = None
         self._sending = False
         self._open_token = 0
+        self._list_token = 0
 
     @property
     def chat(self) -> ChatService:
@@ -108,8 +109,38 @@ class ChatPresenter(QObject):
     # ----- the list -----------------------------------------------------------------------
     @async_slot
     async def refresh_list(self) -> None:
-        conversations = await self.chat.conversations(self.conversations.query())
-        self.conversations.show_conversations(conversations, self.conversation.id if self.conversation else None)
+        self._list_token += 1
+        token = self._list_token
+        listing = await self.chat.listing(self.conversations.query(), self.conversations.folder_id())
+        if token != self._list_token:
+            return  # a newer search or folder is on its way
+        if not self.conversations.show_folders(listing.folders):
+            await self.refresh_list()  # the chosen folder is gone: list them all
+            return
+        current = self.conversation.id if self.conversation else None
+        self.conversations.show_conversations(listing.conversations, current, listing.matches)
+
+    @async_slot
+    async def create_folder(self, name: str, conversation_id: str) -> None:
+        folder = await self.chat.create_folder(name)
+        if conversation_id:
+            await self.chat.move_to_folder(conversation_id, folder.id)
+        await self.refresh_list()
+
+    @async_slot
+    async def rename_folder(self, folder_id: str, name: str) -> None:
+        await self.chat.rename_folder(folder_id, name)
+        await self.refresh_list()
+
+    @async_slot
+    async def delete_folder(self, folder_id: str) -> None:
+        await self.chat.delete_folder(folder_id)  # its conversations stay, in no folder
+        await self.refresh_list()
+
+    @async_slot
+    async def move_to_folder(self, conversation_id: str, folder_id: str) -> None:
+        await self.chat.move_to_folder(conversation_id, folder_id or None)
+        await self.refresh_list()
 
     @async_slot
     async def rename(self, conversation_id: str, title: str) -> None:
@@ -160,6 +191,23 @@ class ChatPresenter(QObject):
         self._show(view)
         self.show_chrome()
         spawn(self._load_models())
+
+    @async_slot
+    async def open_at(self, conversation_id: str, message_id: str) -> None:
+        """A search result: the conversation, scrolled to the matching message, which is
+        highlighted for a moment. A match on another branch shows that branch."""
+        await self.open_conversation(conversation_id)
+        if not self._showing(conversation_id):
+            return  # the user already picked another conversation
+        if all(m.id != message_id for m in self.path):
+            view = await self.chat.select_version(message_id)
+            if not self._showing(conversation_id):
+                return
+            self._show(view)
+        if message_id not in self.view.widgets:
+            self.show_all = True  # the match is older than the messages shown
+            self._show_branch()
+        self.view.scroll_to_message(message_id)
 
     @async_slot
     async def select_version(self, message_id: str) -> None:
@@ -272,6 +320,9 @@ class ChatPresenter(QObject):
                 self.notice.show_info(self.tr("Add an OpenAI-compatible profile in Settings first."))
                 return
             self.conversation = await self.chat.new_conversation(settings)
+            folder_id = self.conversations.folder_id()
+            if folder_id is not None:  # started while a folder is shown: filed there, so it is listed
+                await self.chat.move_to_folder(self.conversation.id, folder_id)
             self._show(ConversationView(self.conversation, [], {}))
             self.show_chrome()
         else:

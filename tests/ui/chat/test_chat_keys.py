@@ -55,10 +55,10 @@ async def test_f2_renames_and_delete_deletes_the_selected_conversation_with_undo
     window, core, page, script = await chat(stream_of(["an answer"]))
     page.composer.edit.setPlainText("first question")
     await page.send()
-    await wait_until(lambda: not page.tasks and page.conversations.list.count() == 1)
+    await wait_until(lambda: not page.tasks and page.conversations.count() == 1)
     await active(window)
     conversations = page.conversations
-    conversations.list.setCurrentRow(0)
+    conversations.select_first()
     page.composer.edit.setFocus()
     press(window, "F2")  # from the composer too: the title opens for editing in place
     await wait_until(lambda: conversations.list.findChild(QLineEdit) is not None, message="title editor")
@@ -71,15 +71,15 @@ async def test_f2_renames_and_delete_deletes_the_selected_conversation_with_undo
     assert (await core.chat.conversations(""))[0].title == "Renamed"
 
     conversations.list.setFocus()
-    conversations.list.setCurrentRow(0)
+    conversations.select_first()
     QTest.keyClick(conversations.list, Qt.Key.Key_Delete)
-    await wait_until(lambda: conversations.list.count() == 0 and conversations.undo_bar.isVisible())
+    await wait_until(lambda: conversations.count() == 0 and conversations.undo_bar.isVisible())
     assert await core.chat.conversations("") == []
     conversations.undo_btn.click()
-    await wait_until(lambda: conversations.list.count() == 1, message="restored")
+    await wait_until(lambda: conversations.count() == 1, message="restored")
 
     page.composer.edit.setFocus()
     QTest.keyClicks(page.composer.edit, "abc")
     QTest.keyClick(page.composer.edit, Qt.Key.Key_Home)
     QTest.keyClick(page.composer.edit, Qt.Key.Key_Delete)  # in the composer, Delete deletes a character
-    assert page.composer.edit.toPlainText() == "bc" and conversations.list.count() == 1
+    assert page.composer.edit.toPlainText() == "bc" and conversations.count() == 1

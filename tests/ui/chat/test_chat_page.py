@@ -67,7 +67,7 @@ async def test_enter_sends_and_the_answer_renders(chat) -> None:
     assert "<table" in html and "print" in html and "α" in answer.body.toPlainText()
     assert answer.reasoning_toggle.isVisible() and "thinking it over" in answer.reasoning_view.toPlainText()
     assert "in ·" in answer.meta_label.text()  # token usage
-    assert page.conversations.list.count() == 1 and page.conversations.list.item(0).text() == "first line"
+    assert page.conversations.count() == 1 and page.conversations.titles() == ["first line"]
 
 
 async def test_stop_keeps_partial_and_offers_continue(chat) -> None:
@@ -163,17 +163,17 @@ async def test_delete_undo_pin_search_and_export(chat, tmp_path, monkeypatch) ->
     await wait_until(lambda: not page.tasks)
     conv_id = page.conversation.id
     await page.delete(conv_id)
-    assert page.conversations.list.count() == 0 and page.conversations.undo_bar.isVisible()
+    assert page.conversations.count() == 0 and page.conversations.undo_bar.isVisible()
     page.conversations.undo_btn.click()
-    await wait_until(lambda: page.conversations.list.count() == 1)
+    await wait_until(lambda: page.conversations.count() == 1)
     await page.set_pinned(conv_id, True)
-    assert page.conversations.list.item(0).text().startswith("★")
+    assert page.conversations.headers() == ["Pinned"]  # listed under its own group
     page.conversations.search_edit.setText("searchable")
-    await wait_until(lambda: page.conversations.list.count() == 1)
+    await wait_until(lambda: page.conversations.count() == 1)
     page.conversations.search_edit.setText("nothing like this")
-    await wait_until(lambda: page.conversations.list.count() == 0)
+    await wait_until(lambda: page.conversations.count() == 0)
     page.conversations.search_edit.clear()
-    await wait_until(lambda: page.conversations.list.count() == 1)
+    await wait_until(lambda: page.conversations.count() == 1)
 
     target = tmp_path / "out.json"
     from PySide6.QtWidgets import QFileDialog
@@ -347,9 +347,9 @@ async def test_a_new_conversation_is_listed_with_its_question_while_the_answer_s
     script.hold_after = 1  # the answer waits after its first piece
     page.composer.edit.setPlainText("Which relay is fastest?")
     await page.send()
-    await wait_until(lambda: page.conversations.list.count() == 1, message="listed before the answer ended")
+    await wait_until(lambda: page.conversations.count() == 1, message="listed before the answer ended")
     assert page.tasks  # still answering
-    assert page.conversations.list.item(0).text() == "Which relay is fastest?"
+    assert page.conversations.titles() == ["Which relay is fastest?"]
     assert page.header.title_label.text() == "Which relay is fastest?"
     script.release.set()
     await wait_until(lambda: not page.tasks)

@@ -100,13 +100,15 @@ async def test_what_the_list_asks_for_reaches_the_service(chat) -> None:
     await wait_until(lambda: page.conversation.title == "Renamed")
     assert page.header.title_label.text() == "Renamed"
     signals.pin_requested.emit(conversation_id, True)
-    await wait_until(lambda: signals.list.count() == 1 and signals.list.item(0).text() == "★ Renamed")
+    await wait_until(
+        lambda: signals.count() == 1 and signals.titles() == ["Renamed"] and signals.headers() == ["Pinned"]
+    )
     signals.delete_requested.emit(conversation_id)
-    await wait_until(lambda: signals.list.count() == 0 and page.conversation is None)
+    await wait_until(lambda: signals.count() == 0 and page.conversation is None)
     assert signals.undo_bar.isVisible() and "Renamed" in signals.undo_label.text()
     signals.undo_requested.emit()
     await wait_until(lambda: page.conversation is not None and page.conversation.id == conversation_id)
-    assert signals.list.count() == 1 and len(page.view.widgets) == 2
+    assert signals.count() == 1 and len(page.view.widgets) == 2
 
 
 async def test_a_failing_slot_says_why_in_the_notice(chat) -> None:
