@@ -252,6 +252,7 @@ QListWidget::item:hover {{ background: palette(alternate-base); }}
 QListWidget::item:selected {{ background: palette(highlight);
   color: palette(highlighted-text); }}
 QTableView {{ gridline-color: palette(midlight); }}
+QListView[sidebar="true"] {{ background: transparent; border: none; padding: 0; }}
 QHeaderView::section {{ background: palette(window); color: palette(placeholder-text); border: none;
   border-bottom: 1px solid palette(midlight); padding: {s.XS}px {s.S}px; }}
 

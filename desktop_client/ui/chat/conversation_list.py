@@ -33,6 +33,7 @@ from desktop_client.ui.chat.conversation_rows import (
     RowsView,
     untitled,
 )
+from desktop_client.ui.design import icon, set_icon
 from desktop_client.ui.i18n import Retranslatable, tr_args
 from desktop_client.ui.qtutils import named, refill_combo
 
@@ -65,6 +66,8 @@ class ConversationList(Retranslatable, QWidget):
         self.search_edit = QLineEdit()
         self.search_edit.setClearButtonEnabled(True)
         self.new_btn = QPushButton()
+        set_icon(self.new_btn, "new-chat")
+        self.search_edit.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
         self.folder_combo = QComboBox()
         self.folder_combo.addItem("", ALL_FOLDERS)
         # A long folder name is cut in the chooser, not allowed to widen the column.
@@ -79,6 +82,7 @@ class ConversationList(Retranslatable, QWidget):
         self.folder_btn.setMenu(self.folder_menu)
         self.model = ConversationModel(self)
         self.list = RowsView()
+        self.list.setProperty("sidebar", True)  # no box: the rows sit on the window, as a sidebar's
         self.list.setModel(self.model)
         self.list.setItemDelegate(RowDelegate(self.list))
         self.model.sizes = RowDelegate.sizes(self.list.font())
