@@ -2,7 +2,8 @@
 
 While an answer streams, text is collected and applied on a timer (not per token); only
 the still-open Markdown block is re-rendered, finished blocks are appended once, so the
-work per update does not grow with the answer's length.
+work per update does not grow with the answer's length. What streamed is what stays: when
+the answer ends, the streamed documents are kept as they are, so nothing reflows.
 """
 
 from __future__ import annotations
@@ -88,6 +89,8 @@ class MessageWidget(Retranslatable, QFrame):
         self._stream: StreamingMarkdown | None = None
         self._pending_content: list[str] = []
         self._pending_reasoning: list[str] = []
+        self._streamed: list[str] = []  # the whole text given to the stream, to compare at the end
+        self._shown_tail: str | None = None  # the tail's HTML on screen: the same again is not laid out
         self.renders = 0  # for the benchmark: how many updates reached the document
         self._backlog: list[str] = []  # frozen blocks not yet on screen
         self._unparsed: deque[str] = deque()  # streamed text not yet given to the Markdown parser
@@ -324,8 +327,10 @@ class MessageWidget(Retranslatable, QFrame):
         self._code_blocks = []
         self._reasoning_cutter = self._new_reasoning_cutter()
         self.body.clear()
+        self._shown_tail = None
         self.message = replace(self.message, status=Status.STREAMING)
         self._pending_content = [initial_content] if initial_content else []
+        self._streamed = list(self._pending_content)
         self._pending_reasoning = [initial_reasoning] if initial_reasoning else []
         self.reasoning_view.clear()
         self._timer.start()
@@ -339,6 +344,7 @@ class MessageWidget(Retranslatable, QFrame):
     def append(self, content: str, reasoning: str) -> None:
         if content:
             self._pending_content.append(content)
+            self._streamed.append(content)
         if reasoning:
             self._pending_reasoning.append(reasoning)
 
@@ -382,16 +388,24 @@ class MessageWidget(Retranslatable, QFrame):
             taken += 1
         del self._backlog[:taken]
         if not self._backlog and not self._unparsed:
-            self.body.set_tail(self._localize(self._stream.tail_html()))
+            tail = self._localize(self._stream.tail_html())
+            if tail != self._shown_tail:
+                self._shown_tail = tail
+                self.body.set_tail(tail)
             self._code_blocks = list(self._stream.code_blocks)
             if self._finishing is not None:
                 self._complete(self._finishing)
         self.renders += 1
 
     def finish(self, message: Message) -> None:
-        if self._stream is not None and len(message.content) > LONG_ANSWER:
-            # Every block is rendered already; the timer drains what is left, then the
-            # widget settles. A full re-render would freeze the window.
+        if (
+            self._stream is not None
+            and self._rendered_dark == self._dark
+            and "".join(self._streamed) == message.content
+        ):
+            # What streamed is the answer, already laid out as it ends: the timer drains what
+            # is left and the widget settles. Rendering it again would reflow it (and freeze
+            # the window on a long answer).
             self._finishing = message
             self._apply_pending()
             return
@@ -406,6 +420,7 @@ class MessageWidget(Retranslatable, QFrame):
         self._parsed_upto = 0
         self._finishing = None
         self._stream = None
+        self._streamed = []
         cutter, self._reasoning_cutter = self._reasoning_cutter, None
         if rerender:
             self.show_message(message)
