@@ -64,6 +64,29 @@ def _lines() -> Any:
     return lines
 
 
+# Code in the languages answers use most, a table and a formula: rendering them once loads
+# markdown-it, Pygments and pylatexenc and compiles these lexers' patterns.
+_WARM_UP = "\n\n".join(
+    [
+        "# A *b* `c` $x^2$",
+        "| a | b |\n|---|---|\n| 1 | 2 |",
+        *(f"```{lang}\nx\n```" for lang in ("python", "bash", "javascript", "typescript", "json", "text")),
+    ]
+)
+
+
+class _Renderer:
+    loaded = False
+
+
+async def load_renderer() -> None:
+    """Loads the Markdown renderer on a worker thread, once. On the GUI thread, the first
+    message shown or streamed froze the window for 100-250 ms while it loaded."""
+    if not _Renderer.loaded:
+        await asyncio.to_thread(lambda: _markdown().render_markdown(_WARM_UP))
+        _Renderer.loaded = True
+
+
 RENDER_INTERVAL_MS = 50
 LONG_ANSWER = 20_000  # characters: above this, final rendering never runs on the GUI thread
 PREVIEW_CHARS = 4_000
@@ -513,4 +536,4 @@ class MessageWidget(Retranslatable, QFrame):
         )
 
 
-__all__ = ["MessageWidget"]
+__all__ = ["MessageWidget", "load_renderer"]
