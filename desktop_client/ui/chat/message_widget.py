@@ -90,7 +90,7 @@ async def load_renderer() -> None:
 RENDER_INTERVAL_MS = 50
 LONG_ANSWER = 20_000  # characters: above this, final rendering never runs on the GUI thread
 PREVIEW_CHARS = 4_000
-TICK_BUDGET = 0.012  # seconds of parsing and layout per render tick
+TICK_BUDGET = 0.008  # seconds of parsing and layout per render tick
 PARSE_SLICE = 512  # characters given to the Markdown parser at a time
 SKIP_SLICE = 1 << 18  # characters of a line cut for display given at a time (only counted)
 
