@@ -88,6 +88,7 @@ async def load_renderer() -> None:
 
 
 RENDER_INTERVAL_MS = 50
+CATCH_UP_MS = 20  # the next tick comes sooner while the display trails what arrived
 LONG_ANSWER = 20_000  # characters: above this, final rendering never runs on the GUI thread
 PREVIEW_CHARS = 4_000
 TICK_BUDGET = 0.008  # seconds of parsing and layout per render tick
@@ -356,6 +357,7 @@ class MessageWidget(Retranslatable, QFrame):
         self._streamed = list(self._pending_content)
         self._pending_reasoning = [initial_reasoning] if initial_reasoning else []
         self.reasoning_view.clear()
+        self._timer.setInterval(RENDER_INTERVAL_MS)
         self._timer.start()
         self._refresh_chrome()
 
@@ -410,6 +412,11 @@ class MessageWidget(Retranslatable, QFrame):
             self.body.append_fragments([self._localize(self._backlog[taken])])
             taken += 1
         del self._backlog[:taken]
+        # Each tick stays within its budget; while behind, more ticks (other events run between).
+        behind = bool(self._unparsed or self._backlog)
+        interval = CATCH_UP_MS if behind else RENDER_INTERVAL_MS
+        if self._timer.interval() != interval:
+            self._timer.setInterval(interval)
         if not self._backlog and not self._unparsed:
             tail = self._localize(self._stream.tail_html())
             if tail != self._shown_tail:
