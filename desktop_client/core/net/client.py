@@ -404,15 +404,22 @@ class HttpPool:
         cached = self._clients.get(profile.id)
         if cached is not None and cached[0] == profile:
             return cached[1]
-        if cached is not None:
-            await cached[1].aclose()
         told = self._on_unauthorized
-        http = SecureHttp(
+        # Building the client loads the CA certificates into a TLS context: 50-150 ms that
+        # would stall the GUI's event loop, so it happens on a worker thread.
+        http = await asyncio.to_thread(
+            SecureHttp,
             profile,
             timeouts=self._timeouts,
             transport=self._transport,
             on_unauthorized=(lambda: told(profile.id)) if told is not None else None,
         )
+        cached = self._clients.get(profile.id)  # again: another caller may have built one meanwhile
+        if cached is not None and cached[0] == profile:
+            await http.aclose()
+            return cached[1]
+        if cached is not None:
+            await cached[1].aclose()
         self._clients[profile.id] = (profile, http)
         return http
 

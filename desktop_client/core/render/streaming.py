@@ -211,8 +211,9 @@ class StreamingMarkdown:
     block has grown by an eighth, the newest characters shown as plain text meanwhile,
     which keeps the total work linear.
 
-    These cuts only affect the streaming view (e.g. a split paragraph or a list restarting
-    with a new ``<ul>``); :meth:`finish` renders the whole text exactly.
+    These cuts show (e.g. a split paragraph or a list restarting with a new ``<ul>``), and
+    they stay when the answer ends: the view keeps what streamed rather than reflow it.
+    :meth:`finish` renders the whole text exactly, as a stored answer is shown.
 
     A line past ``lines.LINE_CAP`` is cut as it arrives: the rest of it is only counted,
     and the tail shows how long it is so far.

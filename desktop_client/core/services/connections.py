@@ -13,6 +13,9 @@ first paint."""
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import importlib
 import threading
 from typing import TYPE_CHECKING, Final, Literal
 
@@ -47,6 +50,14 @@ def wrong_kind(profile: ResolvedProfile, wanted: ProfileKind, purpose: Purpose) 
     return InputError(
         N_("Errors", "Profile %1 is a Midjourney profile"), hint=_CHOOSE[purpose], args=(repr(profile.name),)
     )
+
+
+def _load_http() -> None:
+    """Imports httpx, and the anyio backend its first request would import, on a worker
+    thread: on the GUI thread they took 100-300 ms, the window frozen meanwhile."""
+    importlib.import_module("desktop_client.core.net.client")
+    with contextlib.suppress(ImportError):  # httpx's internals: only a head start
+        importlib.import_module("anyio._backends._asyncio")
 
 
 class Connections:
@@ -85,6 +96,8 @@ class Connections:
         profile = await self.resolve(profile_id)
         if profile.kind is not kind:
             raise wrong_kind(profile, kind, purpose)
+        if self._pool is None:
+            await asyncio.to_thread(_load_http)
         return await self.pool.get(profile)
 
     async def resolve(self, profile_id: str) -> ResolvedProfile:

@@ -2,7 +2,8 @@
 
 While an answer streams, text is collected and applied on a timer (not per token); only
 the still-open Markdown block is re-rendered, finished blocks are appended once, so the
-work per update does not grow with the answer's length.
+work per update does not grow with the answer's length. What streamed is what stays: when
+the answer ends, the streamed documents are kept as they are, so nothing reflows.
 """
 
 from __future__ import annotations
@@ -64,10 +65,34 @@ def _lines() -> Any:
     return lines
 
 
+# Code in the languages answers use most, a table and a formula: rendering them once loads
+# markdown-it, Pygments and pylatexenc and compiles these lexers' patterns.
+_WARM_UP = "\n\n".join(
+    [
+        "# A *b* `c` $x^2$",
+        "| a | b |\n|---|---|\n| 1 | 2 |",
+        *(f"```{lang}\nx\n```" for lang in ("python", "bash", "javascript", "typescript", "json", "text")),
+    ]
+)
+
+
+class _Renderer:
+    loaded = False
+
+
+async def load_renderer() -> None:
+    """Loads the Markdown renderer on a worker thread, once. On the GUI thread, the first
+    message shown or streamed froze the window for 100-250 ms while it loaded."""
+    if not _Renderer.loaded:
+        await asyncio.to_thread(lambda: _markdown().render_markdown(_WARM_UP))
+        _Renderer.loaded = True
+
+
 RENDER_INTERVAL_MS = 50
+CATCH_UP_MS = 20  # the next tick comes sooner while the display trails what arrived
 LONG_ANSWER = 20_000  # characters: above this, final rendering never runs on the GUI thread
 PREVIEW_CHARS = 4_000
-TICK_BUDGET = 0.012  # seconds of parsing and layout per render tick
+TICK_BUDGET = 0.008  # seconds of parsing and layout per render tick
 PARSE_SLICE = 512  # characters given to the Markdown parser at a time
 SKIP_SLICE = 1 << 18  # characters of a line cut for display given at a time (only counted)
 
@@ -89,6 +114,8 @@ class MessageWidget(Retranslatable, QFrame):
         self._stream: StreamingMarkdown | None = None
         self._pending_content: list[str] = []
         self._pending_reasoning: list[str] = []
+        self._streamed: list[str] = []  # the whole text given to the stream, to compare at the end
+        self._shown_tail: str | None = None  # the tail's HTML on screen: the same again is not laid out
         self.renders = 0  # for the benchmark: how many updates reached the document
         self._backlog: list[str] = []  # frozen blocks not yet on screen
         self._unparsed: deque[str] = deque()  # streamed text not yet given to the Markdown parser
@@ -335,10 +362,13 @@ class MessageWidget(Retranslatable, QFrame):
         self._code_blocks = []
         self._reasoning_cutter = self._new_reasoning_cutter()
         self.body.clear()
+        self._shown_tail = None
         self.message = replace(self.message, status=Status.STREAMING)
         self._pending_content = [initial_content] if initial_content else []
+        self._streamed = list(self._pending_content)
         self._pending_reasoning = [initial_reasoning] if initial_reasoning else []
         self.reasoning_view.clear()
+        self._timer.setInterval(RENDER_INTERVAL_MS)
         self._timer.start()
         self._refresh_chrome()
 
@@ -350,6 +380,7 @@ class MessageWidget(Retranslatable, QFrame):
     def append(self, content: str, reasoning: str) -> None:
         if content:
             self._pending_content.append(content)
+            self._streamed.append(content)
         if reasoning:
             self._pending_reasoning.append(reasoning)
 
@@ -392,17 +423,30 @@ class MessageWidget(Retranslatable, QFrame):
             self.body.append_fragments([self._localize(self._backlog[taken])])
             taken += 1
         del self._backlog[:taken]
+        # Each tick stays within its budget; while behind, more ticks (other events run between).
+        behind = bool(self._unparsed or self._backlog)
+        interval = CATCH_UP_MS if behind else RENDER_INTERVAL_MS
+        if self._timer.interval() != interval:
+            self._timer.setInterval(interval)
         if not self._backlog and not self._unparsed:
-            self.body.set_tail(self._localize(self._stream.tail_html()))
+            tail = self._localize(self._stream.tail_html())
+            if tail != self._shown_tail:
+                self._shown_tail = tail
+                self.body.set_tail(tail)
             self._code_blocks = list(self._stream.code_blocks)
             if self._finishing is not None:
                 self._complete(self._finishing)
         self.renders += 1
 
     def finish(self, message: Message) -> None:
-        if self._stream is not None and len(message.content) > LONG_ANSWER:
-            # Every block is rendered already; the timer drains what is left, then the
-            # widget settles. A full re-render would freeze the window.
+        if (
+            self._stream is not None
+            and self._rendered_dark == self._dark
+            and "".join(self._streamed) == message.content
+        ):
+            # What streamed is the answer, already laid out as it ends: the timer drains what
+            # is left and the widget settles. Rendering it again would reflow it (and freeze
+            # the window on a long answer).
             self._finishing = message
             self._apply_pending()
             return
@@ -417,6 +461,7 @@ class MessageWidget(Retranslatable, QFrame):
         self._parsed_upto = 0
         self._finishing = None
         self._stream = None
+        self._streamed = []
         cutter, self._reasoning_cutter = self._reasoning_cutter, None
         if rerender:
             self.show_message(message)
@@ -509,4 +554,4 @@ class MessageWidget(Retranslatable, QFrame):
         )
 
 
-__all__ = ["MessageWidget"]
+__all__ = ["MessageWidget", "load_renderer"]

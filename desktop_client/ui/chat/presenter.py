@@ -24,6 +24,7 @@ from desktop_client.core.services.chat_types import (
     Status,
     StreamOutcome,
 )
+from desktop_client.ui.chat.message_widget import load_renderer
 from desktop_client.ui.i18n import tr_args
 from desktop_client.ui.qtutils import async_slot, spawn
 
@@ -93,6 +94,7 @@ class ChatPresenter(QObject):
     async def load(self) -> None:
         """Called once the window is up: opening the database is not on the first-paint path."""
         await self.core.open()
+        await load_renderer()  # before the first conversation's messages are rendered
         await self.refresh_list()
         self.conversations.select_first()
         self.loaded = True
@@ -314,6 +316,7 @@ class ChatPresenter(QObject):
 
     async def _send(self, text: str) -> None:
         self.notice.clear_notice()
+        await load_renderer()  # at once, unless the page is sent to before it loaded
         if self.conversation is None:
             settings = self.header.settings()
             if not settings.profile_id:

@@ -250,3 +250,28 @@ async def test_loopback_http_through_a_loopback_proxy_is_fine() -> None:
         finally:
             await http.aclose()
     assert len(seen) == 1
+
+
+async def test_the_pool_builds_clients_off_the_event_loop_thread_and_one_per_profile(monkeypatch) -> None:
+    import asyncio
+    import threading
+
+    from desktop_client.core.net import client as client_module
+
+    built_on: list[int] = []
+    real_init = SecureHttp.__init__
+
+    def recording_init(self, *args, **kwargs) -> None:
+        built_on.append(threading.get_ident())
+        real_init(self, *args, **kwargs)
+
+    monkeypatch.setattr(client_module.SecureHttp, "__init__", recording_init)
+    pool = client_module.HttpPool()
+    profile = make_profile("http://127.0.0.1:9", KEY)
+    try:
+        # Two callers at once: both get the same client; the spare one is closed.
+        first, second = await asyncio.gather(pool.get(profile), pool.get(profile))
+        assert first is second and await pool.get(profile) is first
+        assert built_on and threading.get_ident() not in built_on  # the TLS set-up is a worker's
+    finally:
+        await pool.aclose()
