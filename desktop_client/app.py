@@ -51,7 +51,9 @@ def make_application(argv: Sequence[str] | None = None) -> QApplication:
     return app
 
 
-def build_window(core: Core) -> tuple[MainWindow, Translations, ExceptionHook]:
+def build_window(
+    core: Core, deferred: DeferredSecretStore | None = None
+) -> tuple[MainWindow, Translations, ExceptionHook]:
     translations = Translations()
     translations.apply(core.settings.settings.language)
     app = QApplication.instance()
@@ -64,13 +66,27 @@ def build_window(core: Core) -> tuple[MainWindow, Translations, ExceptionHook]:
     hook = ExceptionHook(lambda: window)
     # The database and the gallery index open once the window has painted: worker threads
     # would compete with the first paint for the interpreter. The pages wait for their data.
-    window.after_first_paint(lambda: TASKS.spawn(open_core(core, window)))
+    window.after_first_paint(lambda: TASKS.spawn(open_core(core, window, deferred)))
     return window, translations, hook
 
 
-async def open_core(core: Core, window: MainWindow) -> None:
-    """Opens the core (a failure reaches the exception hook, as any other), then the pages load."""
-    await core.open()
+async def open_core(core: Core, window: MainWindow, deferred: DeferredSecretStore | None = None) -> None:
+    """The conversation list from the database alone, then the services (the HTTP stack with
+    them), then the other pages; a failure reaches the exception hook, as any other. The
+    keyring (``deferred``) opens last, whatever happened: its imports and D-Bus round trips
+    would compete with the list for the interpreter, and nothing before a request needs it."""
+
+    def open_keyring() -> None:
+        if deferred is not None:
+            TASKS.spawn(window.open_keyring(deferred))
+
+    try:
+        await window.chat_page.list_stored()
+        await core.open()
+    except Exception:  # not when cancelled at quit
+        open_keyring()
+        raise
+    open_keyring()
     window.core_opened()
 
 
@@ -101,8 +117,8 @@ class MjPolling:
 
 
 class _FirstPaintProbe(QObject):
-    """For benchmarks/: reports the first paint, the conversation list filled, and the idle RSS
-    two seconds later, then quits."""
+    """For benchmarks/: reports the first paint, the conversation list filled (the stored
+    conversations listed), and the idle RSS two seconds later, then quits."""
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
@@ -121,7 +137,7 @@ class _FirstPaintProbe(QObject):
         return False
 
     def _look(self) -> None:
-        if self._window.chat_page.loaded:
+        if self._window.chat_page.listed:
             self._poll.stop()
             print("list-filled", flush=True)
             QTimer.singleShot(2000, self._report)
@@ -143,12 +159,11 @@ def run_gui(argv: Sequence[str] | None = None) -> int:
     asyncio.set_event_loop(loop)
     install_asyncgen_hooks(loop)
 
-    window, _translations, hook = build_window(core)
+    window, _translations, hook = build_window(core, deferred)
     hook.install()
     if os.environ.get(BENCHMARK_ENV):
         _FirstPaintProbe(window)
     window.show()
-    window.after_first_paint(lambda: TASKS.spawn(window.open_keyring(deferred)))
     polling = MjPolling(core)
     window.after_core_open(polling.start)
 

@@ -17,7 +17,6 @@ from collections.abc import Callable, Coroutine, Sequence
 from typing import Any, TextIO
 
 from desktop_client import __version__
-from desktop_client.commands import chat, gallery, history, image, midjourney, profile
 from desktop_client.commands.common import Parser, say
 from desktop_client.core.context import Core, build_core
 from desktop_client.core.errors import ExitCode, KeyholdError
@@ -26,17 +25,26 @@ from desktop_client.core.redact import redact
 from desktop_client.core.text import inert
 
 Run = Callable[[argparse.Namespace, Core, TextIO, TextIO, TextIO], Coroutine[Any, Any, int]]
-RUNS: dict[str, Run] = {
-    "chat": chat.run,
-    "history": history.run,
-    "image": image.run,
-    "gallery": gallery.run,
-    "imagine": midjourney.run,
-    "mj": midjourney.run,
-}
+
+
+def runs() -> dict[str, Run]:
+    """Each subcommand that needs the data, and what runs it."""
+    from desktop_client.commands import chat, gallery, history, image, midjourney
+
+    return {
+        "chat": chat.run,
+        "history": history.run,
+        "image": image.run,
+        "gallery": gallery.run,
+        "imagine": midjourney.run,
+        "mj": midjourney.run,
+    }
 
 
 def build_parser() -> argparse.ArgumentParser:
+    # The command modules load here, not with this module: the GUI's start does without them.
+    from desktop_client.commands import chat, gallery, history, image, midjourney, profile
+
     parser = Parser(prog="keyhold", description="Keyhold: keys in the OS keyring, no server in between.")
     parser.add_argument("--version", action="version", version=f"keyhold {__version__}")
     sub = parser.add_subparsers(dest="command", parser_class=Parser)
@@ -76,6 +84,11 @@ def _reader_gone() -> int:
 def _main(argv: Sequence[str] | None) -> int:
     # First of all, for the GUI too: no key read later may end up in a core file.
     disable_crash_dumps()
+    if list(sys.argv[1:] if argv is None else argv) in ([], ["gui"]):
+        # The desktop app, at once: building the parser would load every command's module.
+        from desktop_client.app import run_gui
+
+        return run_gui()
     args = build_parser().parse_args(argv)
     if args.command in (None, "gui"):
         from desktop_client.app import run_gui
@@ -108,10 +121,12 @@ def _main(argv: Sequence[str] | None) -> int:
 
 def _run(args: argparse.Namespace, core: Core) -> int:
     if args.command == "profile":
+        from desktop_client.commands import profile
+
         # Profiles live in the settings and the keyring: no database, no event loop.
         return profile.run(args, core, sys.stdin, sys.stdout, sys.stderr)
     core.open_blocking()  # every other command needs the data
-    return asyncio.run(RUNS[args.command](args, core, sys.stdin, sys.stdout, sys.stderr))
+    return asyncio.run(runs()[args.command](args, core, sys.stdin, sys.stdout, sys.stderr))
 
 
 def _warn_damage(core: Core, warned: set[str], err: TextIO) -> None:

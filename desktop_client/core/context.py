@@ -8,7 +8,9 @@ interrupted and conversations deleted long ago are purged), builds every service
 opens the gallery index (deletions whose undo ended go to the trash). The services exist only
 after that step; using one earlier is a bug, and says so. (An empty gallery index is built
 from the files on the gallery's first use, not here: that may take seconds, see
-``GalleryService.store``.)"""
+``GalleryService.store``.) ``await core.stored_conversations()`` opens the database alone (the
+first half of ``open``) and lists the conversations: the GUI fills its list with it before
+the services, and the HTTP stack they import, have loaded."""
 
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ from desktop_client.core.settings import SettingsStore
 
 if TYPE_CHECKING:
     from desktop_client.core.gallery_record import ImageRecord
+    from desktop_client.core.models import Conversation
     from desktop_client.core.services.chat import ChatService
     from desktop_client.core.services.gallery import GalleryService
     from desktop_client.core.services.images import ImageService
@@ -62,6 +65,7 @@ class Core:
     # Why the persistent keyring could not be used (None when it is in use).
     keyring_problem: SecretStoreError | None = None
     _services: Services | None = field(default=None, repr=False)
+    _chats: ChatStore | None = field(default=None, repr=False)  # the database open, the services maybe not
     # Only so that two callers of open() (the app and a test, say) never open twice.
     _open_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
@@ -76,26 +80,45 @@ class Core:
         """``open`` for the CLI and tests, on the calling thread; returns the core."""
         with self._open_lock:
             if self._services is None:
-                self._services = self._build_services()
+                self._services = self._build_services(self._open_chats())
                 log.info("core open")
         return self
 
-    def _build_services(self) -> Services:
+    async def stored_conversations(self) -> list[Conversation]:
+        """The conversation list (pinned first, then the most recent), as ``chat.conversations()``
+        gives it, read as soon as the database is open: the services need not be built yet."""
+
+        def read() -> list[Conversation]:
+            with self._open_lock:
+                chats = self._open_chats()
+            return chats.conversations()
+
+        return await asyncio.to_thread(read)
+
+    def _open_chats(self) -> ChatStore:
+        """The database, opened once (with the start-up repairs), and its chat store; under the lock."""
+        if self._chats is None:
+            from desktop_client.core.storage.chats import ChatStore
+            from desktop_client.core.storage.db import Database
+            from desktop_client.core.storage.schema import MIGRATIONS
+
+            db = Database(self.home.database, self.home.backups, MIGRATIONS).open()
+            chats = ChatStore(db)
+            interrupted = chats.mark_interrupted()
+            purged = chats.purge_deleted()
+            if interrupted or purged:
+                log.info("at start: %d answers marked interrupted, %d conversations purged", interrupted, purged)
+            self._chats = chats
+        return self._chats
+
+    def _build_services(self, chats: ChatStore) -> Services:
         from desktop_client.core.services.chat import ChatService
         from desktop_client.core.services.gallery import GalleryService
         from desktop_client.core.services.images import ImageService
         from desktop_client.core.services.midjourney import MidjourneyService
-        from desktop_client.core.storage.chats import ChatStore
-        from desktop_client.core.storage.db import Database
         from desktop_client.core.storage.mj_tasks import MjTaskStore
-        from desktop_client.core.storage.schema import MIGRATIONS
 
-        db = Database(self.home.database, self.home.backups, MIGRATIONS).open()
-        chats = ChatStore(db)
-        interrupted = chats.mark_interrupted()
-        purged = chats.purge_deleted()
-        if interrupted or purged:
-            log.info("at start: %d answers marked interrupted, %d conversations purged", interrupted, purged)
+        db = chats.db
         gallery = GalleryService(self.home.root, lambda: db, lambda: self._chat_images(chats))
         try:
             gallery.open_index()
@@ -188,8 +211,8 @@ class Core:
 
     async def aclose(self) -> None:
         await self.connections.aclose()
-        if self._services is not None:
-            self._services.database.close()
+        if self._chats is not None:  # the services' database is this one
+            self._chats.db.close()
 
 
 def build_core(

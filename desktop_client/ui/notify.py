@@ -4,14 +4,16 @@ asking for attention where it has none, the status bar always."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMainWindow, QSystemTrayIcon
 
-from desktop_client.core.api.mj_types import MjStatus
-from desktop_client.core.models import StoredTask
 from desktop_client.ui.i18n import tr_args
-from desktop_client.ui.mj_texts import action_name
+
+if TYPE_CHECKING:
+    from desktop_client.core.models import StoredTask
 
 
 class Notifier(QObject):
@@ -31,6 +33,10 @@ class Notifier(QObject):
         self.window.activateWindow()
 
     def task_ended(self, task: StoredTask) -> None:
+        # Imported here: Midjourney's types are not needed before the first paint.
+        from desktop_client.core.api.mj_types import MjStatus
+        from desktop_client.ui.mj_texts import action_name
+
         if task.status is MjStatus.SUCCESS:
             title = tr_args(
                 QCoreApplication.translate("Notifier", "Midjourney: %1 finished"), action_name(task.action)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+from typing import Any
+
 import pytest
 
-from desktop_client.core.context import Core
+from desktop_client.core.context import Core, build_core
 from desktop_client.core.secrets import MemorySecretStore
 from desktop_client.core.settings import ProfileKind
 from desktop_client.ui.mainwindow import NAV_KEYS
@@ -35,3 +38,33 @@ async def test_the_core_opens_after_the_first_paint_and_then_the_pages_load(make
     await wait_until(lambda: window._gallery_holder.page is not None, message="the gallery page built")
     await wait_until(lambda: window.gallery_page.browser.loaded, message="the gallery page loaded")
     assert window.pages.currentIndex() == NAV_KEYS.index("gallery")
+
+
+async def test_the_list_shows_from_the_database_before_the_services_are_built(
+    make_window, home, monkeypatch
+) -> None:
+    seed = build_core(home, secrets=MemorySecretStore()).open_blocking()
+    profile, _warnings = seed.profiles.add(
+        "relay", ProfileKind.OPENAI, "https://relay.example.com/v1", "sk-startup-02"
+    )
+    seed.chat.store.create_conversation(title="Kept from yesterday", model="m", profile_id=profile.id)
+    seed.database.close()
+    release = threading.Event()
+    real_build = Core._build_services
+
+    def held(self: Core, chats: Any) -> Any:
+        release.wait(10)  # the services (and httpx) still loading
+        return real_build(self, chats)
+
+    monkeypatch.setattr(Core, "_build_services", held)
+    window, core = make_window(opened=False, secrets=MemorySecretStore())
+    try:
+        await wait_until(lambda: window.chat_page.listed, message="the stored conversations listed")
+        listed = window.chat_page.conversations.list
+        assert not core.is_open
+        assert [listed.item(row).text() for row in range(listed.count())] == ["Kept from yesterday"]
+    finally:
+        release.set()
+    await wait_until(lambda: window.chat_page.loaded, message="the chat page loaded")
+    assert core.is_open
+    await wait_until(lambda: window.chat_page.conversation is not None, message="the first conversation opened")

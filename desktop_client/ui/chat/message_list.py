@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -11,10 +12,12 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from desktop_client.core.services.chat_types import Message
-from desktop_client.ui.chat.message_widget import MessageWidget
 from desktop_client.ui.design import set_type
 from desktop_client.ui.i18n import Retranslatable
 from desktop_client.ui.qtutils import named
+
+if TYPE_CHECKING:
+    from desktop_client.ui.chat.message_widget import MessageWidget
 
 HIGHLIGHT_MS = 1600  # how long a message found by a search stays outlined
 HIGHLIGHT_BORDER = 2
@@ -189,6 +192,9 @@ class MessageList(Retranslatable, QScrollArea):
         bar.setValue(bar.maximum())
 
     def _make_widget(self, message: Message) -> MessageWidget:
+        # Imported on the first message shown: the rendering is not needed for the first paint.
+        from desktop_client.ui.chat.message_widget import MessageWidget
+
         widget = MessageWidget(message, self.attachments)
         widget.copy_requested.connect(lambda text: QGuiApplication.clipboard().setText(text))
         widget.edit_submitted.connect(self.edit_submitted)

@@ -115,6 +115,13 @@ class ChatPage(QWidget):
     def loaded(self) -> bool:
         return self.presenter.loaded
 
+    @property
+    def listed(self) -> bool:
+        return self.presenter.listed
+
+    async def list_stored(self) -> None:
+        await self.presenter.list_stored()
+
     async def load(self) -> None:
         await self.presenter.load()
 

@@ -77,6 +77,7 @@ class ChatPresenter(QObject):
         # written, or an on_started that comes after the end. The end wins (until the store agrees).
         self.settled: dict[str, Message] = {}
         self.pending_attachments: list[str] = []
+        self.listed = False  # set once the stored conversations are listed (list_stored or load)
         self.loaded = False  # set once load() has listed conversations and opened the first
         self._deleted: Conversation | None = None
         self._sending = False
@@ -91,11 +92,21 @@ class ChatPresenter(QObject):
         return self.conversation is not None and self.conversation.id == conversation_id
 
     # ----- start-up and profiles --------------------------------------------------------
+    async def list_stored(self) -> None:
+        """Called once the window is up, before the core opens: the list from the database alone,
+        without waiting for the services (and the HTTP stack they import)."""
+        conversations = await self.core.stored_conversations()
+        if not self.listed and not self.conversations.query():
+            self.conversations.show_conversations(conversations, None)
+            self.listed = True
+
     async def load(self) -> None:
-        """Called once the window is up: opening the database is not on the first-paint path."""
+        """Called once the core is open: opening the database is not on the first-paint path."""
         await self.core.open()
         await load_renderer()  # before the first conversation's messages are rendered
+        # Again even when list_stored showed the list: the folders come with the services.
         await self.refresh_list()
+        self.listed = True
         self.conversations.select_first()
         self.loaded = True
 
@@ -111,6 +122,8 @@ class ChatPresenter(QObject):
     # ----- the list -----------------------------------------------------------------------
     @async_slot
     async def refresh_list(self) -> None:
+        # The list shows before the services are built (list_stored): what it asks for waits for them.
+        await self.core.open()
         self._list_token += 1
         token = self._list_token
         listing = await self.chat.listing(self.conversations.query(), self.conversations.folder_id())
@@ -146,6 +159,7 @@ class ChatPresenter(QObject):
 
     @async_slot
     async def rename(self, conversation_id: str, title: str) -> None:
+        await self.core.open()
         conversation = await self.chat.rename(conversation_id, title)
         if self._showing(conversation_id):
             self.conversation = conversation
@@ -153,11 +167,13 @@ class ChatPresenter(QObject):
 
     @async_slot
     async def set_pinned(self, conversation_id: str, pinned: bool) -> None:
+        await self.core.open()
         await self.chat.set_pinned(conversation_id, pinned)
         await self.refresh_list()
 
     @async_slot
     async def delete(self, conversation_id: str) -> None:
+        await self.core.open()
         self._deleted = await self.chat.delete(conversation_id)
         self.conversations.offer_undo(self._deleted.title)
         if self._showing(conversation_id):
@@ -186,6 +202,7 @@ class ChatPresenter(QObject):
     async def open_conversation(self, conversation_id: str) -> None:
         self._open_token += 1
         token = self._open_token
+        await self.core.open()
         view = await self.chat.open(conversation_id)
         if token != self._open_token:
             return  # the user already picked another conversation
