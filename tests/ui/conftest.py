@@ -7,6 +7,7 @@ wait helpers, which spin a nested Qt loop that does not advance asyncio tasks.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import functools
 import inspect
 import sys
@@ -113,6 +114,14 @@ async def make_window(qapp: QApplication, home: DataHome) -> AsyncIterator[Calla
         return window, core
 
     yield make
+    # A test may end before its window's first paint: the work that starts after it (opening
+    # the core, then the pages' loading) must start and end here, not during a later test.
+    for window in made:
+        if shiboken6.isValid(window) and window.isVisible():
+            with contextlib.suppress(TimeoutError, AssertionError):
+                await wait_until(lambda w=window: w._painted, timeout=5)
+    await asyncio.sleep(0.05)  # the after-paint callbacks are queued with a zero timer
+    await asyncio.wait_for(TASKS.wait_idle(), 15)
     # Stop the pollers first (a last round could start new slots), then let slots finish on
     # this loop: anything left would run during the next test, outside the running loop.
     for window in made:

@@ -442,3 +442,5 @@ async def test_the_gallery_reaches_other_pages_through_their_intents(make_window
     window.press_mj_button("T-gone", "MJ::JOB::upsample::1::T-gone")
     assert window.current_page() is window.mj_page
     assert "not in the task list" in window.statusBar().currentMessage()
+    # The chat page still loads in the background: let it end before the window goes.
+    await wait_until(lambda: window.chat_page.presenter.loaded, message="the chat page loaded")
