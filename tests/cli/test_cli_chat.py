@@ -230,3 +230,19 @@ def test_chat_without_a_model_names_what_the_server_offers(tmp_path, keyring_sto
     assert nothing.returncode == 2 and "pass -m MODEL (this server lists none)" in nothing.stderr
     with_model = run_cli(home, "history", "list", "--json")
     assert with_model.returncode == 0
+
+
+def test_without_p_the_default_profile_answers(tmp_path, keyring_store, chat_server) -> None:
+    server, script = chat_server
+    home = tmp_path / "home"
+    wrong = add_openai_profile(home, "first", server.url, "sk-wrong-key-00000001", "--model", "m")
+    assert wrong.returncode == 0, wrong.stderr
+    add_profile(home, server.url)  # "p", with the right key
+    assert run_cli(home, "chat", "hi").returncode == 3  # the first of its kind: the wrong key
+    chosen = run_cli(home, "profile", "default", "p")
+    assert chosen.returncode == 0 and "default openai profile" in chosen.stdout
+    listed = {row["name"]: row["default"] for row in json.loads(run_cli(home, "profile", "list", "--json").stdout)}
+    assert listed == {"first": False, "p": True}
+    result = run_cli(home, "chat", "Say hello")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "Hello from the model\n"
