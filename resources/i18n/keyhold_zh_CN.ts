@@ -1,4 +1,5 @@
-<?xml version='1.0' encoding='utf-8'?>
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>AboutBox</name>
@@ -11,8 +12,51 @@
         <translation>Keyhold %1</translation>
     </message>
     <message>
-        <source>Chat with OpenAI-compatible servers and make images with OpenAI image models and Midjourney, straight from this computer. Your API keys stay in the operating system's keyring.</source>
+        <source>Chat with OpenAI-compatible servers and make images with OpenAI image models and Midjourney, straight from this computer. Your API keys stay in the operating system&apos;s keyring.</source>
         <translation>直接从这台电脑与 OpenAI 兼容的服务器对话，并用 OpenAI 图像模型和 Midjourney 生成图片。你的 API 密钥只保存在操作系统的密钥环中。</translation>
+    </message>
+</context>
+<context>
+    <name>AboutSection</name>
+    <message>
+        <source>Keyhold %1</source>
+        <translation>Keyhold %1</translation>
+    </message>
+    <message>
+        <source>Keyhold is released under the %1 licence.</source>
+        <translation>Keyhold 以 %1 许可证发布。</translation>
+    </message>
+    <message>
+        <source>Keyhold&apos;s own licence is not declared in this build.</source>
+        <translation>此版本未声明 Keyhold 自身的许可证。</translation>
+    </message>
+    <message>
+        <source>It is built on these components, each under its own licence. The full licence texts are in %1.</source>
+        <translation>Keyhold 使用了以下组件，各自遵循其许可证。完整的许可证文本见 %1。</translation>
+    </message>
+    <message>
+        <source>Component</source>
+        <translation>组件</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <source>Licence</source>
+        <translation>许可证</translation>
+    </message>
+    <message>
+        <source>Third-party components and their licences</source>
+        <translation>第三方组件及其许可证</translation>
+    </message>
+    <message>
+        <source>Open the licence texts</source>
+        <translation>打开许可证文本</translation>
+    </message>
+    <message>
+        <source>Open the full licence texts</source>
+        <translation>打开完整的许可证文本</translation>
     </message>
 </context>
 <context>
@@ -512,7 +556,7 @@
         <translation>禁止访问：该密钥无此权限，或服务不支持你所在的地区</translation>
     </message>
     <message>
-        <source>Check the key's permissions, or use a relay that serves your region.</source>
+        <source>Check the key&apos;s permissions, or use a relay that serves your region.</source>
         <translation>请检查密钥权限，或改用支持你所在地区的中转服务。</translation>
     </message>
     <message>
@@ -544,7 +588,7 @@
         <translation>未找到：服务器上没有该模型或接口</translation>
     </message>
     <message>
-        <source>Check the base URL and pick a model from the server's list.</source>
+        <source>Check the base URL and pick a model from the server&apos;s list.</source>
         <translation>请检查接口地址，并从服务器提供的列表中选择模型。</translation>
     </message>
     <message>
@@ -564,7 +608,7 @@
         <translation>请检查地址、网络以及代理或防火墙设置。</translation>
     </message>
     <message>
-        <source>TLS problem: the server's certificate could not be verified</source>
+        <source>TLS problem: the server&apos;s certificate could not be verified</source>
         <translation>TLS 问题：无法验证服务器证书</translation>
     </message>
     <message>
@@ -604,7 +648,7 @@
         <translation>请使用 https://；如果你接受风险，可在配置中允许明文 HTTP。</translation>
     </message>
     <message>
-        <source>The server's answer was not understood</source>
+        <source>The server&apos;s answer was not understood</source>
         <translation>无法理解服务器的响应</translation>
     </message>
     <message>
@@ -644,7 +688,7 @@
         <translation>请解锁钥匙串后重试。没有任何数据丢失。</translation>
     </message>
     <message>
-        <source>Could not read or write Keyhold's data</source>
+        <source>Could not read or write Keyhold&apos;s data</source>
         <translation>无法读写 Keyhold 的数据</translation>
     </message>
     <message>
@@ -700,7 +744,7 @@
         <translation>请确认你的账户可以使用 Windows 凭据管理器，然后重试。</translation>
     </message>
     <message>
-        <source>Install a keyring supported by Python's keyring package.</source>
+        <source>Install a keyring supported by Python&apos;s keyring package.</source>
         <translation>请安装 Python keyring 库支持的钥匙串。</translation>
     </message>
     <message>
@@ -844,7 +888,7 @@
         <translation>请选择 PNG 或 WebP。</translation>
     </message>
     <message>
-        <source>The provider's safety system refused this prompt</source>
+        <source>The provider&apos;s safety system refused this prompt</source>
         <translation>服务商的安全系统拒绝了这条提示词。</translation>
     </message>
     <message>
@@ -936,43 +980,43 @@
         <translation>它没有任何按钮。</translation>
     </message>
     <message>
-        <source>The server's answer is larger than %1; Keyhold stopped reading it</source>
+        <source>The server&apos;s answer is larger than %1; Keyhold stopped reading it</source>
         <translation>服务器的响应超过 %1；Keyhold 已停止读取。</translation>
     </message>
     <message>
-        <source>The server's answer is larger than %1 (it announced %2); Keyhold stopped reading it</source>
+        <source>The server&apos;s answer is larger than %1 (it announced %2); Keyhold stopped reading it</source>
         <translation>服务器的响应超过 %1（它声明的大小为 %2）；Keyhold 已停止读取。</translation>
     </message>
     <message>
-        <source>The server's image is larger than %1; Keyhold stopped reading it</source>
+        <source>The server&apos;s image is larger than %1; Keyhold stopped reading it</source>
         <translation>服务器发送的图片超过 %1；Keyhold 已停止读取。</translation>
     </message>
     <message>
-        <source>The server's image is larger than %1 (it announced %2); Keyhold stopped reading it</source>
+        <source>The server&apos;s image is larger than %1 (it announced %2); Keyhold stopped reading it</source>
         <translation>服务器发送的图片超过 %1（它声明的大小为 %2）；Keyhold 已停止读取。</translation>
     </message>
     <message>
-        <source>The server's images answer is larger than %1; Keyhold stopped reading it</source>
+        <source>The server&apos;s images answer is larger than %1; Keyhold stopped reading it</source>
         <translation>服务器的图片响应超过 %1；Keyhold 已停止读取。</translation>
     </message>
     <message>
-        <source>The server's images answer is larger than %1 (it announced %2); Keyhold stopped reading it</source>
+        <source>The server&apos;s images answer is larger than %1 (it announced %2); Keyhold stopped reading it</source>
         <translation>服务器的图片响应超过 %1（它声明的大小为 %2）；Keyhold 已停止读取。</translation>
     </message>
     <message>
-        <source>The server's model list is larger than %1; Keyhold stopped reading it</source>
+        <source>The server&apos;s model list is larger than %1; Keyhold stopped reading it</source>
         <translation>服务器的模型列表超过 %1；Keyhold 已停止读取。</translation>
     </message>
     <message>
-        <source>The server's model list is larger than %1 (it announced %2); Keyhold stopped reading it</source>
+        <source>The server&apos;s model list is larger than %1 (it announced %2); Keyhold stopped reading it</source>
         <translation>服务器的模型列表超过 %1（它声明的大小为 %2）；Keyhold 已停止读取。</translation>
     </message>
     <message>
-        <source>The server's task list is larger than %1; Keyhold stopped reading it</source>
+        <source>The server&apos;s task list is larger than %1; Keyhold stopped reading it</source>
         <translation>服务器的任务列表超过 %1；Keyhold 已停止读取。</translation>
     </message>
     <message>
-        <source>The server's task list is larger than %1 (it announced %2); Keyhold stopped reading it</source>
+        <source>The server&apos;s task list is larger than %1 (it announced %2); Keyhold stopped reading it</source>
         <translation>服务器的任务列表超过 %1（它声明的大小为 %2）；Keyhold 已停止读取。</translation>
     </message>
     <message>
@@ -992,7 +1036,7 @@
         <translation>已拒绝获取 %1：服务器给出的是本机或局域网中的地址。</translation>
     </message>
     <message>
-        <source>Keyhold only fetches images from public addresses or from the profile's own server</source>
+        <source>Keyhold only fetches images from public addresses or from the profile&apos;s own server</source>
         <translation>Keyhold 只从公网地址或该配置自己的服务器获取图片。</translation>
     </message>
     <message>
@@ -1008,7 +1052,7 @@
         <translation>服务器拒绝了请求（HTTP %1）。</translation>
     </message>
     <message>
-        <source>See the server's message</source>
+        <source>See the server&apos;s message</source>
         <translation>请查看服务器返回的信息。</translation>
     </message>
     <message>
@@ -1078,6 +1122,22 @@
     <message>
         <source>Enter it again in Settings → Profiles, or run `keyhold profile rotate %2`</source>
         <translation>请在“设置 → 配置”中重新填写，或运行 `keyhold profile rotate %2`。</translation>
+    </message>
+    <message>
+        <source>Profile %1 is not of kind %2</source>
+        <translation>配置 %1 的类型不是 %2</translation>
+    </message>
+    <message>
+        <source>`keyhold profile list` shows each profile&apos;s kind</source>
+        <translation>`keyhold profile list` 会列出每个配置的类型</translation>
+    </message>
+    <message>
+        <source>No profile of kind %1 exists</source>
+        <translation>没有类型为 %1 的配置</translation>
+    </message>
+    <message>
+        <source>Add one with `keyhold profile add`, or name one with -p</source>
+        <translation>用 `keyhold profile add` 添加一个，或用 -p 指定配置</translation>
     </message>
     <message>
         <source>The profile name contains control characters, terminal escapes or invisible formatting (such as bidi overrides)</source>
@@ -1196,7 +1256,7 @@
         <translation>请选择模型：服务器没有列出可用于聊天的模型</translation>
     </message>
     <message>
-        <source>Type the model's name in the model box, then regenerate</source>
+        <source>Type the model&apos;s name in the model box, then regenerate</source>
         <translation>在模型框中输入模型名称，然后重新生成</translation>
     </message>
     <message>
@@ -1472,7 +1532,7 @@
         <translation>请输入更多字符。</translation>
     </message>
     <message>
-        <source>Keyhold's database could not be read or written (%1)</source>
+        <source>Keyhold&apos;s database could not be read or written (%1)</source>
         <translation>无法读写 Keyhold 的数据库（%1）。</translation>
     </message>
     <message>
@@ -1737,7 +1797,7 @@
         <translation>文件丢失</translation>
     </message>
     <message>
-        <source>Can't read this file</source>
+        <source>Can&apos;t read this file</source>
         <translation>无法读取此文件</translation>
     </message>
 </context>
@@ -2225,7 +2285,7 @@
         </translation>
     </message>
     <message>
-        <source>Profile saved. You're ready.</source>
+        <source>Profile saved. You&apos;re ready.</source>
         <translation>配置已保存，可以开始使用了。</translation>
     </message>
 </context>
@@ -2441,7 +2501,7 @@
         <translation>已达到 token 上限，回答被截断。</translation>
     </message>
     <message>
-        <source>Stopped by the provider's content filter.</source>
+        <source>Stopped by the provider&apos;s content filter.</source>
         <translation>已被服务商的内容过滤器中止。</translation>
     </message>
 </context>
@@ -2703,7 +2763,7 @@
         <translation>欢迎使用 Keyhold</translation>
     </message>
     <message>
-        <source>Keyhold talks to OpenAI-compatible APIs and midjourney-proxy servers directly from this computer. There is no server in between: your API key and base URL go into the operating system's keyring and nowhere else, so no crawler can find them.
+        <source>Keyhold talks to OpenAI-compatible APIs and midjourney-proxy servers directly from this computer. There is no server in between: your API key and base URL go into the operating system&apos;s keyring and nowhere else, so no crawler can find them.
 
 Add your first profile. “Test connection” checks the address and the key before you save.</source>
         <translation>Keyhold 直接从这台电脑连接 OpenAI 兼容 API 和 midjourney-proxy 服务器，中间没有任何服务器：你的 API 密钥和接口地址只保存在操作系统的钥匙串中，爬虫无从找到。
@@ -2770,8 +2830,12 @@ Add your first profile. “Test connection” checks the address and the key bef
         <translation>例如 gpt-4o-mini（可选）</translation>
     </message>
     <message>
-        <source>optional: http://host:port or socks5://host:port</source>
-        <translation>可选：http://主机:端口 或 socks5://主机:端口</translation>
+        <source>optional: http://host:port or socks5://host:port (empty: the default proxy)</source>
+        <translation>可选：http://主机:端口 或 socks5://主机:端口（留空则用默认代理）</translation>
+    </message>
+    <message>
+        <source>Connect directly, not through the default proxy</source>
+        <translation>直接连接，不经过默认代理</translation>
     </message>
     <message>
         <source>Allow plain HTTP to a non-local server</source>
@@ -2971,16 +3035,16 @@ Add your first profile. “Test connection” checks the address and the key bef
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <source>Data folder</source>
-        <translation>数据文件夹</translation>
-    </message>
-    <message>
         <source>Keys stored in</source>
         <translation>密钥存放于</translation>
     </message>
     <message>
-        <source>Open</source>
-        <translation>打开</translation>
+        <source>&amp;Long answers take at least</source>
+        <translation>长回答的时长至少为(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Conversations, Midjourney tasks, the gallery, settings and logs live in this folder. API keys, base URLs and proxies are never written to it: they are kept as the next line says.</source>
+        <translation>对话、Midjourney 任务、图库、设置和日志都在此文件夹中。API 密钥、Base URL 和代理从不写入这里，它们的保存位置见下一行。</translation>
     </message>
     <message>
         <source>Follow the system</source>
@@ -3025,6 +3089,160 @@ Add your first profile. “Test connection” checks the address and the key bef
     <message>
         <source>Open the data folder</source>
         <translation>打开数据文件夹</translation>
+    </message>
+    <message>
+        <source>Profiles</source>
+        <translation>配置</translation>
+    </message>
+    <message>
+        <source>Appearance</source>
+        <translation>外观</translation>
+    </message>
+    <message>
+        <source>Chat</source>
+        <translation>对话</translation>
+    </message>
+    <message>
+        <source>Network</source>
+        <translation>网络</translation>
+    </message>
+    <message>
+        <source>Notifications</source>
+        <translation>通知</translation>
+    </message>
+    <message>
+        <source>Data</source>
+        <translation>数据</translation>
+    </message>
+    <message>
+        <source>About</source>
+        <translation>关于</translation>
+    </message>
+    <message>
+        <source>Go to %1</source>
+        <translation>转到%1</translation>
+    </message>
+    <message>
+        <source>Default &amp;proxy</source>
+        <translation>默认代理(&amp;P)</translation>
+    </message>
+    <message>
+        <source>none: http://host:port, https://… or socks5://host:port</source>
+        <translation>无：http://主机:端口、https://… 或 socks5://主机:端口</translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation>应用</translation>
+    </message>
+    <message>
+        <source>Used by every profile that has no proxy of its own, unless the profile connects directly. It is kept in the keyring with the keys, as it may hold a password.</source>
+        <translation>没有自己代理的配置都会使用它，设为直接连接的配置除外。它可能含有密码，因此和密钥一起保存在钥匙串中。</translation>
+    </message>
+    <message>
+        <source>Default proxy URL</source>
+        <translation>默认代理地址</translation>
+    </message>
+    <message>
+        <source>Apply the default proxy</source>
+        <translation>应用默认代理</translation>
+    </message>
+    <message>
+        <source>Tell me when work ends while Keyhold is in the background</source>
+        <translation>Keyhold 在后台时，任务完成后通知我</translation>
+    </message>
+    <message>
+        <source>Chat answers that take a while</source>
+        <translation>耗时较长的聊天回答</translation>
+    </message>
+    <message>
+        <source>Image generations</source>
+        <translation>图片生成</translation>
+    </message>
+    <message>
+        <source>Midjourney tasks</source>
+        <translation>Midjourney 任务</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>Seconds after which a chat answer is announced</source>
+        <translation>聊天回答超过多少秒才通知</translation>
+    </message>
+    <message>
+        <source>Open folder</source>
+        <translation>打开文件夹</translation>
+    </message>
+    <message>
+        <source>Copy path</source>
+        <translation>复制路径</translation>
+    </message>
+    <message>
+        <source>Copy the data folder&apos;s path</source>
+        <translation>复制数据文件夹的路径</translation>
+    </message>
+    <message>
+        <source>Default &amp;profile</source>
+        <translation>默认配置(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Its default &amp;model</source>
+        <translation>其默认模型(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Default &amp;Midjourney profile</source>
+        <translation>默认 Midjourney 配置(&amp;M)</translation>
+    </message>
+    <message>
+        <source>the server&apos;s first chat model</source>
+        <translation>服务器的第一个聊天模型</translation>
+    </message>
+    <message>
+        <source>Default model of the default profile</source>
+        <translation>默认配置的默认模型</translation>
+    </message>
+    <message>
+        <source>Load models</source>
+        <translation>加载模型</translation>
+    </message>
+    <message>
+        <source>The profile new conversations and images start with</source>
+        <translation>新对话和图片生成默认使用的配置</translation>
+    </message>
+    <message>
+        <source>The profile new Midjourney tasks start with</source>
+        <translation>新 Midjourney 任务默认使用的配置</translation>
+    </message>
+    <message>
+        <source>Load the server&apos;s models</source>
+        <translation>加载服务器的模型列表</translation>
+    </message>
+    <message>
+        <source>New conversations with %1 use %2.</source>
+        <translation>%1 的新对话将使用 %2。</translation>
+    </message>
+    <message>
+        <source>Keyhold is still starting: try again in a moment.</source>
+        <translation>Keyhold 仍在启动，请稍后再试。</translation>
+    </message>
+    <message>
+        <source>Loading models…</source>
+        <translation>正在加载模型…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n model(s) to choose from.</source>
+        <translation>
+            <numerusform>可选 %n 个模型。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Saved: profiles without a proxy of their own now use it.</source>
+        <translation>已保存：没有自己代理的配置现在会使用它。</translation>
+    </message>
+    <message>
+        <source>No default proxy: profiles without a proxy of their own connect directly.</source>
+        <translation>无默认代理：没有自己代理的配置将直接连接。</translation>
     </message>
     <message>
         <source>the OS keyring (%1)</source>
@@ -3114,7 +3332,7 @@ Add your first profile. “Test connection” checks the address and the key bef
         <translation>放大或缩小文字</translation>
     </message>
     <message>
-        <source>The system's text size</source>
+        <source>The system&apos;s text size</source>
         <translation>恢复系统文字大小</translation>
     </message>
     <message>
