@@ -1,5 +1,4 @@
-<?xml version="1.0" encoding="utf-8"?>
-<!DOCTYPE TS>
+<?xml version='1.0' encoding='utf-8'?>
 <TS version="2.1" language="zh_CN">
 <context>
     <name>AboutBox</name>
@@ -12,8 +11,20 @@
         <translation>Keyhold %1</translation>
     </message>
     <message>
-        <source>Chat with OpenAI-compatible servers and make images with OpenAI image models and Midjourney, straight from this computer. Your API keys stay in the operating system&apos;s keyring.</source>
+        <source>Chat with OpenAI-compatible servers and make images with OpenAI image models and Midjourney, straight from this computer. Your API keys stay in the operating system's keyring.</source>
         <translation>直接从这台电脑与 OpenAI 兼容的服务器对话，并用 OpenAI 图像模型和 Midjourney 生成图片。你的 API 密钥只保存在操作系统的密钥环中。</translation>
+    </message>
+    <message>
+        <source>Released under the %1 licence.</source>
+        <translation>以 %1 许可证发布。</translation>
+    </message>
+    <message>
+        <source>Keyhold's own licence is not declared in this build.</source>
+        <translation>此版本未声明 Keyhold 自身的许可证。</translation>
+    </message>
+    <message>
+        <source>Third-party components and their licences: Show Details, or Settings ▸ About.</source>
+        <translation>第三方组件及其许可证：点击“显示详细信息”，或前往 设置 ▸ 关于。</translation>
     </message>
 </context>
 <context>
@@ -27,7 +38,7 @@
         <translation>Keyhold 以 %1 许可证发布。</translation>
     </message>
     <message>
-        <source>Keyhold&apos;s own licence is not declared in this build.</source>
+        <source>Keyhold's own licence is not declared in this build.</source>
         <translation>此版本未声明 Keyhold 自身的许可证。</translation>
     </message>
     <message>
@@ -556,7 +567,7 @@
         <translation>禁止访问：该密钥无此权限，或服务不支持你所在的地区</translation>
     </message>
     <message>
-        <source>Check the key&apos;s permissions, or use a relay that serves your region.</source>
+        <source>Check the key's permissions, or use a relay that serves your region.</source>
         <translation>请检查密钥权限，或改用支持你所在地区的中转服务。</translation>
     </message>
     <message>
@@ -588,7 +599,7 @@
         <translation>未找到：服务器上没有该模型或接口</translation>
     </message>
     <message>
-        <source>Check the base URL and pick a model from the server&apos;s list.</source>
+        <source>Check the base URL and pick a model from the server's list.</source>
         <translation>请检查接口地址，并从服务器提供的列表中选择模型。</translation>
     </message>
     <message>
@@ -608,7 +619,7 @@
         <translation>请检查地址、网络以及代理或防火墙设置。</translation>
     </message>
     <message>
-        <source>TLS problem: the server&apos;s certificate could not be verified</source>
+        <source>TLS problem: the server's certificate could not be verified</source>
         <translation>TLS 问题：无法验证服务器证书</translation>
     </message>
     <message>
@@ -648,7 +659,7 @@
         <translation>请使用 https://；如果你接受风险，可在配置中允许明文 HTTP。</translation>
     </message>
     <message>
-        <source>The server&apos;s answer was not understood</source>
+        <source>The server's answer was not understood</source>
         <translation>无法理解服务器的响应</translation>
     </message>
     <message>
@@ -688,7 +699,7 @@
         <translation>请解锁钥匙串后重试。没有任何数据丢失。</translation>
     </message>
     <message>
-        <source>Could not read or write Keyhold&apos;s data</source>
+        <source>Could not read or write Keyhold's data</source>
         <translation>无法读写 Keyhold 的数据</translation>
     </message>
     <message>
@@ -744,7 +755,7 @@
         <translation>请确认你的账户可以使用 Windows 凭据管理器，然后重试。</translation>
     </message>
     <message>
-        <source>Install a keyring supported by Python&apos;s keyring package.</source>
+        <source>Install a keyring supported by Python's keyring package.</source>
         <translation>请安装 Python keyring 库支持的钥匙串。</translation>
     </message>
     <message>
@@ -888,7 +899,7 @@
         <translation>请选择 PNG 或 WebP。</translation>
     </message>
     <message>
-        <source>The provider&apos;s safety system refused this prompt</source>
+        <source>The provider's safety system refused this prompt</source>
         <translation>服务商的安全系统拒绝了这条提示词。</translation>
     </message>
     <message>
@@ -980,43 +991,43 @@
         <translation>它没有任何按钮。</translation>
     </message>
     <message>
-        <source>The server&apos;s answer is larger than %1; Keyhold stopped reading it</source>
+        <source>The server's answer is larger than %1; Keyhold stopped reading it</source>
         <translation>服务器的响应超过 %1；Keyhold 已停止读取。</translation>
     </message>
     <message>
-        <source>The server&apos;s answer is larger than %1 (it announced %2); Keyhold stopped reading it</source>
+        <source>The server's answer is larger than %1 (it announced %2); Keyhold stopped reading it</source>
         <translation>服务器的响应超过 %1（它声明的大小为 %2）；Keyhold 已停止读取。</translation>
     </message>
     <message>
-        <source>The server&apos;s image is larger than %1; Keyhold stopped reading it</source>
+        <source>The server's image is larger than %1; Keyhold stopped reading it</source>
         <translation>服务器发送的图片超过 %1；Keyhold 已停止读取。</translation>
     </message>
     <message>
-        <source>The server&apos;s image is larger than %1 (it announced %2); Keyhold stopped reading it</source>
+        <source>The server's image is larger than %1 (it announced %2); Keyhold stopped reading it</source>
         <translation>服务器发送的图片超过 %1（它声明的大小为 %2）；Keyhold 已停止读取。</translation>
     </message>
     <message>
-        <source>The server&apos;s images answer is larger than %1; Keyhold stopped reading it</source>
+        <source>The server's images answer is larger than %1; Keyhold stopped reading it</source>
         <translation>服务器的图片响应超过 %1；Keyhold 已停止读取。</translation>
     </message>
     <message>
-        <source>The server&apos;s images answer is larger than %1 (it announced %2); Keyhold stopped reading it</source>
+        <source>The server's images answer is larger than %1 (it announced %2); Keyhold stopped reading it</source>
         <translation>服务器的图片响应超过 %1（它声明的大小为 %2）；Keyhold 已停止读取。</translation>
     </message>
     <message>
-        <source>The server&apos;s model list is larger than %1; Keyhold stopped reading it</source>
+        <source>The server's model list is larger than %1; Keyhold stopped reading it</source>
         <translation>服务器的模型列表超过 %1；Keyhold 已停止读取。</translation>
     </message>
     <message>
-        <source>The server&apos;s model list is larger than %1 (it announced %2); Keyhold stopped reading it</source>
+        <source>The server's model list is larger than %1 (it announced %2); Keyhold stopped reading it</source>
         <translation>服务器的模型列表超过 %1（它声明的大小为 %2）；Keyhold 已停止读取。</translation>
     </message>
     <message>
-        <source>The server&apos;s task list is larger than %1; Keyhold stopped reading it</source>
+        <source>The server's task list is larger than %1; Keyhold stopped reading it</source>
         <translation>服务器的任务列表超过 %1；Keyhold 已停止读取。</translation>
     </message>
     <message>
-        <source>The server&apos;s task list is larger than %1 (it announced %2); Keyhold stopped reading it</source>
+        <source>The server's task list is larger than %1 (it announced %2); Keyhold stopped reading it</source>
         <translation>服务器的任务列表超过 %1（它声明的大小为 %2）；Keyhold 已停止读取。</translation>
     </message>
     <message>
@@ -1036,7 +1047,7 @@
         <translation>已拒绝获取 %1：服务器给出的是本机或局域网中的地址。</translation>
     </message>
     <message>
-        <source>Keyhold only fetches images from public addresses or from the profile&apos;s own server</source>
+        <source>Keyhold only fetches images from public addresses or from the profile's own server</source>
         <translation>Keyhold 只从公网地址或该配置自己的服务器获取图片。</translation>
     </message>
     <message>
@@ -1052,7 +1063,7 @@
         <translation>服务器拒绝了请求（HTTP %1）。</translation>
     </message>
     <message>
-        <source>See the server&apos;s message</source>
+        <source>See the server's message</source>
         <translation>请查看服务器返回的信息。</translation>
     </message>
     <message>
@@ -1128,7 +1139,7 @@
         <translation>配置 %1 的类型不是 %2</translation>
     </message>
     <message>
-        <source>`keyhold profile list` shows each profile&apos;s kind</source>
+        <source>`keyhold profile list` shows each profile's kind</source>
         <translation>`keyhold profile list` 会列出每个配置的类型</translation>
     </message>
     <message>
@@ -1256,7 +1267,7 @@
         <translation>请选择模型：服务器没有列出可用于聊天的模型</translation>
     </message>
     <message>
-        <source>Type the model&apos;s name in the model box, then regenerate</source>
+        <source>Type the model's name in the model box, then regenerate</source>
         <translation>在模型框中输入模型名称，然后重新生成</translation>
     </message>
     <message>
@@ -1532,7 +1543,7 @@
         <translation>请输入更多字符。</translation>
     </message>
     <message>
-        <source>Keyhold&apos;s database could not be read or written (%1)</source>
+        <source>Keyhold's database could not be read or written (%1)</source>
         <translation>无法读写 Keyhold 的数据库（%1）。</translation>
     </message>
     <message>
@@ -1797,7 +1808,7 @@
         <translation>文件丢失</translation>
     </message>
     <message>
-        <source>Can&apos;t read this file</source>
+        <source>Can't read this file</source>
         <translation>无法读取此文件</translation>
     </message>
 </context>
@@ -2285,7 +2296,7 @@
         </translation>
     </message>
     <message>
-        <source>Profile saved. You&apos;re ready.</source>
+        <source>Profile saved. You're ready.</source>
         <translation>配置已保存，可以开始使用了。</translation>
     </message>
 </context>
@@ -2501,7 +2512,7 @@
         <translation>已达到 token 上限，回答被截断。</translation>
     </message>
     <message>
-        <source>Stopped by the provider&apos;s content filter.</source>
+        <source>Stopped by the provider's content filter.</source>
         <translation>已被服务商的内容过滤器中止。</translation>
     </message>
 </context>
@@ -2763,7 +2774,7 @@
         <translation>欢迎使用 Keyhold</translation>
     </message>
     <message>
-        <source>Keyhold talks to OpenAI-compatible APIs and midjourney-proxy servers directly from this computer. There is no server in between: your API key and base URL go into the operating system&apos;s keyring and nowhere else, so no crawler can find them.
+        <source>Keyhold talks to OpenAI-compatible APIs and midjourney-proxy servers directly from this computer. There is no server in between: your API key and base URL go into the operating system's keyring and nowhere else, so no crawler can find them.
 
 Add your first profile. “Test connection” checks the address and the key before you save.</source>
         <translation>Keyhold 直接从这台电脑连接 OpenAI 兼容 API 和 midjourney-proxy 服务器，中间没有任何服务器：你的 API 密钥和接口地址只保存在操作系统的钥匙串中，爬虫无从找到。
@@ -3179,7 +3190,7 @@ Add your first profile. “Test connection” checks the address and the key bef
         <translation>复制路径</translation>
     </message>
     <message>
-        <source>Copy the data folder&apos;s path</source>
+        <source>Copy the data folder's path</source>
         <translation>复制数据文件夹的路径</translation>
     </message>
     <message>
@@ -3195,7 +3206,7 @@ Add your first profile. “Test connection” checks the address and the key bef
         <translation>默认 Midjourney 配置(&amp;M)</translation>
     </message>
     <message>
-        <source>the server&apos;s first chat model</source>
+        <source>the server's first chat model</source>
         <translation>服务器的第一个聊天模型</translation>
     </message>
     <message>
@@ -3215,7 +3226,7 @@ Add your first profile. “Test connection” checks the address and the key bef
         <translation>新 Midjourney 任务默认使用的配置</translation>
     </message>
     <message>
-        <source>Load the server&apos;s models</source>
+        <source>Load the server's models</source>
         <translation>加载服务器的模型列表</translation>
     </message>
     <message>
@@ -3332,7 +3343,7 @@ Add your first profile. “Test connection” checks the address and the key bef
         <translation>放大或缩小文字</translation>
     </message>
     <message>
-        <source>The system&apos;s text size</source>
+        <source>The system's text size</source>
         <translation>恢复系统文字大小</translation>
     </message>
     <message>
