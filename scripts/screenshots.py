@@ -273,6 +273,13 @@ def main(out: Path, real_keyring: bool, dark: bool = False) -> None:
         window.settings_page.profiles.list.setCurrentRow(1)
         settle(app, 40)
         window.grab().save(str(out / f"settings-{tag}.png"))
+        window.settings_page.refresh_defaults()
+        window.resize(800, 560)  # the smallest window: every section must still work
+        for key in ("chat", "notifications", "data", "about"):
+            window.settings_page.jump_to(key)
+            settle(app)
+            window.grab().save(str(out / f"settings-{key}-{tag}.png"))
+        window.resize(1100, 720)
         window.nav.setCurrentRow(0)
         settle(app)
         window.grab().save(str(out / f"main-{tag}.png"))

@@ -1,6 +1,7 @@
 """The PyInstaller build starts, paints its window and runs the CLI, frozen."""
 
 import importlib.util
+import json
 import subprocess
 import sys
 
@@ -48,3 +49,22 @@ def test_frozen_app_starts(tmp_path) -> None:
     assert listing.returncode == 0, listing.stderr
     assert (ROOT / "resources" / "i18n" / "keyhold_zh_CN.qm").exists()
     assert (tmp_path / "dist" / "keyhold" / "_internal" / "resources" / "i18n" / "keyhold_zh_CN.qm").exists()
+
+
+def test_every_runtime_dependency_has_its_licence_listed() -> None:
+    """resources/licenses/ (Settings ▸ About) names every package the installed app needs at run
+    time; after adding or upgrading one, run scripts/licenses.py."""
+    spec = importlib.util.spec_from_file_location("licenses_script", ROOT / "scripts" / "licenses.py")
+    assert spec is not None and spec.loader is not None
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    needed = {script.canonical(d.metadata["Name"]): d.version for d in script.runtime_distributions()}
+    assert {"pyside6-essentials", "httpx", "httpcore", "h11", "certifi", "keyring", "qasync"} <= needed.keys()
+    index = json.loads((ROOT / "resources" / "licenses" / "components.json").read_text(encoding="utf-8"))
+    listed = {script.canonical(c["name"]): c for c in index["components"]}
+    assert sorted(needed.keys() - listed.keys()) == [], "run scripts/licenses.py"
+    assert all(listed[name]["license"] for name in needed)
+    texts = (ROOT / "resources" / "licenses" / "THIRD-PARTY.txt").read_text(encoding="utf-8")
+    for name in needed:
+        assert f"{listed[name]['name']} {listed[name]['version']}: " in texts
+    assert index["app"]["license"] == "MIT"  # what pyproject.toml declares

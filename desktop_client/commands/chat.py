@@ -9,9 +9,10 @@ import signal
 from dataclasses import replace
 from typing import TYPE_CHECKING, TextIO
 
-from desktop_client.commands.common import Parser
+from desktop_client.commands.common import PROFILE_HELP, Parser
 from desktop_client.core.context import Core
 from desktop_client.core.errors import N_, ExitCode, InputError
+from desktop_client.core.settings import ProfileKind
 from desktop_client.core.text import inert, inert_text
 
 if TYPE_CHECKING:
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 def add_parser(sub: argparse._SubParsersAction[Parser]) -> None:
     """keyhold chat."""
     chat = sub.add_parser("chat", help="ask a question; the answer streams to stdout, reasoning to stderr")
-    chat.add_argument("-p", "--profile", required=True)
+    chat.add_argument("-p", "--profile", default=None, help=PROFILE_HELP)
     chat.add_argument(
         "-m",
         "--model",
@@ -95,7 +96,7 @@ async def run(args: argparse.Namespace, core: Core, stdin: TextIO, out: TextIO, 
     from desktop_client.core.services.context import DEFAULT_MESSAGES
 
     prompt = stdin.read() if args.prompt == "-" else args.prompt
-    record = core.profiles.find(args.profile)
+    record = core.profiles.find_or_default(args.profile, ProfileKind.OPENAI)
     service = core.chat
     if args.conversation:
         conversation = await service.find(args.conversation)

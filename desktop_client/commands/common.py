@@ -15,6 +15,10 @@ from desktop_client.core.i18n import error_texts, system_language
 from desktop_client.core.redact import redact, register_secret
 from desktop_client.core.urls import WARNING_TEXT
 
+PROFILE_HELP = (
+    "the profile (name or id; default: the default profile of Settings ▸ Chat, else the first of its kind)"
+)
+
 
 class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]

@@ -7,16 +7,17 @@ import json
 from pathlib import Path
 from typing import TextIO
 
-from desktop_client.commands.common import Parser, read_file, say
+from desktop_client.commands.common import PROFILE_HELP, Parser, read_file, say
 from desktop_client.core.context import Core
 from desktop_client.core.errors import N_, ExitCode
+from desktop_client.core.settings import ProfileKind
 from desktop_client.core.text import inert
 
 
 def add_parser(sub: argparse._SubParsersAction[Parser]) -> None:
     """keyhold image."""
     image = sub.add_parser("image", help="generate (or edit) images with an OpenAI-compatible profile")
-    image.add_argument("-p", "--profile", required=True)
+    image.add_argument("-p", "--profile", default=None, help=PROFILE_HELP)
     image.add_argument("-m", "--model", default="gpt-image-1", help="dall-e-2, dall-e-3, gpt-image-1… (default)")
     image.add_argument("--size", default="", metavar="WxH", help="e.g. 1024x1024, 1536x1024, auto")
     image.add_argument("--n", type=int, default=1, help="how many images (dall-e-3: 1)")
@@ -38,7 +39,7 @@ async def run(args: argparse.Namespace, core: Core, stdin: TextIO, out: TextIO, 
     options = {"quality": args.quality, "style": args.style, "background": args.background}
     options["output_format"] = args.output_format
     request = ImageRequest(prompt, args.model, args.n, args.size, {k: v for k, v in options.items() if v})
-    record = core.profiles.find(args.profile)
+    record = core.profiles.find_or_default(args.profile, ProfileKind.OPENAI)
     err.write(f"keyhold: asking {record.name} for {args.n} image(s) with {args.model}; this can take a minute\n")
     try:
         if args.edit:

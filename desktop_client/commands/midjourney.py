@@ -6,9 +6,10 @@ import argparse
 import json
 from typing import TYPE_CHECKING, TextIO
 
-from desktop_client.commands.common import Parser, read_file, waiting
+from desktop_client.commands.common import PROFILE_HELP, Parser, read_file, waiting
 from desktop_client.core.context import Core
 from desktop_client.core.errors import N_, ErrorKind, ExitCode, KeyholdError
+from desktop_client.core.settings import ProfileKind
 from desktop_client.core.text import inert
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 def add_parser(sub: argparse._SubParsersAction[Parser]) -> None:
     """keyhold imagine and keyhold mj."""
     imagine = sub.add_parser("imagine", help="submit a Midjourney prompt; prints the task id")
-    imagine.add_argument("-p", "--profile", required=True)
+    imagine.add_argument("-p", "--profile", default=None, help=PROFILE_HELP)
     imagine.add_argument("--niji", action="store_true", help="draw with the Niji bot")
     imagine.add_argument(
         "--image",
@@ -34,29 +35,29 @@ def add_parser(sub: argparse._SubParsersAction[Parser]) -> None:
     mj = sub.add_parser("mj", help="Midjourney tasks")
     mjsub = mj.add_subparsers(dest="action", required=True, parser_class=Parser)
     mj_action = mjsub.add_parser("action", help="press a button of a finished task (U1, V3, 🔄 or a customId)")
-    mj_action.add_argument("-p", "--profile", required=True)
+    mj_action.add_argument("-p", "--profile", default=None, help=PROFILE_HELP)
     mj_action.add_argument("--prompt", default=None, help="the prompt for Vary (Region), Custom Zoom or remix")
     mj_action.add_argument("--mask", default=None, metavar="FILE.png", help="Vary (Region): white where to redraw")
     waiting(mj_action)
     mj_action.add_argument("task_id")
     mj_action.add_argument("button")
     describe = mjsub.add_parser("describe", help="four prompts for an image (waits for them)")
-    describe.add_argument("-p", "--profile", required=True)
+    describe.add_argument("-p", "--profile", default=None, help=PROFILE_HELP)
     waiting(describe, default=True)
     describe.add_argument("image")
     blend = mjsub.add_parser("blend", help="blend 2 to 5 images; prints the task id")
-    blend.add_argument("-p", "--profile", required=True)
+    blend.add_argument("-p", "--profile", default=None, help=PROFILE_HELP)
     blend.add_argument(
         "--dimensions", choices=["PORTRAIT", "SQUARE", "LANDSCAPE"], default="SQUARE", type=str.upper
     )
     waiting(blend)
     blend.add_argument("images", nargs="+")
     shorten = mjsub.add_parser("shorten", help="shorter versions of a prompt (waits for them)")
-    shorten.add_argument("-p", "--profile", required=True)
+    shorten.add_argument("-p", "--profile", default=None, help=PROFILE_HELP)
     waiting(shorten, default=True)
     shorten.add_argument("prompt")
     seed = mjsub.add_parser("seed", help="the seed of a finished task")
-    seed.add_argument("-p", "--profile", required=True)
+    seed.add_argument("-p", "--profile", default=None, help=PROFILE_HELP)
     seed.add_argument("task_id")
     mj_tasks = mjsub.add_parser("tasks", help="list the tasks Keyhold submitted, newest first")
     mj_tasks.add_argument("--json", action="store_true")
@@ -66,7 +67,7 @@ async def run(args: argparse.Namespace, core: Core, _stdin: TextIO, out: TextIO,
     service = core.midjourney
     if args.command == "mj" and args.action == "tasks":
         return await _tasks(args, core, out)
-    record = core.profiles.find(args.profile)
+    record = core.profiles.find_or_default(args.profile, ProfileKind.MIDJOURNEY)
     if args.command == "mj" and args.action == "seed":
         out.write(inert(await service.seed(record.id, args.task_id)) + "\n")
         return ExitCode.OK

@@ -1,4 +1,4 @@
-"""`keyhold profile`: add, list, test, rotate and remove server profiles."""
+"""`keyhold profile`: add, list, test, rotate, remove server profiles and choose the defaults."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from desktop_client.core.text import inert
 
 
 def add_parser(sub: argparse._SubParsersAction[Parser]) -> None:
-    """keyhold profile add/edit/list/test/rotate/remove."""
+    """keyhold profile add/edit/list/test/rotate/default/remove."""
     profile = sub.add_parser("profile", help="manage server profiles")
     psub = profile.add_subparsers(dest="action", required=True, parser_class=Parser)
     add = psub.add_parser("add", help="add a profile; the key is read from stdin or a hidden prompt")
@@ -40,7 +40,10 @@ def add_parser(sub: argparse._SubParsersAction[Parser]) -> None:
     edit.add_argument("--model", default=None, help='default model ("" for none)')
     proxy = edit.add_mutually_exclusive_group()
     proxy.add_argument("--proxy", default=None, help="http://, https:// or socks5:// proxy for this profile")
-    proxy.add_argument("--no-proxy", action="store_true", help="connect directly")
+    proxy.add_argument("--no-proxy", action="store_true", help="connect directly, not through the default proxy")
+    proxy.add_argument(
+        "--default-proxy", action="store_true", help="no proxy of its own: use the default proxy (if one is set)"
+    )
     edit.add_argument("--base-url", default=None, help="the server's base URL, or - to read it from stdin")
 
     lst = psub.add_parser("list", help="list profiles (never shows a key)")
@@ -50,6 +53,10 @@ def add_parser(sub: argparse._SubParsersAction[Parser]) -> None:
     rotate = psub.add_parser("rotate", help="replace the API key of a profile")
     rotate.add_argument("name")
     rotate.add_argument("--key-stdin", action="store_true")
+    default = psub.add_parser(
+        "default", help="make a profile the default of its kind (commands use it when -p is left out)"
+    )
+    default.add_argument("name")
     remove = psub.add_parser("remove", help="remove a profile and its keyring entries")
     remove.add_argument("name")
 
@@ -98,6 +105,11 @@ def run(args: argparse.Namespace, core: Core, stdin: TextIO, out: TextIO, err: T
         profiles.rotate_key(record.id, key)
         out.write(f"rotated the key of {record.name!r} (now {profiles.summary(record).fingerprint})\n")
         return ExitCode.OK
+    if args.action == "default":
+        record = profiles.find(args.name)
+        profiles.set_default(record.kind, record.id)
+        out.write(f"{record.name!r} is now the default {record.kind.value} profile\n")
+        return ExitCode.OK
     if args.action == "remove":
         record = profiles.remove(args.name)
         out.write(f"removed profile {record.name!r} and its keyring entries\n")
@@ -115,19 +127,20 @@ def _base_url(given: str, stdin: TextIO) -> str:
 
 
 def _edit(core: Core, args: argparse.Namespace, stdin: TextIO, out: TextIO, err: TextIO) -> int:
-    proxy = "" if args.no_proxy else args.proxy
+    proxy = "" if args.no_proxy or args.default_proxy else args.proxy
     if args.model is None and proxy is None and args.base_url is None:
         raise InputError(
             N_("Errors", "Nothing to change"), hint=N_("Errors", "Pass --model, --proxy, --no-proxy or --base-url")
         )
     base_url = None if args.base_url is None else _base_url(args.base_url, stdin)
+    no_proxy = True if args.no_proxy else False if args.default_proxy else None
     record, warnings = core.profiles.update(
-        args.name, default_model=args.model, proxy_url=proxy, base_url=base_url
+        args.name, default_model=args.model, proxy_url=proxy, base_url=base_url, no_proxy=no_proxy
     )
     print_warnings(warnings, err)
     summary = core.profiles.summary(record)
     model = inert(record.default_model) or "none"
-    proxied = "a proxy" if record.has_proxy else "no proxy"
+    proxied = "a proxy" if record.has_proxy else "no proxy" if record.no_proxy else "the default proxy if set"
     out.write(f"updated profile {record.name!r} ({summary.host}, default model {model}, {proxied})\n")
     return ExitCode.OK
 
@@ -146,6 +159,7 @@ def _list(core: Core, as_json: bool, out: TextIO) -> int:
                 "mj_auth": s.record.mj_auth.value if s.record.kind is ProfileKind.MIDJOURNEY else None,
                 "allow_http": s.record.allow_http,
                 "proxy": s.record.has_proxy,
+                "default": profiles.default_for(s.record.kind) == s.record.id,
                 "secrets_available": s.secrets_available,
             }
             for s in summaries

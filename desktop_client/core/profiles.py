@@ -40,6 +40,9 @@ _NAME_RE = re.compile(r"^[^\s/\\][^/\\]{0,62}$")
 SECRET_FIELDS = ("api_key", "base_url", "proxy_url")
 
 
+DEFAULT_PROXY_ACCOUNT = "default/proxy_url"
+
+
 def account(profile_id: str, field: str) -> str:
     return f"profile/{profile_id}/{field}"
 
@@ -190,7 +193,7 @@ class ProfileService:
         record = self.find(name_or_id)
         base = self._read(record, "base_url", "base-url")
         key = self._read(record, "api_key", "key")
-        proxy = self._read(record, "proxy_url", "proxy") if record.has_proxy else None
+        proxy = self._proxy_of(record)
         if not base or not key:
             session = not self.secrets.persistent
             if not base:
@@ -213,6 +216,70 @@ class ProfileService:
         return ResolvedProfile(
             record, ProfileSecrets(SecretStr(base), SecretStr(key), SecretStr(proxy) if proxy else None)
         )
+
+    def _proxy_of(self, record: ProfileRecord) -> str | None:
+        """The profile's own proxy, else the default proxy unless it goes direct."""
+        if record.has_proxy:
+            return self._read(record, "proxy_url", "proxy")
+        if record.no_proxy:
+            return None
+        return self.default_proxy() or None
+
+    # ----- defaults (Settings ▸ Chat and Network) ------------------------------------
+    def default_proxy(self) -> str:
+        """The proxy of profiles without one of their own ("" when none is set). A keyring call."""
+        if not self._settings.settings.has_default_proxy:
+            return ""
+        value = self.secrets.get(DEFAULT_PROXY_ACCOUNT) or ""
+        register_secret(value, "proxy:default")
+        return value
+
+    def set_default_proxy(self, raw: str) -> str:
+        """Checks and stores the default proxy ("" removes it); every profile resolves again."""
+        register_secret(raw.strip(), "proxy:default")
+        proxy = validate_proxy_url(raw)
+        try:
+            if proxy:
+                self.secrets.set(DEFAULT_PROXY_ACCOUNT, proxy)
+            else:
+                self.secrets.delete(DEFAULT_PROXY_ACCOUNT)
+            self._settings.update(lambda s: setattr(s, "has_default_proxy", bool(proxy)))
+        finally:
+            self._changed(None)
+        log.info("default proxy %s", "set" if proxy else "removed")
+        return proxy
+
+    def default_for(self, kind: ProfileKind) -> str | None:
+        """The id of the profile of ``kind`` new work starts with: the chosen default if it
+        still exists, else the first of that kind (None: there is none)."""
+        settings = self._settings.settings
+        chosen = settings.default_mj_profile if kind is ProfileKind.MIDJOURNEY else settings.default_profile
+        of_kind = [record.id for record in settings.profiles if record.kind is kind]
+        return chosen if chosen in of_kind else next(iter(of_kind), None)
+
+    def set_default(self, kind: ProfileKind, profile_id: str) -> None:
+        record = self.find(profile_id)
+        if record.kind is not kind:
+            raise InputError(
+                N_("Errors", "Profile %1 is not of kind %2"),
+                hint=N_("Errors", "`keyhold profile list` shows each profile's kind"),
+                args=(repr(record.name), kind.value),
+            )
+        field_name = "default_mj_profile" if kind is ProfileKind.MIDJOURNEY else "default_profile"
+        self._settings.update(lambda s: setattr(s, field_name, record.id))
+
+    def find_or_default(self, name_or_id: str | None, kind: ProfileKind) -> ProfileRecord:
+        """``name_or_id``, or when not given the default profile of ``kind`` (the CLI's -p)."""
+        if name_or_id:
+            return self.find(name_or_id)
+        chosen = self.default_for(kind)
+        if chosen is None:
+            raise InputError(
+                N_("Errors", "No profile of kind %1 exists"),
+                hint=N_("Errors", "Add one with `keyhold profile add`, or name one with -p"),
+                args=(kind.value,),
+            )
+        return self.find(chosen)
 
     def summary(self, record: ProfileRecord) -> ProfileSummary:
         try:
@@ -248,6 +315,7 @@ class ProfileService:
         mj_auth: MjAuth = MjAuth.MJ_API_SECRET,
         proxy_url: str = "",
         allow_http: bool = False,
+        no_proxy: bool = False,
     ) -> ResolvedProfile:
         """A profile as typed, checked as ``add`` checks it but saved nowhere, for ``test``.
         Editing a stored profile (``profile_id``) without typing a key uses its stored key."""
@@ -266,7 +334,10 @@ class ProfileService:
             mj_auth=MjAuth(mj_auth),
             allow_http=allow_http,
             has_proxy=bool(proxy),
+            no_proxy=no_proxy and not proxy,
         )
+        # Tested the way it will run: without a proxy of its own, through the default one.
+        proxy = proxy or ("" if record.no_proxy else self.default_proxy())
         return ResolvedProfile(
             record, ProfileSecrets(SecretStr(normalized.base), SecretStr(key), SecretStr(proxy) if proxy else None)
         )
@@ -333,6 +404,7 @@ class ProfileService:
         mj_auth: MjAuth = MjAuth.MJ_API_SECRET,
         proxy_url: str = "",
         allow_http: bool = False,
+        no_proxy: bool = False,
     ) -> tuple[ProfileRecord, tuple[UrlWarning, ...]]:
         name = self._validate_name(name)
         register_secret(api_key.strip(), f"key:{name}")
@@ -351,6 +423,7 @@ class ProfileService:
             mj_auth=MjAuth(mj_auth),
             allow_http=allow_http,
             has_proxy=bool(proxy),
+            no_proxy=no_proxy and not proxy,
         )
         written: list[str] = []
         try:
@@ -377,6 +450,7 @@ class ProfileService:
         proxy_url: str | None = None,
         allow_http: bool | None = None,
         api_key: str | None = None,
+        no_proxy: bool | None = None,
     ) -> tuple[ProfileRecord, tuple[UrlWarning, ...]]:
         """Changes what is given; ``api_key`` (a new key) is checked before anything is written."""
         record = self.find(name_or_id)
@@ -412,6 +486,9 @@ class ProfileService:
                 else:
                     self.secrets.delete(account(record.id, "proxy_url"))
                 new.has_proxy = bool(proxy)
+            if no_proxy is not None:
+                new.no_proxy = no_proxy
+            new.no_proxy = new.no_proxy and not new.has_proxy
 
             def apply(settings_: object) -> None:
                 profiles = self._settings.settings.profiles

@@ -70,7 +70,23 @@ class ProfileRecord:
     mj_auth: MjAuth = MjAuth.MJ_API_SECRET
     allow_http: bool = False
     has_proxy: bool = False
+    # Without a proxy of its own: True goes direct, False uses the default proxy (if one is set).
+    no_proxy: bool = False
     created: float = field(default_factory=time.time)
+
+
+LONG_ANSWER_RANGE = (0, 3600)  # seconds: an answer that took this long is announced (0: every one)
+
+
+@dataclass
+class Notifications:
+    """Which work that ends while the window is in the background is announced outside it."""
+
+    enabled: bool = True
+    chat: bool = True  # a chat answer that took ``long_answer_seconds`` or more
+    images: bool = True
+    midjourney: bool = True
+    long_answer_seconds: int = 10
 
 
 @dataclass
@@ -81,6 +97,13 @@ class Settings:
     send_key: SendKey = SendKey.ENTER  # a file from before this field means Enter
     text_size: int = 0  # points added to the system's text size (View ▸ Larger text), -4 to +8
     profiles: list[ProfileRecord] = field(default_factory=list)
+    # Profile ids new conversations and Images (OpenAI-compatible), and Midjourney start with;
+    # "" or an id since removed: the first profile of that kind.
+    default_profile: str = ""
+    default_mj_profile: str = ""
+    # The default proxy URL itself is a keyring entry (it may hold credentials); this says one is set.
+    has_default_proxy: bool = False
+    notifications: Notifications = field(default_factory=Notifications)
     ui_state: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> str:
@@ -90,7 +113,14 @@ class Settings:
     def from_json(cls, text: str) -> Settings:
         """Raises ValueError (or RecursionError) unless ``text`` holds exactly these types."""
         settings: Settings = _typed(cls, json.loads(text, parse_constant=_no_constant), "settings")
+        settings.check()
         return settings
+
+    def check(self) -> None:
+        """Raises SettingsError for values of the right type but out of range."""
+        low, high = LONG_ANSWER_RANGE
+        if not low <= self.notifications.long_answer_seconds <= high:
+            raise SettingsError(f"settings.notifications.long_answer_seconds: not between {low} and {high}")
 
 
 class SettingsError(ValueError):

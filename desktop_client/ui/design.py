@@ -307,6 +307,7 @@ QFrame#composerFrame[focused="true"] {{ border-color: palette(highlight); }}
 QFrame#composerFrame QPlainTextEdit, QFrame#composerFrame QTextEdit {{ border: none; background: transparent;
   padding: 0; }}
 QFrame[toolbar="true"] {{ background: palette(window); border: none; border-bottom: 1px solid palette(midlight); }}
+QPushButton[role="link"] {{ color: palette(link); }}
 QLabel[formLabel="true"] {{ padding-top: 5px; }}
 QFrame#dropzone {{ border: 1px dashed palette(dark); border-radius: {r.M}px; background: transparent; }}
 QLabel[muted="true"] {{ color: palette(placeholder-text); }}

@@ -34,9 +34,10 @@ from desktop_client.ui.design import set_item_icon
 from desktop_client.ui.i18n import Retranslatable, Translations
 from desktop_client.ui.midjourney.page import MidjourneyPage
 from desktop_client.ui.notify import Notifier
-from desktop_client.ui.pages import ComingSoonPage, LazyPage, OnboardingPage, SettingsPage
+from desktop_client.ui.pages import ComingSoonPage, LazyPage, OnboardingPage
 from desktop_client.ui.qtutils import async_slot, named, spawn
 from desktop_client.ui.resources import resource
+from desktop_client.ui.settings_page import SettingsPage
 from desktop_client.ui.shortcuts import PAGE_KEYS, ShortcutsDialog
 from desktop_client.ui.theme import TEXT_SIZES
 from desktop_client.ui.widgets.prompt_edit import PromptEdit
@@ -91,7 +92,7 @@ class MainWindow(Retranslatable, QMainWindow):
         # Built on first visit (or first use): off the way to the first paint.
         self._images_holder = LazyPage(self._build_images_page, ready=lambda: core.is_open)
         self._gallery_holder = LazyPage(self._build_gallery_page, ready=lambda: core.is_open)
-        self.notifier = Notifier(self, QIcon(str(resource("icons", "keyhold.svg"))))
+        self.notifier = Notifier(self, QIcon(str(resource("icons", "keyhold.svg"))), core.settings)
         self._pages = self._add_pages()
 
         self.banner = KeyringBanner()
@@ -110,6 +111,7 @@ class MainWindow(Retranslatable, QMainWindow):
         self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
         self.onboarding.done.connect(self._on_onboarded)
         self.settings_page.profiles_changed.connect(self._profiles_changed)
+        self.settings_page.default_chosen.connect(self._default_chosen)
         self.mj_page.task_ended.connect(self.notifier.task_ended)
         self.chat_page.long_answer_ended.connect(self.notifier.answer_ended)
         self.mj_page.go_to_settings.connect(lambda: self.nav.setCurrentRow(NAV_KEYS.index("settings")))
@@ -429,10 +431,18 @@ class MainWindow(Retranslatable, QMainWindow):
     def _profiles_changed(self) -> None:
         """Every page that offers a choice of profile lists them again."""
         self._update_mode()
+        self.settings_page.refresh_defaults()
         self.chat_page.refresh_profiles()
         self.mj_page.refresh_profiles()
         if self._images_holder.page is not None:
             self.images_page.refresh_profiles()
+
+    def _default_chosen(self) -> None:
+        """Midjourney and Images switch to the new default; chat's next new conversation starts with it."""
+        self.chat_page.refresh_profiles()
+        self.mj_page.refresh_profiles(to_default=True)
+        if self._images_holder.page is not None:
+            self.images_page.refresh_profiles(to_default=True)
 
     # ----- modes -------------------------------------------------------------
     def _update_mode(self) -> None:

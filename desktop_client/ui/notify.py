@@ -1,6 +1,7 @@
 """Telling the user that work ended while they look elsewhere (a Midjourney task, a long chat
 answer, an image generation): a system tray message where the desktop has a tray, the taskbar
-asking for attention where it has none, the status bar always."""
+asking for attention where it has none, the status bar always. Settings ▸ Notifications says
+which kinds go outside the window."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMainWindow, QSystemTrayIcon
 
+from desktop_client.core.settings import Notifications, SettingsStore
 from desktop_client.ui.i18n import tr_args
 
 if TYPE_CHECKING:
@@ -17,9 +19,10 @@ if TYPE_CHECKING:
 
 
 class Notifier(QObject):
-    def __init__(self, window: QMainWindow, icon: QIcon) -> None:
+    def __init__(self, window: QMainWindow, icon: QIcon, settings: SettingsStore) -> None:
         super().__init__(window)
         self.window = window
+        self.settings = settings
         self.tray: QSystemTrayIcon | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = QSystemTrayIcon(icon, self)
@@ -46,7 +49,7 @@ class Notifier(QObject):
                 QCoreApplication.translate("Notifier", "Midjourney: %1 failed"), action_name(task.action)
             )
         body = " ".join((task.prompt or task.final_prompt).split())[:120] or task.id
-        self.announce(title, body, ok=task.status is MjStatus.SUCCESS)
+        self.announce(title, body, ok=task.status is MjStatus.SUCCESS, outside=self.wanted.midjourney)
 
     def answer_ended(self, conversation_title: str, ok: bool) -> None:
         title = (
@@ -54,7 +57,7 @@ class Notifier(QObject):
             if ok
             else QCoreApplication.translate("Notifier", "Chat: the answer failed")
         )
-        self.announce(title, " ".join(conversation_title.split())[:120], ok=ok)
+        self.announce(title, " ".join(conversation_title.split())[:120], ok=ok, outside=self.wanted.chat)
 
     def images_ended(self, saved: int, failed: int) -> None:
         if saved:
@@ -62,12 +65,17 @@ class Notifier(QObject):
         else:
             title = QCoreApplication.translate("Notifier", "Images: the generation failed")
         body = QCoreApplication.translate("Notifier", "%n image(s) failed", "", failed) if failed else ""
-        self.announce(title, body, ok=saved > 0 and not failed)
+        self.announce(title, body, ok=saved > 0 and not failed, outside=self.wanted.images)
 
-    def announce(self, title: str, body: str, *, ok: bool = True) -> None:
-        """The status bar always; outside the window only when it is not the active one."""
+    @property
+    def wanted(self) -> Notifications:
+        return self.settings.settings.notifications
+
+    def announce(self, title: str, body: str, *, ok: bool = True, outside: bool = True) -> None:
+        """The status bar always; outside the window only when it is not the active one and the
+        user wants this kind (``outside``) and notifications at all."""
         self.window.statusBar().showMessage(f"{title} — {body}" if body else title, 10000)
-        if self.window.isActiveWindow():
+        if self.window.isActiveWindow() or not (outside and self.wanted.enabled):
             return
         self.sent.append((title, body))
         if self.tray is not None:

@@ -4,26 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QShowEvent
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
-    QComboBox,
-    QFormLayout,
-    QFrame,
     QHBoxLayout,
     QLabel,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop_client.core.context import Core
-from desktop_client.core.settings import Language, SendKey, Theme
-from desktop_client.ui.design import set_type, tidy_form
-from desktop_client.ui.i18n import Retranslatable, tr_args
+from desktop_client.ui.design import set_type
+from desktop_client.ui.i18n import Retranslatable
 from desktop_client.ui.profile_form import ProfileForm
-from desktop_client.ui.profiles_page import ProfilesEditor
-from desktop_client.ui.qtutils import named, refill_combo
 
 
 class ComingSoonPage(Retranslatable, QWidget):
@@ -57,122 +50,6 @@ class ComingSoonPage(Retranslatable, QWidget):
                 "Your profiles are ready for it."
             )
         )
-
-
-class SettingsPage(Retranslatable, QWidget):
-    language_chosen = Signal(object)
-    theme_chosen = Signal(object)
-    send_key_chosen = Signal(object)  # SendKey
-    profiles_changed = Signal()  # the user added, edited or removed a profile here
-
-    def __init__(self, core: Core, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.core = core
-        self.heading = QLabel()
-        set_type(self.heading, "title")
-        self.language_label = QLabel()
-        self.language_combo = QComboBox()
-        self.theme_label = QLabel()
-        self.theme_combo = QComboBox()
-        self.send_key_label = QLabel()
-        self.send_key_combo = QComboBox()
-        self.data_label = QLabel()
-        self.data_path = QLabel(str(core.home.root))
-        self.data_path.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.open_data_btn = QPushButton()
-        self.keys_label = QLabel()
-        self.keys_value = QLabel()
-        self.profiles = ProfilesEditor(core)
-
-        data_row = QHBoxLayout()
-        data_row.addWidget(self.data_path, 1)
-        data_row.addWidget(self.open_data_btn)
-        form = QFormLayout()
-        form.addRow(self.language_label, self.language_combo)
-        form.addRow(self.theme_label, self.theme_combo)
-        form.addRow(self.send_key_label, self.send_key_combo)
-        form.addRow(self.keys_label, self.keys_value)
-        form.addRow(self.data_label, data_row)
-        tidy_form(form)
-        self.language_label.setBuddy(self.language_combo)
-        self.theme_label.setBuddy(self.theme_combo)
-        self.send_key_label.setBuddy(self.send_key_combo)
-
-        line = QFrame()
-        line.setFrameShape(QFrame.Shape.HLine)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.heading)
-        layout.addLayout(form)
-        layout.addWidget(line)
-        layout.addWidget(self.profiles, 1)
-
-        self.language_combo.activated.connect(self._on_language)
-        self.theme_combo.activated.connect(
-            lambda index: self.theme_chosen.emit(Theme(self.theme_combo.itemData(index)))
-        )
-        self.send_key_combo.activated.connect(
-            lambda index: self.send_key_chosen.emit(SendKey(self.send_key_combo.itemData(index)))
-        )
-        self.profiles.profiles_changed.connect(self.profiles_changed)
-        self.open_data_btn.clicked.connect(
-            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(core.home.root)))
-        )
-        self.retranslate()
-
-    def retranslate(self) -> None:
-        self.heading.setText(self.tr("Settings"))
-        self.language_label.setText(self.tr("&Language"))
-        self.data_label.setText(self.tr("Data folder"))
-        self.keys_label.setText(self.tr("Keys stored in"))
-        self.refresh_keys_value()
-        self.open_data_btn.setText(self.tr("Open"))
-        self.language_combo.blockSignals(True)
-        self.language_combo.clear()
-        self.language_combo.addItem(self.tr("Follow the system"), Language.SYSTEM)
-        self.language_combo.addItem("English", Language.ENGLISH)
-        self.language_combo.addItem("简体中文", Language.CHINESE)
-        self.language_combo.setCurrentIndex(self.language_combo.findData(self.core.settings.settings.language))
-        self.language_combo.blockSignals(False)
-        named(self.language_combo, self.tr("Language"))
-        self.theme_label.setText(self.tr("&Theme"))
-        refill_combo(
-            self.theme_combo,
-            [
-                (self.tr("Follow the system"), Theme.SYSTEM),
-                (self.tr("Light"), Theme.LIGHT),
-                (self.tr("Dark"), Theme.DARK),
-            ],
-        )
-        self.theme_combo.setCurrentIndex(max(0, self.theme_combo.findData(self.core.settings.settings.theme)))
-        named(self.theme_combo, self.tr("Theme"))
-        self.send_key_label.setText(self.tr("Send &with"))
-        self.send_key_combo.blockSignals(True)
-        self.send_key_combo.clear()
-        self.send_key_combo.addItem(self.tr("Enter (Shift+Enter for a new line)"), SendKey.ENTER)
-        self.send_key_combo.addItem(self.tr("Ctrl+Enter (Enter for a new line)"), SendKey.CTRL_ENTER)
-        self.send_key_combo.setCurrentIndex(self.send_key_combo.findData(self.core.settings.settings.send_key))
-        self.send_key_combo.blockSignals(False)
-        named(self.send_key_combo, self.tr("The key that sends a message or a prompt"))
-        named(self.open_data_btn, self.tr("Open the data folder"))
-
-    def show_profiles(self, chosen: str | None = None, *, force: bool = False) -> None:
-        """Lists the profiles again, ``chosen`` selected (``force``: even while one is edited)."""
-        self.profiles.reload(chosen, force=force)
-
-    def keys_moved(self) -> None:
-        """The secret store was swapped: the key fields and the keys line say where keys go now."""
-        self.profiles.form.retranslate()
-        self.refresh_keys_value()
-        self.show_profiles(force=True)
-
-    def refresh_keys_value(self) -> None:
-        if self.core.secrets.persistent:
-            self.keys_value.setText(tr_args(self.tr("the OS keyring (%1)"), self.core.secrets.label))
-        else:
-            self.keys_value.setText(self.tr("memory only, for this run (no secure keyring)"))
-
-    def _on_language(self, index: int) -> None:
-        self.language_chosen.emit(Language(self.language_combo.itemData(index)))
 
 
 class OnboardingPage(Retranslatable, QWidget):

@@ -83,6 +83,8 @@ class ProfileForm(Retranslatable, QWidget):
         self.kind_combo.currentIndexChanged.connect(self._on_kind_changed)
         self.base_edit.textChanged.connect(self._update_base_hint)
         self.allow_http_check.toggled.connect(self._update_base_hint)
+        # A proxy of its own wins over "direct": the box only means something when the field is empty.
+        self.proxy_edit.textChanged.connect(lambda text: self.no_proxy_check.setEnabled(not text.strip()))
         self.reveal_btn.toggled.connect(self._on_reveal_toggled)
         self.rotate_btn.clicked.connect(self._on_rotate_clicked)
         self.test_btn.clicked.connect(self.test_connection)
@@ -102,6 +104,7 @@ class ProfileForm(Retranslatable, QWidget):
         self.reveal_btn.setCheckable(True)
         self.rotate_btn = QPushButton()
         self.key_status = QLabel()
+        self.key_status.setWordWrap(True)  # it names the keyring, which can be long
         # The server's models once a test has listed them (chat models first); any name can be typed.
         self.model_combo = QComboBox()
         self.model_combo.setEditable(True)
@@ -117,6 +120,8 @@ class ProfileForm(Retranslatable, QWidget):
         self.model_edit: QLineEdit = model_edit
         self.mj_auth_combo = QComboBox()
         self.proxy_edit = QLineEdit()
+        # Left empty: the default proxy of Settings ▸ Network, unless this says to go direct.
+        self.no_proxy_check = QCheckBox()
         self.allow_http_check = QCheckBox()
         self.http_warning = QLabel()
         self.http_warning.setWordWrap(True)
@@ -139,7 +144,7 @@ class ProfileForm(Retranslatable, QWidget):
             "key": (_stacked(key_line, self.key_status), self.key_edit),
             "model": (self.model_combo, self.model_combo),
             "mj": (self.mj_auth_combo, self.mj_auth_combo),
-            "proxy": (self.proxy_edit, self.proxy_edit),
+            "proxy": (_stacked(self.proxy_edit, self.no_proxy_check), self.proxy_edit),
             "http": (_stacked(self.allow_http_check, self.http_warning), self.allow_http_check),
         }
         self.form = QFormLayout()
@@ -190,7 +195,10 @@ class ProfileForm(Retranslatable, QWidget):
         )
         self.name_edit.setPlaceholderText(self.tr("e.g. OpenAI, My relay"))
         self.model_edit.setPlaceholderText(self.tr("e.g. gpt-4o-mini (optional)"))
-        self.proxy_edit.setPlaceholderText(self.tr("optional: http://host:port or socks5://host:port"))
+        self.proxy_edit.setPlaceholderText(
+            self.tr("optional: http://host:port or socks5://host:port (empty: the default proxy)")
+        )
+        self.no_proxy_check.setText(self.tr("Connect directly, not through the default proxy"))
         self.allow_http_check.setText(self.tr("Allow plain HTTP to a non-local server"))
         self.http_warning.setText(
             self.tr("Warning: with plain HTTP the API key and every prompt travel unencrypted.")
@@ -216,6 +224,7 @@ class ProfileForm(Retranslatable, QWidget):
             (self.mj_auth_combo, self.tr("Midjourney auth header")),
             (self.proxy_edit, self.tr("Proxy URL")),
             (self.allow_http_check, self.tr("Allow plain HTTP")),
+            (self.no_proxy_check, self.tr("Connect directly, not through the default proxy")),
             (self.test_btn, self.tr("Test connection")),
             (self.save_btn, self.tr("Save profile")),
         ):
@@ -252,6 +261,7 @@ class ProfileForm(Retranslatable, QWidget):
         self.model_combo.setEditText(record.default_model if record else "")
         self.mj_auth_combo.setCurrentIndex(max(0, self.mj_auth_combo.findData(record.mj_auth)) if record else 0)
         self.allow_http_check.setChecked(record.allow_http if record else False)
+        self.no_proxy_check.setChecked(record.no_proxy if record else False)
         if record is not None:
             spawn(self._load_secrets(record, self._generation))
         self._on_kind_changed()
@@ -430,6 +440,7 @@ class ProfileForm(Retranslatable, QWidget):
             mj_auth=self.mj_auth,
             proxy_url=self.proxy_edit.text(),
             allow_http=self.allow_http_check.isChecked(),
+            no_proxy=self.no_proxy_check.isChecked(),
         )
 
     @async_slot
@@ -489,6 +500,7 @@ class ProfileForm(Retranslatable, QWidget):
                 mj_auth=self.mj_auth,
                 proxy_url=self.proxy_edit.text(),
                 allow_http=self.allow_http_check.isChecked(),
+                no_proxy=self.no_proxy_check.isChecked(),
             )
         except KeyholdError as exc:
             if self._finish(generation):

@@ -159,15 +159,21 @@ def clear_layout(layout: QLayout, keep: Collection[QWidget] = ()) -> None:
 
 
 def fill_profile_combo(
-    combo: QComboBox, records: Iterable[ProfileRecord], kind: ProfileKind, wanted: object = None
+    combo: QComboBox,
+    records: Iterable[ProfileRecord],
+    kind: ProfileKind,
+    wanted: object = None,
+    default: str | None = None,
 ) -> None:
-    """The profiles of one kind, by name; ``wanted`` (an id) or else the current one stays chosen."""
+    """The profiles of one kind, by name; ``wanted`` (an id) or else the current one stays chosen,
+    else ``default`` (the user's default profile), else the first."""
     current = wanted if wanted is not None else combo.currentData()
     combo.clear()
     for record in records:
         if record.kind is kind:
             combo.addItem(record.name, record.id)
-    combo.setCurrentIndex(max(0, combo.findData(current)))
+    index = combo.findData(current)
+    combo.setCurrentIndex(index if index >= 0 else max(0, combo.findData(default)))
 
 
 def async_slot(

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from desktop_client import __version__
 from desktop_client.core.errors import SecretStoreError
+from desktop_client.ui.about import licence_summary, licences
 from desktop_client.ui.design import set_type
 from desktop_client.ui.errors import describe, keyring_fix_hint
 from desktop_client.ui.i18n import Retranslatable, tr_args
@@ -91,7 +92,8 @@ def navigation() -> QListWidget:
 
 
 class AboutBox(QMessageBox):
-    """Help ▸ About Keyhold: the version and what Keyhold is."""
+    """Help ▸ About Keyhold: the version, what Keyhold is, its licence and (as details) the
+    third-party components' licences; Settings ▸ About has the full texts."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -106,4 +108,13 @@ class AboutBox(QMessageBox):
                 "Chat with OpenAI-compatible servers and make images with OpenAI image models and "
                 "Midjourney, straight from this computer. Your API keys stay in the operating system's keyring."
             )
+            + "\n\n"
+            + (
+                tr_args(self.tr("Released under the %1 licence."), licences().own)
+                if licences().own
+                else self.tr("Keyhold's own licence is not declared in this build.")
+            )
+            + " "
+            + self.tr("Third-party components and their licences: Show Details, or Settings ▸ About.")
         )
+        self.setDetailedText(licence_summary())

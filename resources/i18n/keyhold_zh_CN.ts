@@ -15,6 +15,61 @@
         <source>Chat with OpenAI-compatible servers and make images with OpenAI image models and Midjourney, straight from this computer. Your API keys stay in the operating system&apos;s keyring.</source>
         <translation>直接从这台电脑与 OpenAI 兼容的服务器对话，并用 OpenAI 图像模型和 Midjourney 生成图片。你的 API 密钥只保存在操作系统的密钥环中。</translation>
     </message>
+    <message>
+        <source>Released under the %1 licence.</source>
+        <translation>以 %1 许可证发布。</translation>
+    </message>
+    <message>
+        <source>Keyhold&apos;s own licence is not declared in this build.</source>
+        <translation>此版本未声明 Keyhold 自身的许可证。</translation>
+    </message>
+    <message>
+        <source>Third-party components and their licences: Show Details, or Settings ▸ About.</source>
+        <translation>第三方组件及其许可证：点击“显示详细信息”，或前往 设置 ▸ 关于。</translation>
+    </message>
+</context>
+<context>
+    <name>AboutSection</name>
+    <message>
+        <source>Keyhold %1</source>
+        <translation>Keyhold %1</translation>
+    </message>
+    <message>
+        <source>Keyhold is released under the %1 licence.</source>
+        <translation>Keyhold 以 %1 许可证发布。</translation>
+    </message>
+    <message>
+        <source>Keyhold&apos;s own licence is not declared in this build.</source>
+        <translation>此版本未声明 Keyhold 自身的许可证。</translation>
+    </message>
+    <message>
+        <source>It is built on these components, each under its own licence. The full licence texts are in %1.</source>
+        <translation>Keyhold 使用了以下组件，各自遵循其许可证。完整的许可证文本见 %1。</translation>
+    </message>
+    <message>
+        <source>Component</source>
+        <translation>组件</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <source>Licence</source>
+        <translation>许可证</translation>
+    </message>
+    <message>
+        <source>Third-party components and their licences</source>
+        <translation>第三方组件及其许可证</translation>
+    </message>
+    <message>
+        <source>Open the licence texts</source>
+        <translation>打开许可证文本</translation>
+    </message>
+    <message>
+        <source>Open the full licence texts</source>
+        <translation>打开完整的许可证文本</translation>
+    </message>
 </context>
 <context>
     <name>AttachmentStrip</name>
@@ -1175,6 +1230,22 @@
     <message>
         <source>Enter it again in Settings → Profiles, or run `keyhold profile rotate %2`</source>
         <translation>请在“设置 → 配置”中重新填写，或运行 `keyhold profile rotate %2`。</translation>
+    </message>
+    <message>
+        <source>Profile %1 is not of kind %2</source>
+        <translation>配置 %1 的类型不是 %2</translation>
+    </message>
+    <message>
+        <source>`keyhold profile list` shows each profile&apos;s kind</source>
+        <translation>`keyhold profile list` 会列出每个配置的类型</translation>
+    </message>
+    <message>
+        <source>No profile of kind %1 exists</source>
+        <translation>没有类型为 %1 的配置</translation>
+    </message>
+    <message>
+        <source>Add one with `keyhold profile add`, or name one with -p</source>
+        <translation>用 `keyhold profile add` 添加一个，或用 -p 指定配置</translation>
     </message>
     <message>
         <source>The profile name contains control characters, terminal escapes or invisible formatting (such as bidi overrides)</source>
@@ -2871,8 +2942,12 @@ Add your first profile. “Test connection” checks the address and the key bef
         <translation>例如 gpt-4o-mini（可选）</translation>
     </message>
     <message>
-        <source>optional: http://host:port or socks5://host:port</source>
-        <translation>可选：http://主机:端口 或 socks5://主机:端口</translation>
+        <source>optional: http://host:port or socks5://host:port (empty: the default proxy)</source>
+        <translation>可选：http://主机:端口 或 socks5://主机:端口（留空则用默认代理）</translation>
+    </message>
+    <message>
+        <source>Connect directly, not through the default proxy</source>
+        <translation>直接连接，不经过默认代理</translation>
     </message>
     <message>
         <source>Allow plain HTTP to a non-local server</source>
@@ -3072,16 +3147,16 @@ Add your first profile. “Test connection” checks the address and the key bef
         <translation>语言(&amp;L)</translation>
     </message>
     <message>
-        <source>Data folder</source>
-        <translation>数据文件夹</translation>
-    </message>
-    <message>
         <source>Keys stored in</source>
         <translation>密钥存放于</translation>
     </message>
     <message>
-        <source>Open</source>
-        <translation>打开</translation>
+        <source>&amp;Long answers take at least</source>
+        <translation>长回答的时长至少为(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Conversations, Midjourney tasks, the gallery, settings and logs live in this folder. API keys, base URLs and proxies are never written to it: they are kept as the next line says.</source>
+        <translation>对话、Midjourney 任务、图库、设置和日志都在此文件夹中。API 密钥、Base URL 和代理从不写入这里，它们的保存位置见下一行。</translation>
     </message>
     <message>
         <source>Follow the system</source>
@@ -3126,6 +3201,160 @@ Add your first profile. “Test connection” checks the address and the key bef
     <message>
         <source>Open the data folder</source>
         <translation>打开数据文件夹</translation>
+    </message>
+    <message>
+        <source>Profiles</source>
+        <translation>配置</translation>
+    </message>
+    <message>
+        <source>Appearance</source>
+        <translation>外观</translation>
+    </message>
+    <message>
+        <source>Chat</source>
+        <translation>对话</translation>
+    </message>
+    <message>
+        <source>Network</source>
+        <translation>网络</translation>
+    </message>
+    <message>
+        <source>Notifications</source>
+        <translation>通知</translation>
+    </message>
+    <message>
+        <source>Data</source>
+        <translation>数据</translation>
+    </message>
+    <message>
+        <source>About</source>
+        <translation>关于</translation>
+    </message>
+    <message>
+        <source>Go to %1</source>
+        <translation>转到%1</translation>
+    </message>
+    <message>
+        <source>Default &amp;proxy</source>
+        <translation>默认代理(&amp;P)</translation>
+    </message>
+    <message>
+        <source>none: http://host:port, https://… or socks5://host:port</source>
+        <translation>无：http://主机:端口、https://… 或 socks5://主机:端口</translation>
+    </message>
+    <message>
+        <source>Apply</source>
+        <translation>应用</translation>
+    </message>
+    <message>
+        <source>Used by every profile that has no proxy of its own, unless the profile connects directly. It is kept in the keyring with the keys, as it may hold a password.</source>
+        <translation>没有自己代理的配置都会使用它，设为直接连接的配置除外。它可能含有密码，因此和密钥一起保存在钥匙串中。</translation>
+    </message>
+    <message>
+        <source>Default proxy URL</source>
+        <translation>默认代理地址</translation>
+    </message>
+    <message>
+        <source>Apply the default proxy</source>
+        <translation>应用默认代理</translation>
+    </message>
+    <message>
+        <source>Tell me when work ends while Keyhold is in the background</source>
+        <translation>Keyhold 在后台时，任务完成后通知我</translation>
+    </message>
+    <message>
+        <source>Chat answers that take a while</source>
+        <translation>耗时较长的聊天回答</translation>
+    </message>
+    <message>
+        <source>Image generations</source>
+        <translation>图片生成</translation>
+    </message>
+    <message>
+        <source>Midjourney tasks</source>
+        <translation>Midjourney 任务</translation>
+    </message>
+    <message>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <source>Seconds after which a chat answer is announced</source>
+        <translation>聊天回答超过多少秒才通知</translation>
+    </message>
+    <message>
+        <source>Open folder</source>
+        <translation>打开文件夹</translation>
+    </message>
+    <message>
+        <source>Copy path</source>
+        <translation>复制路径</translation>
+    </message>
+    <message>
+        <source>Copy the data folder&apos;s path</source>
+        <translation>复制数据文件夹的路径</translation>
+    </message>
+    <message>
+        <source>Default &amp;profile</source>
+        <translation>默认配置(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Its default &amp;model</source>
+        <translation>其默认模型(&amp;M)</translation>
+    </message>
+    <message>
+        <source>Default &amp;Midjourney profile</source>
+        <translation>默认 Midjourney 配置(&amp;M)</translation>
+    </message>
+    <message>
+        <source>the server&apos;s first chat model</source>
+        <translation>服务器的第一个聊天模型</translation>
+    </message>
+    <message>
+        <source>Default model of the default profile</source>
+        <translation>默认配置的默认模型</translation>
+    </message>
+    <message>
+        <source>Load models</source>
+        <translation>加载模型</translation>
+    </message>
+    <message>
+        <source>The profile new conversations and images start with</source>
+        <translation>新对话和图片生成默认使用的配置</translation>
+    </message>
+    <message>
+        <source>The profile new Midjourney tasks start with</source>
+        <translation>新 Midjourney 任务默认使用的配置</translation>
+    </message>
+    <message>
+        <source>Load the server&apos;s models</source>
+        <translation>加载服务器的模型列表</translation>
+    </message>
+    <message>
+        <source>New conversations with %1 use %2.</source>
+        <translation>%1 的新对话将使用 %2。</translation>
+    </message>
+    <message>
+        <source>Keyhold is still starting: try again in a moment.</source>
+        <translation>Keyhold 仍在启动，请稍后再试。</translation>
+    </message>
+    <message>
+        <source>Loading models…</source>
+        <translation>正在加载模型…</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n model(s) to choose from.</source>
+        <translation>
+            <numerusform>可选 %n 个模型。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Saved: profiles without a proxy of their own now use it.</source>
+        <translation>已保存：没有自己代理的配置现在会使用它。</translation>
+    </message>
+    <message>
+        <source>No default proxy: profiles without a proxy of their own connect directly.</source>
+        <translation>无默认代理：没有自己代理的配置将直接连接。</translation>
     </message>
     <message>
         <source>the OS keyring (%1)</source>

@@ -56,6 +56,7 @@ def test_add_list_test_rotate_remove(cli_home, canary_key) -> None:
                 "mj_auth": None,
                 "allow_http": False,
                 "proxy": False,
+                "default": True,  # the only openai profile
                 "secrets_available": True,
             }
         ]

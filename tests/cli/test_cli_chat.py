@@ -250,3 +250,19 @@ def test_history_list_shows_and_filters_by_folder(tmp_path, keyring_store, chat_
     assert filed.stdout.count("\n") == 1 and filed.stdout.rstrip().endswith("Filed away  [Work]")
     missing = run_cli(home, "history", "list", "--folder", "Nowhere")
     assert missing.returncode != 0 and "Nowhere" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_without_p_the_default_profile_answers(tmp_path, keyring_store, chat_server) -> None:
+    server, script = chat_server
+    home = tmp_path / "home"
+    wrong = add_openai_profile(home, "first", server.url, "sk-wrong-key-00000001", "--model", "m")
+    assert wrong.returncode == 0, wrong.stderr
+    add_profile(home, server.url)  # "p", with the right key
+    assert run_cli(home, "chat", "hi").returncode == 3  # the first of its kind: the wrong key
+    chosen = run_cli(home, "profile", "default", "p")
+    assert chosen.returncode == 0 and "default openai profile" in chosen.stdout
+    listed = {row["name"]: row["default"] for row in json.loads(run_cli(home, "profile", "list", "--json").stdout)}
+    assert listed == {"first": False, "p": True}
+    result = run_cli(home, "chat", "Say hello")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "Hello from the model\n"

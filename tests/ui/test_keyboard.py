@@ -115,6 +115,7 @@ async def test_f1_opens_the_cheat_sheet_and_about_tells_the_version(make_window)
     assert box is not None
     await wait_until(box.isVisible, message="about shown")
     assert __version__ in box.text() and box.windowTitle() == "About Keyhold"
+    assert "MIT licence" in box.informativeText() and "httpx " in box.detailedText()
     box.close()
 
 

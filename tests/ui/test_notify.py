@@ -4,7 +4,6 @@ generation as well as a Midjourney task; a short answer, or one seen as it ends,
 import pytest
 
 from desktop_client.core.settings import ProfileKind
-from desktop_client.ui.chat import presenter as presenter_module
 from tests.core.sse_helpers import ChatScript, stream_of
 from tests.fakes.server import LoopbackServer
 from tests.ui.conftest import wait_until
@@ -12,7 +11,7 @@ from tests.ui.conftest import wait_until
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
-async def test_a_long_answer_is_announced_and_a_short_one_is_not(make_window, monkeypatch) -> None:
+async def test_a_long_answer_is_announced_and_a_short_one_is_not(make_window) -> None:
     server = LoopbackServer(ChatScript(stream_of(["quick"]), stream_of(["slow"]))).start()
     try:
         window, core = make_window()
@@ -26,7 +25,7 @@ async def test_a_long_answer_is_announced_and_a_short_one_is_not(make_window, mo
         await page.send()
         await wait_until(lambda: page.conversation is not None and not page.tasks)
         assert window.notifier.sent == []  # quick: nothing to announce
-        monkeypatch.setattr(presenter_module, "LONG_ANSWER_SECONDS", 0.0)
+        core.settings.settings.notifications.long_answer_seconds = 0  # every answer is "long" now
         page.composer.edit.setPlainText("And slowly")
         await page.send()
         await wait_until(lambda: window.notifier.sent, message="the long answer announced")

@@ -195,9 +195,11 @@ class ChatHeader(Retranslatable, QWidget):
     def show_title(self, title: str) -> None:
         self.title_label.setText(title)
 
-    def show_profiles(self, records: Iterable[ProfileRecord], wanted: str | None) -> None:
+    def show_profiles(
+        self, records: Iterable[ProfileRecord], wanted: str | None, default: str | None = None
+    ) -> None:
         self.profile_combo.blockSignals(True)
-        fill_profile_combo(self.profile_combo, records, ProfileKind.OPENAI, wanted)
+        fill_profile_combo(self.profile_combo, records, ProfileKind.OPENAI, wanted, default)
         self.profile_combo.blockSignals(False)
 
     def show_models(self, models: list[str]) -> None:

@@ -24,6 +24,7 @@ from desktop_client.core.services.chat_types import (
     Status,
     StreamOutcome,
 )
+from desktop_client.core.settings import ProfileKind
 from desktop_client.ui.chat.message_widget import load_renderer
 from desktop_client.ui.i18n import tr_args
 from desktop_client.ui.qtutils import async_slot, spawn
@@ -40,9 +41,6 @@ if TYPE_CHECKING:
     from desktop_client.ui.widgets.notice import Notice
 
 VISIBLE_MESSAGES = 60
-
-
-LONG_ANSWER_SECONDS = 10.0  # an answer that took this long is announced if the window is not in front
 
 
 class ChatPresenter(QObject):
@@ -110,9 +108,11 @@ class ChatPresenter(QObject):
         self.conversations.select_first()
         self.loaded = True
 
-    def refresh_profiles(self) -> None:
-        wanted = self.conversation.profile_id if self.conversation else None
-        self.header.show_profiles(self.core.profiles.all(), wanted)
+    def refresh_profiles(self, *, new: bool = False) -> None:
+        """The profile list again; a new conversation (``new``) starts with the default profile."""
+        default = self.core.profiles.default_for(ProfileKind.OPENAI)
+        wanted = self.conversation.profile_id if self.conversation else default if new else None
+        self.header.show_profiles(self.core.profiles.all(), wanted, default)
 
     def _default_model(self) -> str:
         profile_id = self.header.profile_id()
@@ -267,7 +267,7 @@ class ChatPresenter(QObject):
         if self.conversation is None:
             self.path, self.siblings = [], {}
             self.view.show_empty()
-        self.refresh_profiles()
+        self.refresh_profiles(new=self.conversation is None)
         self.header.show_conversation(self.conversation, self._default_model())
         self._show_running_state()
 
@@ -383,7 +383,8 @@ class ChatPresenter(QObject):
             outcome = await answer
             if outcome.error is not None and self._showing(conversation_id):
                 self.notice.show_error(outcome.error)
-            if time.monotonic() - started >= LONG_ANSWER_SECONDS:
+            # Announced (if the window is not in front) when it took the user's "long" or more.
+            if time.monotonic() - started >= self.core.settings.settings.notifications.long_answer_seconds:
                 title = (await self.chat.conversation(conversation_id)).title
                 self.long_answer_ended.emit(title, outcome.error is None)
         except asyncio.CancelledError:

@@ -29,6 +29,7 @@ from desktop_client.core.api.images import ImageRequest, Phase, Progress
 from desktop_client.core.context import Core
 from desktop_client.core.errors import KeyholdError
 from desktop_client.core.models import GalleryItem
+from desktop_client.core.settings import ProfileKind
 from desktop_client.ui.i18n import Retranslatable, tr_args
 from desktop_client.ui.images.params import ImageParams
 from desktop_client.ui.imaging import load_scaled, openai_mask
@@ -225,8 +226,12 @@ class ImagesPage(Retranslatable, QWidget):
         self.set_sources(paths)
         self.prompt_edit.setFocus()
 
-    def refresh_profiles(self) -> None:
-        self.params.refresh_profiles(self.core.profiles.all())
+    def refresh_profiles(self, *, to_default: bool = False) -> None:
+        """The profiles again, the chosen one kept; ``to_default``: the user chose a new default."""
+        profiles = self.core.profiles
+        self.params.refresh_profiles(
+            profiles.all(), profiles.default_for(ProfileKind.OPENAI), to_default=to_default
+        )
 
     # ----- fields ---------------------------------------------------------------------
     @property

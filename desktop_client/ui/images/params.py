@@ -155,9 +155,13 @@ class ImageParams(Retranslatable, QWidget):
         combo.blockSignals(False)
 
     # ----- profiles and the request --------------------------------------------------------
-    def refresh_profiles(self, records: Iterable[ProfileRecord]) -> None:
+    def refresh_profiles(
+        self, records: Iterable[ProfileRecord], default: str | None = None, *, to_default: bool = False
+    ) -> None:
         self.profile_combo.blockSignals(True)
-        fill_profile_combo(self.profile_combo, records, ProfileKind.OPENAI)
+        fill_profile_combo(
+            self.profile_combo, records, ProfileKind.OPENAI, default if to_default else None, default
+        )
         self.profile_combo.blockSignals(False)
 
     def profile_id(self) -> str | None:

@@ -150,8 +150,12 @@ class MidjourneyPage(Retranslatable, QWidget):
         self.shutdown()
 
     # ----- profiles ----------------------------------------------------------------------------
-    def refresh_profiles(self) -> None:
-        fill_profile_combo(self.profile_combo, self.core.profiles.all(), ProfileKind.MIDJOURNEY)
+    def refresh_profiles(self, *, to_default: bool = False) -> None:
+        """The profiles again, the chosen one kept; ``to_default``: the user chose a new default."""
+        profiles = self.core.profiles
+        default = profiles.default_for(ProfileKind.MIDJOURNEY)
+        wanted = default if to_default else None
+        fill_profile_combo(self.profile_combo, profiles.all(), ProfileKind.MIDJOURNEY, wanted, default)
         has = self.profile_combo.count() > 0
         self.composer.set_profile_available(has)
         for widget in (self.describe_btn, self.blend_btn, self.shorten_btn):
