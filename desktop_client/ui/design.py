@@ -309,6 +309,7 @@ QFrame#composerFrame QPlainTextEdit, QFrame#composerFrame QTextEdit {{ border: n
 QFrame[toolbar="true"] {{ background: palette(window); border: none; border-bottom: 1px solid palette(midlight); }}
 QPushButton[role="link"] {{ color: palette(link); }}
 QLabel[formLabel="true"] {{ padding-top: 5px; }}
+QLabel[formLabel="false"] {{ padding-top: 0; }}
 QFrame#dropzone {{ border: 1px dashed palette(dark); border-radius: {r.M}px; background: transparent; }}
 QLabel[muted="true"] {{ color: palette(placeholder-text); }}
 """

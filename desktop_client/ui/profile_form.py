@@ -95,6 +95,10 @@ class ProfileForm(Retranslatable, QWidget):
     def _make_widgets(self) -> None:
         self.name_edit = QLineEdit()
         self.kind_combo = QComboBox()
+        # Long choices are elided, not a reason for the form (and the window) to be wider.
+        for combo in (self.kind_combo,):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(14)
         self.base_edit = QLineEdit()
         self.base_hint = QLabel()
         self.base_hint.setWordWrap(True)

@@ -49,6 +49,7 @@ class ProfilesEditor(Retranslatable, QWidget):
         body.addLayout(left)
         body.addWidget(self.form, 1)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)  # it sits in a card that has its own
         layout.addWidget(self.title)
         layout.addLayout(body, 1)
 

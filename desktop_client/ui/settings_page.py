@@ -67,7 +67,7 @@ class Section(QFrame):
         self.title = _titled(QLabel(), "subtitle")
         self.title.setProperty("role", "sectionTitle")
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(Space.L, Space.M, Space.L, Space.L)
+        layout.setContentsMargins(Space.M, Space.M, Space.M, Space.L)
         layout.setSpacing(Space.S)
         layout.addWidget(self.title)
         if isinstance(body, QLayout):
