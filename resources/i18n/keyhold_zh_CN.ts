@@ -2884,6 +2884,13 @@ Add your first profile. “Test connection” checks the address and the key bef
     </message>
 </context>
 <context>
+    <name>OverflowBar</name>
+    <message>
+        <source>More actions</source>
+        <translation>更多操作</translation>
+    </message>
+</context>
+<context>
     <name>ProfileForm</name>
     <message>
         <source>&amp;Name</source>

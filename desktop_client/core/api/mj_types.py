@@ -86,6 +86,11 @@ def _grid_place(button: MjButton) -> tuple[str, int] | None:
     return ("R", 0) if kind == "REROLL" else (kind[0], index)
 
 
+def is_grid_button(button: MjButton) -> bool:
+    """U1–U4, V1–V4 or reroll: the buttons of the grid users know."""
+    return _grid_place(button) is not None
+
+
 def button_rows(buttons: Sequence[MjButton], width: int = 4) -> list[tuple[MjButton, ...]]:
     """A task's buttons in the order users know: U1–U4 on one row, V1–V4 on the next, then
     reroll and the rest as they came, ``width`` to a row."""

@@ -28,6 +28,7 @@ from desktop_client.ui.design import Space, set_icon, set_type
 from desktop_client.ui.i18n import Retranslatable
 from desktop_client.ui.qtutils import fill_profile_combo, named
 from desktop_client.ui.widgets.elided_label import ElidedLabel
+from desktop_client.ui.widgets.overflow_bar import OverflowBar
 
 NO_TEMPERATURE = -0.1  # the spin box's lowest value stands for "the server's default"
 
@@ -72,18 +73,16 @@ class ChatHeader(Retranslatable, QWidget):
         self.system_edit = QPlainTextEdit()
         self.system_edit.setMaximumHeight(90)
         self.more = self._build_more()  # the system prompt and the context limits, shown on demand
+        # In a small window the system prompt and export buttons are under More.
+        self.more_bar = OverflowBar()
+        self.more_bar.add(self.system_btn)
+        self.more_bar.add(self.export_btn)
         row = QHBoxLayout()
         row.setSpacing(Space.S)
         row.addWidget(self.title_label, 1)
-        for widget in (
-            self.profile_combo,
-            self.model_combo,
-            self.refresh_models_btn,
-            self.temperature,
-            self.system_btn,
-            self.export_btn,
-        ):
+        for widget in (self.profile_combo, self.model_combo, self.refresh_models_btn, self.temperature):
             row.addWidget(widget)
+        row.addWidget(self.more_bar)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(Space.L, Space.S, Space.L, Space.S)
         layout.setSpacing(Space.S)

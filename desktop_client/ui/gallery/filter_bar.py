@@ -9,6 +9,7 @@ from desktop_client.core.models import CORRUPT, MISSING, GalleryFilter
 from desktop_client.ui.gallery.model import day_range, source_labels
 from desktop_client.ui.i18n import Retranslatable
 from desktop_client.ui.qtutils import name_buttons_by_text, named, refill_combo
+from desktop_client.ui.widgets.overflow_bar import OverflowBar
 
 SEARCH_PAUSE_MS = 200  # typing settles this long before the search runs
 
@@ -20,7 +21,7 @@ class FilterBar(Retranslatable, QWidget):
         super().__init__(parent)
         self.search_edit = QLineEdit()
         self.search_edit.setClearButtonEnabled(True)
-        self.search_edit.setMinimumWidth(180)
+        self.search_edit.setMinimumWidth(120)
         self.source_combo = QComboBox()
         self.profile_combo = QComboBox()
         self.date_combo = QComboBox()
@@ -33,14 +34,17 @@ class FilterBar(Retranslatable, QWidget):
         self.export_btn = QPushButton()
         self._count = 0
         self._profiles: list[str] = []
+        # The search and filters stay in the row; favourites, import, export and rescan go under
+        # More when a small window has no room for them.
+        self.more = OverflowBar()
+        for button in (self.favourites_box, self.import_btn, self.export_btn, self.rescan_btn):
+            self.more.add(button)
         bar = QHBoxLayout(self)
         bar.setContentsMargins(0, 0, 0, 0)
         bar.addWidget(self.search_edit, 2)
-        for widget in (self.source_combo, self.profile_combo, self.date_combo, self.favourites_box):
+        for widget in (self.source_combo, self.profile_combo, self.date_combo, self.count_label):
             bar.addWidget(widget)
-        bar.addWidget(self.count_label, 1)
-        for button in (self.import_btn, self.export_btn, self.rescan_btn):
-            bar.addWidget(button)
+        bar.addWidget(self.more, 1)
 
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)

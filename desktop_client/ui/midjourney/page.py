@@ -58,7 +58,7 @@ class MidjourneyPage(Retranslatable, QWidget):
         self.list.setItemDelegate(TaskDelegate(self.list))
         self.list.setUniformItemSizes(True)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.list.setMinimumWidth(250)
+        self.list.setMinimumWidth(200)  # leaves the task panel room at 800 px
         self.tasks_label = QLabel()
         set_type(self.tasks_label, "strong")
         left = QWidget()

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtCore import QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QPixmap
 from PySide6.QtWidgets import (
     QFrame,
@@ -26,13 +26,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from desktop_client.core.api.mj_types import MjButton, MjStatus, button_rows
+from desktop_client.core.api.mj_types import MjButton, MjStatus, button_rows, is_grid_button
 from desktop_client.core.models import StoredTask
 from desktop_client.ui.design import set_type
 from desktop_client.ui.i18n import Retranslatable, tr_args
 from desktop_client.ui.midjourney.widgets import ImageView, LinkButton
 from desktop_client.ui.mj_texts import action_name, button_text, state_text
 from desktop_client.ui.qtutils import clear_layout, named
+from desktop_client.ui.widgets.overflow_bar import OverflowBar
 
 CHANGE_ACTIONS = frozenset({"IMAGINE", "VARIATION", "REROLL", "BLEND"})
 CHANGE_BUTTONS = ("U1", "U2", "U3", "U4", "V1", "V2", "V3", "V4", "🔄")
@@ -48,11 +49,17 @@ def pressable_buttons(task: StoredTask) -> tuple[MjButton, ...]:
     return shown
 
 
-def _shrinking(button: QPushButton) -> QPushButton:
-    # Shrink with the panel instead of pushing it wider than the window.
-    button.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-    button.setMinimumWidth(48)
-    return button
+class GridButton(QPushButton):
+    """U1…V4 and reroll: as narrow as their words allow (not the style's 80 px), so the four of
+    a row fit beside the image in a small window."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+
+    def minimumSizeHint(self) -> QSize:
+        words = self.fontMetrics().horizontalAdvance(self.text())
+        return QSize(words + 2 * self.fontMetrics().averageCharWidth() + 8, super().minimumSizeHint().height())
 
 
 class TaskPanel(Retranslatable, QWidget):
@@ -92,10 +99,15 @@ class TaskPanel(Retranslatable, QWidget):
         self.confirm_btn = QPushButton()
         self.retry_save_btn = QPushButton()
         self.buttons_box = QWidget()
-        self.buttons_grid = QGridLayout(self.buttons_box)
-        self.buttons_grid.setContentsMargins(0, 0, 0, 0)
+        box = QVBoxLayout(self.buttons_box)
+        box.setContentsMargins(0, 0, 0, 0)
+        self.buttons_grid = QGridLayout()
         self.buttons_grid.setHorizontalSpacing(6)
         self.buttons_grid.setVerticalSpacing(6)
+        # Zoom, pan, vary, the upscale variants…: what a narrow panel has no room for is under More.
+        self.more_buttons = OverflowBar(rows=2)
+        box.addLayout(self.buttons_grid)
+        box.addWidget(self.more_buttons)
         self.prompts_box = QWidget()
         self.prompts_layout = QVBoxLayout(self.prompts_box)
         self.prompts_layout.setContentsMargins(0, 0, 0, 0)
@@ -127,14 +139,14 @@ class TaskPanel(Retranslatable, QWidget):
         column.addWidget(self.retry_save_btn, 0, Qt.AlignmentFlag.AlignLeft)
         column.addWidget(self.prompts_box)
         column.addWidget(self.buttons_box)
-        column.addLayout(self.tools)
+        column.addWidget(self.tools)
         column.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(details)
         # Image and details side by side: the buttons stay in view next to the image.
-        scroll.setMinimumWidth(280)
+        scroll.setMinimumWidth(250)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         return scroll
 
@@ -153,10 +165,9 @@ class TaskPanel(Retranslatable, QWidget):
             self.reuse_btn,
             self.seed_btn,
         )
+        self.tools = OverflowBar(rows=2, spacing=2)
         for button in self.tool_buttons:
-            _shrinking(button)
-        self.tools = QGridLayout()
-        self.tools.setHorizontalSpacing(2)
+            self.tools.add(button)
         self.split_btn.clicked.connect(self.split_requested)
         self.open_btn.clicked.connect(self._open_image)
         self.folder_btn.clicked.connect(self._open_folder)
@@ -193,8 +204,10 @@ class TaskPanel(Retranslatable, QWidget):
         if task is None:
             self.image.set_pixmap(None)
             self.progress.setVisible(False)
-            for widget in (self.confirm_btn, self.retry_save_btn, *self.tool_buttons):
+            for widget in (self.confirm_btn, self.retry_save_btn):
                 widget.setVisible(False)
+            for tool in self.tool_buttons:
+                self.tools.set_shown(tool, False)
             self._set_prompts(())
             self._set_buttons(())
             return
@@ -215,13 +228,14 @@ class TaskPanel(Retranslatable, QWidget):
         self.image.set_text(tr_args(self.tr("The image file is missing or damaged:\n%1"), path))
 
     def button_widgets(self) -> list[QPushButton]:
+        """The task's buttons in order: the grid's, then those in the row with More (shown or not)."""
         found = []
         for index in range(self.buttons_grid.count()):
             item = self.buttons_grid.itemAt(index)
             widget = item.widget() if item is not None else None
             if isinstance(widget, QPushButton):
                 found.append(widget)
-        return found
+        return found + [b for b in self.more_buttons.buttons() if isinstance(b, QPushButton)]
 
     def _show_details(self, task: StoredTask) -> None:
         self.state_label.setText(f"{action_name(task.action)} — {state_text(task)}")
@@ -244,15 +258,15 @@ class TaskPanel(Retranslatable, QWidget):
 
     def _show_tools(self, task: StoredTask) -> None:
         done = task.status is MjStatus.SUCCESS
-        self.split_btn.setVisible(done and bool(task.image_path) and task.action in GRID_ACTIONS)
-        self.open_btn.setVisible(bool(task.image_path))
-        self.folder_btn.setVisible(bool(task.image_path))
-        self.copy_btn.setVisible(bool(task.final_prompt or task.prompt))
-        self.reuse_btn.setVisible(bool(task.prompt) and task.makes_image)
-        self.seed_btn.setVisible(done and task.makes_image and not task.seed)
-        shown = [b for b in self.tool_buttons if not b.isHidden()]
-        for index, tool in enumerate(shown):  # visible ones only, so no gaps
-            self.tools.addWidget(tool, index // 3, index % 3)
+        for tool, shown in (
+            (self.split_btn, done and bool(task.image_path) and task.action in GRID_ACTIONS),
+            (self.open_btn, bool(task.image_path)),
+            (self.folder_btn, bool(task.image_path)),
+            (self.copy_btn, bool(task.final_prompt or task.prompt)),
+            (self.reuse_btn, bool(task.prompt) and task.makes_image),
+            (self.seed_btn, done and task.makes_image and not task.seed),
+        ):
+            self.tools.set_shown(tool, shown)
 
     def _set_prompts(self, prompts: tuple[str, ...]) -> None:
         """A described image's prompts, each one click from Imagine or from the prompt box."""
@@ -283,15 +297,23 @@ class TaskPanel(Retranslatable, QWidget):
             return
         self._buttons_shown = buttons
         clear_layout(self.buttons_grid)
-        # U1–U4, then V1–V4, four to a row; worded buttons (Vary (Subtle), 缩小 2 倍) two.
-        width = 4 if all(len(button_text(b)) <= 6 for b in buttons) else 2
-        for row, pressables in enumerate(button_rows(buttons, width)):
+        self.more_buttons.clear()
+        # U1–U4, then V1–V4, then reroll, always in view; the worded rest in the row with More.
+        grid = tuple(b for b in buttons if is_grid_button(b))
+        for row, pressables in enumerate(button_rows(grid, 4)):
             for column, button in enumerate(pressables):
-                text = button_text(button)
-                pressable = _shrinking(named(QPushButton(text), text))
-                pressable.setToolTip(f"{text}\n{button.custom_id}")
-                pressable.clicked.connect(lambda _c=False, b=button: self.button_pressed.emit(b))
-                self.buttons_grid.addWidget(pressable, row, column)
+                self.buttons_grid.addWidget(self._pressable(button, GridButton()), row, column)
+        for button in buttons:
+            if not is_grid_button(button):
+                self.more_buttons.add(self._pressable(button, QPushButton()))
+
+    def _pressable(self, button: MjButton, pressable: QPushButton) -> QPushButton:
+        text = button_text(button)
+        pressable.setText(text)
+        named(pressable, text)
+        pressable.setToolTip(f"{text}\n{button.custom_id}")
+        pressable.clicked.connect(lambda _c=False, b=button: self.button_pressed.emit(b))
+        return pressable
 
     # ----- the tools that need nothing but the task -----------------------------------------
     def _open_image(self) -> None:
