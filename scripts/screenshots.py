@@ -1,6 +1,7 @@
-"""Renders the main windows offscreen into PNGs, in English and Chinese, for review.
+"""Renders every page offscreen into PNGs for review: light and dark, English and Chinese, at
+1280×860 and at the smallest window (800×560), named PAGE-THEME-LANGUAGE-WxH.png.
 
-Usage: python scripts/screenshots.py OUT_DIR [--real-keyring] [--dark]
+Usage: python scripts/screenshots.py OUT_DIR [--real-keyring] [--light | --dark]
 Uses a throw-away data home and session-only keys, so nothing touches your keyring. With
 --real-keyring it uses the OS keyring (run it inside the private keyring session that
 scripts/_test-in-session sets up) and removes its entries afterwards.
@@ -25,6 +26,30 @@ from desktop_client.core.paths import DataHome
 from desktop_client.core.secrets import MemorySecretStore, platform_fix_hint
 from desktop_client.core.settings import Language, ProfileKind
 from desktop_client.ui.gallery.model import ThumbRole
+
+
+SIZES = ((1280, 860), (800, 560))  # roomy, and MainWindow's minimum size
+
+
+def shot(window, out: Path, name: str, tag: str) -> None:
+    """The window at each size, outside the event loop."""
+    app = QApplication.instance()
+    for width, height in SIZES:
+        window.resize(width, height)
+        settle(app, 15)
+        window.grab().save(str(out / f"{name}-{tag}-{width}x{height}.png"))
+    window.resize(*SIZES[0])
+    settle(app, 5)
+
+
+async def ashot(window, out: Path, name: str, tag: str) -> None:
+    """The window at each size, from inside the event loop."""
+    for width, height in SIZES:
+        window.resize(width, height)
+        await asyncio.sleep(0.25)
+        window.grab().save(str(out / f"{name}-{tag}-{width}x{height}.png"))
+    window.resize(*SIZES[0])
+    await asyncio.sleep(0.05)
 
 
 def settle(app: QApplication, rounds: int = 20) -> None:
@@ -63,13 +88,13 @@ def fill_chat(core, window, tag: str) -> None:
     conv = store.create_conversation(
         profile_id=profile.id,
         model="gpt-4o-mini",
-        title="Relay comparison" if tag.startswith("en") else "中转服务对比",
+        title="Relay comparison" if tag.endswith("en") else "中转服务对比",
     )
     q1 = store.add_message(
         conv.id,
         "user",
         "Compare one-api and new-api, with code."
-        if tag.startswith("en")
+        if tag.endswith("en")
         else "比较 one-api 和 new-api，并给出代码。",
         parent_id=None,
     )
@@ -83,7 +108,7 @@ def fill_chat(core, window, tag: str) -> None:
     )
     store.finish(a1.id, Status.COMPLETE, finish_reason="stop", prompt_tokens=42, completion_tokens=187)
     q2 = store.add_message(
-        conv.id, "user", "And the error case?" if tag.startswith("en") else "出错时会怎样？", parent_id=a1.id
+        conv.id, "user", "And the error case?" if tag.endswith("en") else "出错时会怎样？", parent_id=a1.id
     )
     a2 = store.add_message(
         conv.id,
@@ -146,7 +171,7 @@ async def shoot_midjourney(core, window, out: Path, tag: str) -> None:
 
         prompt = (
             "a lighthouse on a cliff at dusk, oil painting"
-            if tag.startswith("en")
+            if tag.endswith("en")
             else "黄昏悬崖上的灯塔，油画风格"
         )
         composer = page.composer
@@ -160,7 +185,7 @@ async def shoot_midjourney(core, window, out: Path, tag: str) -> None:
         await page.task_actions.act(grid, next(b.custom_id for b in grid.buttons if b.label == "U1"))
         await wait_for(lambda: done("UPSCALE"))
         composer.prompt_edit.setPlainText(
-            "a red door in a white wall --no people" if tag.startswith("en") else "白墙上的红门 --no 人物"
+            "a red door in a white wall --no people" if tag.endswith("en") else "白墙上的红门 --no 人物"
         )
         composer.aspect_combo.setCurrentIndex(0)
         await page.imagine()
@@ -173,13 +198,13 @@ async def shoot_midjourney(core, window, out: Path, tag: str) -> None:
         )
         sim.hold("*")
         await asyncio.sleep(0.3)
-        window.grab().save(str(out / f"midjourney-running-{tag}.png"))
+        await ashot(window, out, "midjourney-running", tag)
         sim.release("*")
         await wait_for(lambda: all(not t.open for t in page.model.tasks))
         page.select_task(done("UPSCALE").id)
         await wait_for(lambda: page.current is not None and page.presenter.image(page.current.id) is not None)
         await asyncio.sleep(0.3)
-        window.grab().save(str(out / f"midjourney-done-{tag}.png"))
+        await ashot(window, out, "midjourney-done", tag)
         await polling.aclose()
     finally:
         sim.stop()
@@ -198,11 +223,11 @@ async def shoot_images(core, window, out: Path, tag: str) -> None:
         page.params.profile_combo.setCurrentIndex(page.params.profile_combo.findText("Images"))
         window.go_to("images")
         runs = [
-            ("dall-e-3", "a watercolour fox in a snowy forest" if tag.startswith("en") else "雪林中的水彩狐狸", 1),
+            ("dall-e-3", "a watercolour fox in a snowy forest" if tag.endswith("en") else "雪林中的水彩狐狸", 1),
             (
                 "gpt-image-1",
                 "isometric tiny harbour town, soft light"
-                if tag.startswith("en")
+                if tag.endswith("en")
                 else "等距视角的小港口城镇，柔和光线",
                 4,
             ),
@@ -215,7 +240,7 @@ async def shoot_images(core, window, out: Path, tag: str) -> None:
             assert items, page.notice.text()
         page.params.option_combos["quality"].setCurrentIndex(page.params.option_combos["quality"].findData("high"))
         await asyncio.sleep(0.3)
-        window.grab().save(str(out / f"images-{tag}.png"))
+        await ashot(window, out, "images", tag)
         gallery = window.gallery_page
         window.go_to("gallery")
         await gallery.load()
@@ -229,15 +254,15 @@ async def shoot_images(core, window, out: Path, tag: str) -> None:
             )
         )
         await asyncio.sleep(0.3)
-        window.grab().save(str(out / f"gallery-{tag}.png"))
+        await ashot(window, out, "gallery", tag)
         upscale = next(i for i in await core.gallery.items() if i.source == "midjourney" and i.action == "UPSCALE")
         gallery.select(upscale.id)
         await wait_for(lambda: gallery.browser.current is not None and gallery.browser.current.id == upscale.id)
         await asyncio.sleep(0.3)
-        window.grab().save(str(out / f"gallery-midjourney-{tag}.png"))
+        await ashot(window, out, "gallery-midjourney", tag)
 
 
-def main(out: Path, real_keyring: bool, dark: bool = False) -> None:
+def main(out: Path, real_keyring: bool, themes: tuple[bool, ...] = (False, True)) -> None:
     import qasync
 
     from desktop_client.core.settings import Theme
@@ -246,7 +271,8 @@ def main(out: Path, real_keyring: bool, dark: bool = False) -> None:
     app = make_application(["keyhold"])
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    for language in (Language.ENGLISH, Language.CHINESE):
+    runs = [(dark, language) for dark in themes for language in (Language.ENGLISH, Language.CHINESE)]
+    for dark, language in runs:
         home = DataHome(Path(tempfile.mkdtemp(prefix="keyhold-shot-")))
         core = (
             build_core(home) if real_keyring else build_core(home, secrets=MemorySecretStore())
@@ -254,15 +280,15 @@ def main(out: Path, real_keyring: bool, dark: bool = False) -> None:
         core.settings.update(lambda s, lang=language: setattr(s, "language", lang))
         core.settings.update(lambda s: setattr(s, "theme", Theme.DARK if dark else Theme.LIGHT))
         window, _translations, _ = build_window(core)
-        window.resize(1100, 720)
+        window.resize(*SIZES[0])
         window.show()
         settle(app)
-        tag = language.value + ("-dark" if dark else "")
+        tag = ("dark-" if dark else "light-") + ("en" if language is Language.ENGLISH else "zh")
         form = window.onboarding.form
-        form.name_edit.setText("My relay" if tag.startswith("en") else "我的中转")
+        form.name_edit.setText("My relay" if tag.endswith("en") else "我的中转")
         form.base_edit.setText("http://relay.example.com/v1/chat/completions")
         settle(app)
-        window.grab().save(str(out / f"onboarding-{tag}.png"))
+        shot(window, out, "onboarding", tag)
         core.profiles.add("OpenAI", ProfileKind.OPENAI, "https://api.openai.com/v1", "sk-demo-0000000000a1b2")
         core.profiles.add(
             "MJ relay", ProfileKind.MIDJOURNEY, "https://mj.example.com/mj-relax", "sk-mj-00000000c3d4"
@@ -272,26 +298,33 @@ def main(out: Path, real_keyring: bool, dark: bool = False) -> None:
         window.nav.setCurrentRow(5)
         window.settings_page.profiles.list.setCurrentRow(1)
         settle(app, 40)
-        window.grab().save(str(out / f"settings-{tag}.png"))
+        shot(window, out, "settings", tag)
         window.settings_page.refresh_defaults()
         window.resize(800, 560)  # the smallest window: every section must still work
         for key in ("chat", "notifications", "data", "about"):
             window.settings_page.jump_to(key)
             settle(app)
-            window.grab().save(str(out / f"settings-{key}-{tag}.png"))
-        window.resize(1100, 720)
+            window.grab().save(str(out / f"settings-{key}-{tag}-800x560.png"))
+        window.resize(*SIZES[0])
         window.nav.setCurrentRow(0)
         settle(app)
-        window.grab().save(str(out / f"main-{tag}.png"))
+        shot(window, out, "main", tag)
+        window.show_shortcuts()
+        settle(app)
+        window.shortcuts_dialog.grab().save(str(out / f"shortcuts-{tag}.png"))
+        window.shortcuts_dialog.close()
+        window.go_to("usage")
+        shot(window, out, "usage", tag)
+        window.go_to("chat")
         fill_chat(core, window, tag)
         settle(app, 60)
-        window.grab().save(str(out / f"chat-{tag}.png"))
+        shot(window, out, "chat", tag)
         loop.run_until_complete(shoot_midjourney(core, window, out, tag))
         loop.run_until_complete(shoot_images(core, window, out, tag))
         core.keyring_problem = SecretStoreError("No secure keyring is available", hint=platform_fix_hint())
         window._show_keyring_problem()
         settle(app)
-        window.grab().save(str(out / f"nokeyring-{tag}.png"))
+        shot(window, out, "nokeyring", tag)
         for record in core.profiles.all():
             core.profiles.remove(record.id)
         window.close()
@@ -303,4 +336,5 @@ def main(out: Path, real_keyring: bool, dark: bool = False) -> None:
 
 if __name__ == "__main__":
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
-    main(Path(args[0] if args else "screenshots"), "--real-keyring" in sys.argv, "--dark" in sys.argv)
+    chosen = (True,) if "--dark" in sys.argv else (False,) if "--light" in sys.argv else (False, True)
+    main(Path(args[0] if args else "screenshots"), "--real-keyring" in sys.argv, chosen)

@@ -194,7 +194,7 @@ QToolTip {{ background: palette(tooltip-base); color: palette(tooltip-text);
   border: 1px solid palette(midlight); border-radius: {r.S}px; padding: {s.XS}px {s.S}px; }}
 
 QPushButton {{ background: palette(button); color: palette(button-text);
-  border: 1px solid palette(midlight); border-radius: {r.M}px; padding: 5px 10px; min-height: 18px; }}
+  border: 1px solid palette(midlight); border-radius: {r.M}px; padding: 5px 10px; }}
 QPushButton:hover {{ border-color: palette(dark); }}
 QPushButton:pressed, QPushButton:checked {{ background: palette(alternate-base); }}
 QPushButton:disabled {{ color: palette(placeholder-text); }}

@@ -48,7 +48,10 @@ class ChatHeader(Retranslatable, QWidget):
         self.profile_combo = QComboBox()
         self.model_combo = QComboBox()
         self.model_combo.setEditable(True)
-        self.model_combo.setMinimumContentsLength(12)
+        self.model_combo.setMinimumContentsLength(10)
+        for combo in (self.profile_combo, self.model_combo):
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.profile_combo.setMinimumContentsLength(6)
         model_edit = self.model_combo.lineEdit()
         assert model_edit is not None
         self.model_edit: QLineEdit = model_edit
@@ -80,7 +83,8 @@ class ChatHeader(Retranslatable, QWidget):
         row = QHBoxLayout()
         row.setSpacing(Space.S)
         row.addWidget(self.title_label, 1)
-        for widget in (self.profile_combo, self.model_combo, self.refresh_models_btn, self.temperature):
+        # The temperature sits with the system prompt and the limits: set once, not every turn.
+        for widget in (self.profile_combo, self.model_combo, self.refresh_models_btn):
             row.addWidget(widget)
         row.addWidget(self.more_bar)
         layout = QVBoxLayout(self)
@@ -118,7 +122,7 @@ class ChatHeader(Retranslatable, QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         column.addWidget(self.system_edit)
         limits = QHBoxLayout()
-        for spin in (self.context_messages, self.context_tokens, self.max_tokens):
+        for spin in (self.temperature, self.context_messages, self.context_tokens, self.max_tokens):
             limits.addWidget(spin)
         limits.addStretch(1)
         column.addLayout(limits)

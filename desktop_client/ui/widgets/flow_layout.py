@@ -37,7 +37,12 @@ class FlowLayout(QLayout):
 
     def setGeometry(self, rect: QRect) -> None:
         super().setGeometry(rect)
-        self._place(rect, move=True)
+        needed = self._place(rect, move=True)
+        holder = self.parentWidget()
+        # A box layout does not always grant a height-for-width child its height: claiming it as
+        # the holder's minimum makes the flexible neighbours (the preview) give way instead.
+        if holder is not None and (needed > rect.height() or holder.minimumHeight() > needed):
+            holder.setMinimumHeight(needed)
 
     def sizeHint(self) -> QSize:
         return self.minimumSize()

@@ -8,11 +8,13 @@ shown button and the More button; the menu's entries carry the buttons' words fo
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, QRect, QSize, Qt, QTimer
 from PySide6.QtWidgets import QAbstractButton, QMenu, QSizePolicy, QToolButton, QWidget
 
 from desktop_client.ui.i18n import Retranslatable
 from desktop_client.ui.qtutils import named
+
+_RESIZING = (QEvent.Type.Polish, QEvent.Type.StyleChange, QEvent.Type.FontChange, QEvent.Type.LayoutRequest)
 
 
 class OverflowBar(Retranslatable, QWidget):
@@ -32,6 +34,10 @@ class OverflowBar(Retranslatable, QWidget):
         self.menu.aboutToShow.connect(self.fill_menu)
         self.more_btn.setMenu(self.menu)
         self.more_btn.setVisible(False)
+        self._replan = QTimer(self)
+        self._replan.setSingleShot(True)
+        self._replan.setInterval(0)
+        self._replan.timeout.connect(self._changed)
         policy = QSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
         policy.setHeightForWidth(True)
         self.setSizePolicy(policy)
@@ -44,6 +50,7 @@ class OverflowBar(Retranslatable, QWidget):
     # ----- the buttons --------------------------------------------------------------------
     def add(self, button: QAbstractButton) -> QAbstractButton:
         button.setParent(self)
+        button.installEventFilter(self)
         self._buttons.append(button)
         self._changed()
         return button
@@ -163,6 +170,13 @@ class OverflowBar(Retranslatable, QWidget):
 
     def resizeEvent(self, event: object) -> None:
         self._apply()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # A button's size changes with its style sheet, font or words, outside any layout that
+        # would tell this bar: plan again once the event loop turns (once for many buttons).
+        if event.type() in _RESIZING and not self._replan.isActive():
+            self._replan.start()
+        return super().eventFilter(watched, event)
 
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.LayoutRequest:
