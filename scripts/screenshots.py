@@ -27,7 +27,6 @@ from desktop_client.core.secrets import MemorySecretStore, platform_fix_hint
 from desktop_client.core.settings import Language, ProfileKind
 from desktop_client.ui.gallery.model import ThumbRole
 
-
 SIZES = ((1280, 860), (800, 560))  # roomy, and MainWindow's minimum size
 
 
@@ -170,9 +169,7 @@ async def shoot_midjourney(core, window, out: Path, tag: str) -> None:
             )
 
         prompt = (
-            "a lighthouse on a cliff at dusk, oil painting"
-            if tag.endswith("en")
-            else "黄昏悬崖上的灯塔，油画风格"
+            "a lighthouse on a cliff at dusk, oil painting" if tag.endswith("en") else "黄昏悬崖上的灯塔，油画风格"
         )
         composer = page.composer
         composer.prompt_edit.setPlainText(prompt)
@@ -278,7 +275,7 @@ def main(out: Path, real_keyring: bool, themes: tuple[bool, ...] = (False, True)
             build_core(home) if real_keyring else build_core(home, secrets=MemorySecretStore())
         ).open_blocking()
         core.settings.update(lambda s, lang=language: setattr(s, "language", lang))
-        core.settings.update(lambda s: setattr(s, "theme", Theme.DARK if dark else Theme.LIGHT))
+        core.settings.update(lambda s, dark=dark: setattr(s, "theme", Theme.DARK if dark else Theme.LIGHT))
         window, _translations, _ = build_window(core)
         window.resize(*SIZES[0])
         window.show()
