@@ -4,17 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
+    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from desktop_client.core.context import Core
-from desktop_client.ui.design import set_type
+from desktop_client.ui.design import Space, set_type
 from desktop_client.ui.i18n import Retranslatable
 from desktop_client.ui.profile_form import ProfileForm
 
@@ -64,15 +66,28 @@ class OnboardingPage(Retranslatable, QWidget):
         self.intro = QLabel()
         self.intro.setWordWrap(True)
         self.form = ProfileForm(core)
-        box = QVBoxLayout()
+        content = QWidget()
+        box = QVBoxLayout(content)
         box.addWidget(self.heading)
         box.addWidget(self.intro)
-        box.addSpacing(12)
-        box.addWidget(self.form, 1)
-        outer = QHBoxLayout(self)
-        outer.addStretch(1)
-        outer.addLayout(box, 4)
-        outer.addStretch(1)
+        box.addSpacing(Space.M)
+        box.addWidget(self.form)
+        box.addStretch(1)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(content, 4)
+        row.addStretch(1)
+        holder = QWidget()
+        holder.setLayout(row)
+        # In a small window the form scrolls: its hints keep their lines instead of overlapping.
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll.setWidget(holder)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.scroll)
         self.form.saved.connect(self.done)
         self.retranslate()
 

@@ -41,6 +41,7 @@ from desktop_client.ui.design import tidy_form
 from desktop_client.ui.errors import describe
 from desktop_client.ui.i18n import Retranslatable, tr_args
 from desktop_client.ui.qtutils import async_slot, named, refill_combo, spawn
+from desktop_client.ui.widgets.elided_label import ElidedLabel
 from desktop_client.ui.widgets.notice import Notice, error_color, tint, warning_color
 
 log = logging.getLogger(__name__)
@@ -49,16 +50,19 @@ REVEAL_SECONDS = 30
 FIELDS = ("name", "kind", "base", "key", "model", "mj", "proxy", "http")
 
 
-def _stacked(*widgets: QWidget | QLayout) -> QVBoxLayout:
-    """A field and the line that explains it, close together."""
-    column = QVBoxLayout()
+def _stacked(*widgets: QWidget | QLayout) -> QWidget:
+    """A field and the line that explains it, close together. A widget, not a bare layout: a form
+    gives a widget the height its wrapped lines need, a nested layout it may squeeze."""
+    holder = QWidget()
+    column = QVBoxLayout(holder)
+    column.setContentsMargins(0, 0, 0, 0)
     column.setSpacing(2)
     for widget in widgets:
         if isinstance(widget, QLayout):
             column.addLayout(widget)
         else:
             column.addWidget(widget)
-    return column
+    return holder
 
 
 class ProfileForm(Retranslatable, QWidget):
@@ -107,8 +111,9 @@ class ProfileForm(Retranslatable, QWidget):
         self.reveal_btn = QPushButton()
         self.reveal_btn.setCheckable(True)
         self.rotate_btn = QPushButton()
-        self.key_status = QLabel()
-        self.key_status.setWordWrap(True)  # it names the keyring, which can be long
+        # It names the keyring, which can be long: one line, cut short, whole in its tooltip
+        # (wrapped lines inside a form row get squeezed in a small window).
+        self.key_status = ElidedLabel(least=120)
         # The server's models once a test has listed them (chat models first); any name can be typed.
         self.model_combo = QComboBox()
         self.model_combo.setEditable(True)

@@ -91,7 +91,8 @@ class SettingsPage(Retranslatable, QWidget):
         self.heading.setProperty("role", "pageTitle")
         self.profiles = ProfilesEditor(core)
         # The editor is a list beside a form: it needs its height, the page scrolls around it.
-        self.profiles.setMinimumHeight(440)
+        # (its form's own minimum counts too: a fixed height here would squeeze the form).
+        self.profiles.list.setMinimumHeight(240)
         self._make_widgets()
         self.sections = {
             "profiles": Section("profiles", self.profiles),

@@ -4,16 +4,20 @@ another (tests/ui/layout_check.py says what each of those means)."""
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 from PySide6.QtGui import QPalette, QPixmap
 from PySide6.QtWidgets import QPushButton
 
-from desktop_client.app import build_window
 from desktop_client.core.api.mj_types import MjButton, MjStatus
 from desktop_client.core.settings import Language, ProfileKind, Theme
 from desktop_client.ui.mainwindow import MINIMUM_SIZE
+from tests.ui.conftest import wait_until
 from tests.ui.layout_check import layout_problems
 from tests.ui.midjourney.test_tasks_model import stored
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 SIZES = ((1280, 860), MINIMUM_SIZE)
 PAGES = ("chat", "midjourney", "images", "gallery", "usage", "settings")
@@ -71,33 +75,33 @@ def show_finished_task(window) -> None:
     window.mj_page.panel.show_task(task, pixmap)
 
 
-def problems_on_every_page(window, qtbot) -> dict[str, list[str]]:
+async def problems_on_every_page(window) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for key in PAGES:
         window.go_to(key)
         if key == "midjourney":
             show_finished_task(window)
-        qtbot.wait(60)
+        await asyncio.sleep(0.06)
         found[key] = layout_problems(window)
     window.settings_page.profiles.list.setCurrentRow(0)  # the profile form
-    qtbot.wait(20)
+    await asyncio.sleep(0.02)
     found["profiles"] = layout_problems(window)
     return {page: problems for page, problems in found.items() if problems}
 
 
 @pytest.mark.parametrize("language", [Language.ENGLISH, Language.CHINESE])
 @pytest.mark.parametrize("theme", [Theme.LIGHT, Theme.DARK])
-def test_every_page_is_usable_large_and_at_the_minimum_size(core, qtbot, theme, language) -> None:
-    window, _translations, _hook = build_window(core)
-    qtbot.addWidget(window)
-    window.show()
+async def test_every_page_is_usable_large_and_at_the_minimum_size(make_window, theme, language) -> None:
+    # The real window, its core opened after the first paint as the app does.
+    window, core = make_window(opened=False)
     window.set_theme(theme)
     window.set_language(language)
-    qtbot.wait(100)  # the new words reach the layouts as events
+    await wait_until(lambda: window.chat_page.loaded, message="the window's start-up work")
+    await asyncio.sleep(0.1)  # the new words reach the layouts as events
     try:
         for size in SIZES:
             window.resize(*size)
-            qtbot.wait(20)
+            await asyncio.sleep(0.02)
             assert (window.width(), window.height()) == size
             assert layout_problems(window) == [], f"onboarding at {size}"
         # At a closed loopback port: nothing leaves the machine.
@@ -106,11 +110,11 @@ def test_every_page_is_usable_large_and_at_the_minimum_size(core, qtbot, theme, 
         window._profiles_changed()
         for size in SIZES:
             window.resize(*size)
-            qtbot.wait(20)
-            assert problems_on_every_page(window, qtbot) == {}, f"at {size[0]}x{size[1]}"
+            await asyncio.sleep(0.02)
+            assert await problems_on_every_page(window) == {}, f"at {size[0]}x{size[1]}"
         window.show_shortcuts()
         dialog = window.shortcuts_dialog
-        qtbot.wait(20)
+        await asyncio.sleep(0.02)
         assert layout_problems(dialog) == []
         dialog.close()
     finally:
@@ -118,15 +122,13 @@ def test_every_page_is_usable_large_and_at_the_minimum_size(core, qtbot, theme, 
         window.set_language(Language.ENGLISH)
 
 
-def test_the_check_fails_on_a_broken_layout(core, qtbot) -> None:
+async def test_the_check_fails_on_a_broken_layout(make_window) -> None:
     """A control wider than the window at its minimum size is found: the check can fail."""
-    window, _translations, _hook = build_window(core)
-    qtbot.addWidget(window)
-    window.show()
+    window, _core = make_window()
     window.resize(*MINIMUM_SIZE)
     wide = QPushButton("Too wide for the window")
     wide.setFixedWidth(MINIMUM_SIZE[0] + 100)
     window.onboarding.layout().addWidget(wide)
-    qtbot.wait(20)
+    await asyncio.sleep(0.02)
     problems = layout_problems(window)
     assert any("Too wide" in problem for problem in problems), problems
