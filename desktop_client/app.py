@@ -59,10 +59,10 @@ def build_window(
     app = QApplication.instance()
     themes = Themes.of(app) if isinstance(app, QApplication) else None
     if themes is not None:
-        themes.apply(core.settings.settings.theme)
-        if core.settings.settings.text_size:
-            themes.set_text_size(core.settings.settings.text_size)
-    window = MainWindow(core, translations, themes)
+        settings = core.settings.settings
+        window = themes.start(settings.theme, settings.text_size, lambda: MainWindow(core, translations, themes))
+    else:
+        window = MainWindow(core, translations, themes)
     hook = ExceptionHook(lambda: window)
     # The database and the gallery index open once the window has painted: worker threads
     # would compete with the first paint for the interpreter. The pages wait for their data.

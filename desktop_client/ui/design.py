@@ -66,7 +66,7 @@ TYPE_SCALE: Final[dict[str, tuple[float, QFont.Weight]]] = {
     "title": (3.0, QFont.Weight.DemiBold),
     "display": (7.0, QFont.Weight.DemiBold),
 }
-ICON_SIZES: Final = (16, 20, 24, 32, 48)
+ICON_SIZES: Final = (16, 20, 24, 32)  # larger ones are scaled from 32
 ITEM_ICON_ROLE: Final = Qt.ItemDataRole.UserRole + 100  # (icon name, accent) of a list entry
 _ROLES = QPalette.ColorRole
 
@@ -117,13 +117,20 @@ def icon(name: str, palette: QPalette | None = None, *, accent: bool = False) ->
     pal = palette if palette is not None else QApplication.palette()
     app = QApplication.instance()
     ratio = max(1.0, app.devicePixelRatio()) if isinstance(app, QApplication) else 1.0
-    normal = pal.color(_ROLES.Highlight if accent else _ROLES.ButtonText)
+    normal = pal.color(_ROLES.Highlight if accent else _ROLES.ButtonText).name()
+    disabled = pal.color(_ROLES.PlaceholderText).name()
+    selected = pal.color(_ROLES.Highlight if accent else _ROLES.HighlightedText).name()
+    return QIcon(_icon(name, normal, disabled, selected, ratio))  # a copy: callers may change theirs
+
+
+@cache
+def _icon(name: str, normal: str, disabled: str, selected: str, ratio: float) -> QIcon:
+    # Drawn once per name and colours: a window asks for the same few dozen icons many times.
     result = QIcon()
     for size in ICON_SIZES:
-        result.addPixmap(_tinted(name, normal, size, ratio), QIcon.Mode.Normal)
-        result.addPixmap(_tinted(name, pal.color(_ROLES.PlaceholderText), size, ratio), QIcon.Mode.Disabled)
-        selected = pal.color(_ROLES.Highlight if accent else _ROLES.HighlightedText)
-        result.addPixmap(_tinted(name, selected, size, ratio), QIcon.Mode.Selected)
+        result.addPixmap(_tinted(name, QColor(normal), size, ratio), QIcon.Mode.Normal)
+        result.addPixmap(_tinted(name, QColor(disabled), size, ratio), QIcon.Mode.Disabled)
+        result.addPixmap(_tinted(name, QColor(selected), size, ratio), QIcon.Mode.Selected)
     return result
 
 

@@ -10,6 +10,9 @@ pointer.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import QApplication
@@ -18,6 +21,7 @@ from desktop_client.core.settings import Theme
 from desktop_client.ui.design import restyle
 
 _ROLES = QPalette.ColorRole
+W = TypeVar("W")
 TEXT_SIZES = (-4, 8)  # the smallest and largest number of points added to the system's size
 _DISABLED = QPalette.ColorGroup.Disabled
 
@@ -93,11 +97,13 @@ def palette(dark: bool) -> QPalette:
     return pal
 
 
-def apply(app: QApplication, dark: bool) -> None:
-    """Keyhold's palette (light or dark) and stylesheet on every widget, over the Fusion style."""
+def apply(app: QApplication, dark: bool, *, styled: bool = True) -> None:
+    """Keyhold's palette (light or dark) and stylesheet on every widget, over the Fusion style.
+    ``styled=False`` leaves the stylesheet for later (see Themes.start)."""
     app.setStyle("Fusion")
     app.setPalette(palette(dark))
-    restyle(app)
+    if styled:
+        restyle(app)
 
 
 class Themes(QObject):
@@ -116,20 +122,32 @@ class Themes(QObject):
         found = app.findChild(cls)
         return found if isinstance(found, cls) else cls(app)
 
-    def apply(self, choice: Theme) -> None:
+    def apply(self, choice: Theme, *, styled: bool = True) -> None:
         self.choice = choice
-        self._refresh(self._app.styleHints().colorScheme())
+        self._refresh(self._app.styleHints().colorScheme(), styled=styled)
 
-    def set_text_size(self, extra_points: int) -> None:
+    def set_text_size(self, extra_points: int, *, styled: bool = True) -> None:
         """The system's text size plus ``extra_points`` (clamped to TEXT_SIZES), everywhere."""
         font = QFont(self._app.font())
         font.setPointSizeF(self._base_points + max(TEXT_SIZES[0], min(TEXT_SIZES[1], extra_points)))
         self._app.setFont(font)
+        if styled:
+            restyle(self._app)
+
+    def start(self, choice: Theme, text_size: int, build: Callable[[], W]) -> W:
+        """The palette and text size, then ``build()`` (the window), then the stylesheet once:
+        a stylesheet already set makes Qt style each widget as it is added, several times over
+        (about 300 ms for the main window, against 35 ms for one pass over the finished one)."""
+        self.apply(choice, styled=False)
+        if text_size:
+            self.set_text_size(text_size, styled=False)
+        built = build()
         restyle(self._app)
+        return built
 
     def _scheme_changed(self, scheme: Qt.ColorScheme) -> None:
         if self.choice is Theme.SYSTEM:
             self._refresh(scheme)
 
-    def _refresh(self, scheme: Qt.ColorScheme) -> None:
-        apply(self._app, dark=self.choice is Theme.DARK or scheme == Qt.ColorScheme.Dark)
+    def _refresh(self, scheme: Qt.ColorScheme, *, styled: bool = True) -> None:
+        apply(self._app, dark=self.choice is Theme.DARK or scheme == Qt.ColorScheme.Dark, styled=styled)
