@@ -119,8 +119,14 @@ async def make_window(qapp: QApplication, home: DataHome) -> AsyncIterator[Calla
     for window in made:
         if shiboken6.isValid(window) and window.isVisible():
             with contextlib.suppress(TimeoutError, AssertionError):
-                await wait_until(lambda w=window: w._painted, timeout=5)
-    await asyncio.sleep(0.05)  # the after-paint callbacks are queued with a zero timer
+                await wait_until(lambda w=window: w._painted, timeout=1)
+            if not window._painted:
+                window.grab()  # paints it: an offscreen window is not always exposed at once
+            # The after-paint callbacks are queued on zero timers: one queued now fires after them.
+            fired: list[bool] = []
+            window.after_first_paint(lambda f=fired: f.append(True))
+            with contextlib.suppress(TimeoutError, AssertionError):
+                await wait_until(lambda f=fired: bool(f), timeout=5)
     await asyncio.wait_for(TASKS.wait_idle(), 15)
     # Stop the pollers first (a last round could start new slots), then let slots finish on
     # this loop: anything left would run during the next test, outside the running loop.
