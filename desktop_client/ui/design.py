@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Final
 
 import shiboken6
-from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPalette, QPixmap
+from PySide6.QtCore import QByteArray, QObject, QRectF, QSize, Qt
+from PySide6.QtGui import QAction, QColor, QFont, QIcon, QPainter, QPalette, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -73,7 +73,7 @@ _ROLES = QPalette.ColorRole
 
 # Widgets to restyle on a theme or text size change. Not QApplication.allWidgets(): it can hand
 # out a widget in the middle of its destruction, and touching that one crashes.
-_STYLED: weakref.WeakSet[QWidget] = weakref.WeakSet()
+_STYLED: weakref.WeakSet[QObject] = weakref.WeakSet()
 
 
 def set_type(widget: QWidget, role: str) -> None:
@@ -134,12 +134,14 @@ def _icon(name: str, normal: str, disabled: str, selected: str, ratio: float) ->
     return result
 
 
-def set_icon(button: QAbstractButton, name: str, *, accent: bool = False) -> None:
-    """The button shows icon ``name``, re-tinted whenever the theme changes."""
+def set_icon(button: QAbstractButton | QAction, name: str, *, accent: bool = False) -> None:
+    """The button (or action, e.g. one inside a line edit) shows icon ``name``, re-tinted
+    whenever the theme changes."""
     button.setProperty("iconName", name)
     button.setProperty("iconAccent", accent)
     _STYLED.add(button)
-    button.setIcon(icon(name, button.palette(), accent=accent))
+    palette = button.palette() if isinstance(button, QAbstractButton) else None
+    button.setIcon(icon(name, palette, accent=accent))
 
 
 def set_item_icon(item: QListWidgetItem, name: str, *, accent: bool = False) -> None:
@@ -330,7 +332,7 @@ def restyle(app: QApplication) -> None:
         if not shiboken6.isValid(widget):
             continue
         name = widget.property("iconName")
-        if name and isinstance(widget, QAbstractButton):
+        if name and isinstance(widget, (QAbstractButton, QAction)):
             widget.setIcon(icon(str(name), palette, accent=bool(widget.property("iconAccent"))))
         if isinstance(widget, QListWidget) and widget.property("itemIcons"):
             for row in range(widget.count()):
@@ -339,5 +341,5 @@ def restyle(app: QApplication) -> None:
                 if named_icon:
                     entry.setIcon(icon(named_icon[0], palette, accent=named_icon[1]))
         role = widget.property("typeRole")
-        if role in TYPE_SCALE:
+        if role in TYPE_SCALE and isinstance(widget, QWidget):
             _apply_type(widget, str(role))

@@ -46,11 +46,6 @@ from desktop_client.ui.widgets.notice import Notice
 SECTIONS = ("profiles", "appearance", "chat", "network", "notifications", "data", "about")
 
 
-def _titled(label: QLabel, role: str) -> QLabel:
-    set_type(label, role)
-    return label
-
-
 def _note(label: QLabel) -> QLabel:
     label.setWordWrap(True)
     label.setProperty("role", "note")
@@ -64,7 +59,8 @@ class Section(QFrame):
         self.setObjectName(f"section-{key}")
         self.setProperty("role", "section")
         self.setProperty("card", "true")
-        self.title = _titled(QLabel(), "subtitle")
+        self.title = QLabel()
+        set_type(self.title, "subtitle")
         self.title.setProperty("role", "sectionTitle")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(Space.M, Space.M, Space.M, Space.L)
@@ -87,7 +83,8 @@ class SettingsPage(Retranslatable, QWidget):
         super().__init__(parent)
         self.core = core
         self._proxy_loaded = False
-        self.heading = _titled(QLabel(), "title")
+        self.heading = QLabel()
+        set_type(self.heading, "title")
         self.heading.setProperty("role", "pageTitle")
         self.profiles = ProfilesEditor(core)
         # The editor is a list beside a form: it needs its height, the page scrolls around it.

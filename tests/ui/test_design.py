@@ -5,7 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QIcon, QPalette
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QLabel, QLineEdit, QToolButton, QWidget
 
 from desktop_client.core.settings import Theme
@@ -84,6 +84,8 @@ def test_a_theme_change_retints_icons_and_the_text_size_rescales_types(qapp, res
     design.set_icon(button, "copy")
     title = QLabel("Title", holder)
     design.set_type(title, "title")
+    search = QLineEdit(holder).addAction(QIcon(), QLineEdit.ActionPosition.LeadingPosition)
+    design.set_icon(search, "search")  # an action inside a line edit is re-tinted too
     try:
         themes.apply(Theme.LIGHT)
         light_ink = _dominant_ink(button.icon())
@@ -91,6 +93,7 @@ def test_a_theme_change_retints_icons_and_the_text_size_rescales_types(qapp, res
         dark_ink = _dominant_ink(button.icon())
         assert light_ink == {palette(False).color(QPalette.ColorRole.ButtonText).name()}
         assert dark_ink == {palette(True).color(QPalette.ColorRole.ButtonText).name()}
+        assert _dominant_ink(search.icon()) == dark_ink
         base = qapp.font().pointSizeF()
         assert title.font().pointSizeF() == base + design.TYPE_SCALE["title"][0]
         themes.set_text_size(3)

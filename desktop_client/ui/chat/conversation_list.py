@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import QModelIndex, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QIcon, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -33,7 +33,7 @@ from desktop_client.ui.chat.conversation_rows import (
     RowsView,
     untitled,
 )
-from desktop_client.ui.design import icon, set_icon
+from desktop_client.ui.design import set_icon
 from desktop_client.ui.i18n import Retranslatable, tr_args
 from desktop_client.ui.qtutils import named, refill_combo
 
@@ -67,7 +67,8 @@ class ConversationList(Retranslatable, QWidget):
         self.search_edit.setClearButtonEnabled(True)
         self.new_btn = QPushButton()
         set_icon(self.new_btn, "new-chat")
-        self.search_edit.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
+        search_icon = self.search_edit.addAction(QIcon(), QLineEdit.ActionPosition.LeadingPosition)
+        set_icon(search_icon, "search")
         self.folder_combo = QComboBox()
         self.folder_combo.addItem("", ALL_FOLDERS)
         # A long folder name is cut in the chooser, not allowed to widen the column.
